@@ -1,0 +1,78 @@
+/**
+ * One streaming pass over a file: its sha256, and where records start on
+ * physical lines. DuckDB numbers records; a quoted newline makes a record span
+ * several lines, so reject messages translate record numbers into lines here.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+
+export interface FileScan {
+  sha256: string;
+  bytes: number;
+  /** [record, extra]: from this record on (1 = first data row), lines run `extra` ahead of records. */
+  lineShifts: [number, number][];
+}
+
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+
+export async function scanFile(file: string): Promise<FileScan> {
+  const hash = createHash('sha256');
+  const lineShifts: [number, number][] = [];
+  let bytes = 0;
+  let inQuote = false;
+  let record = 0; // 0 = header
+  let extra = 0;
+  let shiftedInRecord = false;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    bytes += buf.length;
+    let i = 0;
+    while (i < buf.length) {
+      if (!inQuote) {
+        const q = buf.indexOf(QUOTE, i);
+        const nl = buf.indexOf(NEWLINE, i);
+        if (nl >= 0 && (q < 0 || nl < q)) {
+          record++;
+          if (shiftedInRecord) {
+            lineShifts.push([record, extra]);
+            shiftedInRecord = false;
+          }
+          i = nl + 1;
+        } else if (q >= 0) {
+          inQuote = true;
+          i = q + 1;
+        } else break;
+      } else {
+        const q = buf.indexOf(QUOTE, i);
+        const nl = buf.indexOf(NEWLINE, i);
+        if (nl >= 0 && (q < 0 || nl < q)) {
+          extra++;
+          shiftedInRecord = true;
+          i = nl + 1;
+        } else if (q >= 0) {
+          inQuote = false; // an escaped quote ("") closes and reopens at once
+          i = q + 1;
+        } else break;
+      }
+    }
+  }
+  return { sha256: hash.digest('hex'), bytes, lineShifts };
+}
+
+/** Physical line (1-based, header = line 1) on which data record `record` starts. */
+export function lineOfRecord(scan: FileScan, record: number): number {
+  let extra = 0;
+  let lo = 0;
+  let hi = scan.lineShifts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const shift = scan.lineShifts[mid];
+    if (shift && shift[0] <= record) {
+      extra = shift[1];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return record + 1 + extra;
+}

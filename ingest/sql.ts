@@ -1,0 +1,174 @@
+/**
+ * SQL generated from the entity schemas in `entities.ts`: raw table DDL, the
+ * conversion of a landing table of text columns into typed values, and one
+ * reject row per bad value. Only names from the schemas are spliced in; every
+ * value (time zone, file, run id) is a bound parameter.
+ */
+import { type ColumnSpec, columnsOf, type EntityName, entityNames, idColumnOf } from './entities.ts';
+
+export const quoteIdent = (name: string): string => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing to splice identifier ${name}`);
+  return `"${name}"`;
+};
+
+const sqlType: Record<ColumnSpec['kind'], string> = {
+  text: 'varchar',
+  enum: 'varchar',
+  timestamp: 'timestamptz',
+  integer: 'integer',
+  boolean: 'boolean',
+};
+
+const literalList = (values: readonly string[]) =>
+  values.map((v) => {
+    if (!/^[a-z0-9_]+$/.test(v)) throw new Error(`refusing to splice enum value ${v}`);
+    return `'${v}'`;
+  });
+
+export const rawTable = (entity: EntityName) => quoteIdent(`raw_${entity}`);
+
+/** DDL for the raw tables and the ingest bookkeeping tables. Idempotent. */
+export function schemaDdl(): string {
+  const raw = entityNames.map((entity) => {
+    const cols = columnsOf(entity).flatMap((c) => {
+      const typed = `  ${quoteIdent(c.name)} ${sqlType[c.kind]}`;
+      return c.kind === 'enum' ? [typed, `  ${quoteIdent(`original_${c.name}`)} varchar`] : [typed];
+    });
+    return `create table if not exists ${rawTable(entity)} (
+  source varchar not null,
+${cols.join(',\n')},
+  ingest_run_id integer not null,
+  loaded_at timestamptz not null
+);`;
+  });
+  return [
+    'create sequence if not exists ingest_run_seq start 1;',
+    `create table if not exists ingest_runs (
+  run_id integer primary key,
+  file varchar not null,
+  sha256 varchar,
+  entity varchar,
+  source varchar not null,
+  rows_read integer not null default 0,
+  rows_loaded integer not null default 0,
+  rows_rejected integer not null default 0,
+  started_at timestamptz not null,
+  finished_at timestamptz,
+  status varchar not null,
+  error varchar
+);`,
+    `create table if not exists ingest_rejects (
+  run_id integer not null,
+  file varchar not null,
+  line integer,
+  record integer,
+  "column" varchar,
+  value varchar,
+  reason varchar not null
+);`,
+    ...raw,
+  ].join('\n');
+}
+
+const timestampHint =
+  'expected ISO 8601, e.g. 2025-03-14T20:30:00Z, 2025-03-14T21:30:00+01:00, or 2025-03-14 20:30:00 (read in the ingest time zone)';
+
+/** Converts the trimmed text value `v` of a column into its typed value, null when it does not parse. */
+function convert(c: ColumnSpec, v: string): string {
+  switch (c.kind) {
+    case 'text':
+      return v;
+    case 'enum':
+      return `case when lower(${v}) in (${literalList(c.values ?? []).join(', ')}) then lower(${v}) end`;
+    case 'integer':
+      return `try_cast(${v} as integer)`;
+    case 'boolean':
+      return `case when lower(${v}) in ('true', 't', 'yes', 'y', '1') then true
+        when lower(${v}) in ('false', 'f', 'no', 'n', '0') then false end`;
+    case 'timestamp':
+      return `case when regexp_matches(${v}, '[T ]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*(Z|z|[+-]\\d{2}(:?\\d{2})?)$')
+          then try_cast(${v} as timestamptz)
+        else timezone($tz, try_cast(${v} as timestamp)) end`;
+  }
+}
+
+/** Why a present value `v` whose conversion `t` is null was refused. */
+function badValueReason(c: ColumnSpec, v: string): string {
+  switch (c.kind) {
+    case 'enum':
+      return `'''' || ${v} || ''' is not one of: ${(c.values ?? []).join(', ')}'`;
+    case 'integer':
+      return `'''' || ${v} || ''' is not a whole number'`;
+    case 'boolean':
+      return `'''' || ${v} || ''' is not a boolean; expected true/false, yes/no, y/n or 1/0'`;
+    case 'timestamp':
+      return `'''' || ${v} || ''' is not a timestamp; ${timestampHint}'`;
+    case 'text':
+      return `'unreadable value'`;
+  }
+}
+
+/**
+ * Landing -> `checked` temp table: `ord`, then for each schema column its trimmed
+ * text (`v_<col>`) and its typed value. `present` maps canonical column names to
+ * landing column names; absent optional columns are null.
+ */
+export function checkedSql(entity: EntityName, present: Map<string, string>): string {
+  const texts = columnsOf(entity)
+    .map((c) => {
+      const landing = present.get(c.name);
+      const v = landing ? `nullif(trim(${quoteIdent(landing)}), '')` : 'null::varchar';
+      return `${v} as ${quoteIdent(`v_${c.name}`)}`;
+    })
+    .join(',\n  ');
+  // Two steps so each conversion reads the trimmed text once.
+  const typed = columnsOf(entity)
+    .map((c) => `${convert(c, quoteIdent(`v_${c.name}`))} as ${quoteIdent(c.name)}`)
+    .join(',\n  ');
+  return `create or replace temp table checked as
+with landed as (
+  select ord,
+  ${texts}
+  from landing
+)
+select ord, landed.*  exclude (ord),
+  ${typed}
+from landed`;
+}
+
+/** One reject row per bad value in `checked`: ord, column, value, reason. */
+export function valueRejectsSql(entity: EntityName): string {
+  const checks = columnsOf(entity).flatMap((c) => {
+    const v = quoteIdent(`v_${c.name}`);
+    const t = quoteIdent(c.name);
+    const col = `'${c.name}'`;
+    const out: string[] = [];
+    if (c.required) {
+      out.push(`select ord, ${col} as "column", null as value, 'required value is missing' as reason
+  from checked where ${v} is null`);
+    }
+    if (c.kind !== 'text') {
+      out.push(`select ord, ${col}, ${v}, ${badValueReason(c, v)}
+  from checked where ${v} is not null and ${t} is null`);
+    }
+    if (c.kind === 'integer' && c.min !== undefined && c.max !== undefined) {
+      out.push(`select ord, ${col}, ${v}, '${c.name} must be between ${c.min} and ${c.max}, got ' || ${v}
+  from checked where ${t} is not null and (${t} < ${c.min} or ${t} > ${c.max})`);
+    }
+    return out;
+  });
+  return `create or replace temp table value_rejects as
+${checks.join('\nunion all\n')}`;
+}
+
+/** Typed columns of the entity, in schema order, with original labels for enums. */
+export function typedColumns(entity: EntityName): { target: string; expr: string }[] {
+  return columnsOf(entity).flatMap((c) => {
+    const typed = { target: quoteIdent(c.name), expr: quoteIdent(c.name) };
+    return c.kind === 'enum'
+      ? [typed, { target: quoteIdent(`original_${c.name}`), expr: quoteIdent(`v_${c.name}`) }]
+      : [typed];
+  });
+}
+
+export const idOf = (entity: EntityName) => quoteIdent(idColumnOf(entity));

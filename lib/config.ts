@@ -1,0 +1,29 @@
+/** The one place configuration is read: environment variables, validated once. */
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  RELEASELENS_DB: z.string().min(1).default(path.join('data', 'releaselens.duckdb')),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  RELEASELENS_ADMIN_TOKEN: z.string().min(8).optional(),
+  RELEASELENS_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid environment: ${issues}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
