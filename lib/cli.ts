@@ -1,0 +1,14 @@
+/** Helpers shared by the command-line entry points: usage errors exit 2, logs go to stderr. */
+export class UsageError extends Error {}
+
+export function fail(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+export const log = (line: string) => process.stderr.write(`${line}\n`);

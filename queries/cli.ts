@@ -1,0 +1,84 @@
+/**
+ * npm run kpis -- --from 2025-03-01 --to 2025-04-01 [--unit release|change|deployment]
+ *   [--tz UTC] [--window 48] [--severity 2] [--tolerance 0] [--as-of ISO]
+ *   [--service S]... [--team T]... [--type T]... [--json] [--db FILE]
+ */
+import { parseArgs } from 'node:util';
+import { fail, UsageError } from '../lib/cli.ts';
+import { useDatabase } from '../lib/db.ts';
+import { getKpis, type KpiReport } from './kpis.ts';
+import { describeIssues, kpiParamsSchema } from './params.ts';
+
+const usage = `usage: npm run kpis -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
+  [--tz ZONE] [--window HOURS] [--severity 1..4] [--tolerance MINUTES] [--as-of ISO]
+  [--service NAME]... [--team NAME]... [--type TYPE]... [--json] [--db FILE]`;
+
+function parse() {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true }>>;
+  const options = {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    unit: { type: 'string' },
+    tz: { type: 'string' },
+    window: { type: 'string' },
+    severity: { type: 'string' },
+    tolerance: { type: 'string' },
+    'as-of': { type: 'string' },
+    service: { type: 'string', multiple: true },
+    team: { type: 'string', multiple: true },
+    type: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    db: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  try {
+    parsed = parseArgs({ options, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${usage}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  const { 'as-of': asOf, json, db, help: _help, ...rest } = values;
+  const result = kpiParamsSchema.safeParse({ ...rest, as_of: asOf });
+  if (!result.success) throw new UsageError(`${describeIssues(result.error).join('\n')}\n${usage}`);
+  return { params: result.data, json: json ?? false, db };
+}
+
+const pct = (r: { value: number; numerator: number; denominator: number } | null) =>
+  r ? `${(r.value * 100).toFixed(1)}%  (${r.numerator}/${r.denominator})` : '—';
+const hours = (d: { median: number; p85: number; n: number } | null) =>
+  d ? `median ${d.median.toFixed(1)} h, p85 ${d.p85.toFixed(1)} h  (n=${d.n})` : '—';
+
+function table(r: KpiReport): string {
+  const k = r.kpis;
+  const rows: [string, string][] = [
+    ['completed units', String(k.completed)],
+    ['success rate', pct(k.success_rate)],
+    ['change failure rate', pct(k.change_failure_rate)],
+    ['rollback rate', pct(k.rollback_rate)],
+    ['post-release incident rate', pct(k.post_release_incident_rate)],
+    ['post-release incidents', String(k.post_release_incidents)],
+    ['recovery time', hours(k.recovery_time_hours)],
+    ['lead time', hours(k.lead_time_hours)],
+    ['schedule adherence', pct(k.schedule_adherence)],
+    ['emergency rate', pct(k.emergency_rate)],
+    ['unauthorized rate', pct(k.unauthorized_rate)],
+    ['freeze violations', String(k.freeze_violations)],
+    ['deployments per week', k.deployment_frequency_per_week?.toFixed(2) ?? '—'],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const head = `${r.unit} KPIs, ${r.period.from} to ${r.period.to} (${r.period.timezone}); window ${r.parameters.window_hours} h, failure = P1..P${r.parameters.failure_max_priority}, as of ${r.parameters.as_of}`;
+  return [head, ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)].join('\n');
+}
+
+async function main() {
+  const { params, json, db } = parse();
+  if (db) useDatabase(db);
+  const report = await getKpis(params);
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${table(report)}\n`);
+}
+
+main().catch(fail);

@@ -1,0 +1,67 @@
+-- fct_confirmed_links: one row per (incident, unit kind) for incidents with an
+-- explicit "caused by" link to a completed unit of that kind. When the links
+-- name several units, the one with the latest start wins (ties: greatest id).
+--   release:    caused_by_release_id, or the release of caused_by_change_id
+--   change:     caused_by_change_id; a release-only link goes to that release's
+--               completed change with the latest start
+--   deployment: the latest completed production deployment of the linked
+--               change; if none, or release-only, the latest one of the release
+-- Reads: stg_incidents, stg_changes, fct_units. Binds: nothing.
+create or replace view fct_confirmed_links as
+with incidents as (
+  select incident_id, caused_by_change_id, caused_by_release_id
+  from stg_incidents
+  where caused_by_change_id is not null or caused_by_release_id is not null
+),
+changes as (
+  select change_id, release_id from stg_changes
+),
+completed as (
+  select unit_kind, unit_id, release_id, change_id, start_at
+  from fct_units where is_completed
+),
+release_candidates as (
+  select i.incident_id, 'release' as unit_kind, u.unit_id, u.start_at
+  from incidents i
+  left join changes c on c.change_id = i.caused_by_change_id
+  join completed u on u.unit_kind = 'release'
+    and (u.unit_id = i.caused_by_release_id or u.unit_id = c.release_id)
+),
+change_candidates as (
+  select i.incident_id, 'change' as unit_kind, u.unit_id, u.start_at
+  from incidents i
+  join completed u on u.unit_kind = 'change'
+    and (u.unit_id = i.caused_by_change_id
+      or (i.caused_by_change_id is null and u.release_id = i.caused_by_release_id))
+),
+deployment_by_change as (
+  select i.incident_id, u.unit_id, u.start_at
+  from incidents i
+  join completed u on u.unit_kind = 'deployment' and u.change_id = i.caused_by_change_id
+),
+deployment_by_release as (
+  select i.incident_id, u.unit_id, u.start_at
+  from incidents i
+  left join changes c on c.change_id = i.caused_by_change_id
+  join completed u on u.unit_kind = 'deployment'
+    and u.release_id = coalesce(i.caused_by_release_id, c.release_id)
+  where i.incident_id not in (select incident_id from deployment_by_change)
+),
+deployment_candidates as (
+  select incident_id, 'deployment' as unit_kind, unit_id, start_at from deployment_by_change
+  union all
+  select incident_id, 'deployment', unit_id, start_at from deployment_by_release
+),
+candidates as (
+  select * from release_candidates
+  union all
+  select * from change_candidates
+  union all
+  select * from deployment_candidates
+),
+final as (
+  select incident_id, unit_kind, arg_max(unit_id, (start_at, unit_id)) as unit_id
+  from candidates
+  group by all
+)
+select * from final;

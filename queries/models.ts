@@ -1,0 +1,83 @@
+/**
+ * Applies the SQL models in `queries/` (views and table macros) to a
+ * connection, and runs the parameterised `kpi_*` queries. The model files are
+ * the only SQL; this module only orders and executes them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DuckDBConnection, DuckDBListValue, type DuckDBType, type DuckDBValue, LIST, VARCHAR } from '@duckdb/node-api';
+import { ensureSchema } from '../ingest/schema.ts';
+import { instance } from '../lib/db.ts';
+
+/** Dependency order: staging, then facts that read earlier facts. */
+export const modelOrder = [
+  'stg_releases',
+  'stg_changes',
+  'stg_deployments',
+  'stg_incidents',
+  'stg_freeze_windows',
+  'fct_units',
+  'fct_unit_cis',
+  'fct_confirmed_links',
+  'fct_attribution',
+  'fct_unit_outcomes',
+] as const;
+
+/** Finds `queries/` from this module, whether run from source or from the app build. */
+function queriesDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'stg_releases.sql'))) return dir;
+    if (fs.existsSync(path.join(dir, 'queries', 'stg_releases.sql'))) return path.join(dir, 'queries');
+    dir = path.dirname(dir);
+  }
+  throw new Error('cannot find the queries/ folder with the SQL models');
+}
+
+const sqlCache = new Map<string, string>();
+
+export function readModel(name: string): string {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`bad model name ${name}`);
+  let sql = sqlCache.get(name);
+  if (sql === undefined) {
+    sql = fs.readFileSync(path.join(queriesDir(), `${name}.sql`), 'utf8');
+    sqlCache.set(name, sql);
+  }
+  return sql;
+}
+
+const applied = new WeakSet<object>();
+
+/**
+ * Runs `work` on a fresh connection to the process's database, after creating
+ * the raw tables (if needed) and every view and macro (once per instance).
+ */
+export async function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const db = await instance();
+  const conn = await db.connect();
+  try {
+    if (!applied.has(db)) {
+      await ensureSchema(conn);
+      for (const name of modelOrder) await conn.run(readModel(name));
+      applied.add(db);
+    }
+    return await work(conn);
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** Runs one parameterised model query and returns plain JS rows. Lists bind as lists of text. */
+export async function runQuery(
+  conn: DuckDBConnection,
+  name: string,
+  params: Record<string, DuckDBValue>,
+): Promise<Record<string, unknown>[]> {
+  const types: Record<string, DuckDBType> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value instanceof DuckDBListValue) types[key] = LIST(VARCHAR);
+  }
+  const reader = await conn.runAndReadAll(readModel(name), params, types);
+  return reader.getRowObjectsJS() as Record<string, unknown>[];
+}

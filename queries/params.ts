@@ -1,0 +1,64 @@
+/**
+ * The KPI parameters, validated once with zod. The `kpis` command, the API and
+ * every dashboard loader parse their input with these schemas, so a parameter
+ * means the same everywhere.
+ */
+import { z } from 'zod';
+
+export const units = ['release', 'change', 'deployment'] as const;
+export type Unit = (typeof units)[number];
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real calendar date');
+
+export const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const timeZone = z.string().refine(isTimeZone, 'expected an IANA time zone such as UTC, Europe/Amsterdam or America/New_York');
+
+const instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO timestamp with Z or an offset, e.g. 2025-04-15T00:00:00Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real timestamp');
+
+export const kpiParamsSchema = z
+  .object({
+    unit: z.enum(units).default('release'),
+    from: isoDate,
+    to: isoDate,
+    tz: timeZone.default('UTC'),
+    window: z.coerce.number().positive('must be more than 0 hours').max(24 * 90, 'at most 2160 hours (90 days)').default(48),
+    severity: z.coerce.number().int('must be a whole number').min(1).max(4).default(2),
+    tolerance: z.coerce.number().int('must be a whole number of minutes').min(0).max(60 * 24 * 30).default(0),
+    as_of: instant.optional(),
+    service: z.array(z.string().min(1)).default([]),
+    team: z.array(z.string().min(1)).default([]),
+    type: z.array(z.string().min(1)).default([]),
+  })
+  .refine((p) => p.from < p.to, { message: 'from must be before to', path: ['to'] });
+
+export type KpiParams = z.infer<typeof kpiParamsSchema>;
+
+/** One readable line per problem: "window: must be more than 0 hours". */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`);
+}
+
+/** Turns URL search params (repeatable service/team/type) into the raw object the schema parses. */
+export function fromSearchParams(search: URLSearchParams): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const key of new Set(search.keys())) {
+    const values = search.getAll(key).filter((v) => v !== '');
+    if (values.length === 0) continue;
+    raw[key] = ['service', 'team', 'type'].includes(key) ? values : values[values.length - 1];
+  }
+  return raw;
+}

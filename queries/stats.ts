@@ -1,0 +1,63 @@
+/** Small pure statistics used by the KPI functions and the trend charts. */
+
+export const Z95 = 1.959963984540054;
+
+export interface Rate {
+  numerator: number;
+  denominator: number;
+  value: number;
+  ci95_low: number;
+  ci95_high: number;
+}
+
+export const round = (x: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/** Wilson score interval for k successes in n trials. */
+export function wilson(k: number, n: number, z = Z95): [number, number] {
+  const p = k / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const margin = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return [Math.max(0, centre - margin), Math.min(1, centre + margin)];
+}
+
+/** A rate with its 95% Wilson interval, rounded to 6 decimals; null when n = 0. */
+export function rate(numerator: number, denominator: number): Rate | null {
+  if (denominator === 0) return null;
+  const [low, high] = wilson(numerator, denominator);
+  return {
+    numerator,
+    denominator,
+    value: round(numerator / denominator, 6),
+    ci95_low: round(low, 6),
+    ci95_high: round(high, 6),
+  };
+}
+
+export interface Duration {
+  n: number;
+  median: number;
+  p85: number;
+  mean: number;
+}
+
+/** Duration statistics rounded to 4 decimals; null when there are no values. */
+export function duration(n: number, median: unknown, p85: unknown, mean: unknown): Duration | null {
+  if (n === 0) return null;
+  return {
+    n,
+    median: round(Number(median), 4),
+    p85: round(Number(p85), 4),
+    mean: round(Number(mean), 4),
+  };
+}
+
+/** p-chart limits for a bucket of size n around a pooled rate p (3 sigma, clamped to [0, 1]). */
+export function pChartLimits(p: number, n: number): { lcl: number; ucl: number } {
+  const sigma = Math.sqrt((p * (1 - p)) / n);
+  return { lcl: Math.max(0, p - 3 * sigma), ucl: Math.min(1, p + 3 * sigma) };
+}

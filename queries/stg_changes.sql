@@ -1,0 +1,14 @@
+-- stg_changes: one row per change record.
+-- Reads: raw_changes. Binds: nothing.
+create or replace view stg_changes as
+with source as (
+  select * from raw_changes
+),
+final as (
+  select
+    change_id, source, release_id, change_type, original_change_type, risk, original_risk,
+    service, ci, requested_at, approved_at, cab_required,
+    planned_start, planned_end, actual_start, actual_end, outcome, original_outcome, closed_at
+  from source
+)
+select * from final;

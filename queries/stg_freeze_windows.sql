@@ -1,0 +1,11 @@
+-- stg_freeze_windows: one row per freeze or maintenance window.
+-- Reads: raw_freeze_windows. Binds: nothing.
+create or replace view stg_freeze_windows as
+with source as (
+  select * from raw_freeze_windows
+),
+final as (
+  select window_id, source, name, starts_at, ends_at, service, kind, original_kind
+  from source
+)
+select * from final;

@@ -1,0 +1,14 @@
+-- stg_incidents: one row per incident record.
+-- Reads: raw_incidents. Binds: nothing.
+create or replace view stg_incidents as
+with source as (
+  select * from raw_incidents
+),
+final as (
+  select
+    incident_id, source, opened_at, resolved_at, closed_at, priority,
+    service, ci, category, status, title,
+    caused_by_change_id, caused_by_release_id, problem_id
+  from source
+)
+select * from final;

@@ -1,0 +1,14 @@
+-- stg_releases: one row per release record (latest version per id).
+-- Reads: raw_releases. Binds: nothing.
+create or replace view stg_releases as
+with source as (
+  select * from raw_releases
+),
+final as (
+  select
+    release_id, source, title, version, release_type, original_release_type,
+    status, original_status, service, team, owner,
+    requested_at, approved_at, planned_start, planned_end, actual_start, actual_end
+  from source
+)
+select * from final;
