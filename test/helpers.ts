@@ -29,3 +29,16 @@ export function tempCsv(name: string, content: string | Buffer): string {
   fs.writeFileSync(file, content);
   return file;
 }
+
+type Row = Record<string, string | number | boolean | null>;
+
+/** Writes canonical CSVs (one per entity given) into a new folder; header from the first row's keys. */
+export function csvFolder(entities: Record<string, Row[]>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-fixture-'));
+  for (const [entity, rows] of Object.entries(entities)) {
+    const header = Object.keys(rows[0] ?? {});
+    const lines = rows.map((r) => header.map((h) => (r[h] === null || r[h] === undefined ? '' : String(r[h]))).join(','));
+    fs.writeFileSync(path.join(dir, `${entity}.csv`), `${[header.join(','), ...lines].join('\n')}\n`);
+  }
+  return dir;
+}

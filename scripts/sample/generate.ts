@@ -1,0 +1,243 @@
+/**
+ * The sample organisation: two years (2024-2025) of releases, changes,
+ * deployments, incidents and freeze windows for 12 services in 4 teams, with
+ * planted patterns documented in data/sample/README.md. Deterministic: the same
+ * seed gives the same bytes.
+ */
+import { Random } from './random.ts';
+
+export const SAMPLE_SEED = 20240101;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const START = Date.UTC(2024, 0, 1);
+const END = Date.UTC(2026, 0, 1); // exclusive: data runs through 2025-12-31
+const CANARY_FROM = Date.UTC(2025, 0, 1);
+const GENERATED_AT = Date.UTC(2026, 0, 6); // "today" for the open records at the end
+
+const teams = {
+  'Team Ledger': ['payments', 'billing', 'invoicing'],
+  'Team Find': ['search', 'catalog', 'recommendations'],
+  'Team Edge': ['checkout', 'mobile-api', 'web-frontend'],
+  'Team Core': ['identity', 'notifications', 'inventory'],
+} as const;
+
+const services = Object.entries(teams).flatMap(([team, list]) => list.map((service) => ({ team, service })));
+const HOT_SERVICE = 'checkout';
+const CANARY_TEAM = 'Team Find';
+/** ITSM noise: services that are never released through this process. */
+const noiseServices = ['workplace', 'network', 'email', 'vpn', 'printing', 'telephony'];
+const categories = ['software', 'database', 'network', 'hardware', 'access', 'performance', 'user'];
+const verbs = ['Add', 'Improve', 'Fix', 'Rework', 'Speed up', 'Harden', 'Simplify', 'Extend'];
+const nouns = ['refund flow', 'search ranking', 'session handling', 'invoice export', 'audit log', 'rate limits',
+  'cache layer', 'onboarding', 'price rules', 'notifications', 'API pagination', 'retry policy', 'reporting'];
+const symptoms = ['errors after deploy', 'slow responses', 'timeouts', 'wrong totals', 'login failures',
+  'missing data', 'stale results', '500 errors', 'queue backlog', 'high CPU'];
+const owners = ['ana', 'bo', 'chen', 'dara', 'eli', 'fay', 'gus', 'hana'];
+
+const iso = (ms: number) => new Date(Math.round(ms / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+const cis = (service: string) => [`${service}-api`, `${service}-db`, `${service}-worker`];
+
+interface Freeze {
+  id: string;
+  name: string;
+  start: number;
+  end: number;
+  service: string;
+  kind: 'freeze' | 'maintenance';
+}
+
+function freezeWindows(): Freeze[] {
+  const out: Freeze[] = [];
+  for (const year of [2024, 2025]) {
+    out.push({ id: `FRZ-${year}-YE`, name: `Year-end freeze ${year}`, start: Date.UTC(year, 11, 20),
+      end: Date.UTC(year + 1, 0, 3), service: '', kind: 'freeze' });
+    for (const quarterEnd of [2, 5, 8]) {
+      const end = Date.UTC(year, quarterEnd + 1, 1);
+      out.push({ id: `FRZ-${year}-Q${quarterEnd / 3 + 1}`, name: `Quarter close ${year} Q${quarterEnd / 3 + 1}`,
+        start: end - 2 * DAY_MS, end, service: 'payments', kind: 'freeze' });
+    }
+  }
+  for (let t = START + 5 * DAY_MS; t < END; t += 28 * DAY_MS) {
+    const id = `MNT-${new Date(t).toISOString().slice(0, 10)}`;
+    out.push({ id, name: 'Monthly maintenance slot', start: t + 1 * HOUR_MS, end: t + 5 * HOUR_MS, service: '', kind: 'maintenance' });
+  }
+  return out;
+}
+
+const inFreeze = (freezes: Freeze[], service: string, from: number, to: number) =>
+  freezes.some((f) => f.kind === 'freeze' && (f.service === '' || f.service === service) && from < f.end && to > f.start);
+
+function csv(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
+  const cell = (v: string | number | boolean | null | undefined) => {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
+}
+
+export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
+  const rnd = new Random(seed);
+  const freezes = freezeWindows();
+  const releases: (string | number | boolean | null)[][] = [];
+  const changes: (string | number | boolean | null)[][] = [];
+  const deployments: (string | number | boolean | null)[][] = [];
+  const incidents: (string | number | boolean | null)[][] = [];
+  let changeSeq = 1;
+  let deploySeq = 1;
+  let incidentSeq = 1;
+  const nextIncident = () => `INC${String(incidentSeq++).padStart(7, '0')}`;
+
+  // Pick go-live slots: ~2,000 releases over two years.
+  const slots: { day: number; service: (typeof services)[number] }[] = [];
+  for (let day = START; day < END; day += DAY_MS) {
+    const weekday = new Date(day).getUTCDay();
+    const perDay = weekday === 0 || weekday === 6 ? 0.5 : 3.9;
+    for (let k = rnd.poisson(perDay); k > 0; k--) slots.push({ day, service: rnd.pick(services) });
+  }
+  let plantedViolations = 0;
+  let dataQualityReleases = 0;
+
+  slots.forEach((slot, index) => {
+    const { service, team } = slot.service;
+    const releaseId = `REL-${String(index + 1).padStart(5, '0')}`;
+    const type = rnd.weighted([['minor', 50], ['patch', 30], ['major', 14], ['emergency', 6]] as const);
+    const emergency = type === 'emergency';
+    const weekday = new Date(slot.day).getUTCDay();
+    const friday = weekday === 5;
+    const eveningHour = friday ? rnd.weighted([[17, 2], [18, 3], [19, 3], [20, 2], [10, 2], [14, 2]] as const) : rnd.pick([7, 9, 10, 13, 14, 15, 18, 20, 21]);
+    const fridayEvening = friday && eveningHour >= 17;
+    const plannedStart = slot.day + (emergency ? rnd.int(0, 23) : eveningHour) * HOUR_MS + rnd.pick([0, 15, 30]) * 60_000;
+    const plannedEnd = plannedStart + rnd.int(1, 3) * HOUR_MS;
+    const december = new Date(slot.day).getUTCMonth() === 11;
+
+    // Nothing but the two planted violations goes live inside a freeze.
+    const plantViolation = december && new Date(slot.day).getUTCFullYear() === 2025 && plantedViolations < 2 &&
+      slot.day >= Date.UTC(2025, 11, 22) && !emergency;
+    if (inFreeze(freezes, service, plannedStart, plannedEnd + 6 * HOUR_MS) && !plantViolation) return;
+    if (plantViolation) plantedViolations++;
+
+    const leadDays = emergency ? rnd.next() * 0.5 : 2 + rnd.exponential(type === 'major' ? 14 : 6);
+    let requestedAt = plannedStart - leadDays * DAY_MS;
+    const approved = emergency ? rnd.chance(0.8) : rnd.chance(0.97);
+    const approvedAt = approved ? requestedAt + (plannedStart - requestedAt) * (0.3 + 0.6 * rnd.next()) : null;
+
+    const late = rnd.chance(december ? 0.45 : 0.1);
+    const startDelay = late ? rnd.int(60, 360) * 60_000 : rnd.int(-10, 10) * 60_000;
+    const actualStart = plannedStart + startDelay;
+    const actualEnd = Math.min(actualStart + (plannedEnd - plannedStart) * (0.4 + 0.5 * rnd.next()), late ? Infinity : plannedEnd);
+
+    // Open and cancelled records.
+    const future = plannedStart > GENERATED_AT - 10 * DAY_MS;
+    const cancelled = !future && rnd.chance(0.03);
+    const overdue = !future && !cancelled && slot.day > END - 45 * DAY_MS && rnd.chance(0.04);
+    const live = !future && !cancelled && !overdue;
+    if (live && dataQualityReleases < 3 && index >= 250 + 500 * dataQualityReleases) {
+      requestedAt = actualEnd + rnd.int(2, 48) * HOUR_MS; // data-quality problem: requested after go-live
+      dataQualityReleases++;
+    }
+
+    // The planted failure mechanics.
+    const canary = team === CANARY_TEAM && plannedStart >= CANARY_FROM;
+    // Friday evening multiplies every failure mode, canary divides it (observed: about 2x and 1/2).
+    const risk = (fridayEvening ? 2.4 : 1) * (canary ? 0.4 : 1);
+    const pBad = 0.08 * risk * (service === HOT_SERVICE ? 3 : 1);
+    const pRollback = (emergency ? 0.15 : 0.05) * risk;
+    const rolledBack = live && rnd.chance(pRollback);
+    const deployFailed = live && !rolledBack && rnd.chance(0.02 * risk);
+    const bad = live && !rolledBack && !deployFailed && rnd.chance(pBad);
+    const noisy = live && rnd.chance(service === HOT_SERVICE ? 0.3 : 0.04);
+
+    const status = future ? rnd.pick(['planned', 'approved'] as const) : cancelled ? 'cancelled' : overdue ? 'approved'
+      : rolledBack ? 'rolled_back' : deployFailed ? 'failed' : 'deployed';
+    const version = `${index % 7}.${index % 13}.${index % 5}`;
+    releases.push([releaseId, `${rnd.pick(verbs)} ${rnd.pick(nouns)}`, version, type, status, service, team,
+      rnd.pick(owners), iso(requestedAt), approvedAt === null ? null : iso(approvedAt), iso(plannedStart),
+      iso(plannedEnd), live ? iso(actualStart) : null, live ? iso(actualEnd) : null]);
+
+    // Changes: one to three per release; each is deployed to staging then production.
+    const changeCount = plantViolation ? 1 : rnd.weighted([[1, 5], [2, 3], [3, 2]] as const);
+    const releaseCis: string[] = [];
+    const prodDeployments: { id: string; changeId: string; ci: string }[] = [];
+    for (let c = 0; c < changeCount; c++) {
+      const changeId = `CHG${String(changeSeq++).padStart(6, '0')}`;
+      const ci = c === 0 ? cis(service)[0] ?? service : rnd.pick(cis(service));
+      releaseCis.push(ci);
+      const changeType = emergency ? 'emergency' : rnd.chance(0.2) ? 'standard' : 'normal';
+      const changeRisk = emergency || type === 'major' ? rnd.pick(['high', 'critical'] as const) : rnd.pick(['low', 'low', 'medium', 'high'] as const);
+      const outcome = !live ? (cancelled ? 'cancelled' : null) : rolledBack ? 'rolled_back' : deployFailed && c === 0 ? 'failed'
+        : bad && c === 0 ? 'successful_with_issues' : 'successful';
+      const cStart = actualStart + c * 5 * 60_000;
+      const cEnd = Math.max(cStart + 5 * 60_000, actualEnd - (changeCount - 1 - c) * 60_000);
+      changes.push([changeId, releaseId, changeType, changeRisk, service, ci, iso(requestedAt + c * HOUR_MS),
+        approvedAt === null ? null : iso(approvedAt), changeType === 'normal' && changeRisk !== 'low', iso(plannedStart),
+        iso(plannedEnd), live ? iso(cStart) : null, live ? iso(cEnd) : null, outcome,
+        live ? iso(cEnd + 12 * HOUR_MS) : cancelled ? iso(plannedStart - DAY_MS) : null]);
+      if (!live) continue;
+      const strategy = canary ? 'canary' : rnd.pick(['rolling', 'rolling', 'blue_green', 'big_bang'] as const);
+      deployments.push([`DEP${String(deploySeq++).padStart(6, '0')}`, releaseId, changeId, service, 'staging',
+        iso(cStart - DAY_MS), iso(cEnd - DAY_MS), 'succeeded', false, null, version, strategy]);
+      const deploymentId = `DEP${String(deploySeq++).padStart(6, '0')}`;
+      const dStatus = rolledBack && c === 0 ? 'rolled_back' : deployFailed && c === 0 ? 'failed' : 'succeeded';
+      deployments.push([deploymentId, releaseId, changeId, service, 'production', iso(cStart), iso(cEnd), dStatus,
+        false, null, version, strategy]);
+      prodDeployments.push({ id: deploymentId, changeId, ci });
+      if (rolledBack && c === 0) {
+        const rbStart = cEnd + rnd.int(10, 90) * 60_000;
+        deployments.push([`DEP${String(deploySeq++).padStart(6, '0')}`, releaseId, changeId, service, 'production',
+          iso(rbStart), iso(rbStart + rnd.int(5, 30) * 60_000), 'succeeded', true, deploymentId, `${version}-revert`, strategy]);
+      }
+    }
+    if (!live) return;
+
+    // Release-caused incidents: a third carry an explicit "caused by" link.
+    const caused = (count: number, severe: boolean) => {
+      for (let k = 0; k < count; k++) {
+        const opened = actualEnd + Math.min(rnd.exponential(9), 46) * HOUR_MS + rnd.int(1, 50) * 60_000;
+        const priority = severe && k === 0 ? rnd.weighted([[1, 1], [2, 3]] as const) : rnd.weighted([[3, 3], [4, 1]] as const);
+        const link = rnd.chance(1 / 3);
+        const change = rnd.pick(prodDeployments);
+        const withService = rnd.chance(0.85);
+        const resolved = opened + (priority <= 2 ? 0.5 + rnd.exponential(4) : 2 + rnd.exponential(20)) * HOUR_MS;
+        incidents.push([nextIncident(), iso(opened), iso(resolved), iso(resolved + DAY_MS), priority,
+          withService ? service : null, change?.ci ?? null, rnd.pick(['software', 'performance', 'database']), 'closed',
+          link ? (change?.changeId ?? null) : null, null, severe && rnd.chance(0.3) ? `PRB${String(index).padStart(5, '0')}` : null,
+          `${service}: ${rnd.pick(symptoms)}`]);
+      }
+    };
+    if (bad) caused(rnd.int(1, 3), true);
+    if (noisy) caused(1, false);
+    if (rolledBack && rnd.chance(0.5)) caused(1, true);
+  });
+
+  // Background noise: mostly services outside the release process, a little on released ones.
+  for (let day = START; day < END; day += DAY_MS) {
+    for (let k = rnd.poisson(19.5); k > 0; k--) {
+      const opened = day + rnd.next() * DAY_MS;
+      const onApp = rnd.chance(0.015);
+      const missingBoth = !onApp && rnd.chance(0.02);
+      const service = missingBoth ? null : onApp ? rnd.pick(services).service : rnd.pick(noiseServices);
+      const priority = rnd.weighted([[1, 1], [2, 6], [3, 50], [4, 43]] as const);
+      const resolved = opened + (0.5 + rnd.exponential(priority <= 2 ? 4 : 30)) * HOUR_MS;
+      incidents.push([nextIncident(), iso(opened), iso(resolved), resolved + DAY_MS < GENERATED_AT ? iso(resolved + DAY_MS) : null,
+        priority, service, service && rnd.chance(0.6) ? rnd.pick(cis(service)) : null, rnd.pick(categories),
+        resolved + DAY_MS < GENERATED_AT ? 'closed' : 'resolved', null, null, null,
+        `${service ?? 'unknown'}: ${rnd.pick(symptoms)}`]);
+    }
+  }
+  incidents.sort((a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0])));
+
+  return {
+    'releases.csv': csv(['release_id', 'title', 'version', 'release_type', 'status', 'service', 'team', 'owner',
+      'requested_at', 'approved_at', 'planned_start', 'planned_end', 'actual_start', 'actual_end'], releases),
+    'changes.csv': csv(['change_id', 'release_id', 'change_type', 'risk', 'service', 'ci', 'requested_at', 'approved_at',
+      'cab_required', 'planned_start', 'planned_end', 'actual_start', 'actual_end', 'outcome', 'closed_at'], changes),
+    'deployments.csv': csv(['deployment_id', 'release_id', 'change_id', 'service', 'environment', 'started_at',
+      'finished_at', 'status', 'is_rollback', 'rolls_back_deployment_id', 'version', 'strategy'], deployments),
+    'incidents.csv': csv(['incident_id', 'opened_at', 'resolved_at', 'closed_at', 'priority', 'service', 'ci', 'category',
+      'status', 'caused_by_change_id', 'caused_by_release_id', 'problem_id', 'title'], incidents),
+    'freeze_windows.csv': csv(['window_id', 'name', 'starts_at', 'ends_at', 'service', 'kind'],
+      freezes.map((f) => [f.id, f.name, iso(f.start), iso(f.end), f.service || null, f.kind])),
+  };
+}
