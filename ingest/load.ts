@@ -86,9 +86,10 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
       await conn.run(`create or replace temp table landing as
         select rowid - (select min(rowid) from landing_raw) as ord, * exclude (rowid) from (select rowid, * from landing_raw)`);
       await conn.run(`create or replace temp table struct_rejects as
-        select distinct line - 1 as record, coalesce(column_name, '') as "column", csv_line as value,
-          error_type || ': ' || error_message as reason
-        from rej_errors`);
+        select line - 1 as record, coalesce(min(column_name), '') as "column", trim(min(csv_line), e'\r\n') as value,
+          error_type || ': ' || min(error_message) as reason
+        from rej_errors
+        group by line, error_type`);
       // Landing row `ord` is data record ord + 1 + (structural rejects before it).
       await conn.run(`create or replace temp table struct_shift as
         select record - row_number() over (order by record) as from_ord,

@@ -1,0 +1,52 @@
+/** The two commands as a user runs them: exit codes, summaries, JSON output. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtures, goldenInput, tempCsv } from './helpers.ts';
+
+const root = path.join(import.meta.dirname, '..');
+const run = (script: string, args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+
+describe('npm run ingest and npm run kpis', () => {
+  const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-cli-')), 'cli.duckdb');
+
+  it('ingests the golden folder with one summary line per file and exit 0', () => {
+    const r = run('ingest/cli.ts', ['--db', db, goldenInput]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[3]).toMatch(/incidents.csv: incidents from csv: 11 read, 11 loaded, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\), run \d+/);
+  });
+
+  it('prints the golden release.json with --json', () => {
+    const r = run('queries/cli.ts', ['--db', db, '--json', '--from', '2025-03-01', '--to', '2025-04-01', '--as-of', '2025-04-15T00:00:00Z']);
+    expect(r.status).toBe(0);
+    const expected = JSON.parse(fs.readFileSync(path.join(fixtures, 'golden', 'expected', 'release.json'), 'utf8'));
+    expect(JSON.parse(r.stdout)).toEqual(expected);
+  });
+
+  it('prints a readable table without --json', () => {
+    const r = run('queries/cli.ts', ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01', '--unit', 'change']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/change failure rate\s+60\.0%\s+\(6\/10\)/);
+  });
+
+  it('exits 2 with a clear message for bad arguments', () => {
+    const r = run('queries/cli.ts', ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01', '--severity', '7', '--tz', 'Mars/Base']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/tz: expected an IANA time zone/);
+    expect(r.stderr).toMatch(/severity: Too big: expected number to be <=4/);
+    expect(run('ingest/cli.ts', ['--db', db]).status).toBe(2);
+  });
+
+  it('exits 1 when a file could not be loaded, after loading the others', () => {
+    const bad = tempCsv('bad.csv', 'what,is,this\n1,2,3\n');
+    const r = run('ingest/cli.ts', ['--db', db, bad, path.join(goldenInput, 'releases.csv')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/bad.csv:1: the header does not match any entity/);
+    expect(r.stdout).toMatch(/releases.csv: releases from csv: 13 read, 13 loaded/);
+  });
+});
