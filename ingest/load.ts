@@ -7,7 +7,7 @@
  * unexpected failure rolls the whole file back and is recorded as a failed run.
  */
 import path from 'node:path';
-import { type DuckDBConnection, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
 import { withConnection } from '../lib/db.ts';
 import { type EntityName, idColumnOf } from './entities.ts';
 import { scanFile } from './scan.ts';
@@ -60,15 +60,22 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
   return withConnection(async (conn) => {
     await ensureSchema(conn);
     const runId = num(await scalar(conn, "select nextval('ingest_run_seq')::integer"));
+    // RELEASELENS_TRACE=1 prints how long each SQL step of the load takes.
+    const trace = Boolean(process.env.RELEASELENS_TRACE);
+    const run = async (sql: string, values?: Record<string, DuckDBValue>) => {
+      const t0 = performance.now();
+      await conn.run(sql, values);
+      if (trace) process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
+    };
     try {
-      await conn.run('begin transaction');
+      await run('begin transaction');
       // 1. DuckDB reads the file: every column as text, structural errors to rej_errors.
       const columns = shape.normalized.map((_, i) => `'c${i}': 'varchar'`).join(', ');
       const present = new Map<string, string>();
       shape.normalized.forEach((name, i) => {
         if (!present.has(name)) present.set(name, `c${i}`);
       });
-      const read = conn.run(
+      const read = run(
         `create or replace temp table landing_raw as
          select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
            quote = '"', escape = '"', columns = {${columns}}, store_rejects = true,
@@ -83,38 +90,36 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
       } finally {
         if (timer) clearInterval(timer);
       }
-      await conn.run(`create or replace temp table landing as
-        select rowid - (select min(rowid) from landing_raw) as ord, * exclude (rowid) from (select rowid, * from landing_raw)`);
-      await conn.run(`create or replace temp table struct_rejects as
+      await run(`create or replace temp table struct_rejects as
         select line - 1 as record, coalesce(min(column_name), '') as "column", trim(min(csv_line), e'\r\n') as value,
           error_type || ': ' || min(error_message) as reason
         from rej_errors
         group by line, error_type`);
       // Landing row `ord` is data record ord + 1 + (structural rejects before it).
-      await conn.run(`create or replace temp table struct_shift as
+      await run(`create or replace temp table struct_shift as
         select record - row_number() over (order by record) as from_ord,
                row_number() over (order by record) as shift
         from (select distinct record from struct_rejects)`);
-      await conn.run('create or replace temp table line_shifts (record integer, extra integer)');
+      await run('create or replace temp table line_shifts (record integer, extra integer)');
       if (scan.lineShifts.length > 0) {
-        await conn.run('insert into line_shifts select unnest($r), unnest($e)', {
+        await run('insert into line_shifts select unnest($r), unnest($e)', {
           r: listValue(scan.lineShifts.map((s) => s[0])),
           e: listValue(scan.lineShifts.map((s) => s[1])),
         });
       }
 
       // 2. Convert and check every value in SQL.
-      await conn.run(checkedSql(entity, present), { tz: timezone });
-      await conn.run(valueRejectsSql(entity));
+      await run(checkedSql(entity, present), { tz: timezone });
+      await run(valueRejectsSql(entity));
       const id = idOf(entity);
-      await conn.run(
+      await run(
         `insert into value_rejects
          select ord, '${idColumnOf(entity)}', ${id},
            'the same id appears again later in this file; the last row wins'
          from (select ord, ${id}, row_number() over (partition by ${id} order by ord desc) as nth
                from checked where ${id} is not null) where nth > 1`,
       );
-      await conn.run(
+      await run(
         `insert into value_rejects
          select c.ord, '${idColumnOf(entity)}', c.${id},
            'id ' || c.${id} || ' already belongs to source ''' || r.source || '''; this file is source ''' || $source || ''''
@@ -123,18 +128,18 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
       );
 
       // 3. Upsert the rows with no reject by (source, id).
-      await conn.run(`create or replace temp table good as
-        select * from checked where ord not in (select ord from value_rejects)`);
+      await run(`create or replace temp view good as
+        select * from checked anti join (select distinct ord from value_rejects) using (ord)`);
       const typed = typedColumns(entity);
-      await conn.run(`delete from ${rawTable(entity)} where ${id} in (select ${id} from good)`);
-      await conn.run(
+      await run(`delete from ${rawTable(entity)} where ${id} in (select ${id} from good)`);
+      await run(
         `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)
          select $source, ${typed.map((t) => t.expr).join(', ')}, $run, now() from good`,
         { source, run: runId },
       );
 
       // 4. Rejects with record and physical line numbers.
-      await conn.run(
+      await run(
         `insert into ingest_rejects
          with located as (
            select v.ord + 1 + coalesce(s.shift, 0) as record, v."column", v.value, v.reason
@@ -148,7 +153,7 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
       );
       const counts = (
         await conn.runAndReadAll(
-          `select (select count(*) from landing)::integer as landed,
+          `select (select count(*) from landing_raw)::integer as landed,
                   (select count(distinct record) from struct_rejects)::integer as structural,
                   (select count(*) from good)::integer as loaded`,
         )
@@ -169,7 +174,9 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
         firstRejects: [],
       };
       await recordRun(conn, summary, started, 'loaded', null);
-      await conn.run('commit');
+      const t0 = performance.now();
+      await run('commit');
+      if (trace) process.stderr.write(`  commit total ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
       summary.firstRejects = (
         await conn.runAndReadAll(
           `select line, "column", value, reason from ingest_rejects where run_id = $run

@@ -28,34 +28,26 @@ export async function scanFile(file: string): Promise<FileScan> {
     const buf = chunk as Buffer;
     hash.update(buf);
     bytes += buf.length;
+    // Jump from quote to quote; count the newlines in between (records outside quotes, extra lines inside).
     let i = 0;
     while (i < buf.length) {
-      if (!inQuote) {
-        const q = buf.indexOf(QUOTE, i);
-        const nl = buf.indexOf(NEWLINE, i);
-        if (nl >= 0 && (q < 0 || nl < q)) {
+      const quote = buf.indexOf(QUOTE, i);
+      const stop = quote < 0 ? buf.length : quote;
+      for (let nl = buf.indexOf(NEWLINE, i); nl >= 0 && nl < stop; nl = buf.indexOf(NEWLINE, nl + 1)) {
+        if (inQuote) {
+          extra++;
+          shiftedInRecord = true;
+        } else {
           record++;
           if (shiftedInRecord) {
             lineShifts.push([record, extra]);
             shiftedInRecord = false;
           }
-          i = nl + 1;
-        } else if (q >= 0) {
-          inQuote = true;
-          i = q + 1;
-        } else break;
-      } else {
-        const q = buf.indexOf(QUOTE, i);
-        const nl = buf.indexOf(NEWLINE, i);
-        if (nl >= 0 && (q < 0 || nl < q)) {
-          extra++;
-          shiftedInRecord = true;
-          i = nl + 1;
-        } else if (q >= 0) {
-          inQuote = false; // an escaped quote ("") closes and reopens at once
-          i = q + 1;
-        } else break;
+        }
       }
+      if (quote < 0) break;
+      inQuote = !inQuote; // an escaped quote ("") closes and reopens at once
+      i = quote + 1;
     }
   }
   return { sha256: hash.digest('hex'), bytes, lineShifts };

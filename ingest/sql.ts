@@ -86,8 +86,9 @@ function convert(c: ColumnSpec, v: string): string {
       return `case when lower(${v}) in ('true', 't', 'yes', 'y', '1') then true
         when lower(${v}) in ('false', 'f', 'no', 'n', '0') then false end`;
     case 'timestamp':
-      return `case when regexp_matches(${v}, '[T ]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*(Z|z|[+-]\\d{2}(:?\\d{2})?)$')
-          then try_cast(${v} as timestamptz)
+      // Fast path for the common '...Z'; a regex only for other explicit offsets; otherwise local in $tz.
+      return `case when right(${v}, 1) in ('Z', 'z') then try_cast(${v} as timestamptz)
+        when length(${v}) > 10 and regexp_matches(right(${v}, 6), '[+-]\\d{2}(:?\\d{2})?$') then try_cast(${v} as timestamptz)
         else timezone($tz, try_cast(${v} as timestamp)) end`;
   }
 }
@@ -109,7 +110,7 @@ function badValueReason(c: ColumnSpec, v: string): string {
 }
 
 /**
- * Landing -> `checked` temp table: `ord`, then for each schema column its trimmed
+ * landing_raw -> `checked` temp table: `ord`, then for each schema column its trimmed
  * text (`v_<col>`) and its typed value. `present` maps canonical column names to
  * landing column names; absent optional columns are null.
  */
@@ -127,9 +128,9 @@ export function checkedSql(entity: EntityName, present: Map<string, string>): st
     .join(',\n  ');
   return `create or replace temp table checked as
 with landed as (
-  select ord,
+  select rowid - (select min(rowid) from landing_raw) as ord,
   ${texts}
-  from landing
+  from landing_raw
 )
 select ord, landed.*  exclude (ord),
   ${typed}

@@ -1,0 +1,90 @@
+/**
+ * npm run bench [-- --rows 1000000]: prints ingest and attribution figures.
+ *   1. writes an incidents CSV of N rows (about 100 bytes a row) to a temp folder;
+ *   2. DuckDB's own read_csv of that file into a table (the floor);
+ *   3. `ingestFile` of the same file into a fresh on-disk database (the product path);
+ *   4. KPIs over the sample organisation plus those N incidents (attribution at scale).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { expandPaths } from '../ingest/files.ts';
+import { ingestFile } from '../ingest/load.ts';
+import { log } from '../lib/cli.ts';
+import { useDatabase } from '../lib/db.ts';
+import { getKpis } from '../queries/kpis.ts';
+import { kpiParamsSchema } from '../queries/params.ts';
+import { Random } from './sample/random.ts';
+
+const { values } = parseArgs({ options: { rows: { type: 'string' } } });
+const rows = Number(values.rows ?? 1_000_000);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-bench-'));
+const csvFile = path.join(dir, 'incidents.csv');
+
+function writeIncidents() {
+  const rnd = new Random(7);
+  const services = ['payments', 'billing', 'invoicing', 'search', 'catalog', 'recommendations', 'checkout',
+    'mobile-api', 'web-frontend', 'identity', 'notifications', 'inventory', 'workplace', 'network'];
+  const start = Date.UTC(2024, 0, 1);
+  const span = 2 * 365 * 24 * 3_600_000;
+  const out = fs.openSync(csvFile, 'w');
+  fs.writeSync(out, 'incident_id,opened_at,resolved_at,closed_at,priority,service,ci,category,status,caused_by_change_id,caused_by_release_id,problem_id,title\n');
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const opened = start + Math.floor(rnd.next() * span);
+    const service = rnd.pick(services);
+    chunk += `B${i},${new Date(opened).toISOString()},${new Date(opened + 7_200_000).toISOString()},,${rnd.int(1, 4)},${service},${service}-api,software,closed,,,,Synthetic incident ${i}\n`;
+    if (chunk.length > 1 << 20) {
+      fs.writeSync(out, chunk);
+      chunk = '';
+    }
+  }
+  fs.writeSync(out, chunk);
+  fs.closeSync(out);
+}
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  log(`${label}: ${seconds.toFixed(2)} s`);
+  return [result, seconds];
+}
+
+async function main() {
+  log(`writing ${rows.toLocaleString('en-US')} incidents to ${csvFile}`);
+  writeIncidents();
+  const mb = fs.statSync(csvFile).size / 1e6;
+
+  const floorDb = await DuckDBInstance.create(path.join(dir, 'floor.duckdb'));
+  const conn = await floorDb.connect();
+  const [, floorSeconds] = await timed('duckdb read_csv (all varchar) into an on-disk table + checkpoint', async () => {
+    await conn.run('create table t as select * from read_csv($f, all_varchar = true, header = true)', { f: csvFile });
+    await conn.run('checkpoint');
+  });
+  conn.closeSync();
+
+  useDatabase(path.join(dir, 'product.duckdb'));
+  for (const file of expandPaths([path.join('data', 'sample')])) await ingestFile(file);
+  const [summary, ingestSeconds] = await timed('releaselens ingest (validate, rejects, upsert, one transaction)', () =>
+    ingestFile(csvFile, { source: 'bench' }),
+  );
+  const [, kpiSeconds] = await timed(`KPIs over ${(summary.rowsLoaded + 14_872).toLocaleString('en-US')} incidents (release unit, two years)`, () =>
+    getKpis(kpiParamsSchema.parse({ from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' })),
+  );
+  const lines = [
+    `file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,
+    `duckdb read_csv floor: ${floorSeconds.toFixed(2)} s (${Math.round(rows / floorSeconds).toLocaleString('en-US')} rows/s)`,
+    `releaselens ingest:    ${ingestSeconds.toFixed(2)} s (${Math.round(rows / ingestSeconds).toLocaleString('en-US')} rows/s), ${summary.rowsLoaded} loaded, ${summary.rowsRejected} rejected`,
+    `kpi_summary with attribution: ${kpiSeconds.toFixed(2)} s`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  log(String(err?.stack ?? err));
+  process.exit(1);
+});
