@@ -23,16 +23,21 @@ export async function instance(): Promise<DuckDBInstance> {
   const file = databasePath();
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = await DuckDBInstance.fromCache(file);
-  if (!prepared.has(db)) {
-    prepared.add(db);
-    const conn = await db.connect();
-    await conn.run("load icu; set global TimeZone = 'UTC'");
-    conn.closeSync();
+  let ready = prepared.get(file);
+  if (!ready) {
+    ready = (async () => {
+      const conn = await db.connect();
+      await conn.run("load icu; set global TimeZone = 'UTC'");
+      conn.closeSync();
+    })();
+    prepared.set(file, ready);
   }
+  await ready;
   return db;
 }
 
-const prepared = new WeakSet<DuckDBInstance>();
+/** Per database file (fromCache hands out a new wrapper object each call). */
+const prepared = new Map<string, Promise<void>>();
 
 export async function withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const conn = await (await instance()).connect();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBListValue, type DuckDBType, type DuckDBValue, LIST, VARCHAR } from '@duckdb/node-api';
 import { ensureSchema } from '../ingest/schema.ts';
-import { instance } from '../lib/db.ts';
+import { databasePath, instance } from '../lib/db.ts';
 
 /** Dependency order: staging, then facts that read earlier facts. */
 export const modelOrder = [
@@ -47,21 +47,36 @@ export function readModel(name: string): string {
   return sql;
 }
 
-const applied = new WeakSet<object>();
+/** Per database file (fromCache hands out a new wrapper object each call). */
+const applied = new Map<string, Promise<void>>();
+
+async function applyModels(db: Awaited<ReturnType<typeof instance>>): Promise<void> {
+  const conn = await db.connect();
+  try {
+    await ensureSchema(conn);
+    for (const name of modelOrder) await conn.run(readModel(name));
+  } finally {
+    conn.closeSync();
+  }
+}
 
 /**
  * Runs `work` on a fresh connection to the process's database, after creating
- * the raw tables (if needed) and every view and macro (once per instance).
+ * the raw tables (if needed) and every view and macro: once per instance, and
+ * concurrent callers wait for that one run.
  */
 export async function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const db = await instance();
+  const key = databasePath();
+  let ready = applied.get(key);
+  if (!ready) {
+    ready = applyModels(db);
+    applied.set(key, ready);
+    ready.catch(() => applied.delete(key));
+  }
+  await ready;
   const conn = await db.connect();
   try {
-    if (!applied.has(db)) {
-      await ensureSchema(conn);
-      for (const name of modelOrder) await conn.run(readModel(name));
-      applied.add(db);
-    }
     return await work(conn);
   } finally {
     conn.closeSync();

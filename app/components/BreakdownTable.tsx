@@ -1,0 +1,60 @@
+import type { BreakdownRow } from '../../queries/analysis.ts';
+import { hours, pct } from '../lib/format.ts';
+import { SortHeader, sortRows } from './SortHeader.tsx';
+
+type Row = BreakdownRow & { failure_rate: number | null; incident_rate: number | null; rollback_rate: number | null };
+
+const columns: { key: keyof Row; label: string; numeric?: boolean }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'completed', label: 'Completed', numeric: true },
+  { key: 'failure_rate', label: 'Change failure rate', numeric: true },
+  { key: 'incident_rate', label: 'Post-release incident rate', numeric: true },
+  { key: 'post_release_incidents', label: 'Post-release incidents', numeric: true },
+  { key: 'rollback_rate', label: 'Rollback rate', numeric: true },
+  { key: 'emergency', label: 'Emergency', numeric: true },
+  { key: 'freeze_violations', label: 'Freeze violations', numeric: true },
+  { key: 'lead_time_median_hours', label: 'Median lead time', numeric: true },
+];
+
+/** Breakdown by service and by team, sortable by any column through the URL. */
+export function BreakdownTable({ rows, search }: { rows: BreakdownRow[]; search: string }) {
+  const params = new URLSearchParams(search);
+  const sort = columns.find((c) => c.key === params.get('sort'))?.key;
+  const enriched: Row[] = rows.map((r) => ({
+    ...r,
+    failure_rate: r.completed ? r.failed / r.completed : null,
+    incident_rate: r.completed ? r.with_incidents / r.completed : null,
+    rollback_rate: r.completed ? r.rolled_back / r.completed : null,
+  }));
+  return (
+    <div className="stack">
+      {(['service', 'team'] as const).map((dimension) => (
+        <table key={dimension} aria-label={`By ${dimension}`} data-table={`breakdown-${dimension}`}>
+          <caption className="sr-only">{`KPIs by ${dimension}`}</caption>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <SortHeader key={c.key} column={c.key} label={c.key === 'name' ? dimension[0]?.toUpperCase() + dimension.slice(1) : c.label} search={search} numeric={c.numeric} />
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {sortRows(enriched.filter((r) => r.dimension === dimension), sort, params.get('dir')).map((r) => (
+              <tr key={r.name}>
+                <td>{r.name}</td>
+                <td className="num">{r.completed}</td>
+                <td className="num">{pct(r.failure_rate)}</td>
+                <td className="num">{pct(r.incident_rate)}</td>
+                <td className="num">{r.post_release_incidents}</td>
+                <td className="num">{pct(r.rollback_rate)}</td>
+                <td className="num">{r.emergency}</td>
+                <td className="num">{r.freeze_violations}</td>
+                <td className="num">{hours(r.lead_time_median_hours)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}

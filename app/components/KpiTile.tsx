@@ -1,0 +1,79 @@
+import type { Duration, Rate } from '../../queries/stats.ts';
+import { doraBand } from '../lib/dora.ts';
+import { hours, pct } from '../lib/format.ts';
+import type { TileSpec } from '../lib/tiles.ts';
+import { PlotFigure } from './charts/PlotFigure.tsx';
+import { type SparkPoint, sparkline } from './charts/sparkline.ts';
+
+export interface TileData {
+  spec: TileSpec;
+  current: Rate | Duration | number | null;
+  previous: Rate | Duration | number | null;
+  value: number | null;
+  previousValue: number | null;
+  spark: SparkPoint[];
+}
+
+const isRate = (v: unknown): v is Rate => typeof v === 'object' && v !== null && 'denominator' in v;
+const isDuration = (v: unknown): v is Duration => typeof v === 'object' && v !== null && 'median' in v;
+
+function show(spec: TileSpec, v: number | null) {
+  if (v === null) return '—';
+  if (spec.kind === 'rate') return pct(v);
+  if (spec.kind === 'duration') return hours(v);
+  return `${v.toFixed(1)}/wk`;
+}
+
+function Delta({ t }: { t: TileData }) {
+  if (t.value === null || t.previousValue === null) return <span className="detail">no previous period to compare</span>;
+  const diff = t.value - t.previousValue;
+  const better = t.spec.higherIsBetter ? diff > 0 : diff < 0;
+  const text =
+    t.spec.kind === 'rate' ? `${diff >= 0 ? '+' : '−'}${Math.abs(diff * 100).toFixed(1)} pts` : `${diff >= 0 ? '+' : '−'}${show(t.spec, Math.abs(diff))}`;
+  let overlap = '';
+  if (isRate(t.current) && isRate(t.previous)) {
+    const overlaps = t.current.ci95_low <= t.previous.ci95_high && t.previous.ci95_low <= t.current.ci95_high;
+    overlap = overlaps ? ' · intervals overlap: may be noise' : ' · intervals do not overlap';
+  }
+  return (
+    <span className="detail">
+      <span className={`delta ${diff === 0 ? '' : better ? 'better' : 'worse'}`}>{text}</span> vs previous period{overlap}
+    </span>
+  );
+}
+
+export function KpiTile({ t }: { t: TileData }) {
+  const band = t.spec.dora ? doraBand(t.spec.dora, t.value) : null;
+  return (
+    <article className="tile" data-kpi={t.spec.key} aria-label={t.spec.label}>
+      <h3>{t.spec.label}</h3>
+      <div className="value" data-value={t.value ?? ''}>
+        {show(t.spec, t.value)}
+      </div>
+      {isRate(t.current) && (
+        <span className="detail">
+          {t.current.numerator} of {t.current.denominator} · 95% CI {pct(t.current.ci95_low)}–{pct(t.current.ci95_high)}
+        </span>
+      )}
+      {isDuration(t.current) && (
+        <span className="detail">
+          median · p85 {hours(t.current.p85)} · mean {hours(t.current.mean)} · n={t.current.n}
+        </span>
+      )}
+      {t.spec.kind === 'frequency' && <span className="detail">production deployments per week</span>}
+      <Delta t={t} />
+      {band && (
+        <span className="detail">
+          DORA <span className={`band ${band.band}`}>{band.band}</span> ({band.text}; {band.year} report)
+        </span>
+      )}
+      <PlotFigure
+        build={sparkline}
+        data={t.spark}
+        options={{ percent: t.spec.kind === 'rate' }}
+        alt={`${t.spec.label} by month: ${t.spark.map((p) => `${p.bucket_start.slice(0, 7)} ${show(t.spec, p.value)}`).join(', ')}`}
+        className="spark"
+      />
+    </article>
+  );
+}

@@ -1,0 +1,37 @@
+import { Link } from '@remix-run/react';
+import { withParams } from '../lib/format.ts';
+
+/** A column header that sorts through the URL (works without JavaScript). */
+export function SortHeader({ column, label, search, numeric, sortKey = 'sort', dirKey = 'dir' }: {
+  column: string;
+  label: string;
+  search: string;
+  numeric?: boolean;
+  sortKey?: string;
+  dirKey?: string;
+}) {
+  const params = new URLSearchParams(search);
+  const active = params.get(sortKey) === column;
+  const dir = active && params.get(dirKey) !== 'asc' ? 'asc' : 'desc';
+  return (
+    <th className={numeric ? 'num' : undefined} aria-sort={active ? (params.get(dirKey) === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <Link to={withParams(search, { [sortKey]: column, [dirKey]: dir, page: null })} preventScrollReset>
+        {label}
+        {active ? (params.get(dirKey) === 'asc' ? ' ▲' : ' ▼') : ''}
+      </Link>
+    </th>
+  );
+}
+
+export function sortRows<T>(rows: T[], column: keyof T | undefined, dir: string | null): T[] {
+  if (!column) return rows;
+  const sign = dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = a[column];
+    const y = b[column];
+    if (x === y) return 0;
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return (x < y ? -1 : 1) * sign;
+  });
+}

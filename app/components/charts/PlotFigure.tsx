@@ -1,0 +1,38 @@
+/**
+ * Mounts any chart builder `(data, options) => SVG/HTML element` on the client.
+ * The server renders the caption and the text alternative; the chart itself is
+ * drawn in an effect and removed on cleanup.
+ */
+import { useEffect, useRef } from 'react';
+
+export type ChartBuilder<D, O> = (data: D, options: O) => Element;
+
+export function PlotFigure<D, O>({
+  build,
+  data,
+  options,
+  title,
+  alt,
+  className,
+}: {
+  build: ChartBuilder<D, O>;
+  data: D;
+  options: O;
+  title?: string;
+  alt: string;
+  className?: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const node = build(data, options);
+    ref.current?.append(node);
+    return () => node.remove();
+  }, [build, data, options]);
+  return (
+    <figure className={className ?? 'chart'}>
+      {title && <figcaption>{title}</figcaption>}
+      <div ref={ref} role="img" aria-label={alt} />
+      {title && <p className="alt">{alt}</p>}
+    </figure>
+  );
+}

@@ -1,0 +1,49 @@
+import * as Plot from '@observablehq/plot';
+
+export interface CalendarUnit {
+  unit_id: string;
+  service: string | null;
+  start_at: string | null;
+  end_at: string | null;
+  is_failed: boolean;
+  is_freeze_violation: boolean;
+}
+
+export interface CalendarWindow {
+  name: string | null;
+  kind: string;
+  service: string | null;
+  starts_at: string;
+  ends_at: string;
+}
+
+/**
+ * Release calendar: one row per service, a tick per go-live (red when failed,
+ * ringed when it collided with a freeze), freeze windows shaded behind.
+ */
+export function releaseCalendar(
+  data: { units: CalendarUnit[]; windows: CalendarWindow[]; services: string[] },
+  options: { from: string; to: string; width?: number; document?: Document },
+) {
+  const units = data.units
+    .filter((u) => u.end_at && u.service)
+    .map((u) => ({ ...u, at: new Date(u.end_at as string), outcome: u.is_failed ? 'failed' : 'succeeded' }));
+  const windows = data.windows.flatMap((w) =>
+    (w.service ? [w.service] : data.services).map((service) => ({ ...w, service, x1: new Date(w.starts_at), x2: new Date(w.ends_at) })),
+  );
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 1100,
+    height: 40 + data.services.length * 26,
+    marginLeft: 120,
+    x: { type: 'utc', domain: [new Date(`${options.from}T00:00:00Z`), new Date(`${options.to}T00:00:00Z`)], label: 'Go-live date (UTC)' },
+    y: { domain: data.services, label: null },
+    color: { domain: ['succeeded', 'failed', 'freeze', 'maintenance'], range: ['#2d5bd7', '#b42318', '#fca5a5', '#bae6fd'], legend: true },
+    marks: [
+      Plot.rectX(windows, { x1: 'x1', x2: 'x2', y: 'service', fill: 'kind', fillOpacity: 0.5, title: (w: CalendarWindow) => `${w.name ?? w.kind}` }),
+      Plot.tickX(units, { x: 'at', y: 'service', stroke: 'outcome', strokeWidth: 2 }),
+      Plot.dot(units.filter((u) => u.is_freeze_violation), { x: 'at', y: 'service', r: 7, stroke: '#b42318', strokeWidth: 2 }),
+      Plot.tip(units, Plot.pointer({ x: 'at', y: 'service', title: (u: CalendarUnit & { at: Date; outcome: string }) => `${u.unit_id} · ${u.service}\n${u.at.toISOString().slice(0, 16).replace('T', ' ')} UTC\n${u.outcome}${u.is_freeze_violation ? ' · freeze violation' : ''}` })),
+    ],
+  });
+}

@@ -1,0 +1,48 @@
+/** Formatting and URL helpers shared by server and browser code. */
+
+export const pct = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)}%`;
+
+export function hours(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (v < 1) return `${Math.round(v * 60)} min`;
+  if (v < 48) return `${v.toFixed(1)} h`;
+  return `${(v / 24).toFixed(1)} d`;
+}
+
+export const count = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US'));
+
+export function dateTime(iso: string | null | undefined, tz = 'UTC'): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    year: 'numeric',
+    month: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+}
+
+/** The URL search string for a set of parameters (the shareable link); empty values are left out. */
+export function toSearch(p: Record<string, unknown>): string {
+  const s = new URLSearchParams();
+  for (const [key, value] of Object.entries(p)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) for (const v of value) s.append(key, String(v));
+    else s.set(key, String(value));
+  }
+  return s.toString();
+}
+
+/** Replaces some parameters of the current search string, keeping the rest. */
+export function withParams(search: string, changes: Record<string, string | string[] | null>): string {
+  const s = new URLSearchParams(search);
+  for (const [key, value] of Object.entries(changes)) {
+    s.delete(key);
+    if (value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) s.append(key, v);
+  }
+  const out = s.toString();
+  return out ? `?${out}` : '';
+}

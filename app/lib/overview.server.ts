@@ -1,0 +1,46 @@
+/** Everything the overview shows, from the KPI functions only. */
+import { getBreakdown, getBuckets, getFreezes } from '../../queries/analysis.ts';
+import { getKpis } from '../../queries/kpis.ts';
+import type { KpiParams } from '../../queries/params.ts';
+import { getUnits } from '../../queries/units.ts';
+import type { TileData } from '../components/KpiTile.tsx';
+import { previousPeriod } from './filters.server.ts';
+import { series } from './series.ts';
+import { headline, tiles } from './tiles.ts';
+
+function yearBefore(to: string): string {
+  const d = new Date(`${to}T00:00:00Z`);
+  return new Date(Date.UTC(d.getUTCFullYear() - 1, d.getUTCMonth(), 1)).toISOString().slice(0, 10);
+}
+
+export async function overview(params: KpiParams) {
+  const previousParams = previousPeriod(params);
+  const [current, previous, monthly, breakdown, units, freezes] = await Promise.all([
+    getKpis(params),
+    getKpis(previousParams),
+    getBuckets({ ...params, from: yearBefore(params.to) }, 'month'),
+    getBreakdown(params),
+    getUnits(params),
+    getFreezes(params),
+  ]);
+  const tileData: TileData[] = tiles.map((spec) => ({
+    spec,
+    current: current.kpis[spec.key],
+    previous: previous.kpis[spec.key],
+    value: headline(current.kpis, spec.key),
+    previousValue: headline(previous.kpis, spec.key),
+    spark: series(monthly, spec.spark).map(({ bucket_start, value }) => ({ bucket_start, value })),
+  }));
+  return {
+    report: current,
+    previousPeriod: previousParams,
+    tiles: tileData,
+    breakdown,
+    calendar: {
+      units: units
+        .filter((u) => u.is_completed)
+        .map(({ unit_id, service, start_at, end_at, is_failed, is_freeze_violation }) => ({ unit_id, service, start_at, end_at, is_failed, is_freeze_violation })),
+      windows: freezes,
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { LinksFunction } from '@remix-run/node';
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+} from '@remix-run/react';
+import type { ReactNode } from 'react';
+import styles from './styles.css?url';
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: styles },
+  { rel: 'icon', href: 'data:,' },
+];
+
+const pages = [
+  { to: '/', label: 'Overview' },
+  { to: '/releases', label: 'Releases' },
+  { to: '/incidents', label: 'Incident patterns' },
+  { to: '/trends', label: 'Trends' },
+  { to: '/data', label: 'Data' },
+];
+
+/** Navigation keeps the filters (the query string) when moving between pages. */
+function Nav() {
+  const { search } = useLocation();
+  return (
+    <nav className="nav" aria-label="Pages">
+      <span className="brand">ReleaseLens</span>
+      {pages.map((p) => (
+        <NavLink key={p.to} to={{ pathname: p.to, search: p.to === '/data' ? '' : search }} end={p.to === '/'}>
+          {p.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Nav />
+        <main>{children}</main>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
+}
+
+/** Explains a failed page in a release manager's words; used by every route. */
+export function RouteError() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    const text = typeof error.data === 'string' ? error.data : JSON.stringify(error.data);
+    const title =
+      error.status === 400
+        ? 'Some filter values are not valid'
+        : error.status === 404
+          ? 'Not found'
+          : error.status === 403
+            ? 'Not allowed'
+            : `Something went wrong (${error.status})`;
+    const help =
+      error.status === 400
+        ? 'Change the values below in the address bar or reset the filters.'
+        : error.status === 404
+          ? 'It may have been removed by a newer export, or the link points at another delivery unit.'
+          : 'Try again; if it keeps happening, check the server log.';
+    return (
+      <section className="error" role="alert">
+        <h1>{title}</h1>
+        <pre>{text}</pre>
+        <p>{help}</p>
+        <p>
+          <a href="/">Back to the overview with default filters</a>
+        </p>
+      </section>
+    );
+  }
+  const message = error instanceof Error ? error.message : 'Unknown error';
+  return (
+    <section className="error" role="alert">
+      <h1>The numbers could not be computed</h1>
+      <p>The dashboard could not read the database or run a KPI model. The server log has the details.</p>
+      <pre>{message}</pre>
+      <p>
+        <a href="/">Back to the overview</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { BreakdownTable } from '../components/BreakdownTable.tsx';
+import { releaseCalendar } from '../components/charts/calendar.ts';
+import { PlotFigure } from '../components/charts/PlotFigure.tsx';
+import { Definitions } from '../components/Definitions.tsx';
+import { FilterBar } from '../components/FilterBar.tsx';
+import { KpiTile } from '../components/KpiTile.tsx';
+import { count } from '../lib/format.ts';
+import { overview } from '../lib/overview.server.ts';
+import { pageFilters } from '../lib/page.server.ts';
+import { definitions } from '../lib/tiles.ts';
+import { RouteError } from '../root.tsx';
+
+export const meta: MetaFunction = () => [{ title: 'Overview · ReleaseLens' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const filters = await pageFilters(request, ['sort', 'dir']);
+  return { filters, ...(await overview(filters.params)) };
+}
+
+export default function Overview() {
+  const { filters, report, tiles, breakdown, calendar, previousPeriod } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  const p = filters.params;
+  const services = [...new Set(calendar.units.map((u) => u.service).filter((s): s is string => Boolean(s)))].sort();
+  return (
+    <>
+      <h1>Overview</h1>
+      <p className="lede">
+        {count(report.kpis.completed)} completed {p.unit}s from {p.from} to {p.to} ({p.tz}); compared with {previousPeriod.from} to{' '}
+        {previousPeriod.to}. Newest data: {filters.lastDataAt?.slice(0, 10) ?? 'none'}.
+      </p>
+      <FilterBar state={filters.state} options={filters.options} />
+      <Definitions items={definitions(p)} />
+      <section className="tiles" aria-label="Key figures">
+        {tiles.map((t) => (
+          <KpiTile key={t.spec.key} t={t} />
+        ))}
+      </section>
+      <p className="detail">
+        Freeze violations: <strong data-kpi="freeze_violations">{report.kpis.freeze_violations}</strong> · emergency rate:{' '}
+        {report.kpis.emergency_rate ? `${(report.kpis.emergency_rate.value * 100).toFixed(1)}%` : '—'} · unauthorised rate:{' '}
+        {report.kpis.unauthorized_rate ? `${(report.kpis.unauthorized_rate.value * 100).toFixed(1)}%` : '—'} · post-release incidents:{' '}
+        {report.kpis.post_release_incidents}
+      </p>
+      <h2>By service and team</h2>
+      <BreakdownTable rows={breakdown} search={search.toString()} />
+      <h2>Release calendar</h2>
+      <PlotFigure
+        build={releaseCalendar}
+        data={{ units: calendar.units, windows: calendar.windows, services }}
+        options={{ from: p.from, to: p.to }}
+        title={`Go-lives by service, ${p.from} to ${p.to}`}
+        alt={`${calendar.units.length} go-lives; ${calendar.units.filter((u) => u.is_failed).length} failed; ${calendar.units.filter((u) => u.is_freeze_violation).length} inside a freeze window; ${calendar.windows.length} freeze or maintenance windows.`}
+      />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
+}

@@ -1,0 +1,72 @@
+/** Typed query functions for the dashboard's breakdowns, trends and calendar. */
+import { z } from 'zod';
+import { bindings } from './kpis.ts';
+import { runQuery, withModels } from './models.ts';
+import type { KpiParams } from './params.ts';
+import { unitBindings } from './units.ts';
+
+const num = z.number();
+const numOrNull = z.number().nullable();
+const instant = z.date().transform((d) => d.toISOString());
+
+export const bucketRowSchema = z.object({
+  bucket_start: z.string(),
+  segment: z.enum(['all', 'planned', 'emergency']),
+  completed: num,
+  failed: num,
+  rolled_back: num,
+  with_incidents: num,
+  emergency: num,
+  unauthorized: num,
+  freeze_violations: num,
+  lead_time_median_hours: numOrNull,
+  recovery_median_hours: numOrNull,
+  on_time: numOrNull,
+  schedule_cohort: numOrNull,
+  deployments: numOrNull,
+});
+export type BucketRow = z.output<typeof bucketRowSchema>;
+
+export const breakdownRowSchema = z.object({
+  dimension: z.enum(['service', 'team']),
+  name: z.string(),
+  completed: num,
+  failed: num,
+  rolled_back: num,
+  with_incidents: num,
+  post_release_incidents: num,
+  emergency: num,
+  freeze_violations: num,
+  lead_time_median_hours: numOrNull,
+});
+export type BreakdownRow = z.output<typeof breakdownRowSchema>;
+
+export const freezeRowSchema = z.object({
+  window_id: z.string(),
+  name: z.string().nullable(),
+  kind: z.string(),
+  service: z.string().nullable(),
+  starts_at: instant,
+  ends_at: instant,
+});
+export type FreezeRow = z.output<typeof freezeRowSchema>;
+
+export type Bucket = 'week' | 'month';
+
+export function getBuckets(p: KpiParams, bucket: Bucket): Promise<BucketRow[]> {
+  return withModels(async (conn) =>
+    (await runQuery(conn, 'kpi_buckets', { ...bindings(p), bucket })).map((r) => bucketRowSchema.parse(r)),
+  );
+}
+
+export function getBreakdown(p: KpiParams): Promise<BreakdownRow[]> {
+  return withModels(async (conn) =>
+    (await runQuery(conn, 'kpi_breakdown', unitBindings(p))).map((r) => breakdownRowSchema.parse(r)),
+  );
+}
+
+export function getFreezes(p: KpiParams): Promise<FreezeRow[]> {
+  return withModels(async (conn) =>
+    (await runQuery(conn, 'kpi_freezes', { tz: p.tz, from: p.from, to: p.to })).map((r) => freezeRowSchema.parse(r)),
+  );
+}

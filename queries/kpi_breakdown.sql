@@ -1,0 +1,38 @@
+-- kpi_breakdown: one row per service and one per team (dimension column says
+-- which) with the counts behind the headline rates, for units that went live
+-- in the period.
+-- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
+--        $services, $teams, $types.
+-- Reads: fct_unit_outcomes.
+with bounds as (
+  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+),
+units as (
+  select * from fct_unit_outcomes($unit, $window_hours, $failure_max_priority)
+  where (len($services) = 0 or list_contains($services, service))
+    and (len($teams) = 0 or list_contains($teams, team))
+    and (len($types) = 0 or list_contains($types, unit_type))
+),
+completed as (
+  select u.* from units u, bounds b
+  where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
+),
+grouped as (
+  select
+    case when grouping(service) = 0 then 'service' else 'team' end as dimension,
+    coalesce(service, team, '(none)') as name,
+    count(*)::integer as completed,
+    count(*) filter (where is_failed)::integer as failed,
+    count(*) filter (where is_rolled_back)::integer as rolled_back,
+    count(*) filter (where post_release_incidents > 0)::integer as with_incidents,
+    coalesce(sum(post_release_incidents), 0)::integer as post_release_incidents,
+    count(*) filter (where is_emergency)::integer as emergency,
+    count(*) filter (where is_freeze_violation)::integer as freeze_violations,
+    quantile_cont(lead_time_hours, 0.5) filter (where lead_time_hours > 0) as lead_time_median_hours
+  from completed
+  group by grouping sets ((service), (team))
+),
+final as (
+  select * from grouped
+)
+select * from final order by dimension, name;

@@ -1,0 +1,70 @@
+-- kpi_buckets: one row per (bucket, segment): the counts behind each rate and
+-- the median durations, for units that went live in the period, bucketed by
+-- week (starting Monday) or month in the reporting time zone. Segments: 'all',
+-- and 'planned' / 'emergency' (release or change type) for side-by-side trends.
+-- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
+--        $from, $to, $as_of, $bucket ('week' | 'month'), $services, $teams, $types.
+-- Reads: fct_unit_outcomes, fct_units.
+with bounds as (
+  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+),
+units as (
+  select * from fct_unit_outcomes($unit, $window_hours, $failure_max_priority)
+  where (len($services) = 0 or list_contains($services, service))
+    and (len($teams) = 0 or list_contains($teams, team))
+    and (len($types) = 0 or list_contains($types, unit_type))
+),
+completed as (
+  select u.*, date_trunc($bucket, timezone($tz, u.end_at)) as bucket, coalesce(u.is_emergency, false) as emergency_flag
+  from units u, bounds b
+  where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
+),
+outcomes as (
+  select
+    bucket,
+    case when grouping(emergency_flag) = 1 then 'all' when emergency_flag then 'emergency' else 'planned' end as segment,
+    count(*)::integer as completed,
+    count(*) filter (where is_failed)::integer as failed,
+    count(*) filter (where is_rolled_back)::integer as rolled_back,
+    count(*) filter (where post_release_incidents > 0)::integer as with_incidents,
+    count(*) filter (where is_emergency)::integer as emergency,
+    count(*) filter (where is_unauthorized)::integer as unauthorized,
+    count(*) filter (where is_freeze_violation)::integer as freeze_violations,
+    quantile_cont(lead_time_hours, 0.5) filter (where lead_time_hours > 0) as lead_time_median_hours,
+    quantile_cont(recovery_hours, 0.5) as recovery_median_hours
+  from completed
+  group by grouping sets ((bucket), (bucket, emergency_flag))
+),
+schedule as (
+  select
+    date_trunc($bucket, timezone($tz, u.planned_end)) as bucket,
+    count(*) filter (where u.is_completed and u.end_at <= u.planned_end + to_minutes(cast($tolerance_minutes as bigint)))::integer as on_time,
+    count(*)::integer as schedule_cohort
+  from units u, bounds b
+  where not u.is_cancelled
+    and u.planned_end >= b.from_at and u.planned_end < b.to_at
+    and (u.is_completed or u.planned_end + to_minutes(cast($tolerance_minutes as bigint)) < $as_of::timestamptz)
+  group by all
+),
+deployments as (
+  select date_trunc($bucket, timezone($tz, d.end_at)) as bucket, count(*)::integer as deployments
+  from fct_units d, bounds b
+  where d.unit_kind = 'deployment' and d.is_completed
+    and d.end_at >= b.from_at and d.end_at < b.to_at
+    and (len($services) = 0 or list_contains($services, d.service))
+    and (len($teams) = 0 or list_contains($teams, d.team))
+    and (len($types) = 0 or list_contains($types, d.unit_type))
+  group by all
+),
+final as (
+  select
+    strftime(o.bucket, '%Y-%m-%d') as bucket_start,
+    o.* exclude (bucket),
+    case when o.segment = 'all' then coalesce(s.on_time, 0) end as on_time,
+    case when o.segment = 'all' then coalesce(s.schedule_cohort, 0) end as schedule_cohort,
+    case when o.segment = 'all' then coalesce(d.deployments, 0) end as deployments
+  from outcomes o
+  left join schedule s using (bucket)
+  left join deployments d using (bucket)
+)
+select * from final order by bucket_start, segment;

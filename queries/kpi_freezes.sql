@@ -1,0 +1,12 @@
+-- kpi_freezes: one row per freeze or maintenance window that overlaps the
+-- period (for the release calendar).
+-- Binds: $tz, $from, $to. Reads: stg_freeze_windows.
+with bounds as (
+  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+),
+final as (
+  select f.window_id, f.name, f.kind, f.service, f.starts_at, f.ends_at
+  from stg_freeze_windows f, bounds b
+  where f.starts_at < b.to_at and f.ends_at > b.from_at
+)
+select * from final order by starts_at;

@@ -1,0 +1,56 @@
+/**
+ * npm start: builds the app when its sources are newer than the build, loads
+ * the sample into an empty database, and serves the dashboard on PORT (3000).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fail, log } from '../lib/cli.ts';
+import { config } from '../lib/config.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const serverBuild = path.join(root, 'build', 'server', 'index.js');
+const sources = ['app', 'queries', 'lib', 'ingest', 'package.json', 'vite.config.ts'];
+
+function newestMtime(p: string): number {
+  const stat = fs.statSync(p);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...fs.readdirSync(p).map((f) => newestMtime(path.join(p, f))));
+}
+
+function needsBuild(): boolean {
+  if (!fs.existsSync(serverBuild)) return true;
+  const built = fs.statSync(serverBuild).mtimeMs;
+  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+}
+
+function run(command: string, args: string[]) {
+  const r = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${[command, ...args].join(' ')} failed with exit code ${r.status}`);
+}
+
+function main() {
+  const { PORT } = config(); // validates the environment before anything runs
+  const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+  if (needsBuild()) {
+    log('building the dashboard (remix vite:build)...');
+    run(bin('remix'), ['vite:build']);
+  }
+  run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'ensure-data.ts')]);
+  log(`serving the dashboard on http://localhost:${PORT}`);
+  const server = spawn(bin('remix-serve'), [serverBuild], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PORT: String(PORT), NODE_ENV: 'production' },
+  });
+  const stop = () => server.kill('SIGTERM');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  server.on('exit', (code) => process.exit(code ?? 0));
+}
+
+try {
+  main();
+} catch (err) {
+  fail(err);
+}
