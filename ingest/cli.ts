@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fail, log, UsageError } from '../lib/cli.ts';
-import { useDatabase } from '../lib/db.ts';
+import { setDatabasePath } from '../lib/db.ts';
 import { isTimeZone } from '../queries/params.ts';
 import { type EntityName, entityNames } from './entities.ts';
 import { expandPaths } from './files.ts';
@@ -44,7 +44,8 @@ function parse() {
     throw new UsageError('--source must be 1-40 letters, digits, dot, dash or underscore');
   }
   const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter;
-  if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError('--delimiter must be one character or "tab"');
+  if (delimiter !== undefined && delimiter.length !== 1)
+    throw new UsageError('--delimiter must be one character or "tab"');
   let files: string[];
   try {
     files = expandPaths(positionals);
@@ -57,7 +58,7 @@ function parse() {
 
 async function main() {
   const { files, values, delimiter } = parse();
-  if (values.db) useDatabase(values.db);
+  if (values.db) setDatabasePath(values.db);
   let failed = 0;
   for (const file of files) {
     const tty = process.stderr.isTTY;

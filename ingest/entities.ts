@@ -24,21 +24,9 @@ export const releaseStatuses = [
 ] as const;
 export const changeTypes = ['standard', 'normal', 'emergency'] as const;
 export const risks = ['low', 'medium', 'high', 'critical'] as const;
-export const changeOutcomes = [
-  'successful',
-  'successful_with_issues',
-  'failed',
-  'rolled_back',
-  'cancelled',
-] as const;
+export const changeOutcomes = ['successful', 'successful_with_issues', 'failed', 'rolled_back', 'cancelled'] as const;
 export const environments = ['production', 'staging', 'test', 'development'] as const;
-export const deploymentStatuses = [
-  'succeeded',
-  'failed',
-  'rolled_back',
-  'in_progress',
-  'cancelled',
-] as const;
+export const deploymentStatuses = ['succeeded', 'failed', 'rolled_back', 'in_progress', 'cancelled'] as const;
 export const strategies = ['big_bang', 'rolling', 'blue_green', 'canary'] as const;
 export const freezeKinds = ['freeze', 'maintenance'] as const;
 

@@ -12,8 +12,8 @@ import { withConnection } from '../lib/db.ts';
 import { type EntityName, idColumnOf } from './entities.ts';
 import { scanFile } from './scan.ts';
 import { ensureSchema } from './schema.ts';
-import { checkedSql, idOf, rawTable, typedColumns, valueRejectsSql } from './sql.ts';
 import { detectEntity, IngestError, sniff } from './sniff.ts';
+import { checkedSql, idOf, rawTable, typedColumns, valueRejectsSql } from './sql.ts';
 
 export interface IngestOptions {
   source?: string;
@@ -65,7 +65,8 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
     const run = async (sql: string, values?: Record<string, DuckDBValue>) => {
       const t0 = performance.now();
       await conn.run(sql, values);
-      if (trace) process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
+      if (trace)
+        process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
     };
     try {
       await run('begin transaction');
@@ -202,7 +203,10 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
 
 async function recordRun(
   conn: DuckDBConnection,
-  s: Pick<IngestSummary, 'runId' | 'file' | 'entity' | 'source' | 'sha256' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'>,
+  s: Pick<
+    IngestSummary,
+    'runId' | 'file' | 'entity' | 'source' | 'sha256' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'
+  >,
   started: Date,
   status: 'loaded' | 'failed',
   error: string | null,

@@ -11,7 +11,7 @@ import { config } from './config.ts';
 let dbPathOverride: string | undefined;
 
 /** For command-line `--db`: must be called before the first connection. */
-export function useDatabase(file: string): void {
+export function setDatabasePath(file: string): void {
   dbPathOverride = file;
 }
 

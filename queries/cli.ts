@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fail, UsageError } from '../lib/cli.ts';
-import { useDatabase } from '../lib/db.ts';
+import { setDatabasePath } from '../lib/db.ts';
 import { getKpis, type KpiReport } from './kpis.ts';
 import { describeIssues, kpiParamsSchema } from './params.ts';
 
@@ -76,7 +76,7 @@ function table(r: KpiReport): string {
 
 async function main() {
   const { params, json, db } = parse();
-  if (db) useDatabase(db);
+  if (db) setDatabasePath(db);
   const report = await getKpis(params);
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${table(report)}\n`);
 }

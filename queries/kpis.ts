@@ -2,10 +2,11 @@
  * getKpis: the KPI object of the contract (docs/kpis.md), from the kpi_summary
  * model. Plain numbers only; the UI and the JSON output never see driver types.
  */
-import { listValue } from '@duckdb/node-api';
+
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type KpiParams, type Unit } from './params.ts';
+import { listValue } from '@duckdb/node-api';
 import { runQuery, withModels } from './models.ts';
+import type { KpiParams, Unit } from './params.ts';
 import { type Duration, duration, type Rate, rate, round } from './stats.ts';
 
 export interface KpiReport {
@@ -83,9 +84,7 @@ export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiR
       post_release_incident_rate: rate(n(row.with_incidents), completed),
       post_release_incidents: n(row.post_release_incidents),
       recovery_time_hours: duration(n(row.recovery_n), row.recovery_median, row.recovery_p85, row.recovery_mean),
-      lead_time_hours: notDeployment
-        ? duration(n(row.lead_n), row.lead_median, row.lead_p85, row.lead_mean)
-        : null,
+      lead_time_hours: notDeployment ? duration(n(row.lead_n), row.lead_median, row.lead_p85, row.lead_mean) : null,
       schedule_adherence: notDeployment ? rate(n(row.on_time), n(row.schedule_cohort)) : null,
       emergency_rate: notDeployment ? rate(n(row.emergency), completed) : null,
       unauthorized_rate: notDeployment ? rate(n(row.unauthorized), completed) : null,

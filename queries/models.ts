@@ -6,7 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DuckDBConnection, DuckDBListValue, type DuckDBType, type DuckDBValue, LIST, VARCHAR } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBListValue,
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  VARCHAR,
+} from '@duckdb/node-api';
 import { ensureSchema } from '../ingest/schema.ts';
 import { databasePath, instance } from '../lib/db.ts';
 

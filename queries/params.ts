@@ -22,11 +22,16 @@ export const isTimeZone = (tz: string): boolean => {
   }
 };
 
-const timeZone = z.string().refine(isTimeZone, 'expected an IANA time zone such as UTC, Europe/Amsterdam or America/New_York');
+const timeZone = z
+  .string()
+  .refine(isTimeZone, 'expected an IANA time zone such as UTC, Europe/Amsterdam or America/New_York');
 
 const instant = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO timestamp with Z or an offset, e.g. 2025-04-15T00:00:00Z')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
+    'expected an ISO timestamp with Z or an offset, e.g. 2025-04-15T00:00:00Z',
+  )
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real timestamp');
 
 export const kpiParamsSchema = z
@@ -35,9 +40,18 @@ export const kpiParamsSchema = z
     from: isoDate,
     to: isoDate,
     tz: timeZone.default('UTC'),
-    window: z.coerce.number().positive('must be more than 0 hours').max(24 * 90, 'at most 2160 hours (90 days)').default(48),
+    window: z.coerce
+      .number()
+      .positive('must be more than 0 hours')
+      .max(24 * 90, 'at most 2160 hours (90 days)')
+      .default(48),
     severity: z.coerce.number().int('must be a whole number').min(1).max(4).default(2),
-    tolerance: z.coerce.number().int('must be a whole number of minutes').min(0).max(60 * 24 * 30).default(0),
+    tolerance: z.coerce
+      .number()
+      .int('must be a whole number of minutes')
+      .min(0)
+      .max(60 * 24 * 30)
+      .default(0),
     as_of: instant.optional(),
     service: z.array(z.string().min(1)).default([]),
     team: z.array(z.string().min(1)).default([]),

@@ -5,10 +5,22 @@ import { runQuery, withModels } from './models.ts';
 const rangeSchema = z.object({
   first_at: z.date().nullable(),
   last_at: z.date().nullable(),
-  services: z.array(z.string()).nullable().transform((v) => v ?? []),
-  teams: z.array(z.string()).nullable().transform((v) => v ?? []),
-  release_types: z.array(z.string()).nullable().transform((v) => v ?? []),
-  change_types: z.array(z.string()).nullable().transform((v) => v ?? []),
+  services: z
+    .array(z.string())
+    .nullable()
+    .transform((v) => v ?? []),
+  teams: z
+    .array(z.string())
+    .nullable()
+    .transform((v) => v ?? []),
+  release_types: z
+    .array(z.string())
+    .nullable()
+    .transform((v) => v ?? []),
+  change_types: z
+    .array(z.string())
+    .nullable()
+    .transform((v) => v ?? []),
   releases: z.number(),
 });
 

@@ -4,7 +4,10 @@ import { bindings } from './kpis.ts';
 import { runQuery, withModels } from './models.ts';
 import type { KpiParams } from './params.ts';
 
-const instant = z.date().nullable().transform((d) => (d ? d.toISOString() : null));
+const instant = z
+  .date()
+  .nullable()
+  .transform((d) => (d ? d.toISOString() : null));
 
 export const unitRowSchema = z.object({
   unit_id: z.string(),

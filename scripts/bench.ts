@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { expandPaths } from '../ingest/files.ts';
 import { ingestFile } from '../ingest/load.ts';
 import { log } from '../lib/cli.ts';
-import { useDatabase } from '../lib/db.ts';
+import { setDatabasePath } from '../lib/db.ts';
 import { getKpis } from '../queries/kpis.ts';
 import { kpiParamsSchema } from '../queries/params.ts';
 import { Random } from './sample/random.ts';
@@ -25,12 +25,29 @@ const csvFile = path.join(dir, 'incidents.csv');
 
 function writeIncidents() {
   const rnd = new Random(7);
-  const services = ['payments', 'billing', 'invoicing', 'search', 'catalog', 'recommendations', 'checkout',
-    'mobile-api', 'web-frontend', 'identity', 'notifications', 'inventory', 'workplace', 'network'];
+  const services = [
+    'payments',
+    'billing',
+    'invoicing',
+    'search',
+    'catalog',
+    'recommendations',
+    'checkout',
+    'mobile-api',
+    'web-frontend',
+    'identity',
+    'notifications',
+    'inventory',
+    'workplace',
+    'network',
+  ];
   const start = Date.UTC(2024, 0, 1);
   const span = 2 * 365 * 24 * 3_600_000;
   const out = fs.openSync(csvFile, 'w');
-  fs.writeSync(out, 'incident_id,opened_at,resolved_at,closed_at,priority,service,ci,category,status,caused_by_change_id,caused_by_release_id,problem_id,title\n');
+  fs.writeSync(
+    out,
+    'incident_id,opened_at,resolved_at,closed_at,priority,service,ci,category,status,caused_by_change_id,caused_by_release_id,problem_id,title\n',
+  );
   let chunk = '';
   for (let i = 0; i < rows; i++) {
     const opened = start + Math.floor(rnd.next() * span);
@@ -66,13 +83,14 @@ async function main() {
   });
   conn.closeSync();
 
-  useDatabase(path.join(dir, 'product.duckdb'));
+  setDatabasePath(path.join(dir, 'product.duckdb'));
   for (const file of expandPaths([path.join('data', 'sample')])) await ingestFile(file);
   const [summary, ingestSeconds] = await timed('releaselens ingest (validate, rejects, upsert, one transaction)', () =>
     ingestFile(csvFile, { source: 'bench' }),
   );
-  const [, kpiSeconds] = await timed(`KPIs over ${(summary.rowsLoaded + 14_872).toLocaleString('en-US')} incidents (release unit, two years)`, () =>
-    getKpis(kpiParamsSchema.parse({ from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' })),
+  const [, kpiSeconds] = await timed(
+    `KPIs over ${(summary.rowsLoaded + 14_872).toLocaleString('en-US')} incidents (release unit, two years)`,
+    () => getKpis(kpiParamsSchema.parse({ from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' })),
   );
   const lines = [
     `file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,

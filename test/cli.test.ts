@@ -8,7 +8,11 @@ import { fixtures, goldenInput, tempCsv } from './helpers.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const run = (script: string, args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC' },
+  });
 
 describe('npm run ingest and npm run kpis', () => {
   const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-cli-')), 'cli.duckdb');
@@ -18,11 +22,23 @@ describe('npm run ingest and npm run kpis', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[3]).toMatch(/incidents.csv: incidents from csv: 11 read, 11 loaded, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\), run \d+/);
+    expect(lines[3]).toMatch(
+      /incidents.csv: incidents from csv: 11 read, 11 loaded, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\), run \d+/,
+    );
   });
 
   it('prints the golden release.json with --json', () => {
-    const r = run('queries/cli.ts', ['--db', db, '--json', '--from', '2025-03-01', '--to', '2025-04-01', '--as-of', '2025-04-15T00:00:00Z']);
+    const r = run('queries/cli.ts', [
+      '--db',
+      db,
+      '--json',
+      '--from',
+      '2025-03-01',
+      '--to',
+      '2025-04-01',
+      '--as-of',
+      '2025-04-15T00:00:00Z',
+    ]);
     expect(r.status).toBe(0);
     const expected = JSON.parse(fs.readFileSync(path.join(fixtures, 'golden', 'expected', 'release.json'), 'utf8'));
     expect(JSON.parse(r.stdout)).toEqual(expected);
@@ -35,7 +51,18 @@ describe('npm run ingest and npm run kpis', () => {
   });
 
   it('exits 2 with a clear message for bad arguments', () => {
-    const r = run('queries/cli.ts', ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01', '--severity', '7', '--tz', 'Mars/Base']);
+    const r = run('queries/cli.ts', [
+      '--db',
+      db,
+      '--from',
+      '2025-03-01',
+      '--to',
+      '2025-04-01',
+      '--severity',
+      '7',
+      '--tz',
+      'Mars/Base',
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/tz: expected an IANA time zone/);
     expect(r.stderr).toMatch(/severity: Too big: expected number to be <=4/);

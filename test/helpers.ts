@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expandPaths } from '../ingest/files.ts';
 import { type IngestOptions, ingestFile } from '../ingest/load.ts';
-import { useDatabase } from '../lib/db.ts';
+import { setDatabasePath } from '../lib/db.ts';
 
 export const fixtures = path.join(import.meta.dirname, 'fixtures');
 export const goldenInput = path.join(fixtures, 'golden', 'input');
@@ -12,7 +12,7 @@ export const goldenInput = path.join(fixtures, 'golden', 'input');
 export function freshDatabase(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-test-'));
   const file = path.join(dir, 'test.duckdb');
-  useDatabase(file);
+  setDatabasePath(file);
   return file;
 }
 
@@ -37,7 +37,9 @@ export function csvFolder(entities: Record<string, Row[]>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-fixture-'));
   for (const [entity, rows] of Object.entries(entities)) {
     const header = Object.keys(rows[0] ?? {});
-    const lines = rows.map((r) => header.map((h) => (r[h] === null || r[h] === undefined ? '' : String(r[h]))).join(','));
+    const lines = rows.map((r) =>
+      header.map((h) => (r[h] === null || r[h] === undefined ? '' : String(r[h]))).join(','),
+    );
     fs.writeFileSync(path.join(dir, `${entity}.csv`), `${[header.join(','), ...lines].join('\n')}\n`);
   }
   return dir;

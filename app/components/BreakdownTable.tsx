@@ -34,12 +34,22 @@ export function BreakdownTable({ rows, search }: { rows: BreakdownRow[]; search:
           <thead>
             <tr>
               {columns.map((c) => (
-                <SortHeader key={c.key} column={c.key} label={c.key === 'name' ? dimension[0]?.toUpperCase() + dimension.slice(1) : c.label} search={search} numeric={c.numeric} />
+                <SortHeader
+                  key={c.key}
+                  column={c.key}
+                  label={c.key === 'name' ? dimension[0]?.toUpperCase() + dimension.slice(1) : c.label}
+                  search={search}
+                  numeric={c.numeric}
+                />
               ))}
             </tr>
           </thead>
           <tbody>
-            {sortRows(enriched.filter((r) => r.dimension === dimension), sort, params.get('dir')).map((r) => (
+            {sortRows(
+              enriched.filter((r) => r.dimension === dimension),
+              sort,
+              params.get('dir'),
+            ).map((r) => (
               <tr key={r.name}>
                 <td>{r.name}</td>
                 <td className="num">{r.completed}</td>

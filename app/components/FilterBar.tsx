@@ -24,9 +24,28 @@ export interface FilterOptions {
   presets: { value: string; label: string }[];
 }
 
-const zones = ['UTC', 'Europe/London', 'Europe/Amsterdam', 'Europe/Berlin', 'America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney'];
+const zones = [
+  'UTC',
+  'Europe/London',
+  'Europe/Amsterdam',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+];
 
-export function FilterBar({ state, options, extra }: { state: FilterState; options: FilterOptions; extra?: Record<string, string> }) {
+export function FilterBar({
+  state,
+  options,
+  extra,
+}: {
+  state: FilterState;
+  options: FilterOptions;
+  extra?: Record<string, string>;
+}) {
   const presetRef = useRef<HTMLSelectElement>(null);
   const toCustom = () => {
     if (presetRef.current) presetRef.current.value = 'custom';

@@ -25,11 +25,14 @@ function show(spec: TileSpec, v: number | null) {
 }
 
 function Delta({ t }: { t: TileData }) {
-  if (t.value === null || t.previousValue === null) return <span className="detail">no previous period to compare</span>;
+  if (t.value === null || t.previousValue === null)
+    return <span className="detail">no previous period to compare</span>;
   const diff = t.value - t.previousValue;
   const better = t.spec.higherIsBetter ? diff > 0 : diff < 0;
   const text =
-    t.spec.kind === 'rate' ? `${diff >= 0 ? '+' : '−'}${Math.abs(diff * 100).toFixed(1)} pts` : `${diff >= 0 ? '+' : '−'}${show(t.spec, Math.abs(diff))}`;
+    t.spec.kind === 'rate'
+      ? `${diff >= 0 ? '+' : '−'}${Math.abs(diff * 100).toFixed(1)} pts`
+      : `${diff >= 0 ? '+' : '−'}${show(t.spec, Math.abs(diff))}`;
   let overlap = '';
   if (isRate(t.current) && isRate(t.previous)) {
     const overlaps = t.current.ci95_low <= t.previous.ci95_high && t.previous.ci95_low <= t.current.ci95_high;
@@ -37,7 +40,8 @@ function Delta({ t }: { t: TileData }) {
   }
   return (
     <span className="detail">
-      <span className={`delta ${diff === 0 ? '' : better ? 'better' : 'worse'}`}>{text}</span> vs previous period{overlap}
+      <span className={`delta ${diff === 0 ? '' : better ? 'better' : 'worse'}`}>{text}</span> vs previous period
+      {overlap}
     </span>
   );
 }

@@ -2,7 +2,14 @@ import { Link } from '@remix-run/react';
 import { withParams } from '../lib/format.ts';
 
 /** A column header that sorts through the URL (works without JavaScript). */
-export function SortHeader({ column, label, search, numeric, sortKey = 'sort', dirKey = 'dir' }: {
+export function SortHeader({
+  column,
+  label,
+  search,
+  numeric,
+  sortKey = 'sort',
+  dirKey = 'dir',
+}: {
   column: string;
   label: string;
   search: string;
@@ -14,7 +21,10 @@ export function SortHeader({ column, label, search, numeric, sortKey = 'sort', d
   const active = params.get(sortKey) === column;
   const dir = active && params.get(dirKey) !== 'asc' ? 'asc' : 'desc';
   return (
-    <th className={numeric ? 'num' : undefined} aria-sort={active ? (params.get(dirKey) === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <th
+      className={numeric ? 'num' : undefined}
+      aria-sort={active ? (params.get(dirKey) === 'asc' ? 'ascending' : 'descending') : 'none'}
+    >
       <Link to={withParams(search, { [sortKey]: column, [dirKey]: dir, page: null })} preventScrollReset>
         {label}
         {active ? (params.get(dirKey) === 'asc' ? ' ▲' : ' ▼') : ''}

@@ -6,7 +6,11 @@
  * band is an indication, not a certification.
  */
 export type Band = 'elite' | 'high' | 'medium' | 'low';
-export type DoraMetric = 'deployment_frequency_per_week' | 'lead_time_hours' | 'change_failure_rate' | 'recovery_time_hours';
+export type DoraMetric =
+  | 'deployment_frequency_per_week'
+  | 'lead_time_hours'
+  | 'change_failure_rate'
+  | 'recovery_time_hours';
 
 interface Rule {
   band: Band;
@@ -111,6 +115,7 @@ export function doraBand(metric: DoraMetric, value: number | null | undefined, y
   const rules = doraRules.find((r) => r.year === year) ?? doraRules[0];
   if (!rules) return null;
   const m = rules.metrics[metric];
-  const rule = m.rules.find((r) => (m.higherIsBetter ? value >= r.limit : value <= r.limit)) ?? m.rules[m.rules.length - 1];
+  const rule =
+    m.rules.find((r) => (m.higherIsBetter ? value >= r.limit : value <= r.limit)) ?? m.rules[m.rules.length - 1];
   return rule ? { band: rule.band, text: rule.text, year: rules.year } : null;
 }

@@ -65,14 +65,30 @@ export function badRequest(lines: string[]): Response {
   return new Response(lines.join('\n'), { status: 400, statusText: 'Bad Request' });
 }
 
-const known = new Set(['preset', 'from', 'to', 'unit', 'tz', 'window', 'severity', 'tolerance', 'as_of', 'service', 'team', 'type']);
+const known = new Set([
+  'preset',
+  'from',
+  'to',
+  'unit',
+  'tz',
+  'window',
+  'severity',
+  'tolerance',
+  'as_of',
+  'service',
+  'team',
+  'type',
+]);
 
 export async function resolveFilters(url: URL, extraKnown: string[] = []): Promise<Filters> {
   const range = await getDataRange();
   const raw = fromSearchParams(url.searchParams);
   const unknown = [...url.searchParams.keys()].filter((k) => !known.has(k) && !extraKnown.includes(k));
   if (unknown.length > 0) {
-    throw badRequest([`unknown parameter${unknown.length > 1 ? 's' : ''}: ${[...new Set(unknown)].join(', ')}`, `allowed: ${[...known, ...extraKnown].join(', ')}`]);
+    throw badRequest([
+      `unknown parameter${unknown.length > 1 ? 's' : ''}: ${[...new Set(unknown)].join(', ')}`,
+      `allowed: ${[...known, ...extraKnown].join(', ')}`,
+    ]);
   }
   const requested = raw.preset as string | undefined;
   if (requested !== undefined && !presets.includes(requested as Preset)) {

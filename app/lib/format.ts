@@ -10,7 +10,8 @@ export function hours(v: number | null | undefined): string {
   return `${(v / 24).toFixed(1)} d`;
 }
 
-export const count = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US'));
+export const count = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : v.toLocaleString('en-US');
 
 export function dateTime(iso: string | null | undefined, tz = 'UTC'): string {
   if (!iso) return '—';

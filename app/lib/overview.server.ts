@@ -39,7 +39,14 @@ export async function overview(params: KpiParams) {
     calendar: {
       units: units
         .filter((u) => u.is_completed)
-        .map(({ unit_id, service, start_at, end_at, is_failed, is_freeze_violation }) => ({ unit_id, service, start_at, end_at, is_failed, is_freeze_violation })),
+        .map(({ unit_id, service, start_at, end_at, is_failed, is_freeze_violation }) => ({
+          unit_id,
+          service,
+          start_at,
+          end_at,
+          is_failed,
+          is_freeze_violation,
+        })),
       windows: freezes,
     },
   };

@@ -24,13 +24,47 @@ export interface TileSpec {
 
 export const tiles: TileSpec[] = [
   { key: 'success_rate', label: 'Success rate', kind: 'rate', higherIsBetter: true, spark: 'success' },
-  { key: 'change_failure_rate', label: 'Change failure rate', kind: 'rate', higherIsBetter: false, dora: 'change_failure_rate', spark: 'failure' },
+  {
+    key: 'change_failure_rate',
+    label: 'Change failure rate',
+    kind: 'rate',
+    higherIsBetter: false,
+    dora: 'change_failure_rate',
+    spark: 'failure',
+  },
   { key: 'rollback_rate', label: 'Rollback rate', kind: 'rate', higherIsBetter: false, spark: 'rollback' },
   { key: 'schedule_adherence', label: 'Schedule adherence', kind: 'rate', higherIsBetter: true, spark: 'schedule' },
-  { key: 'lead_time_hours', label: 'Lead time', kind: 'duration', higherIsBetter: false, dora: 'lead_time_hours', spark: 'lead' },
-  { key: 'post_release_incident_rate', label: 'Post-release incident rate', kind: 'rate', higherIsBetter: false, spark: 'incidents' },
-  { key: 'deployment_frequency_per_week', label: 'Deployment frequency', kind: 'frequency', higherIsBetter: true, dora: 'deployment_frequency_per_week', spark: 'deployments' },
-  { key: 'recovery_time_hours', label: 'Recovery time', kind: 'duration', higherIsBetter: false, dora: 'recovery_time_hours', spark: 'recovery' },
+  {
+    key: 'lead_time_hours',
+    label: 'Lead time',
+    kind: 'duration',
+    higherIsBetter: false,
+    dora: 'lead_time_hours',
+    spark: 'lead',
+  },
+  {
+    key: 'post_release_incident_rate',
+    label: 'Post-release incident rate',
+    kind: 'rate',
+    higherIsBetter: false,
+    spark: 'incidents',
+  },
+  {
+    key: 'deployment_frequency_per_week',
+    label: 'Deployment frequency',
+    kind: 'frequency',
+    higherIsBetter: true,
+    dora: 'deployment_frequency_per_week',
+    spark: 'deployments',
+  },
+  {
+    key: 'recovery_time_hours',
+    label: 'Recovery time',
+    kind: 'duration',
+    higherIsBetter: false,
+    dora: 'recovery_time_hours',
+    spark: 'recovery',
+  },
 ];
 
 /** The single number a tile compares and bands: rate value, median hours, or per week. */
@@ -48,19 +82,58 @@ export interface Definition {
   text: string;
 }
 
-export function definitions(p: { window: number; severity: number; tolerance: number; tz: string; unit: string }): Definition[] {
+export function definitions(p: {
+  window: number;
+  severity: number;
+  tolerance: number;
+  tz: string;
+  unit: string;
+}): Definition[] {
   const unit = p.unit;
   return [
-    { term: 'Completed unit', text: `A ${unit} that went live (its end time) inside the period, counted by its local date in ${p.tz}. Cancelled and still-open ${unit}s are not counted.` },
-    { term: 'Success rate / change failure rate', text: `A ${unit} failed when its own record says failed or rolled back, or when an incident of priority P1${p.severity > 1 ? `-P${p.severity}` : ''} is attributed to it. Success rate = not failed / completed; change failure rate = failed / completed.` },
-    { term: 'Incident attribution', text: `Confirmed: the incident names the ${unit} (or its change / release) as its cause, whatever the time gap. Likely: otherwise, the ${unit} of the same service or CI that went live most recently, when the incident opened between its start and ${p.window} hours after its end. Incidents with neither service nor CI can only be confirmed.` },
-    { term: 'Rollback rate', text: `${unit}s whose record says rolled back, or one of whose production deployments was rolled back or reverted by a rollback deployment, divided by completed.` },
-    { term: 'Post-release incident rate', text: `${unit}s with at least one attributed incident opened within ${p.window} hours after go-live, divided by completed.` },
-    { term: 'Schedule adherence', text: `Of the ${unit}s planned to finish in the period (not cancelled): those that went live no later than ${p.tolerance} minutes after the planned end. Overdue ${unit}s count as late; those not yet due are left out.` },
-    { term: 'Lead time', text: 'From the request (record created) to go-live, in hours; median and 85th percentile. Negative values (requested after go-live: a data problem) are left out.' },
-    { term: 'Recovery time', text: 'For failed units: from go-live to the latest of the failure-making incidents being resolved and a rollback deployment finishing; 0 when service was restored before the unit finished.' },
-    { term: 'Deployment frequency', text: 'Production deployments (not rollbacks) that finished in the period, per week of the period.' },
-    { term: '95% interval', text: 'Wilson score interval for each rate: the range the true rate plausibly lies in, given how few units there are. When the intervals of two periods overlap, the change may be noise.' },
-    { term: 'DORA band', text: 'Where the value falls in the DORA performance bands of the report year shown. Lead time here runs from request to go-live, longer than DORA\'s commit to production.' },
+    {
+      term: 'Completed unit',
+      text: `A ${unit} that went live (its end time) inside the period, counted by its local date in ${p.tz}. Cancelled and still-open ${unit}s are not counted.`,
+    },
+    {
+      term: 'Success rate / change failure rate',
+      text: `A ${unit} failed when its own record says failed or rolled back, or when an incident of priority P1${p.severity > 1 ? `-P${p.severity}` : ''} is attributed to it. Success rate = not failed / completed; change failure rate = failed / completed.`,
+    },
+    {
+      term: 'Incident attribution',
+      text: `Confirmed: the incident names the ${unit} (or its change / release) as its cause, whatever the time gap. Likely: otherwise, the ${unit} of the same service or CI that went live most recently, when the incident opened between its start and ${p.window} hours after its end. Incidents with neither service nor CI can only be confirmed.`,
+    },
+    {
+      term: 'Rollback rate',
+      text: `${unit}s whose record says rolled back, or one of whose production deployments was rolled back or reverted by a rollback deployment, divided by completed.`,
+    },
+    {
+      term: 'Post-release incident rate',
+      text: `${unit}s with at least one attributed incident opened within ${p.window} hours after go-live, divided by completed.`,
+    },
+    {
+      term: 'Schedule adherence',
+      text: `Of the ${unit}s planned to finish in the period (not cancelled): those that went live no later than ${p.tolerance} minutes after the planned end. Overdue ${unit}s count as late; those not yet due are left out.`,
+    },
+    {
+      term: 'Lead time',
+      text: 'From the request (record created) to go-live, in hours; median and 85th percentile. Negative values (requested after go-live: a data problem) are left out.',
+    },
+    {
+      term: 'Recovery time',
+      text: 'For failed units: from go-live to the latest of the failure-making incidents being resolved and a rollback deployment finishing; 0 when service was restored before the unit finished.',
+    },
+    {
+      term: 'Deployment frequency',
+      text: 'Production deployments (not rollbacks) that finished in the period, per week of the period.',
+    },
+    {
+      term: '95% interval',
+      text: 'Wilson score interval for each rate: the range the true rate plausibly lies in, given how few units there are. When the intervals of two periods overlap, the change may be noise.',
+    },
+    {
+      term: 'DORA band',
+      text: "Where the value falls in the DORA performance bands of the report year shown. Lead time here runs from request to go-live, longer than DORA's commit to production.",
+    },
   ];
 }

@@ -28,8 +28,8 @@ export default function Overview() {
     <>
       <h1>Overview</h1>
       <p className="lede">
-        {count(report.kpis.completed)} completed {p.unit}s from {p.from} to {p.to} ({p.tz}); compared with {previousPeriod.from} to{' '}
-        {previousPeriod.to}. Newest data: {filters.lastDataAt?.slice(0, 10) ?? 'none'}.
+        {count(report.kpis.completed)} completed {p.unit}s from {p.from} to {p.to} ({p.tz}); compared with{' '}
+        {previousPeriod.from} to {previousPeriod.to}. Newest data: {filters.lastDataAt?.slice(0, 10) ?? 'none'}.
       </p>
       <FilterBar state={filters.state} options={filters.options} />
       <Definitions items={definitions(p)} />
@@ -39,10 +39,11 @@ export default function Overview() {
         ))}
       </section>
       <p className="detail">
-        Freeze violations: <strong data-kpi="freeze_violations">{report.kpis.freeze_violations}</strong> · emergency rate:{' '}
-        {report.kpis.emergency_rate ? `${(report.kpis.emergency_rate.value * 100).toFixed(1)}%` : '—'} · unauthorised rate:{' '}
-        {report.kpis.unauthorized_rate ? `${(report.kpis.unauthorized_rate.value * 100).toFixed(1)}%` : '—'} · post-release incidents:{' '}
-        {report.kpis.post_release_incidents}
+        Freeze violations: <strong data-kpi="freeze_violations">{report.kpis.freeze_violations}</strong> · emergency
+        rate: {report.kpis.emergency_rate ? `${(report.kpis.emergency_rate.value * 100).toFixed(1)}%` : '—'} ·
+        unauthorised rate:{' '}
+        {report.kpis.unauthorized_rate ? `${(report.kpis.unauthorized_rate.value * 100).toFixed(1)}%` : '—'} ·
+        post-release incidents: {report.kpis.post_release_incidents}
       </p>
       <h2>By service and team</h2>
       <BreakdownTable rows={breakdown} search={search.toString()} />

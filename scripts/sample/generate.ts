@@ -29,10 +29,33 @@ const CANARY_TEAM = 'Team Find';
 const noiseServices = ['workplace', 'network', 'email', 'vpn', 'printing', 'telephony'];
 const categories = ['software', 'database', 'network', 'hardware', 'access', 'performance', 'user'];
 const verbs = ['Add', 'Improve', 'Fix', 'Rework', 'Speed up', 'Harden', 'Simplify', 'Extend'];
-const nouns = ['refund flow', 'search ranking', 'session handling', 'invoice export', 'audit log', 'rate limits',
-  'cache layer', 'onboarding', 'price rules', 'notifications', 'API pagination', 'retry policy', 'reporting'];
-const symptoms = ['errors after deploy', 'slow responses', 'timeouts', 'wrong totals', 'login failures',
-  'missing data', 'stale results', '500 errors', 'queue backlog', 'high CPU'];
+const nouns = [
+  'refund flow',
+  'search ranking',
+  'session handling',
+  'invoice export',
+  'audit log',
+  'rate limits',
+  'cache layer',
+  'onboarding',
+  'price rules',
+  'notifications',
+  'API pagination',
+  'retry policy',
+  'reporting',
+];
+const symptoms = [
+  'errors after deploy',
+  'slow responses',
+  'timeouts',
+  'wrong totals',
+  'login failures',
+  'missing data',
+  'stale results',
+  '500 errors',
+  'queue backlog',
+  'high CPU',
+];
 const owners = ['ana', 'bo', 'chen', 'dara', 'eli', 'fay', 'gus', 'hana'];
 
 const iso = (ms: number) => new Date(Math.round(ms / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
@@ -50,23 +73,44 @@ interface Freeze {
 function freezeWindows(): Freeze[] {
   const out: Freeze[] = [];
   for (const year of [2024, 2025]) {
-    out.push({ id: `FRZ-${year}-YE`, name: `Year-end freeze ${year}`, start: Date.UTC(year, 11, 20),
-      end: Date.UTC(year + 1, 0, 3), service: '', kind: 'freeze' });
+    out.push({
+      id: `FRZ-${year}-YE`,
+      name: `Year-end freeze ${year}`,
+      start: Date.UTC(year, 11, 20),
+      end: Date.UTC(year + 1, 0, 3),
+      service: '',
+      kind: 'freeze',
+    });
     for (const quarterEnd of [2, 5, 8]) {
       const end = Date.UTC(year, quarterEnd + 1, 1);
-      out.push({ id: `FRZ-${year}-Q${quarterEnd / 3 + 1}`, name: `Quarter close ${year} Q${quarterEnd / 3 + 1}`,
-        start: end - 2 * DAY_MS, end, service: 'payments', kind: 'freeze' });
+      out.push({
+        id: `FRZ-${year}-Q${quarterEnd / 3 + 1}`,
+        name: `Quarter close ${year} Q${quarterEnd / 3 + 1}`,
+        start: end - 2 * DAY_MS,
+        end,
+        service: 'payments',
+        kind: 'freeze',
+      });
     }
   }
   for (let t = START + 5 * DAY_MS; t < END; t += 28 * DAY_MS) {
     const id = `MNT-${new Date(t).toISOString().slice(0, 10)}`;
-    out.push({ id, name: 'Monthly maintenance slot', start: t + 1 * HOUR_MS, end: t + 5 * HOUR_MS, service: '', kind: 'maintenance' });
+    out.push({
+      id,
+      name: 'Monthly maintenance slot',
+      start: t + 1 * HOUR_MS,
+      end: t + 5 * HOUR_MS,
+      service: '',
+      kind: 'maintenance',
+    });
   }
   return out;
 }
 
 const inFreeze = (freezes: Freeze[], service: string, from: number, to: number) =>
-  freezes.some((f) => f.kind === 'freeze' && (f.service === '' || f.service === service) && from < f.end && to > f.start);
+  freezes.some(
+    (f) => f.kind === 'freeze' && (f.service === '' || f.service === service) && from < f.end && to > f.start,
+  );
 
 function csv(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
   const cell = (v: string | number | boolean | null | undefined) => {
@@ -102,19 +146,38 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
   slots.forEach((slot, index) => {
     const { service, team } = slot.service;
     const releaseId = `REL-${String(index + 1).padStart(5, '0')}`;
-    const type = rnd.weighted([['minor', 50], ['patch', 30], ['major', 14], ['emergency', 6]] as const);
+    const type = rnd.weighted([
+      ['minor', 50],
+      ['patch', 30],
+      ['major', 14],
+      ['emergency', 6],
+    ] as const);
     const emergency = type === 'emergency';
     const weekday = new Date(slot.day).getUTCDay();
     const friday = weekday === 5;
-    const eveningHour = friday ? rnd.weighted([[17, 2], [18, 3], [19, 3], [20, 2], [10, 2], [14, 2]] as const) : rnd.pick([7, 9, 10, 13, 14, 15, 18, 20, 21]);
+    const eveningHour = friday
+      ? rnd.weighted([
+          [17, 2],
+          [18, 3],
+          [19, 3],
+          [20, 2],
+          [10, 2],
+          [14, 2],
+        ] as const)
+      : rnd.pick([7, 9, 10, 13, 14, 15, 18, 20, 21]);
     const fridayEvening = friday && eveningHour >= 17;
-    const plannedStart = slot.day + (emergency ? rnd.int(0, 23) : eveningHour) * HOUR_MS + rnd.pick([0, 15, 30]) * 60_000;
+    const plannedStart =
+      slot.day + (emergency ? rnd.int(0, 23) : eveningHour) * HOUR_MS + rnd.pick([0, 15, 30]) * 60_000;
     const plannedEnd = plannedStart + rnd.int(1, 3) * HOUR_MS;
     const december = new Date(slot.day).getUTCMonth() === 11;
 
     // Nothing but the two planted violations goes live inside a freeze.
-    const plantViolation = december && new Date(slot.day).getUTCFullYear() === 2025 && plantedViolations < 2 &&
-      slot.day >= Date.UTC(2025, 11, 22) && !emergency;
+    const plantViolation =
+      december &&
+      new Date(slot.day).getUTCFullYear() === 2025 &&
+      plantedViolations < 2 &&
+      slot.day >= Date.UTC(2025, 11, 22) &&
+      !emergency;
     if (inFreeze(freezes, service, plannedStart, plannedEnd + 6 * HOUR_MS) && !plantViolation) return;
     if (plantViolation) plantedViolations++;
 
@@ -126,7 +189,10 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
     const late = rnd.chance(december ? 0.45 : 0.1);
     const startDelay = late ? rnd.int(60, 360) * 60_000 : rnd.int(-10, 10) * 60_000;
     const actualStart = plannedStart + startDelay;
-    const actualEnd = Math.min(actualStart + (plannedEnd - plannedStart) * (0.4 + 0.5 * rnd.next()), late ? Infinity : plannedEnd);
+    const actualEnd = Math.min(
+      actualStart + (plannedEnd - plannedStart) * (0.4 + 0.5 * rnd.next()),
+      late ? Infinity : plannedEnd,
+    );
 
     // Open and cancelled records.
     const future = plannedStart > GENERATED_AT - 10 * DAY_MS;
@@ -149,44 +215,133 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
     const bad = live && !rolledBack && !deployFailed && rnd.chance(pBad);
     const noisy = live && rnd.chance(service === HOT_SERVICE ? 0.3 : 0.04);
 
-    const status = future ? rnd.pick(['planned', 'approved'] as const) : cancelled ? 'cancelled' : overdue ? 'approved'
-      : rolledBack ? 'rolled_back' : deployFailed ? 'failed' : 'deployed';
+    const status = future
+      ? rnd.pick(['planned', 'approved'] as const)
+      : cancelled
+        ? 'cancelled'
+        : overdue
+          ? 'approved'
+          : rolledBack
+            ? 'rolled_back'
+            : deployFailed
+              ? 'failed'
+              : 'deployed';
     const version = `${index % 7}.${index % 13}.${index % 5}`;
-    releases.push([releaseId, `${rnd.pick(verbs)} ${rnd.pick(nouns)}`, version, type, status, service, team,
-      rnd.pick(owners), iso(requestedAt), approvedAt === null ? null : iso(approvedAt), iso(plannedStart),
-      iso(plannedEnd), live ? iso(actualStart) : null, live ? iso(actualEnd) : null]);
+    releases.push([
+      releaseId,
+      `${rnd.pick(verbs)} ${rnd.pick(nouns)}`,
+      version,
+      type,
+      status,
+      service,
+      team,
+      rnd.pick(owners),
+      iso(requestedAt),
+      approvedAt === null ? null : iso(approvedAt),
+      iso(plannedStart),
+      iso(plannedEnd),
+      live ? iso(actualStart) : null,
+      live ? iso(actualEnd) : null,
+    ]);
 
     // Changes: one to three per release; each is deployed to staging then production.
-    const changeCount = plantViolation ? 1 : rnd.weighted([[1, 5], [2, 3], [3, 2]] as const);
+    const changeCount = plantViolation
+      ? 1
+      : rnd.weighted([
+          [1, 5],
+          [2, 3],
+          [3, 2],
+        ] as const);
     const releaseCis: string[] = [];
     const prodDeployments: { id: string; changeId: string; ci: string }[] = [];
     for (let c = 0; c < changeCount; c++) {
       const changeId = `CHG${String(changeSeq++).padStart(6, '0')}`;
-      const ci = c === 0 ? cis(service)[0] ?? service : rnd.pick(cis(service));
+      const ci = c === 0 ? (cis(service)[0] ?? service) : rnd.pick(cis(service));
       releaseCis.push(ci);
       const changeType = emergency ? 'emergency' : rnd.chance(0.2) ? 'standard' : 'normal';
-      const changeRisk = emergency || type === 'major' ? rnd.pick(['high', 'critical'] as const) : rnd.pick(['low', 'low', 'medium', 'high'] as const);
-      const outcome = !live ? (cancelled ? 'cancelled' : null) : rolledBack ? 'rolled_back' : deployFailed && c === 0 ? 'failed'
-        : bad && c === 0 ? 'successful_with_issues' : 'successful';
+      const changeRisk =
+        emergency || type === 'major'
+          ? rnd.pick(['high', 'critical'] as const)
+          : rnd.pick(['low', 'low', 'medium', 'high'] as const);
+      const outcome = !live
+        ? cancelled
+          ? 'cancelled'
+          : null
+        : rolledBack
+          ? 'rolled_back'
+          : deployFailed && c === 0
+            ? 'failed'
+            : bad && c === 0
+              ? 'successful_with_issues'
+              : 'successful';
       const cStart = actualStart + c * 5 * 60_000;
       const cEnd = Math.max(cStart + 5 * 60_000, actualEnd - (changeCount - 1 - c) * 60_000);
-      changes.push([changeId, releaseId, changeType, changeRisk, service, ci, iso(requestedAt + c * HOUR_MS),
-        approvedAt === null ? null : iso(approvedAt), changeType === 'normal' && changeRisk !== 'low', iso(plannedStart),
-        iso(plannedEnd), live ? iso(cStart) : null, live ? iso(cEnd) : null, outcome,
-        live ? iso(cEnd + 12 * HOUR_MS) : cancelled ? iso(plannedStart - DAY_MS) : null]);
+      changes.push([
+        changeId,
+        releaseId,
+        changeType,
+        changeRisk,
+        service,
+        ci,
+        iso(requestedAt + c * HOUR_MS),
+        approvedAt === null ? null : iso(approvedAt),
+        changeType === 'normal' && changeRisk !== 'low',
+        iso(plannedStart),
+        iso(plannedEnd),
+        live ? iso(cStart) : null,
+        live ? iso(cEnd) : null,
+        outcome,
+        live ? iso(cEnd + 12 * HOUR_MS) : cancelled ? iso(plannedStart - DAY_MS) : null,
+      ]);
       if (!live) continue;
       const strategy = canary ? 'canary' : rnd.pick(['rolling', 'rolling', 'blue_green', 'big_bang'] as const);
-      deployments.push([`DEP${String(deploySeq++).padStart(6, '0')}`, releaseId, changeId, service, 'staging',
-        iso(cStart - DAY_MS), iso(cEnd - DAY_MS), 'succeeded', false, null, version, strategy]);
+      deployments.push([
+        `DEP${String(deploySeq++).padStart(6, '0')}`,
+        releaseId,
+        changeId,
+        service,
+        'staging',
+        iso(cStart - DAY_MS),
+        iso(cEnd - DAY_MS),
+        'succeeded',
+        false,
+        null,
+        version,
+        strategy,
+      ]);
       const deploymentId = `DEP${String(deploySeq++).padStart(6, '0')}`;
       const dStatus = rolledBack && c === 0 ? 'rolled_back' : deployFailed && c === 0 ? 'failed' : 'succeeded';
-      deployments.push([deploymentId, releaseId, changeId, service, 'production', iso(cStart), iso(cEnd), dStatus,
-        false, null, version, strategy]);
+      deployments.push([
+        deploymentId,
+        releaseId,
+        changeId,
+        service,
+        'production',
+        iso(cStart),
+        iso(cEnd),
+        dStatus,
+        false,
+        null,
+        version,
+        strategy,
+      ]);
       prodDeployments.push({ id: deploymentId, changeId, ci });
       if (rolledBack && c === 0) {
         const rbStart = cEnd + rnd.int(10, 90) * 60_000;
-        deployments.push([`DEP${String(deploySeq++).padStart(6, '0')}`, releaseId, changeId, service, 'production',
-          iso(rbStart), iso(rbStart + rnd.int(5, 30) * 60_000), 'succeeded', true, deploymentId, `${version}-revert`, strategy]);
+        deployments.push([
+          `DEP${String(deploySeq++).padStart(6, '0')}`,
+          releaseId,
+          changeId,
+          service,
+          'production',
+          iso(rbStart),
+          iso(rbStart + rnd.int(5, 30) * 60_000),
+          'succeeded',
+          true,
+          deploymentId,
+          `${version}-revert`,
+          strategy,
+        ]);
       }
     }
     if (!live) return;
@@ -195,15 +350,35 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
     const caused = (count: number, severe: boolean) => {
       for (let k = 0; k < count; k++) {
         const opened = actualEnd + Math.min(rnd.exponential(9), 46) * HOUR_MS + rnd.int(1, 50) * 60_000;
-        const priority = severe && k === 0 ? rnd.weighted([[1, 1], [2, 3]] as const) : rnd.weighted([[3, 3], [4, 1]] as const);
+        const priority =
+          severe && k === 0
+            ? rnd.weighted([
+                [1, 1],
+                [2, 3],
+              ] as const)
+            : rnd.weighted([
+                [3, 3],
+                [4, 1],
+              ] as const);
         const link = rnd.chance(1 / 3);
         const change = rnd.pick(prodDeployments);
         const withService = rnd.chance(0.85);
         const resolved = opened + (priority <= 2 ? 0.5 + rnd.exponential(4) : 2 + rnd.exponential(20)) * HOUR_MS;
-        incidents.push([nextIncident(), iso(opened), iso(resolved), iso(resolved + DAY_MS), priority,
-          withService ? service : null, change?.ci ?? null, rnd.pick(['software', 'performance', 'database']), 'closed',
-          link ? (change?.changeId ?? null) : null, null, severe && rnd.chance(0.3) ? `PRB${String(index).padStart(5, '0')}` : null,
-          `${service}: ${rnd.pick(symptoms)}`]);
+        incidents.push([
+          nextIncident(),
+          iso(opened),
+          iso(resolved),
+          iso(resolved + DAY_MS),
+          priority,
+          withService ? service : null,
+          change?.ci ?? null,
+          rnd.pick(['software', 'performance', 'database']),
+          'closed',
+          link ? (change?.changeId ?? null) : null,
+          null,
+          severe && rnd.chance(0.3) ? `PRB${String(index).padStart(5, '0')}` : null,
+          `${service}: ${rnd.pick(symptoms)}`,
+        ]);
       }
     };
     if (bad) caused(rnd.int(1, 3), true);
@@ -218,26 +393,110 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
       const onApp = rnd.chance(0.015);
       const missingBoth = !onApp && rnd.chance(0.02);
       const service = missingBoth ? null : onApp ? rnd.pick(services).service : rnd.pick(noiseServices);
-      const priority = rnd.weighted([[1, 1], [2, 6], [3, 50], [4, 43]] as const);
+      const priority = rnd.weighted([
+        [1, 1],
+        [2, 6],
+        [3, 50],
+        [4, 43],
+      ] as const);
       const resolved = opened + (0.5 + rnd.exponential(priority <= 2 ? 4 : 30)) * HOUR_MS;
-      incidents.push([nextIncident(), iso(opened), iso(resolved), resolved + DAY_MS < GENERATED_AT ? iso(resolved + DAY_MS) : null,
-        priority, service, service && rnd.chance(0.6) ? rnd.pick(cis(service)) : null, rnd.pick(categories),
-        resolved + DAY_MS < GENERATED_AT ? 'closed' : 'resolved', null, null, null,
-        `${service ?? 'unknown'}: ${rnd.pick(symptoms)}`]);
+      incidents.push([
+        nextIncident(),
+        iso(opened),
+        iso(resolved),
+        resolved + DAY_MS < GENERATED_AT ? iso(resolved + DAY_MS) : null,
+        priority,
+        service,
+        service && rnd.chance(0.6) ? rnd.pick(cis(service)) : null,
+        rnd.pick(categories),
+        resolved + DAY_MS < GENERATED_AT ? 'closed' : 'resolved',
+        null,
+        null,
+        null,
+        `${service ?? 'unknown'}: ${rnd.pick(symptoms)}`,
+      ]);
     }
   }
   incidents.sort((a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0])));
 
   return {
-    'releases.csv': csv(['release_id', 'title', 'version', 'release_type', 'status', 'service', 'team', 'owner',
-      'requested_at', 'approved_at', 'planned_start', 'planned_end', 'actual_start', 'actual_end'], releases),
-    'changes.csv': csv(['change_id', 'release_id', 'change_type', 'risk', 'service', 'ci', 'requested_at', 'approved_at',
-      'cab_required', 'planned_start', 'planned_end', 'actual_start', 'actual_end', 'outcome', 'closed_at'], changes),
-    'deployments.csv': csv(['deployment_id', 'release_id', 'change_id', 'service', 'environment', 'started_at',
-      'finished_at', 'status', 'is_rollback', 'rolls_back_deployment_id', 'version', 'strategy'], deployments),
-    'incidents.csv': csv(['incident_id', 'opened_at', 'resolved_at', 'closed_at', 'priority', 'service', 'ci', 'category',
-      'status', 'caused_by_change_id', 'caused_by_release_id', 'problem_id', 'title'], incidents),
-    'freeze_windows.csv': csv(['window_id', 'name', 'starts_at', 'ends_at', 'service', 'kind'],
-      freezes.map((f) => [f.id, f.name, iso(f.start), iso(f.end), f.service || null, f.kind])),
+    'releases.csv': csv(
+      [
+        'release_id',
+        'title',
+        'version',
+        'release_type',
+        'status',
+        'service',
+        'team',
+        'owner',
+        'requested_at',
+        'approved_at',
+        'planned_start',
+        'planned_end',
+        'actual_start',
+        'actual_end',
+      ],
+      releases,
+    ),
+    'changes.csv': csv(
+      [
+        'change_id',
+        'release_id',
+        'change_type',
+        'risk',
+        'service',
+        'ci',
+        'requested_at',
+        'approved_at',
+        'cab_required',
+        'planned_start',
+        'planned_end',
+        'actual_start',
+        'actual_end',
+        'outcome',
+        'closed_at',
+      ],
+      changes,
+    ),
+    'deployments.csv': csv(
+      [
+        'deployment_id',
+        'release_id',
+        'change_id',
+        'service',
+        'environment',
+        'started_at',
+        'finished_at',
+        'status',
+        'is_rollback',
+        'rolls_back_deployment_id',
+        'version',
+        'strategy',
+      ],
+      deployments,
+    ),
+    'incidents.csv': csv(
+      [
+        'incident_id',
+        'opened_at',
+        'resolved_at',
+        'closed_at',
+        'priority',
+        'service',
+        'ci',
+        'category',
+        'status',
+        'caused_by_change_id',
+        'caused_by_release_id',
+        'problem_id',
+        'title',
+      ],
+      incidents,
+    ),
+    'freeze_windows.csv': csv(
+      ['window_id', 'name', 'starts_at', 'ends_at', 'service', 'kind'],
+      freezes.map((f) => [f.id, f.name, iso(f.start), iso(f.end), f.service || null, f.kind]),
+    ),
   };
 }

@@ -45,7 +45,9 @@ async function attribution(unit = 'release', window = 48): Promise<Record<string
         window,
       })
     ).getRowObjectsJS();
-    return Object.fromEntries(rows.map((r) => [String(r.incident_id), { unit_id: String(r.unit_id), rule: String(r.rule) }]));
+    return Object.fromEntries(
+      rows.map((r) => [String(r.incident_id), { unit_id: String(r.unit_id), rule: String(r.rule) }]),
+    );
   });
 }
 
@@ -116,8 +118,20 @@ describe('incident attribution', () => {
         release('SHORT', '2025-03-10T06:00:00Z', '2025-03-10T06:10:00Z'),
       ],
       changes: [
-        { change_id: 'C1', release_id: 'LONG', change_type: 'normal', ci: 'ci-a', requested_at: '2025-03-01T00:00:00Z' },
-        { change_id: 'C2', release_id: 'SHORT', change_type: 'normal', ci: 'ci-b', requested_at: '2025-03-01T00:00:00Z' },
+        {
+          change_id: 'C1',
+          release_id: 'LONG',
+          change_type: 'normal',
+          ci: 'ci-a',
+          requested_at: '2025-03-01T00:00:00Z',
+        },
+        {
+          change_id: 'C2',
+          release_id: 'SHORT',
+          change_type: 'normal',
+          ci: 'ci-b',
+          requested_at: '2025-03-01T00:00:00Z',
+        },
       ],
       incidents: [
         incident('BY_CI', '2025-03-10T07:00:00Z', { service: null, ci: 'ci-b' }),
@@ -136,12 +150,33 @@ describe('incident attribution', () => {
     await load({
       releases: [release('R1', '2025-03-10T10:00:00Z', '2025-03-10T11:00:00Z')],
       changes: [
-        { change_id: 'C1', release_id: 'R1', change_type: 'normal', requested_at: '2025-03-01T00:00:00Z',
-          actual_start: '2025-03-10T10:00:00Z', actual_end: '2025-03-10T10:30:00Z', outcome: 'successful' },
-        { change_id: 'C2', release_id: 'R1', change_type: 'normal', requested_at: '2025-03-01T00:00:00Z',
-          actual_start: '2025-03-10T10:20:00Z', actual_end: '2025-03-10T11:00:00Z', outcome: 'successful' },
-        { change_id: 'C3', release_id: 'R1', change_type: 'normal', requested_at: '2025-03-01T00:00:00Z',
-          actual_start: '2025-03-10T10:40:00Z', actual_end: null, outcome: null },
+        {
+          change_id: 'C1',
+          release_id: 'R1',
+          change_type: 'normal',
+          requested_at: '2025-03-01T00:00:00Z',
+          actual_start: '2025-03-10T10:00:00Z',
+          actual_end: '2025-03-10T10:30:00Z',
+          outcome: 'successful',
+        },
+        {
+          change_id: 'C2',
+          release_id: 'R1',
+          change_type: 'normal',
+          requested_at: '2025-03-01T00:00:00Z',
+          actual_start: '2025-03-10T10:20:00Z',
+          actual_end: '2025-03-10T11:00:00Z',
+          outcome: 'successful',
+        },
+        {
+          change_id: 'C3',
+          release_id: 'R1',
+          change_type: 'normal',
+          requested_at: '2025-03-01T00:00:00Z',
+          actual_start: '2025-03-10T10:40:00Z',
+          actual_end: null,
+          outcome: null,
+        },
       ],
       incidents: [incident('I', '2025-03-20T00:00:00Z', { service: null, caused_by_release_id: 'R1' })],
     });
@@ -180,7 +215,12 @@ describe('periods and time zones', () => {
       deployments: [deployment('D_IN', '2025-03-30T21:30:00Z'), deployment('D_OUT', '2025-03-30T22:30:00Z')],
     });
     const day = await getKpis(
-      kpiParamsSchema.parse({ from: '2025-03-30', to: '2025-03-31', tz: 'Europe/Amsterdam', as_of: '2025-04-15T00:00:00Z' }),
+      kpiParamsSchema.parse({
+        from: '2025-03-30',
+        to: '2025-03-31',
+        tz: 'Europe/Amsterdam',
+        as_of: '2025-04-15T00:00:00Z',
+      }),
     );
     expect(day.kpis.completed).toBe(1);
     // one deployment in a 23-hour day
@@ -215,12 +255,28 @@ describe('rollback deployments', () => {
     await load({
       releases: [release('R1', '2025-03-10T10:00:00Z', '2025-03-10T11:00:00Z')],
       deployments: [
-        { deployment_id: 'D1', release_id: 'R1', service: 'svc', environment: 'production',
-          started_at: '2025-03-10T10:00:00Z', finished_at: '2025-03-10T11:00:00Z', status: 'succeeded',
-          is_rollback: false, rolls_back_deployment_id: null },
-        { deployment_id: 'D1B', release_id: 'R1', service: 'svc', environment: 'production',
-          started_at: '2025-03-10T13:00:00Z', finished_at: '2025-03-10T13:30:00Z', status: 'succeeded',
-          is_rollback: true, rolls_back_deployment_id: 'D1' },
+        {
+          deployment_id: 'D1',
+          release_id: 'R1',
+          service: 'svc',
+          environment: 'production',
+          started_at: '2025-03-10T10:00:00Z',
+          finished_at: '2025-03-10T11:00:00Z',
+          status: 'succeeded',
+          is_rollback: false,
+          rolls_back_deployment_id: null,
+        },
+        {
+          deployment_id: 'D1B',
+          release_id: 'R1',
+          service: 'svc',
+          environment: 'production',
+          started_at: '2025-03-10T13:00:00Z',
+          finished_at: '2025-03-10T13:30:00Z',
+          status: 'succeeded',
+          is_rollback: true,
+          rolls_back_deployment_id: 'D1',
+        },
       ],
     });
     const byDeployment = await march({ unit: 'deployment' });

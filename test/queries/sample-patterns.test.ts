@@ -17,8 +17,20 @@ const value = (r: { value: number } | null) => {
   return r.value;
 };
 
-const services = ['payments', 'billing', 'invoicing', 'search', 'catalog', 'recommendations', 'checkout',
-  'mobile-api', 'web-frontend', 'identity', 'notifications', 'inventory'];
+const services = [
+  'payments',
+  'billing',
+  'invoicing',
+  'search',
+  'catalog',
+  'recommendations',
+  'checkout',
+  'mobile-api',
+  'web-frontend',
+  'identity',
+  'notifications',
+  'inventory',
+];
 
 describe('sample organisation patterns', () => {
   beforeAll(async () => {
@@ -36,7 +48,10 @@ describe('sample organisation patterns', () => {
     for (const service of services) {
       rates[service] = value((await kpis({ service: [service] })).kpis.post_release_incident_rate);
     }
-    const others = services.filter((s) => s !== 'checkout').map((s) => rates[s] ?? 0).sort((a, b) => a - b);
+    const others = services
+      .filter((s) => s !== 'checkout')
+      .map((s) => rates[s] ?? 0)
+      .sort((a, b) => a - b);
     const median = others[Math.floor(others.length / 2)] ?? 1;
     expect((rates.checkout ?? 0) / median).toBeGreaterThan(2.5);
     expect(Math.max(...others)).toBeLessThan((rates.checkout ?? 0) / 1.8);
@@ -100,7 +115,11 @@ describe('sample organisation patterns', () => {
 
   it('carries data-quality problems: incidents with neither service nor CI', async () => {
     const rows = await withModels(async (conn) =>
-      (await conn.runAndReadAll('select count(*)::integer as n from stg_incidents where service is null and ci is null')).getRowObjectsJS(),
+      (
+        await conn.runAndReadAll(
+          'select count(*)::integer as n from stg_incidents where service is null and ci is null',
+        )
+      ).getRowObjectsJS(),
     );
     expect(Number(rows[0]?.n)).toBeGreaterThan(100);
   });

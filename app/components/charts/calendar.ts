@@ -29,21 +29,52 @@ export function releaseCalendar(
     .filter((u) => u.end_at && u.service)
     .map((u) => ({ ...u, at: new Date(u.end_at as string), outcome: u.is_failed ? 'failed' : 'succeeded' }));
   const windows = data.windows.flatMap((w) =>
-    (w.service ? [w.service] : data.services).map((service) => ({ ...w, service, x1: new Date(w.starts_at), x2: new Date(w.ends_at) })),
+    (w.service ? [w.service] : data.services).map((service) => ({
+      ...w,
+      service,
+      x1: new Date(w.starts_at),
+      x2: new Date(w.ends_at),
+    })),
   );
   return Plot.plot({
     document: options.document,
     width: options.width ?? 1100,
     height: 40 + data.services.length * 26,
     marginLeft: 120,
-    x: { type: 'utc', domain: [new Date(`${options.from}T00:00:00Z`), new Date(`${options.to}T00:00:00Z`)], label: 'Go-live date (UTC)' },
+    x: {
+      type: 'utc',
+      domain: [new Date(`${options.from}T00:00:00Z`), new Date(`${options.to}T00:00:00Z`)],
+      label: 'Go-live date (UTC)',
+    },
     y: { domain: data.services, label: null },
-    color: { domain: ['succeeded', 'failed', 'freeze', 'maintenance'], range: ['#2d5bd7', '#b42318', '#fca5a5', '#bae6fd'], legend: true },
+    color: {
+      domain: ['succeeded', 'failed', 'freeze', 'maintenance'],
+      range: ['#2d5bd7', '#b42318', '#fca5a5', '#bae6fd'],
+      legend: true,
+    },
     marks: [
-      Plot.rectX(windows, { x1: 'x1', x2: 'x2', y: 'service', fill: 'kind', fillOpacity: 0.5, title: (w: CalendarWindow) => `${w.name ?? w.kind}` }),
+      Plot.rectX(windows, {
+        x1: 'x1',
+        x2: 'x2',
+        y: 'service',
+        fill: 'kind',
+        fillOpacity: 0.5,
+        title: (w: CalendarWindow) => `${w.name ?? w.kind}`,
+      }),
       Plot.tickX(units, { x: 'at', y: 'service', stroke: 'outcome', strokeWidth: 2 }),
-      Plot.dot(units.filter((u) => u.is_freeze_violation), { x: 'at', y: 'service', r: 7, stroke: '#b42318', strokeWidth: 2 }),
-      Plot.tip(units, Plot.pointer({ x: 'at', y: 'service', title: (u: CalendarUnit & { at: Date; outcome: string }) => `${u.unit_id} · ${u.service}\n${u.at.toISOString().slice(0, 16).replace('T', ' ')} UTC\n${u.outcome}${u.is_freeze_violation ? ' · freeze violation' : ''}` })),
+      Plot.dot(
+        units.filter((u) => u.is_freeze_violation),
+        { x: 'at', y: 'service', r: 7, stroke: '#b42318', strokeWidth: 2 },
+      ),
+      Plot.tip(
+        units,
+        Plot.pointer({
+          x: 'at',
+          y: 'service',
+          title: (u: CalendarUnit & { at: Date; outcome: string }) =>
+            `${u.unit_id} · ${u.service}\n${u.at.toISOString().slice(0, 16).replace('T', ' ')} UTC\n${u.outcome}${u.is_freeze_violation ? ' · freeze violation' : ''}`,
+        }),
+      ),
     ],
   });
 }
