@@ -1,0 +1,35 @@
+-- detail_unit_incidents: incidents near one unit: those attributed to it (at any
+-- time), and those of its service or CIs opened from one window before its
+-- start to two windows after its end, with how each was (or was not) attributed.
+-- Binds: $unit, $unit_id, $window_hours. Reads: fct_units, fct_unit_cis,
+-- fct_attribution, stg_incidents.
+with unit as (
+  select * from fct_units where unit_kind = $unit and unit_id = $unit_id
+),
+cis as (
+  select ci from fct_unit_cis where unit_kind = $unit and unit_id = $unit_id
+),
+attributed as (
+  select incident_id, unit_id, rule from fct_attribution($unit, $window_hours)
+),
+nearby as (
+  select i.*
+  from stg_incidents i, unit u
+  where (i.service = u.service or i.ci in (select ci from cis))
+    and i.opened_at between u.start_at - to_microseconds(cast(round($window_hours * 3600000000) as bigint))
+      and u.end_at + to_microseconds(cast(round(2 * $window_hours * 3600000000) as bigint))
+  union
+  select i.* from stg_incidents i join attributed a using (incident_id) where a.unit_id = $unit_id
+),
+final as (
+  select
+    n.incident_id, n.opened_at, n.resolved_at, n.priority, n.service, n.ci, n.category, n.title, n.problem_id,
+    n.caused_by_change_id, n.caused_by_release_id,
+    case when a.unit_id = $unit_id then a.rule when a.unit_id is not null then 'other unit' else 'not attributed' end as attribution,
+    case when a.unit_id <> $unit_id then a.unit_id end as attributed_to,
+    round(epoch(n.opened_at - u.end_at) / 3600, 2) as hours_after_golive
+  from nearby n
+  cross join unit u
+  left join attributed a using (incident_id)
+)
+select * from final order by opened_at;

@@ -1,0 +1,36 @@
+/** Attributed incidents with their unit's context (incident patterns page, Arrow export). */
+import { z } from 'zod';
+import { runQuery, withModels } from './models.ts';
+import type { KpiParams } from './params.ts';
+import { unitBindings } from './units.ts';
+
+export const incidentPointSchema = z.object({
+  incident_id: z.string(),
+  rule: z.enum(['confirmed', 'likely']),
+  priority: z.number(),
+  category: z.string().nullable(),
+  problem_id: z.string().nullable(),
+  title: z.string().nullable(),
+  incident_service: z.string(),
+  incident_ci: z.string(),
+  unit_id: z.string(),
+  service: z.string().nullable(),
+  team: z.string().nullable(),
+  unit_type: z.string().nullable(),
+  risk: z.string(),
+  opened_ms: z.number(),
+  golive_ms: z.number(),
+  hours_after_golive: z.number(),
+  is_in_window: z.boolean(),
+  is_failure_making: z.boolean(),
+  golive_weekday: z.number(),
+  golive_hour: z.number(),
+  opened_week: z.string(),
+});
+export type IncidentPoint = z.output<typeof incidentPointSchema>;
+
+export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
+  return withModels(async (conn) =>
+    (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
+  );
+}
