@@ -90,16 +90,21 @@ export async function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>
   }
 }
 
-/** Runs one parameterised model query and returns plain JS rows. Lists bind as lists of text. */
+/** Bound lists are lists of text (DuckDB cannot infer the item type of an empty list). */
+export function typesFor(params: Record<string, DuckDBValue>): Record<string, DuckDBType> {
+  const types: Record<string, DuckDBType> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value instanceof DuckDBListValue) types[key] = LIST(VARCHAR);
+  }
+  return types;
+}
+
+/** Runs one parameterised model query and returns plain JS rows. */
 export async function runQuery(
   conn: DuckDBConnection,
   name: string,
   params: Record<string, DuckDBValue>,
 ): Promise<Record<string, unknown>[]> {
-  const types: Record<string, DuckDBType> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value instanceof DuckDBListValue) types[key] = LIST(VARCHAR);
-  }
-  const reader = await conn.runAndReadAll(readModel(name), params, types);
+  const reader = await conn.runAndReadAll(readModel(name), params, typesFor(params));
   return reader.getRowObjectsJS() as Record<string, unknown>[];
 }

@@ -1,0 +1,70 @@
+/**
+ * Downloads: any allow-listed model query as CSV or Parquet (written by DuckDB
+ * with the same bound parameters), or as Arrow IPC (apache-arrow, built from
+ * the rows). The SQL is the model file itself; nothing is assembled here.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tableFromJSON, tableToIPC } from 'apache-arrow';
+import { bindings } from './kpis.ts';
+import { readModel, runQuery, withModels, typesFor } from './models.ts';
+import type { KpiParams } from './params.ts';
+import { unitBindings } from './units.ts';
+
+export const exportFormats = ['csv', 'arrow', 'parquet'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/** The tables a user can download, each a model query with its bindings. */
+export const exportTables = {
+  units: { model: 'kpi_units', bind: unitBindings },
+  breakdown: { model: 'kpi_breakdown', bind: unitBindings },
+  incidents: { model: 'kpi_incidents', bind: unitBindings },
+  buckets: { model: 'kpi_buckets', bind: (p: KpiParams) => ({ ...bindings(p), bucket: 'month' }) },
+  ingest_runs: { model: 'data_ingest_runs', bind: () => ({}) },
+  ingest_rejects: { model: 'data_rejects', bind: () => ({ limit: 1_000_000, offset: 0 }) },
+} as const;
+export type ExportTable = keyof typeof exportTables;
+
+const contentTypes: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  arrow: 'application/vnd.apache.arrow.stream',
+  parquet: 'application/vnd.apache.parquet',
+};
+
+/** JSON-safe plain values for Arrow: dates become ISO strings, bigints numbers. */
+function plain(row: Record<string, unknown>) {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : v]),
+  );
+}
+
+export function rowsToArrow(rows: Record<string, unknown>[]): Uint8Array {
+  return tableToIPC(tableFromJSON(rows.map(plain)), 'stream');
+}
+
+export async function exportTable(
+  table: ExportTable,
+  format: ExportFormat,
+  p: KpiParams,
+): Promise<{ body: Uint8Array; contentType: string; filename: string }> {
+  const spec = exportTables[table];
+  const params = spec.bind(p) as Record<string, never>;
+  const filename = `releaselens-${table}-${p.from}-${p.to}.${format}`;
+  return withModels(async (conn) => {
+    if (format === 'arrow') {
+      const rows = await runQuery(conn, spec.model, params);
+      return { body: rowsToArrow(rows), contentType: contentTypes.arrow, filename };
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-export-'));
+    const file = path.join(dir, filename);
+    try {
+      const sql = readModel(spec.model).trim().replace(/;$/, '');
+      const options = format === 'csv' ? '(format csv, header true)' : '(format parquet)';
+      await conn.run(`copy (${sql}) to $export_file ${options}`, { ...params, export_file: file }, typesFor(params));
+      return { body: fs.readFileSync(file), contentType: contentTypes[format], filename };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
