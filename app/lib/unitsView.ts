@@ -1,0 +1,82 @@
+/** The releases table's view: text search, status filter, sort and page, from URL parameters. */
+import type { UnitRow } from '../../queries/units.ts';
+
+export const pageSize = 50;
+
+export const unitColumns = [
+  { key: 'unit_id', label: 'Id' },
+  { key: 'title', label: 'Title' },
+  { key: 'unit_type', label: 'Type' },
+  { key: 'service', label: 'Service' },
+  { key: 'team', label: 'Team' },
+  { key: 'record_status', label: 'Status' },
+  { key: 'planned_end', label: 'Planned go-live' },
+  { key: 'end_at', label: 'Actual go-live' },
+  { key: 'slip_minutes', label: 'Slip', numeric: true },
+  { key: 'lead_time_hours', label: 'Lead time', numeric: true },
+  { key: 'confirmed_incidents', label: 'Confirmed', numeric: true },
+  { key: 'likely_incidents', label: 'Likely', numeric: true },
+  { key: 'is_failed', label: 'Failed' },
+] as const satisfies readonly { key: keyof UnitRow; label: string; numeric?: boolean }[];
+
+export type UnitColumn = (typeof unitColumns)[number]['key'];
+export const outcomeFilters = ['all', 'failed', 'succeeded', 'rolled_back', 'open'] as const;
+export type OutcomeFilter = (typeof outcomeFilters)[number];
+
+export interface UnitsView {
+  q: string;
+  outcome: OutcomeFilter;
+  sort: UnitColumn;
+  dir: 'asc' | 'desc';
+  page: number;
+}
+
+export function parseView(search: URLSearchParams): UnitsView {
+  const sort = unitColumns.find((c) => c.key === search.get('sort'))?.key ?? 'end_at';
+  const outcome = outcomeFilters.find((o) => o === search.get('outcome')) ?? 'all';
+  const page = Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0);
+  return { q: (search.get('q') ?? '').trim(), outcome, sort, dir: search.get('dir') === 'asc' ? 'asc' : 'desc', page };
+}
+
+export const viewParams = ['q', 'outcome', 'sort', 'dir', 'page'];
+
+/** All rows of the current view (filtered and sorted), before paging. */
+export function applyView(rows: UnitRow[], v: UnitsView): UnitRow[] {
+  const q = v.q.toLowerCase();
+  const filtered = rows.filter((r) => {
+    if (q && ![r.unit_id, r.title, r.service, r.team].some((s) => s?.toLowerCase().includes(q))) return false;
+    switch (v.outcome) {
+      case 'failed':
+        return r.is_completed && r.is_failed;
+      case 'succeeded':
+        return r.is_completed && !r.is_failed;
+      case 'rolled_back':
+        return r.is_rolled_back;
+      case 'open':
+        return !r.is_completed;
+      default:
+        return true;
+    }
+  });
+  const sign = v.dir === 'asc' ? 1 : -1;
+  return filtered.sort((a, b) => {
+    const x = a[v.sort];
+    const y = b[v.sort];
+    if (x === y) return a.unit_id < b.unit_id ? -1 : 1;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return (x < y ? -1 : 1) * sign;
+  });
+}
+
+const csvCell = (v: unknown) => {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** The current view as CSV: the columns on screen, every row of every page. */
+export function unitsCsv(rows: UnitRow[]): string {
+  const keys = unitColumns.map((c) => c.key);
+  return `${[keys.join(','), ...rows.map((r) => keys.map((k) => csvCell(r[k])).join(','))].join('\n')}\n`;
+}

@@ -1,0 +1,162 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData, useLocation } from '@remix-run/react';
+import { getUnitDetail, verdict } from '../../queries/detail.ts';
+import { PlotFigure } from '../components/charts/PlotFigure.tsx';
+import { releaseTimeline } from '../components/charts/timeline.ts';
+import { dateTime, hours } from '../lib/format.ts';
+import { pageFilters } from '../lib/page.server.ts';
+import { viewParams } from '../lib/unitsView.ts';
+import { RouteError } from '../root.tsx';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.unit.unit_id ?? 'Unit'} · ReleaseLens` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const filters = await pageFilters(request, viewParams);
+  const id = params.id ?? '';
+  const detail = await getUnitDetail(filters.params, id);
+  if (!detail) {
+    throw new Response(`There is no ${filters.params.unit} with id '${id}'. Check the id, or choose another delivery unit (?unit=release|change|deployment).`, {
+      status: 404,
+    });
+  }
+  const u = detail.unit;
+  const windowEnd = u.end_at ? new Date(new Date(u.end_at).getTime() + filters.params.window * 3_600_000).toISOString() : null;
+  return { params: filters.params, detail, sentence: verdict(detail, filters.params), windowEnd };
+}
+
+export default function ReleaseDetail() {
+  const { params: p, detail, sentence, windowEnd } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const u = detail.unit;
+  const changes = detail.records.filter((r) => r.record === 'change');
+  const deployments = detail.records.filter((r) => r.record === 'deployment');
+  const attributed = detail.incidents.filter((i) => i.attribution === 'confirmed' || i.attribution === 'likely');
+  return (
+    <>
+      <p className="no-print">
+        <Link to={`/releases${search}`}>← All {p.unit}s</Link>
+      </p>
+      <h1>
+        {u.unit_id} {u.title ? `· ${u.title}` : ''}
+      </h1>
+      <p className="lede">
+        {u.unit_type ?? '—'} {p.unit} of {u.service ?? '—'} ({u.team ?? 'no team'}), status {u.record_status ?? '—'}; planned{' '}
+        {dateTime(u.planned_start, p.tz)} – {dateTime(u.planned_end, p.tz)}, went live {dateTime(u.start_at, p.tz)} –{' '}
+        {dateTime(u.end_at, p.tz)} ({p.tz}). Lead time {hours(u.lead_time_hours)}
+        {u.slip_minutes !== null ? `, ${u.slip_minutes > 0 ? `${hours(u.slip_minutes / 60)} late` : 'on time'}` : ''}
+        {u.is_freeze_violation ? ', inside a freeze window' : ''}.
+      </p>
+      <p className="sentence" data-verdict={u.is_failed ? 'failed' : 'successful'}>
+        {sentence}
+      </p>
+      <PlotFigure
+        build={releaseTimeline}
+        data={{
+          planned: { start: u.planned_start, end: u.planned_end },
+          actual: { start: u.start_at, end: u.end_at },
+          windowEnd,
+          deployments: deployments.map((d) => ({ id: d.id, environment: d.environment, started_at: d.started_at, finished_at: d.finished_at, status: d.status, is_rollback: d.is_rollback })),
+          incidents: detail.incidents,
+        }}
+        options={{ windowHours: p.window }}
+        title="Timeline"
+        alt={`Planned and actual windows, ${deployments.length} deployments, and ${detail.incidents.length} incidents of the same service or CI nearby: ${attributed.length} attributed to this ${p.unit}.`}
+      />
+      <h2>Incidents near this {p.unit}</h2>
+      <table data-table="unit-incidents">
+        <thead>
+          <tr>
+            <th>Incident</th>
+            <th>Attribution</th>
+            <th className="num">Priority</th>
+            <th>Opened</th>
+            <th className="num">Hours after go-live</th>
+            <th>Service / CI</th>
+            <th>Title</th>
+            <th>Problem</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.incidents.map((i) => (
+            <tr key={i.incident_id} data-attribution={i.attribution}>
+              <td>{i.incident_id}</td>
+              <td>
+                <span className={`pill ${i.attribution}`}>{i.attribution}</span>
+                {i.attributed_to ? ` (${i.attributed_to})` : ''}
+              </td>
+              <td className="num">P{i.priority}</td>
+              <td>{dateTime(i.opened_at, p.tz)}</td>
+              <td className="num">{i.hours_after_golive ?? '—'}</td>
+              <td>
+                {i.service ?? '—'} / {i.ci ?? '—'}
+              </td>
+              <td>{i.title ?? ''}</td>
+              <td>{i.problem_id ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {detail.incidents.length === 0 && <p>No incidents of this service or its CIs around its go-live.</p>}
+      <div className="grid2">
+        <section>
+          <h2>Changes</h2>
+          <table data-table="unit-changes">
+            <thead>
+              <tr>
+                <th>Change</th>
+                <th>Type</th>
+                <th>Risk</th>
+                <th>CI</th>
+                <th>Outcome</th>
+                <th>Finished</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.id}</td>
+                  <td>{c.kind ?? '—'}</td>
+                  <td>{c.risk ?? '—'}</td>
+                  <td>{c.ci ?? '—'}</td>
+                  <td>{c.status ?? 'open'}</td>
+                  <td>{dateTime(c.finished_at, p.tz)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section>
+          <h2>Deployments</h2>
+          <table data-table="unit-deployments">
+            <thead>
+              <tr>
+                <th>Deployment</th>
+                <th>Environment</th>
+                <th>Status</th>
+                <th>Strategy</th>
+                <th>Finished</th>
+              </tr>
+            </thead>
+            <tbody>
+              {deployments.map((d) => (
+                <tr key={d.id}>
+                  <td>{d.id}</td>
+                  <td>{d.environment ?? '—'}</td>
+                  <td className={d.status === 'succeeded' ? '' : 'failed'}>
+                    {d.is_rollback ? `rollback of ${d.reverts ?? '?'}` : d.status}
+                  </td>
+                  <td>{d.strategy ?? '—'}</td>
+                  <td>{dateTime(d.finished_at, p.tz)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
+}

@@ -1,0 +1,111 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
+import { getUnits } from '../../queries/units.ts';
+import { FilterBar } from '../components/FilterBar.tsx';
+import { SortHeader } from '../components/SortHeader.tsx';
+import { count, dateTime, hours, withParams } from '../lib/format.ts';
+import { pageFilters } from '../lib/page.server.ts';
+import { applyView, outcomeFilters, pageSize, parseView, unitColumns, viewParams } from '../lib/unitsView.ts';
+import { RouteError } from '../root.tsx';
+
+export const meta: MetaFunction = () => [{ title: 'Releases · ReleaseLens' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const filters = await pageFilters(request, viewParams);
+  const view = parseView(new URL(request.url).searchParams);
+  const rows = applyView(await getUnits(filters.params), view);
+  const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+  const page = Math.min(view.page, pages - 1);
+  return { filters, view: { ...view, page }, total: rows.length, pages, rows: rows.slice(page * pageSize, (page + 1) * pageSize) };
+}
+
+export default function Releases() {
+  const { filters, view, total, pages, rows } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const p = filters.params;
+  const keep = Object.fromEntries([...new URLSearchParams(search)].filter(([k]) => !['q', 'outcome', 'page'].includes(k)));
+  return (
+    <>
+      <h1>{p.unit === 'release' ? 'Releases' : p.unit === 'change' ? 'Changes' : 'Deployments'}</h1>
+      <p className="lede">
+        Every {p.unit} that went live from {p.from} to {p.to}, or was due then and did not go live. Incidents: confirmed = explicit
+        link, likely = same service or CI within {p.window} h.
+      </p>
+      <FilterBar state={filters.state} options={filters.options} />
+      <Form method="get" className="toolbar" aria-label="Search the table">
+        {Object.entries(keep).map(([k, v]) => (
+          <input key={k} type="hidden" name={k} value={v} />
+        ))}
+        <label>
+          Search <input type="search" name="q" defaultValue={view.q} placeholder="id, title, service, team" />
+        </label>
+        <label>
+          Outcome{' '}
+          <select name="outcome" defaultValue={view.outcome}>
+            {outcomeFilters.map((o) => (
+              <option key={o} value={o}>
+                {o.replace('_', ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Show</button>
+        <span>
+          {count(total)} {p.unit}s
+        </span>
+        <a className="button secondary" href={`/releases.csv${search}`} download>
+          Download this view (CSV)
+        </a>
+        <a className="button secondary" href={`/download/units/arrow${search}`}>
+          Arrow
+        </a>
+        <a className="button secondary" href={`/download/units/parquet${search}`}>
+          Parquet
+        </a>
+      </Form>
+      <table data-table="units">
+        <thead>
+          <tr>
+            {unitColumns.map((c) => (
+              <SortHeader key={c.key} column={c.key} label={c.label} search={search} numeric={'numeric' in c} />
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.unit_id}>
+              <td>
+                <Link to={`/releases/${encodeURIComponent(r.unit_id)}${search}`}>{r.unit_id}</Link>
+              </td>
+              <td>{r.title ?? '—'}</td>
+              <td>{r.unit_type ?? '—'}</td>
+              <td>{r.service ?? '—'}</td>
+              <td>{r.team ?? '—'}</td>
+              <td>{r.record_status ?? '—'}</td>
+              <td>{dateTime(r.planned_end, p.tz)}</td>
+              <td>{dateTime(r.end_at, p.tz)}</td>
+              <td className="num">{r.slip_minutes === null ? '—' : `${r.slip_minutes > 0 ? '+' : ''}${hours(r.slip_minutes / 60)}`}</td>
+              <td className="num">{hours(r.lead_time_hours)}</td>
+              <td className="num">{r.confirmed_incidents}</td>
+              <td className="num">{r.likely_incidents}</td>
+              <td className={r.is_failed ? 'failed' : 'ok'}>
+                {!r.is_completed ? (r.is_cancelled ? 'cancelled' : 'not live') : r.is_failed ? (r.is_rolled_back ? 'rolled back' : 'failed') : 'no'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav className="toolbar" aria-label="Pages of the table">
+        {view.page > 0 && <Link to={withParams(search, { page: String(view.page - 1) })}>← Previous</Link>}
+        <span>
+          Page {view.page + 1} of {pages}
+        </span>
+        {view.page + 1 < pages && <Link to={withParams(search, { page: String(view.page + 1) })}>Next →</Link>}
+      </nav>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
+}

@@ -1,0 +1,16 @@
+/** GET /releases.csv: exactly the releases page's current view (filters, search, sort), every page. */
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { getUnits } from '../../queries/units.ts';
+import { pageFilters } from '../lib/page.server.ts';
+import { applyView, parseView, unitsCsv, viewParams } from '../lib/unitsView.ts';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { params } = await pageFilters(request, viewParams);
+  const rows = applyView(await getUnits(params), parseView(new URL(request.url).searchParams));
+  return new Response(unitsCsv(rows), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="releaselens-${params.unit}s-${params.from}-${params.to}.csv"`,
+    },
+  });
+}
