@@ -34,3 +34,18 @@ export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
     (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
   );
 }
+
+export const goliveCellSchema = z.object({
+  weekday: z.number(),
+  hour_band: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+  incidents: z.number(),
+});
+export type GoliveCell = z.output<typeof goliveCellSchema>;
+
+export function getGoliveCells(p: KpiParams): Promise<GoliveCell[]> {
+  return withModels(async (conn) =>
+    (await runQuery(conn, 'kpi_golive_cells', unitBindings(p))).map((r) => goliveCellSchema.parse(r)),
+  );
+}

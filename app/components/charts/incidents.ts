@@ -1,0 +1,133 @@
+/** Chart builders for the incident patterns page. Pure: (data, options) => element. */
+import * as Plot from '@observablehq/plot';
+
+export interface Point {
+  incident_id: string;
+  rule: string;
+  priority: number;
+  category: string | null;
+  incident_ci: string;
+  service: string | null;
+  unit_type: string | null;
+  risk: string;
+  opened_week: string;
+  hours_after_golive: number;
+  golive_weekday: number;
+  golive_hour: number;
+}
+
+interface Opts {
+  width?: number;
+  document?: Document;
+}
+
+const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** Attributed incidents per service and week of opening. */
+export function serviceWeekHeatmap(points: Point[], options: Opts = {}) {
+  const data = points.map((p) => ({ ...p, week: new Date(`${p.opened_week}T00:00:00Z`) }));
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 700,
+    marginLeft: 110,
+    padding: 0,
+    x: { type: 'band', label: 'Week opened', tickFormat: (d: Date) => (d.getUTCDate() <= 7 ? d.toISOString().slice(0, 7) : '') },
+    y: { label: null },
+    color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
+    marks: [
+      Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'week', y: 'service', inset: 0.5, tip: true })),
+    ],
+  });
+}
+
+/** Pareto: bars of counts by a key, largest first, with the cumulative share as a line (right axis in %). */
+export function pareto(points: Point[], options: Opts & { key: 'incident_ci' | 'category'; label: string; top?: number }) {
+  const counts = new Map<string, number>();
+  for (const p of points) {
+    const k = (p[options.key] as string | null) || '(none)';
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const total = points.length || 1;
+  let running = 0;
+  const rows = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, options.top ?? 15)
+    .map(([name, n]) => {
+      running += n;
+      return { name, n, cumulative: running / total };
+    });
+  const max = Math.max(1, ...rows.map((r) => r.n));
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 560,
+    marginBottom: 70,
+    marginRight: 40,
+    x: { domain: rows.map((r) => r.name), label: options.label, tickRotate: -35 },
+    y: { grid: true, domain: [0, max] },
+    marks: [
+      Plot.barY(rows, { x: 'name', y: 'n', fill: '#2d5bd7', tip: true }),
+      Plot.lineY(rows, { x: 'name', y: (r: { cumulative: number }) => r.cumulative * max, stroke: '#b42318', marker: 'dot' }),
+      Plot.axisY({ anchor: 'left', label: 'Attributed incidents' }),
+      Plot.axisY({ anchor: 'right', label: 'Cumulative share', tickFormat: (v: number) => `${Math.round((v / max) * 100)}%` }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** Attributed incidents by the unit's type and risk. */
+export function typeRiskBars(points: Point[], options: Opts = {}) {
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 560,
+    marginLeft: 90,
+    x: { label: 'Attributed incidents', grid: true },
+    y: { label: 'Type' },
+    color: { domain: ['low', 'medium', 'high', 'critical', 'unknown'], range: ['#9fb3e8', '#5b7fdc', '#e0892a', '#b42318', '#cbd2d9'], legend: true, label: 'Risk' },
+    marks: [Plot.barX(points, Plot.groupY({ x: 'count' }, { y: (p: Point) => p.unit_type ?? '(none)', fill: 'risk', tip: true })), Plot.ruleX([0])],
+  });
+}
+
+export interface WeekdayHourCell {
+  weekday: number;
+  hour_band: number;
+  completed: number;
+  failed: number;
+  incidents: number;
+}
+
+/** Change failure rate by weekday and 3-hour band of go-live (reporting time zone); text = units. */
+export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {}) {
+  const data = cells.map((c) => ({ ...c, day: weekdays[c.weekday - 1], band: `${String(c.hour_band).padStart(2, '0')}-${String(c.hour_band + 3).padStart(2, '0')}`, rate: c.completed ? c.failed / c.completed : null }));
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 560,
+    padding: 0.05,
+    x: { domain: weekdays, label: 'Go-live weekday' },
+    y: { domain: [0, 3, 6, 9, 12, 15, 18, 21].map((h) => `${String(h).padStart(2, '0')}-${String(h + 3).padStart(2, '0')}`), label: 'Go-live hour' },
+    color: { scheme: 'reds', legend: true, label: 'Change failure rate', percent: true, domain: [0, 0.5] },
+    marks: [
+      Plot.cell(data, { x: 'day', y: 'band', fill: 'rate', inset: 0.5, title: (d: { day: string; band: string; failed: number; completed: number; incidents: number }) => `${d.day} ${d.band}h: ${d.failed} of ${d.completed} failed, ${d.incidents} incidents` }),
+      Plot.text(data, { x: 'day', y: 'band', text: (d: { completed: number }) => String(d.completed), fill: '#1f2933', fontSize: 10 }),
+    ],
+  });
+}
+
+/** Hours from go-live to incident, with the attribution window marked. */
+export function hoursHistogram(points: Point[], options: Opts & { windowHours: number }) {
+  const max = Math.max(options.windowHours * 2, 24);
+  const clipped = points.map((p) => ({ ...p, hours: Math.max(-24, Math.min(max, p.hours_after_golive)) }));
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 700,
+    x: { label: 'Hours from go-live to incident opened (clipped to −24..' + max + ')', domain: [-24, max] },
+    y: { label: 'Attributed incidents', grid: true },
+    color: { domain: ['confirmed', 'likely'], range: ['#b42318', '#e0892a'], legend: true },
+    marks: [
+      Plot.rectY(clipped, Plot.binX<Plot.RectYOptions>({ y: 'count', thresholds: 48 }, { x: 'hours', fill: 'rule', tip: true })),
+      Plot.ruleX([0], { stroke: '#1f2933' }),
+      Plot.ruleX([options.windowHours], { stroke: '#2d5bd7', strokeDasharray: '4,3' }),
+      Plot.text([options.windowHours], { x: (v: number) => v, frameAnchor: 'top', text: () => `window ${options.windowHours} h`, fill: '#2d5bd7', textAnchor: 'start', dx: 4 }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
