@@ -61,3 +61,24 @@ export function pChartLimits(p: number, n: number): { lcl: number; ucl: number }
   const sigma = Math.sqrt((p * (1 - p)) / n);
   return { lcl: Math.max(0, p - 3 * sigma), ucl: Math.min(1, p + 3 * sigma) };
 }
+
+/**
+ * Difference of two proportions (after − before) with Newcombe's hybrid score
+ * interval (method 10), built from the two Wilson intervals.
+ */
+export function differenceInterval(
+  before: { k: number; n: number },
+  after: { k: number; n: number },
+): { difference: number; low: number; high: number } | null {
+  if (before.n === 0 || after.n === 0) return null;
+  const p1 = before.k / before.n;
+  const p2 = after.k / after.n;
+  const [l1, u1] = wilson(before.k, before.n);
+  const [l2, u2] = wilson(after.k, after.n);
+  const d = p2 - p1;
+  return {
+    difference: d,
+    low: d - Math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
+    high: d + Math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
+  };
+}
