@@ -1,0 +1,215 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
+import { getDataStatus } from '../../queries/data.ts';
+import { count, dateTime, pct, withParams } from '../lib/format.ts';
+import { handleUpload, uploadsEnabled } from '../lib/upload.server.ts';
+import { RouteError } from '../root.tsx';
+
+export const meta: MetaFunction = () => [{ title: 'Data · ReleaseLens' }];
+
+const pageSize = 50;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const search = new URL(request.url).searchParams;
+  const raw = search.get('rejects_page') ?? '0';
+  if (!/^\d+$/.test(raw)) throw new Response(`rejects_page: '${raw}' is not a page number (0, 1, 2, ...)`, { status: 400 });
+  const page = Number(raw);
+  const status = await getDataStatus(page, pageSize);
+  return { ...status, page, uploads: uploadsEnabled() };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const result = await handleUpload(request);
+  if (!result.ok) return new Response(JSON.stringify(result), { status: result.status, headers: { 'Content-Type': 'application/json' } });
+  return result;
+}
+
+type ActionResult = Awaited<ReturnType<typeof handleUpload>>;
+
+function Warnings({ q }: { q: ReturnType<typeof useLoaderData<typeof loader>>['quality'] }) {
+  const items = [
+    q.incidents_without_service_or_ci > 0 &&
+      `${count(q.incidents_without_service_or_ci)} incidents (${pct(q.incidents_without_service_or_ci / Math.max(1, q.incidents))}) have neither service nor CI: they can only be attributed by an explicit "caused by" link.`,
+    q.releases_requested_after_golive > 0 && `${q.releases_requested_after_golive} releases were requested after they went live; their lead time is left out.`,
+    q.changes_requested_after_golive > 0 && `${q.changes_requested_after_golive} changes were requested after they went live; their lead time is left out.`,
+    q.deployments_without_release_or_change > 0 && `${q.deployments_without_release_or_change} production deployments name neither a release nor a change.`,
+    q.links_to_unknown_changes > 0 && `${q.links_to_unknown_changes} incidents name a "caused by" change that is not loaded.`,
+    q.links_to_unknown_releases > 0 && `${q.links_to_unknown_releases} incidents name a "caused by" release that is not loaded.`,
+  ].filter(Boolean);
+  if (items.length === 0) return <p>No data-quality warnings.</p>;
+  return (
+    <ul data-list="warnings">
+      {items.map((t) => (
+        <li key={String(t)}>{t}</li>
+      ))}
+    </ul>
+  );
+}
+
+export default function Data() {
+  const { runs, rejects, counts, quality, page, uploads } = useLoaderData<typeof loader>();
+  const result = useActionData<ActionResult>();
+  const navigation = useNavigation();
+  const { search } = useLocation();
+  return (
+    <>
+      <h1>Data</h1>
+      <p className="lede">What is loaded, how fresh it is, what was rejected and why.</p>
+      <h2>Records</h2>
+      <table data-table="counts">
+        <thead>
+          <tr>
+            <th>Entity</th>
+            <th>Source</th>
+            <th className="num">Records</th>
+            <th>Newest record</th>
+          </tr>
+        </thead>
+        <tbody>
+          {counts.map((c) => (
+            <tr key={`${c.entity}-${c.source}`}>
+              <td>{c.entity}</td>
+              <td>{c.source}</td>
+              <td className="num">{count(c.records)}</td>
+              <td>{dateTime(c.newest_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Data-quality warnings</h2>
+      <Warnings q={quality} />
+      <h2>Upload CSV files</h2>
+      {uploads ? (
+        <Form method="post" encType="multipart/form-data" className="filters" aria-label="Upload">
+          <label>
+            CSV files (canonical layout)
+            <input type="file" name="files" accept=".csv,text/csv" multiple required />
+          </label>
+          <label>
+            Source
+            <input type="text" name="source" defaultValue="csv" pattern="[A-Za-z0-9_.\-]{1,40}" />
+          </label>
+          <label>
+            Admin token
+            <input type="password" name="token" required autoComplete="off" />
+          </label>
+          <button type="submit" disabled={navigation.state === 'submitting'}>
+            {navigation.state === 'submitting' ? 'Loading…' : 'Upload and load'}
+          </button>
+        </Form>
+      ) : (
+        <p className="notice">
+          Uploads are disabled. Set the environment variable <code>RELEASELENS_ADMIN_TOKEN</code> (8 characters or more) for the server
+          and restart it; the form then asks for that token. Or load files from the command line: <code>npm run ingest -- FILES</code>.
+        </p>
+      )}
+      {result && !result.ok && (
+        <p className="error" role="alert">
+          {result.error}
+        </p>
+      )}
+      {result?.ok && (
+        <section aria-label="Upload result" data-upload="result">
+          {result.summaries.map((s) => (
+            <div key={s.runId}>
+              <p>
+                <strong>{s.file}</strong>: {s.entity}, {s.rowsRead} read, {s.rowsLoaded} loaded, {s.rowsRejected} rejected (run {s.runId}).
+              </p>
+              {s.firstRejects.length > 0 && (
+                <ul>
+                  {s.firstRejects.map((r) => (
+                    <li key={`${r.line}-${r.column}`} data-reject-line={r.line ?? ''}>
+                      line {r.line ?? '?'}
+                      {r.column ? `, column ${r.column}` : ''}: {r.reason}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          ))}
+          {result.failures.map((f) => (
+            <p key={f.file} className="error">
+              {f.error}
+            </p>
+          ))}
+        </section>
+      )}
+      <h2>Ingest runs</h2>
+      <p className="toolbar">
+        <a href="/download/ingest_runs/csv">CSV</a> <a href="/download/ingest_runs/parquet">Parquet</a>
+      </p>
+      <table data-table="runs">
+        <thead>
+          <tr>
+            <th className="num">Run</th>
+            <th>File</th>
+            <th>Entity</th>
+            <th>Source</th>
+            <th className="num">Read</th>
+            <th className="num">Loaded</th>
+            <th className="num">Rejected</th>
+            <th>Status</th>
+            <th>Finished</th>
+            <th className="num">Seconds</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.run_id}>
+              <td className="num">{r.run_id}</td>
+              <td>{r.file}</td>
+              <td>{r.entity ?? '—'}</td>
+              <td>{r.source}</td>
+              <td className="num">{count(r.rows_read)}</td>
+              <td className="num">{count(r.rows_loaded)}</td>
+              <td className="num">{count(r.rows_rejected)}</td>
+              <td className={r.status === 'failed' ? 'failed' : ''} title={r.error ?? ''}>
+                {r.status}
+              </td>
+              <td>{dateTime(r.finished_at)}</td>
+              <td className="num">{r.seconds ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Rejected values</h2>
+      <p className="toolbar">
+        <a href="/download/ingest_rejects/csv">CSV</a> <a href="/download/ingest_rejects/parquet">Parquet</a>
+      </p>
+      <table data-table="rejects">
+        <thead>
+          <tr>
+            <th className="num">Run</th>
+            <th>File</th>
+            <th className="num">Line</th>
+            <th>Column</th>
+            <th>Value</th>
+            <th>Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rejects.map((r, i) => (
+            <tr key={`${r.run_id}-${r.line}-${r.column}-${i}`}>
+              <td className="num">{r.run_id}</td>
+              <td>{r.file}</td>
+              <td className="num">{r.line ?? '—'}</td>
+              <td>{r.column || '—'}</td>
+              <td>{r.value ?? ''}</td>
+              <td>{r.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rejects.length === 0 && <p>No rejected rows.</p>}
+      <nav className="toolbar" aria-label="Pages of rejects">
+        {page > 0 && <Link to={withParams(search, { rejects_page: String(page - 1) })}>← Previous</Link>}
+        <span>Page {page + 1}</span>
+        {rejects.length === pageSize && <Link to={withParams(search, { rejects_page: String(page + 1) })}>Next →</Link>}
+      </nav>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError />;
+}
