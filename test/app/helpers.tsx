@@ -1,0 +1,47 @@
+/** Renders route modules inside a Remix stub in jsdom, with their real loaders and a real database. */
+import { createRemixStub } from '@remix-run/testing';
+import { act, type ComponentType } from 'react';
+import { createRoot } from 'react-dom/client';
+
+type Module = { default: ComponentType; loader?: unknown; action?: unknown; ErrorBoundary?: ComponentType };
+
+export async function renderRoute(path: string, module: Module, url: string) {
+  const Stub = createRemixStub([
+    {
+      path,
+      Component: module.default,
+      ErrorBoundary: module.ErrorBoundary,
+      loader: module.loader as never,
+      action: module.action as never,
+    },
+  ]);
+  const container = document.createElement('div');
+  document.body.append(container);
+  const root = createRoot(container);
+  await act(async () => {
+    root.render(<Stub initialEntries={[url]} />);
+  });
+  return { container, unmount: () => act(() => root.unmount()) };
+}
+
+/** Waits until the text appears (loaders are async), or fails with what the page shows. */
+export async function waitForText(container: HTMLElement, text: string | RegExp, timeoutMs = 20_000) {
+  const start = Date.now();
+  for (;;) {
+    const content = container.textContent ?? '';
+    if (typeof text === 'string' ? content.includes(text) : text.test(content)) return content;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${text}; page shows: ${content.slice(0, 500)}`);
+    await act(() => new Promise((r) => setTimeout(r, 50)));
+  }
+}
+
+/** Calls a loader directly and returns its data, or the Response it threw. */
+export async function callLoader<T>(loader: (args: never) => Promise<T>, url: string, params: Record<string, string> = {}) {
+  const request = new Request(`http://localhost${url}`);
+  try {
+    return { data: await loader({ request, params, context: {} } as never), thrown: null as Response | null };
+  } catch (err) {
+    if (err instanceof Response) return { data: null, thrown: err };
+    throw err;
+  }
+}

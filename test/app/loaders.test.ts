@@ -1,0 +1,152 @@
+/** Every route's loader against the golden data: numbers, parameters, bad parameters, 404s. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as overview from '../../app/routes/_index.tsx';
+import * as apiKpis from '../../app/routes/api.kpis.ts';
+import * as apiUnits from '../../app/routes/api.units.ts';
+import * as data from '../../app/routes/data.tsx';
+import * as download from '../../app/routes/download.$table.$format.ts';
+import * as incidents from '../../app/routes/incidents.tsx';
+import * as releaseDetail from '../../app/routes/releases.$id.tsx';
+import * as releases from '../../app/routes/releases._index.tsx';
+import * as releasesCsv from '../../app/routes/releases[.]csv.ts';
+import * as trends from '../../app/routes/trends.tsx';
+import { fixtures, freshDatabase, goldenInput, loadFolder } from '../helpers.ts';
+import { callLoader } from './helpers.tsx';
+
+const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
+const expected = (name: string) => JSON.parse(fs.readFileSync(path.join(fixtures, 'golden', 'expected', name), 'utf8'));
+
+beforeAll(async () => {
+  freshDatabase();
+  await loadFolder(goldenInput);
+});
+
+describe('/api/kpis', () => {
+  it('returns exactly the golden objects for the same parameters', async () => {
+    for (const [query, file] of [
+      [march, 'release.json'],
+      [`${march}&unit=change`, 'change.json'],
+      [`${march}&unit=deployment`, 'deployment.json'],
+      [`${march}&tz=America/New_York`, 'release-new-york.json'],
+      [`${march}&window=24&severity=3`, 'release-window24-p3.json'],
+    ]) {
+      const { data: res } = await callLoader(apiKpis.loader, `/api/kpis?${query}`);
+      expect(await (res as Response).json(), file).toEqual(expected(file as string));
+    }
+  });
+
+  it('answers 400 naming each bad parameter', async () => {
+    const { thrown } = await callLoader(apiKpis.loader, '/api/kpis?from=2025-03-01&to=2025-04-01&window=0&severity=9&unit=sprint');
+    expect(thrown?.status).toBe(400);
+    const text = await thrown?.text();
+    expect(text).toMatch(/unit: Invalid option: expected one of "release"\|"change"\|"deployment"/);
+    expect(text).toMatch(/window: must be more than 0 hours/);
+    expect(text).toMatch(/severity: Too big/);
+  });
+
+  it('answers 400 for an unknown parameter', async () => {
+    const { thrown } = await callLoader(apiKpis.loader, `/api/kpis?${march}&colour=red`);
+    expect(thrown?.status).toBe(400);
+    expect(await thrown?.text()).toMatch(/unknown parameter: colour/);
+  });
+
+  it('defaults the period to the newest full quarter of data', async () => {
+    const { data: res } = await callLoader(apiKpis.loader, '/api/kpis');
+    const body = await (res as Response).json();
+    expect(body.period).toEqual({ from: '2025-01-01', to: '2025-04-01', timezone: 'UTC' });
+  });
+});
+
+describe('overview', () => {
+  it('shows the golden numbers in its tiles and a previous period of equal length', async () => {
+    const { data: d } = await callLoader(overview.loader, `/?${march}`);
+    expect(d?.report).toEqual(expected('release.json'));
+    expect(d?.previousPeriod).toMatchObject({ from: '2025-01-29', to: '2025-03-01' });
+    expect(d?.tiles.find((t) => t.spec.key === 'change_failure_rate')?.value).toBeCloseTo(0.666667, 6);
+    expect(d?.breakdown.find((b) => b.dimension === 'service' && b.name === 'payments')).toMatchObject({ completed: 4, failed: 3 });
+    expect(d?.calendar.units).toHaveLength(9);
+    expect(d?.calendar.windows.map((w) => w.window_id)).toEqual(['F1', 'F2']);
+  });
+
+  it('throws a 400 for a bad period', async () => {
+    const { thrown } = await callLoader(overview.loader, '/?from=2025-04-01&to=2025-03-01');
+    expect(thrown?.status).toBe(400);
+    expect(await thrown?.text()).toMatch(/to: from must be before to/);
+  });
+});
+
+describe('releases', () => {
+  it('lists the units of the period, sorted and filtered through the URL', async () => {
+    const { data: d } = await callLoader(releases.loader, `/releases?${march}&sort=unit_id&dir=asc&outcome=failed`);
+    expect(d?.rows.map((r) => r.unit_id)).toEqual(['R11', 'R12', 'R2', 'R3', 'R5', 'R7']);
+  });
+
+  it('downloads exactly the current view as CSV', async () => {
+    const { data: res } = await callLoader(releasesCsv.loader, `/releases.csv?${march}&q=payments&sort=unit_id&dir=asc`);
+    const lines = (await (res as Response).text()).trim().split('\n');
+    expect(lines[0]).toMatch(/^unit_id,title,unit_type,service/);
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['R1', 'R11', 'R2', 'R5', 'R8', 'R9']);
+  });
+
+  it('shows one release with its incidents and a verdict', async () => {
+    const { data: d } = await callLoader(releaseDetail.loader, `/releases/R2?${march}`, { id: 'R2' });
+    expect(d?.detail.incidents.map((i) => [i.incident_id, i.attribution])).toEqual([
+      ['I2B', 'confirmed'],
+      ['I2', 'likely'],
+    ]);
+    expect(d?.sentence).toBe('This release counts as failed because incident I2 (P2, likely) of priority P1-P2 is attributed to it.');
+  });
+
+  it('answers 404 for an unknown release', async () => {
+    const { thrown } = await callLoader(releaseDetail.loader, `/releases/NOPE?${march}`, { id: 'NOPE' });
+    expect(thrown?.status).toBe(404);
+    expect(await thrown?.text()).toMatch(/no release with id 'NOPE'/);
+  });
+});
+
+describe('incident patterns, trends, data, downloads', () => {
+  it('lists attributed incidents with their rule and filters by rule', async () => {
+    const { data: d } = await callLoader(incidents.loader, `/incidents?${march}&rule=confirmed`);
+    expect(d?.total).toBe(7); // I2B, I2, I4, I5, I6A, I7B, I12 (I10 goes to R10, which went live in February)
+    expect(d?.rows.map((r) => r.incident_id).sort()).toEqual(['I2B', 'I5']);
+    const bad = await callLoader(incidents.loader, `/incidents?${march}&priority=9`);
+    expect(bad.thrown?.status).toBe(400);
+  });
+
+  it('builds p-charts and a before/after comparison', async () => {
+    const { data: d } = await callLoader(trends.loader, `/trends?${march}&bucket=week&split=2025-03-15`);
+    const cfr = d?.charts.find((c) => c.spark === 'failure');
+    expect(cfr?.points.reduce((s, p) => s + p.n, 0)).toBe(9);
+    expect(cfr?.points[0]?.centre).toBeCloseTo(6 / 9, 6);
+    const before = d?.comparison.find((c) => c.key === 'change_failure_rate');
+    expect(before?.before).toMatchObject({ numerator: 3, denominator: 5 });
+    const bad = await callLoader(trends.loader, `/trends?${march}&split=2030-01-01`);
+    expect(bad.thrown?.status).toBe(400);
+  });
+
+  it('reports ingest runs, counts and uploads disabled without a token', async () => {
+    const { data: d } = await callLoader(data.loader, '/data');
+    expect(d?.runs).toHaveLength(5);
+    expect(d?.counts.find((c) => c.entity === 'incidents')?.records).toBe(11);
+    expect(d?.uploads).toBe(false);
+  });
+
+  it('downloads tables as CSV, Arrow and Parquet', async () => {
+    for (const format of ['csv', 'arrow', 'parquet']) {
+      const { data: res } = await callLoader(download.loader, `/download/units/${format}?${march}`, { table: 'units', format });
+      const body = new Uint8Array(await (res as Response).arrayBuffer());
+      expect(body.length, format).toBeGreaterThan(100);
+      if (format === 'parquet') expect(Buffer.from(body.subarray(0, 4)).toString()).toBe('PAR1');
+    }
+    const bad = await callLoader(download.loader, `/download/secrets/csv?${march}`, { table: 'secrets', format: 'csv' });
+    expect(bad.thrown?.status).toBe(400);
+  });
+
+  it('/api/units returns the units table', async () => {
+    const { data: res } = await callLoader(apiUnits.loader, `/api/units?${march}`);
+    const body = await (res as Response).json();
+    expect(body.units).toHaveLength(11);
+  });
+});
