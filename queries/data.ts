@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { runQuery, withModels } from './models.ts';
 
-const instant = z.date().nullable().transform((d) => (d ? d.toISOString() : null));
+const instant = z
+  .date()
+  .nullable()
+  .transform((d) => (d ? d.toISOString() : null));
 
 export const runRowSchema = z.object({
   run_id: z.number(),
@@ -58,8 +61,8 @@ export type Quality = z.output<typeof qualitySchema>;
 export function getDataStatus(rejectPage: number, pageSize = 50) {
   return withModels(async (conn) => {
     const runs = (await runQuery(conn, 'data_ingest_runs', {})).map((r) => runRowSchema.parse(r));
-    const rejects = (await runQuery(conn, 'data_rejects', { limit: pageSize, offset: rejectPage * pageSize })).map((r) =>
-      rejectRowSchema.parse(r),
+    const rejects = (await runQuery(conn, 'data_rejects', { limit: pageSize, offset: rejectPage * pageSize })).map(
+      (r) => rejectRowSchema.parse(r),
     );
     const counts = (await runQuery(conn, 'data_counts', {})).map((r) => countRowSchema.parse(r));
     const quality = qualitySchema.parse((await runQuery(conn, 'data_quality', {}))[0]);

@@ -4,7 +4,10 @@ import { runQuery, withModels } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { type UnitRow, unitRowSchema } from './units.ts';
 
-const instant = z.date().nullable().transform((d) => (d ? d.toISOString() : null));
+const instant = z
+  .date()
+  .nullable()
+  .transform((d) => (d ? d.toISOString() : null));
 
 export const recordRowSchema = z.object({
   record: z.enum(['change', 'deployment']),
@@ -58,7 +61,11 @@ export function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail 
     });
     if (!row) return null;
     const records = await runQuery(conn, 'detail_unit_records', { unit: p.unit, unit_id: unitId });
-    const incidents = await runQuery(conn, 'detail_unit_incidents', { unit: p.unit, unit_id: unitId, window_hours: p.window });
+    const incidents = await runQuery(conn, 'detail_unit_incidents', {
+      unit: p.unit,
+      unit_id: unitId,
+      window_hours: p.window,
+    });
     return {
       unit: unitRowSchema.parse(row),
       records: records.map((r) => recordRowSchema.parse(r)),
@@ -89,7 +96,9 @@ export function verdict(d: UnitDetail, p: KpiParams): string {
   }
   if (failing.length > 0) {
     const list = failing.map((i) => `${i.incident_id} (P${i.priority}, ${i.attribution})`).join(', ');
-    reasons.push(`${failing.length === 1 ? 'incident' : 'incidents'} ${list} of priority P1-P${p.severity} ${failing.length === 1 ? 'is' : 'are'} attributed to it`);
+    reasons.push(
+      `${failing.length === 1 ? 'incident' : 'incidents'} ${list} of priority P1-P${p.severity} ${failing.length === 1 ? 'is' : 'are'} attributed to it`,
+    );
   }
   if (reasons.length === 0) {
     const minor = u.post_release_incidents;

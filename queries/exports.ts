@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import { bindings } from './kpis.ts';
-import { readModel, runQuery, withModels, typesFor } from './models.ts';
+import { readModel, runQuery, typesFor, withModels } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { unitBindings } from './units.ts';
 
@@ -35,7 +35,10 @@ const contentTypes: Record<ExportFormat, string> = {
 /** JSON-safe plain values for Arrow: dates become ISO strings, bigints numbers. */
 function plain(row: Record<string, unknown>) {
   return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : v]),
+    Object.entries(row).map(([k, v]) => [
+      k,
+      v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? Number(v) : v,
+    ]),
   );
 }
 

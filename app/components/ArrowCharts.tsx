@@ -25,7 +25,15 @@ export function useArrowRows<T>(url: string): { rows: T[] | null; error: string 
   return state;
 }
 
-export function ArrowState({ error, loading, children }: { error: string | null; loading: boolean; children: ReactNode }) {
+export function ArrowState({
+  error,
+  loading,
+  children,
+}: {
+  error: string | null;
+  loading: boolean;
+  children: ReactNode;
+}) {
   if (error) return <p className="notice">The incident points could not be loaded: {error}</p>;
   if (loading) return <p className="detail">Loading incident points…</p>;
   return <>{children}</>;

@@ -22,7 +22,12 @@ export const trendMetrics: { spark: TileSpec['spark']; label: string }[] = [
   { spark: 'schedule', label: 'Schedule adherence' },
 ];
 
-export function pChart(rows: BucketRow[], spark: TileSpec['spark'], bucket: 'week' | 'month', segment: BucketRow['segment'] = 'all'): PPoint[] {
+export function pChart(
+  rows: BucketRow[],
+  spark: TileSpec['spark'],
+  bucket: 'week' | 'month',
+  segment: BucketRow['segment'] = 'all',
+): PPoint[] {
   const points = series(rows, spark, bucket, segment).filter((p) => (p.denominator ?? 0) > 0);
   const k = points.reduce((s, p) => s + (p.numerator ?? 0), 0);
   const n = points.reduce((s, p) => s + (p.denominator ?? 0), 0);
@@ -31,6 +36,15 @@ export function pChart(rows: BucketRow[], spark: TileSpec['spark'], bucket: 'wee
     const size = p.denominator ?? 0;
     const rate = (p.numerator ?? 0) / size;
     const { lcl, ucl } = pChartLimits(centre, size);
-    return { bucket_start: p.bucket_start, rate, n: size, k: p.numerator ?? 0, centre, lcl, ucl, signal: rate > ucl ? 'above' : rate < lcl ? 'below' : null };
+    return {
+      bucket_start: p.bucket_start,
+      rate,
+      n: size,
+      k: p.numerator ?? 0,
+      centre,
+      lcl,
+      ucl,
+      signal: rate > ucl ? 'above' : rate < lcl ? 'below' : null,
+    };
   });
 }

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  type NodeOnDiskFile,
   unstable_composeUploadHandlers,
   unstable_createFileUploadHandler,
   unstable_createMemoryUploadHandler,
-  type NodeOnDiskFile,
   unstable_parseMultipartFormData,
 } from '@remix-run/node';
 import { type IngestSummary, ingestFile } from '../../ingest/load.ts';
@@ -20,6 +20,8 @@ import { config } from '../../lib/config.ts';
 export type UploadResult =
   | { ok: true; summaries: IngestSummary[]; failures: { file: string; error: string }[] }
   | { ok: false; status: number; error: string };
+
+const originalName = (diskName: string) => diskName.replace(/^[0-9a-f-]{36}-/, '');
 
 export const uploadsEnabled = () => Boolean(config().RELEASELENS_ADMIN_TOKEN);
 
@@ -32,11 +34,16 @@ function sameToken(given: string, expected: string) {
 export async function handleUpload(request: Request): Promise<UploadResult> {
   const expected = config().RELEASELENS_ADMIN_TOKEN;
   if (!expected) {
-    return { ok: false, status: 403, error: 'Uploads are disabled: set RELEASELENS_ADMIN_TOKEN (8 characters or more) on the server to enable them.' };
+    return {
+      ok: false,
+      status: 403,
+      error: 'Uploads are disabled: set RELEASELENS_ADMIN_TOKEN (8 characters or more) on the server to enable them.',
+    };
   }
   const length = Number(request.headers.get('content-length') ?? 0);
   const max = config().RELEASELENS_UPLOAD_MAX_BYTES;
-  if (length > max * 5) return { ok: false, status: 413, error: `The upload is larger than allowed (${max} bytes per file).` };
+  if (length > max * 5)
+    return { ok: false, status: 413, error: `The upload is larger than allowed (${max} bytes per file).` };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-upload-'));
   try {
     let form: FormData;
@@ -48,6 +55,7 @@ export async function handleUpload(request: Request): Promise<UploadResult> {
             directory: dir,
             maxPartSize: max,
             avoidFileConflicts: true,
+            // a unique prefix on disk; originalName() takes it off again for messages
             file: ({ filename }) => `${crypto.randomUUID()}-${path.basename(filename).replace(/[^\w.-]/g, '_')}`,
           }),
           unstable_createMemoryUploadHandler({ maxPartSize: 10_000 }),
@@ -55,25 +63,38 @@ export async function handleUpload(request: Request): Promise<UploadResult> {
       );
     } catch (err) {
       const tooBig = /exceeded|too large|max/i.test((err as Error).message);
-      return { ok: false, status: tooBig ? 413 : 400, error: tooBig ? `A file is larger than the limit of ${max} bytes.` : `The upload could not be read: ${(err as Error).message}` };
+      return {
+        ok: false,
+        status: tooBig ? 413 : 400,
+        error: tooBig
+          ? `A file is larger than the limit of ${max} bytes.`
+          : `The upload could not be read: ${(err as Error).message}`,
+      };
     }
     const token = String(form.get('token') ?? '');
-    if (!sameToken(token, expected)) return { ok: false, status: 403, error: 'The admin token is missing or wrong; nothing was loaded.' };
+    if (!sameToken(token, expected))
+      return { ok: false, status: 403, error: 'The admin token is missing or wrong; nothing was loaded.' };
     const source = String(form.get('source') || 'csv');
-    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(source)) return { ok: false, status: 400, error: 'source must be 1-40 letters, digits, dot, dash or underscore' };
+    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(source))
+      return { ok: false, status: 400, error: 'source must be 1-40 letters, digits, dot, dash or underscore' };
     const files = form
       .getAll('files')
       .filter((f) => typeof f === 'object' && f !== null && 'getFilePath' in f) as unknown as NodeOnDiskFile[];
     if (files.length === 0) return { ok: false, status: 400, error: 'Choose one or more .csv files to upload.' };
     const wrongType = files.find((f) => !f.name.toLowerCase().endsWith('.csv'));
-    if (wrongType) return { ok: false, status: 415, error: `${wrongType.name}: only .csv files can be uploaded; nothing was loaded.` };
+    if (wrongType)
+      return {
+        ok: false,
+        status: 415,
+        error: `${originalName(wrongType.name)}: only .csv files can be uploaded; nothing was loaded.`,
+      };
     const summaries: IngestSummary[] = [];
     const failures: { file: string; error: string }[] = [];
     for (const f of files) {
       try {
-        summaries.push(await ingestFile(f.getFilePath(), { source, displayName: f.name }));
+        summaries.push(await ingestFile(f.getFilePath(), { source, displayName: originalName(f.name) }));
       } catch (err) {
-        failures.push({ file: f.name, error: (err as Error).message });
+        failures.push({ file: originalName(f.name), error: (err as Error).message });
       }
     }
     return { ok: true, summaries, failures };

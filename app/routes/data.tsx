@@ -12,7 +12,8 @@ const pageSize = 50;
 export async function loader({ request }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const raw = search.get('rejects_page') ?? '0';
-  if (!/^\d+$/.test(raw)) throw new Response(`rejects_page: '${raw}' is not a page number (0, 1, 2, ...)`, { status: 400 });
+  if (!/^\d+$/.test(raw))
+    throw new Response(`rejects_page: '${raw}' is not a page number (0, 1, 2, ...)`, { status: 400 });
   const page = Number(raw);
   const status = await getDataStatus(page, pageSize);
   return { ...status, page, uploads: uploadsEnabled() };
@@ -20,7 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const result = await handleUpload(request);
-  if (!result.ok) return new Response(JSON.stringify(result), { status: result.status, headers: { 'Content-Type': 'application/json' } });
+  if (!result.ok)
+    return new Response(JSON.stringify(result), {
+      status: result.status,
+      headers: { 'Content-Type': 'application/json' },
+    });
   return result;
 }
 
@@ -30,11 +35,16 @@ function Warnings({ q }: { q: ReturnType<typeof useLoaderData<typeof loader>>['q
   const items = [
     q.incidents_without_service_or_ci > 0 &&
       `${count(q.incidents_without_service_or_ci)} incidents (${pct(q.incidents_without_service_or_ci / Math.max(1, q.incidents))}) have neither service nor CI: they can only be attributed by an explicit "caused by" link.`,
-    q.releases_requested_after_golive > 0 && `${q.releases_requested_after_golive} releases were requested after they went live; their lead time is left out.`,
-    q.changes_requested_after_golive > 0 && `${q.changes_requested_after_golive} changes were requested after they went live; their lead time is left out.`,
-    q.deployments_without_release_or_change > 0 && `${q.deployments_without_release_or_change} production deployments name neither a release nor a change.`,
-    q.links_to_unknown_changes > 0 && `${q.links_to_unknown_changes} incidents name a "caused by" change that is not loaded.`,
-    q.links_to_unknown_releases > 0 && `${q.links_to_unknown_releases} incidents name a "caused by" release that is not loaded.`,
+    q.releases_requested_after_golive > 0 &&
+      `${q.releases_requested_after_golive} releases were requested after they went live; their lead time is left out.`,
+    q.changes_requested_after_golive > 0 &&
+      `${q.changes_requested_after_golive} changes were requested after they went live; their lead time is left out.`,
+    q.deployments_without_release_or_change > 0 &&
+      `${q.deployments_without_release_or_change} production deployments name neither a release nor a change.`,
+    q.links_to_unknown_changes > 0 &&
+      `${q.links_to_unknown_changes} incidents name a "caused by" change that is not loaded.`,
+    q.links_to_unknown_releases > 0 &&
+      `${q.links_to_unknown_releases} incidents name a "caused by" release that is not loaded.`,
   ].filter(Boolean);
   if (items.length === 0) return <p>No data-quality warnings.</p>;
   return (
@@ -99,8 +109,9 @@ export default function Data() {
         </Form>
       ) : (
         <p className="notice">
-          Uploads are disabled. Set the environment variable <code>RELEASELENS_ADMIN_TOKEN</code> (8 characters or more) for the server
-          and restart it; the form then asks for that token. Or load files from the command line: <code>npm run ingest -- FILES</code>.
+          Uploads are disabled. Set the environment variable <code>RELEASELENS_ADMIN_TOKEN</code> (8 characters or more)
+          for the server and restart it; the form then asks for that token. Or load files from the command line:{' '}
+          <code>npm run ingest -- FILES</code>.
         </p>
       )}
       {result && !result.ok && (
@@ -113,7 +124,8 @@ export default function Data() {
           {result.summaries.map((s) => (
             <div key={s.runId}>
               <p>
-                <strong>{s.file}</strong>: {s.entity}, {s.rowsRead} read, {s.rowsLoaded} loaded, {s.rowsRejected} rejected (run {s.runId}).
+                <strong>{s.file}</strong>: {s.entity}, {s.rowsRead} read, {s.rowsLoaded} loaded, {s.rowsRejected}{' '}
+                rejected (run {s.runId}).
               </p>
               {s.firstRejects.length > 0 && (
                 <ul>

@@ -1,15 +1,29 @@
 /** GET /download/:table/:format — any dashboard table as CSV, Arrow IPC or Parquet, for the current filters. */
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { type ExportFormat, type ExportTable, exportFormats, exportTable, exportTables } from '../../queries/exports.ts';
+import {
+  type ExportFormat,
+  type ExportTable,
+  exportFormats,
+  exportTable,
+  exportTables,
+} from '../../queries/exports.ts';
 import { badRequest, resolveFilters } from '../lib/filters.server.ts';
 import { viewParams } from '../lib/unitsView.ts';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const table = params.table as ExportTable;
   const format = params.format as ExportFormat;
-  if (!(table in exportTables)) throw badRequest([`table: '${params.table}' is not one of ${Object.keys(exportTables).join(', ')}`]);
-  if (!exportFormats.includes(format)) throw badRequest([`format: '${params.format}' is not one of ${exportFormats.join(', ')}`]);
-  const { params: kpiParams } = await resolveFilters(new URL(request.url), [...viewParams, 'priority', 'rule', 'bucket', 'split']);
+  if (!(table in exportTables))
+    throw badRequest([`table: '${params.table}' is not one of ${Object.keys(exportTables).join(', ')}`]);
+  if (!exportFormats.includes(format))
+    throw badRequest([`format: '${params.format}' is not one of ${exportFormats.join(', ')}`]);
+  const { params: kpiParams } = await resolveFilters(new URL(request.url), [
+    ...viewParams,
+    'priority',
+    'rule',
+    'bucket',
+    'split',
+  ]);
   const out = await exportTable(table, format, kpiParams);
   return new Response(new Uint8Array(out.body), {
     headers: { 'Content-Type': out.contentType, 'Content-Disposition': `attachment; filename="${out.filename}"` },

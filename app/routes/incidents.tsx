@@ -2,7 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { getAttributedIncidents, getGoliveCells } from '../../queries/incidents.ts';
 import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
-import { hoursHistogram, type Point, pareto, serviceWeekHeatmap, typeRiskBars, weekdayHourHeatmap } from '../components/charts/incidents.ts';
+import {
+  hoursHistogram,
+  type Point,
+  pareto,
+  serviceWeekHeatmap,
+  typeRiskBars,
+  weekdayHourHeatmap,
+} from '../components/charts/incidents.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { badRequest } from '../lib/filters.server.ts';
@@ -19,10 +26,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const priority = search.get('priority') || 'all';
   const rule = search.get('rule') || 'all';
-  if (!['all', '1', '2', '3', '4'].includes(priority)) throw badRequest([`priority: '${priority}' is not one of all, 1, 2, 3, 4`]);
-  if (!['all', 'confirmed', 'likely'].includes(rule)) throw badRequest([`rule: '${rule}' is not one of all, confirmed, likely`]);
+  if (!['all', '1', '2', '3', '4'].includes(priority))
+    throw badRequest([`priority: '${priority}' is not one of all, 1, 2, 3, 4`]);
+  if (!['all', 'confirmed', 'likely'].includes(rule))
+    throw badRequest([`rule: '${rule}' is not one of all, confirmed, likely`]);
   const [all, cells] = await Promise.all([getAttributedIncidents(filters.params), getGoliveCells(filters.params)]);
-  const rows = all.filter((i) => (priority === 'all' || i.priority === Number(priority)) && (rule === 'all' || i.rule === rule));
+  const rows = all.filter(
+    (i) => (priority === 'all' || i.priority === Number(priority)) && (rule === 'all' || i.rule === rule),
+  );
   const pages = Math.max(1, Math.ceil(rows.length / pageSize));
   const page = Math.min(Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0), pages - 1);
   return {
@@ -36,7 +47,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     matching: rows.length,
     page,
     pages,
-    rows: rows.slice(page * pageSize, (page + 1) * pageSize).map(({ opened_ms, golive_ms, ...r }) => ({ ...r, opened_at: new Date(opened_ms).toISOString() })),
+    rows: rows
+      .slice(page * pageSize, (page + 1) * pageSize)
+      .map(({ opened_ms, golive_ms, ...r }) => ({ ...r, opened_at: new Date(opened_ms).toISOString() })),
   };
 }
 
@@ -46,7 +59,9 @@ const dayNames = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 function describeCells(cells: { weekday: number; hour_band: number; completed: number; failed: number }[]) {
   const total = cells.reduce((s, c) => s + c.completed, 0);
   const failed = cells.reduce((s, c) => s + c.failed, 0);
-  const worst = cells.filter((c) => c.completed >= 10).sort((a, b) => b.failed / b.completed - a.failed / a.completed)[0];
+  const worst = cells
+    .filter((c) => c.completed >= 10)
+    .sort((a, b) => b.failed / b.completed - a.failed / a.completed)[0];
   const overall = total ? `${((failed / total) * 100).toFixed(0)}% of ${total} go-lives failed overall` : 'no go-lives';
   return worst
     ? `${overall}; the worst slot with 10 or more go-lives is ${dayNames[worst.weekday - 1]} ${worst.hour_band}:00-${worst.hour_band + 3}:00 with ${worst.failed} of ${worst.completed} failed.`
@@ -59,11 +74,41 @@ function Charts({ search, windowHours }: { search: string; windowHours: number }
   return (
     <ArrowState error={error} loading={rows === null}>
       <div className="grid2">
-        <PlotFigure build={serviceWeekHeatmap} data={points} options={{}} title="Attributed incidents by service and week" alt={`${points.length} attributed incidents by the service of the unit they are attributed to and the week they were opened.`} />
-        <PlotFigure build={hoursHistogram} data={points} options={{ windowHours }} title="Hours from go-live to incident" alt={`Distribution of hours from go-live to incident; ${points.filter((p) => p.hours_after_golive > windowHours).length} incidents (all confirmed) came after the ${windowHours}-hour window.`} />
-        <PlotFigure build={pareto} data={points} options={{ key: 'incident_ci', label: 'Configuration item' }} title="Pareto by configuration item" alt="Attributed incidents by the incident's CI, largest first, with the cumulative share." />
-        <PlotFigure build={pareto} data={points} options={{ key: 'category', label: 'Category' }} title="Pareto by category" alt="Attributed incidents by incident category, largest first, with the cumulative share." />
-        <PlotFigure build={typeRiskBars} data={points} options={{}} title="By type and risk of the unit" alt="Attributed incidents by the release or change type, coloured by risk." />
+        <PlotFigure
+          build={serviceWeekHeatmap}
+          data={points}
+          options={{}}
+          title="Attributed incidents by service and week"
+          alt={`${points.length} attributed incidents by the service of the unit they are attributed to and the week they were opened.`}
+        />
+        <PlotFigure
+          build={hoursHistogram}
+          data={points}
+          options={{ windowHours }}
+          title="Hours from go-live to incident"
+          alt={`Distribution of hours from go-live to incident; ${points.filter((p) => p.hours_after_golive > windowHours).length} incidents (all confirmed) came after the ${windowHours}-hour window.`}
+        />
+        <PlotFigure
+          build={pareto}
+          data={points}
+          options={{ key: 'incident_ci', label: 'Configuration item' }}
+          title="Pareto by configuration item"
+          alt="Attributed incidents by the incident's CI, largest first, with the cumulative share."
+        />
+        <PlotFigure
+          build={pareto}
+          data={points}
+          options={{ key: 'category', label: 'Category' }}
+          title="Pareto by category"
+          alt="Attributed incidents by incident category, largest first, with the cumulative share."
+        />
+        <PlotFigure
+          build={typeRiskBars}
+          data={points}
+          options={{}}
+          title="By type and risk of the unit"
+          alt="Attributed incidents by the release or change type, coloured by risk."
+        />
       </div>
     </ArrowState>
   );
@@ -73,14 +118,16 @@ export default function Incidents() {
   const d = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const p = d.filters.params;
-  const keep = Object.fromEntries([...new URLSearchParams(search)].filter(([k]) => !['priority', 'rule', 'page'].includes(k)));
+  const keep = Object.fromEntries(
+    [...new URLSearchParams(search)].filter(([k]) => !['priority', 'rule', 'page'].includes(k)),
+  );
   return (
     <>
       <h1>Incident patterns</h1>
       <p className="lede">
-        {count(d.total)} incidents attributed to {p.unit}s that went live from {p.from} to {p.to}: {count(d.confirmed)} confirmed by an
-        explicit link, {count(d.total - d.confirmed)} likely (same service or CI within {p.window} h); {count(d.inWindow)} opened inside the
-        window.
+        {count(d.total)} incidents attributed to {p.unit}s that went live from {p.from} to {p.to}: {count(d.confirmed)}{' '}
+        confirmed by an explicit link, {count(d.total - d.confirmed)} likely (same service or CI within {p.window} h);{' '}
+        {count(d.inWindow)} opened inside the window.
       </p>
       <FilterBar state={d.filters.state} options={d.filters.options} />
       <PlotFigure
@@ -116,9 +163,15 @@ export default function Incidents() {
         </label>
         <button type="submit">Show</button>
         <span>{count(d.matching)} incidents</span>
-        <a className="button secondary" href={`/download/incidents/csv${search}`}>CSV</a>
-        <a className="button secondary" href={`/download/incidents/arrow${search}`}>Arrow</a>
-        <a className="button secondary" href={`/download/incidents/parquet${search}`}>Parquet</a>
+        <a className="button secondary" href={`/download/incidents/csv${search}`}>
+          CSV
+        </a>
+        <a className="button secondary" href={`/download/incidents/arrow${search}`}>
+          Arrow
+        </a>
+        <a className="button secondary" href={`/download/incidents/parquet${search}`}>
+          Parquet
+        </a>
       </Form>
       <table data-table="incidents">
         <thead>
@@ -146,7 +199,11 @@ export default function Incidents() {
               <td>{dateTime(r.opened_at, p.tz)}</td>
               <td className="num">{r.hours_after_golive.toFixed(1)}</td>
               <td>
-                <Link to={`/releases/${encodeURIComponent(r.unit_id)}${withParams(search, { priority: null, rule: null, page: null })}`}>{r.unit_id}</Link>
+                <Link
+                  to={`/releases/${encodeURIComponent(r.unit_id)}${withParams(search, { priority: null, rule: null, page: null })}`}
+                >
+                  {r.unit_id}
+                </Link>
               </td>
               <td>{r.service ?? '—'}</td>
               <td>{r.incident_ci || '—'}</td>

@@ -8,19 +8,26 @@ import { pageFilters } from '../lib/page.server.ts';
 import { viewParams } from '../lib/unitsView.ts';
 import { RouteError } from '../root.tsx';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail.unit.unit_id ?? 'Unit'} · ReleaseLens` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.detail.unit.unit_id ?? 'Unit'} · ReleaseLens` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const filters = await pageFilters(request, viewParams);
   const id = params.id ?? '';
   const detail = await getUnitDetail(filters.params, id);
   if (!detail) {
-    throw new Response(`There is no ${filters.params.unit} with id '${id}'. Check the id, or choose another delivery unit (?unit=release|change|deployment).`, {
-      status: 404,
-    });
+    throw new Response(
+      `There is no ${filters.params.unit} with id '${id}'. Check the id, or choose another delivery unit (?unit=release|change|deployment).`,
+      {
+        status: 404,
+      },
+    );
   }
   const u = detail.unit;
-  const windowEnd = u.end_at ? new Date(new Date(u.end_at).getTime() + filters.params.window * 3_600_000).toISOString() : null;
+  const windowEnd = u.end_at
+    ? new Date(new Date(u.end_at).getTime() + filters.params.window * 3_600_000).toISOString()
+    : null;
   return { params: filters.params, detail, sentence: verdict(detail, filters.params), windowEnd };
 }
 
@@ -40,9 +47,9 @@ export default function ReleaseDetail() {
         {u.unit_id} {u.title ? `· ${u.title}` : ''}
       </h1>
       <p className="lede">
-        {u.unit_type ?? '—'} {p.unit} of {u.service ?? '—'} ({u.team ?? 'no team'}), status {u.record_status ?? '—'}; planned{' '}
-        {dateTime(u.planned_start, p.tz)} – {dateTime(u.planned_end, p.tz)}, went live {dateTime(u.start_at, p.tz)} –{' '}
-        {dateTime(u.end_at, p.tz)} ({p.tz}). Lead time {hours(u.lead_time_hours)}
+        {u.unit_type ?? '—'} {p.unit} of {u.service ?? '—'} ({u.team ?? 'no team'}), status {u.record_status ?? '—'};
+        planned {dateTime(u.planned_start, p.tz)} – {dateTime(u.planned_end, p.tz)}, went live{' '}
+        {dateTime(u.start_at, p.tz)} – {dateTime(u.end_at, p.tz)} ({p.tz}). Lead time {hours(u.lead_time_hours)}
         {u.slip_minutes !== null ? `, ${u.slip_minutes > 0 ? `${hours(u.slip_minutes / 60)} late` : 'on time'}` : ''}
         {u.is_freeze_violation ? ', inside a freeze window' : ''}.
       </p>
@@ -55,7 +62,14 @@ export default function ReleaseDetail() {
           planned: { start: u.planned_start, end: u.planned_end },
           actual: { start: u.start_at, end: u.end_at },
           windowEnd,
-          deployments: deployments.map((d) => ({ id: d.id, environment: d.environment, started_at: d.started_at, finished_at: d.finished_at, status: d.status, is_rollback: d.is_rollback })),
+          deployments: deployments.map((d) => ({
+            id: d.id,
+            environment: d.environment,
+            started_at: d.started_at,
+            finished_at: d.finished_at,
+            status: d.status,
+            is_rollback: d.is_rollback,
+          })),
           incidents: detail.incidents,
         }}
         options={{ windowHours: p.window }}

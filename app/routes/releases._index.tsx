@@ -16,20 +16,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const rows = applyView(await getUnits(filters.params), view);
   const pages = Math.max(1, Math.ceil(rows.length / pageSize));
   const page = Math.min(view.page, pages - 1);
-  return { filters, view: { ...view, page }, total: rows.length, pages, rows: rows.slice(page * pageSize, (page + 1) * pageSize) };
+  return {
+    filters,
+    view: { ...view, page },
+    total: rows.length,
+    pages,
+    rows: rows.slice(page * pageSize, (page + 1) * pageSize),
+  };
 }
 
 export default function Releases() {
   const { filters, view, total, pages, rows } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const p = filters.params;
-  const keep = Object.fromEntries([...new URLSearchParams(search)].filter(([k]) => !['q', 'outcome', 'page'].includes(k)));
+  const keep = Object.fromEntries(
+    [...new URLSearchParams(search)].filter(([k]) => !['q', 'outcome', 'page'].includes(k)),
+  );
   return (
     <>
       <h1>{p.unit === 'release' ? 'Releases' : p.unit === 'change' ? 'Changes' : 'Deployments'}</h1>
       <p className="lede">
-        Every {p.unit} that went live from {p.from} to {p.to}, or was due then and did not go live. Incidents: confirmed = explicit
-        link, likely = same service or CI within {p.window} h.
+        Every {p.unit} that went live from {p.from} to {p.to}, or was due then and did not go live. Incidents: confirmed
+        = explicit link, likely = same service or CI within {p.window} h.
       </p>
       <FilterBar state={filters.state} options={filters.options} />
       <Form method="get" className="toolbar" aria-label="Search the table">
@@ -84,12 +92,22 @@ export default function Releases() {
               <td>{r.record_status ?? '—'}</td>
               <td>{dateTime(r.planned_end, p.tz)}</td>
               <td>{dateTime(r.end_at, p.tz)}</td>
-              <td className="num">{r.slip_minutes === null ? '—' : `${r.slip_minutes > 0 ? '+' : ''}${hours(r.slip_minutes / 60)}`}</td>
+              <td className="num">
+                {r.slip_minutes === null ? '—' : `${r.slip_minutes > 0 ? '+' : ''}${hours(r.slip_minutes / 60)}`}
+              </td>
               <td className="num">{hours(r.lead_time_hours)}</td>
               <td className="num">{r.confirmed_incidents}</td>
               <td className="num">{r.likely_incidents}</td>
               <td className={r.is_failed ? 'failed' : 'ok'}>
-                {!r.is_completed ? (r.is_cancelled ? 'cancelled' : 'not live') : r.is_failed ? (r.is_rolled_back ? 'rolled back' : 'failed') : 'no'}
+                {!r.is_completed
+                  ? r.is_cancelled
+                    ? 'cancelled'
+                    : 'not live'
+                  : r.is_failed
+                    ? r.is_rolled_back
+                      ? 'rolled back'
+                      : 'failed'
+                    : 'no'}
               </td>
             </tr>
           ))}

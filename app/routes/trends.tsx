@@ -51,7 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const comparison = compared.map(({ key, label }) => {
     const b = before.kpis[key] as Rate | null;
     const a = after.kpis[key] as Rate | null;
-    const diff = b && a ? differenceInterval({ k: b.numerator, n: b.denominator }, { k: a.numerator, n: a.denominator }) : null;
+    const diff =
+      b && a ? differenceInterval({ k: b.numerator, n: b.denominator }, { k: a.numerator, n: a.denominator }) : null;
     return { key, label, before: b, after: a, diff };
   });
   return { filters, bucket, split, charts, segments, comparison };
@@ -66,8 +67,8 @@ export default function Trends() {
     <>
       <h1>Trends</h1>
       <p className="lede">
-        Each {p.unit} rate by {bucket} as a p-chart: the line is the pooled rate over the period, the band its 3-sigma limits for each{' '}
-        {bucket}'s number of units. Points outside the band (red) are signals; the rest is noise.
+        Each {p.unit} rate by {bucket} as a p-chart: the line is the pooled rate over the period, the band its 3-sigma
+        limits for each {bucket}'s number of units. Points outside the band (red) are signals; the rest is noise.
       </p>
       <FilterBar state={filters.state} options={filters.options} extra={{ bucket }} />
       <Form method="get" className="toolbar" aria-label="Trend options">
@@ -108,9 +109,7 @@ export default function Trends() {
           alt={`Change failure rate of planned and emergency ${p.unit}s by ${bucket}.`}
         />
       </div>
-      <h2>
-        Before and after {split}
-      </h2>
+      <h2>Before and after {split}</h2>
       <table data-table="comparison">
         <thead>
           <tr>
@@ -130,11 +129,21 @@ export default function Trends() {
           {comparison.map((c) => (
             <tr key={c.key}>
               <td>{c.label}</td>
-              <td className="num">{c.before ? `${pct(c.before.value)} (${c.before.numerator}/${c.before.denominator})` : '—'}</td>
-              <td className="num">{c.after ? `${pct(c.after.value)} (${c.after.numerator}/${c.after.denominator})` : '—'}</td>
-              <td className="num">{c.diff ? `${c.diff.difference >= 0 ? '+' : ''}${(c.diff.difference * 100).toFixed(1)} pts` : '—'}</td>
-              <td className="num">{c.diff ? `${(c.diff.low * 100).toFixed(1)} to ${(c.diff.high * 100).toFixed(1)} pts` : '—'}</td>
-              <td>{!c.diff ? 'not enough units' : c.diff.low > 0 || c.diff.high < 0 ? 'a real change' : 'could be noise'}</td>
+              <td className="num">
+                {c.before ? `${pct(c.before.value)} (${c.before.numerator}/${c.before.denominator})` : '—'}
+              </td>
+              <td className="num">
+                {c.after ? `${pct(c.after.value)} (${c.after.numerator}/${c.after.denominator})` : '—'}
+              </td>
+              <td className="num">
+                {c.diff ? `${c.diff.difference >= 0 ? '+' : ''}${(c.diff.difference * 100).toFixed(1)} pts` : '—'}
+              </td>
+              <td className="num">
+                {c.diff ? `${(c.diff.low * 100).toFixed(1)} to ${(c.diff.high * 100).toFixed(1)} pts` : '—'}
+              </td>
+              <td>
+                {!c.diff ? 'not enough units' : c.diff.low > 0 || c.diff.high < 0 ? 'a real change' : 'could be noise'}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -2,7 +2,14 @@
 /** Chart builders are pure: the same data gives the same SVG. Snapshots catch unintended changes. */
 import { describe, expect, it } from 'vitest';
 import { releaseCalendar } from '../../app/components/charts/calendar.ts';
-import { hoursHistogram, type Point, pareto, serviceWeekHeatmap, typeRiskBars, weekdayHourHeatmap } from '../../app/components/charts/incidents.ts';
+import {
+  hoursHistogram,
+  type Point,
+  pareto,
+  serviceWeekHeatmap,
+  typeRiskBars,
+  weekdayHourHeatmap,
+} from '../../app/components/charts/incidents.ts';
 import { sparkline } from '../../app/components/charts/sparkline.ts';
 import { releaseTimeline } from '../../app/components/charts/timeline.ts';
 import { pChartPlot, segmentsPlot } from '../../app/components/charts/trends.ts';
@@ -16,10 +23,62 @@ HTMLCanvasElement.prototype.getContext = (() => ({ fillStyle: '', fillRect: () =
 HTMLCanvasElement.prototype.toDataURL = () => 'data:image/png;base64,stub';
 
 const points: Point[] = [
-  { incident_id: 'I1', rule: 'confirmed', priority: 1, category: 'software', incident_ci: 'pay-api', service: 'payments', unit_type: 'minor', risk: 'high', opened_week: '2025-03-03', hours_after_golive: 2.5, golive_weekday: 5, golive_hour: 19 },
-  { incident_id: 'I2', rule: 'likely', priority: 3, category: 'database', incident_ci: 'pay-db', service: 'payments', unit_type: 'minor', risk: 'low', opened_week: '2025-03-10', hours_after_golive: 30, golive_weekday: 2, golive_hour: 10 },
-  { incident_id: 'I3', rule: 'likely', priority: 2, category: 'software', incident_ci: 'pay-api', service: 'search', unit_type: 'emergency', risk: 'critical', opened_week: '2025-03-10', hours_after_golive: 47, golive_weekday: 5, golive_hour: 20 },
-  { incident_id: 'I4', rule: 'confirmed', priority: 2, category: 'software', incident_ci: '', service: 'search', unit_type: 'patch', risk: 'unknown', opened_week: '2025-03-17', hours_after_golive: 80, golive_weekday: 1, golive_hour: 9 },
+  {
+    incident_id: 'I1',
+    rule: 'confirmed',
+    priority: 1,
+    category: 'software',
+    incident_ci: 'pay-api',
+    service: 'payments',
+    unit_type: 'minor',
+    risk: 'high',
+    opened_week: '2025-03-03',
+    hours_after_golive: 2.5,
+    golive_weekday: 5,
+    golive_hour: 19,
+  },
+  {
+    incident_id: 'I2',
+    rule: 'likely',
+    priority: 3,
+    category: 'database',
+    incident_ci: 'pay-db',
+    service: 'payments',
+    unit_type: 'minor',
+    risk: 'low',
+    opened_week: '2025-03-10',
+    hours_after_golive: 30,
+    golive_weekday: 2,
+    golive_hour: 10,
+  },
+  {
+    incident_id: 'I3',
+    rule: 'likely',
+    priority: 2,
+    category: 'software',
+    incident_ci: 'pay-api',
+    service: 'search',
+    unit_type: 'emergency',
+    risk: 'critical',
+    opened_week: '2025-03-10',
+    hours_after_golive: 47,
+    golive_weekday: 5,
+    golive_hour: 20,
+  },
+  {
+    incident_id: 'I4',
+    rule: 'confirmed',
+    priority: 2,
+    category: 'software',
+    incident_ci: '',
+    service: 'search',
+    unit_type: 'patch',
+    risk: 'unknown',
+    opened_week: '2025-03-17',
+    hours_after_golive: 80,
+    golive_weekday: 1,
+    golive_hour: 9,
+  },
 ];
 
 const bucket = (bucket_start: string, completed: number, failed: number): BucketRow => ({
@@ -41,17 +100,50 @@ const bucket = (bucket_start: string, completed: number, failed: number): Bucket
 
 describe('chart builders', () => {
   it('sparkline', () => {
-    expect(svg(sparkline([{ bucket_start: '2025-01-01', value: 0.2 }, { bucket_start: '2025-02-01', value: 0.3 }, { bucket_start: '2025-03-01', value: null }], { percent: true, document }))).toMatchSnapshot();
+    expect(
+      svg(
+        sparkline(
+          [
+            { bucket_start: '2025-01-01', value: 0.2 },
+            { bucket_start: '2025-02-01', value: 0.3 },
+            { bucket_start: '2025-03-01', value: null },
+          ],
+          { percent: true, document },
+        ),
+      ),
+    ).toMatchSnapshot();
   });
 
   it('release calendar', () => {
     const el = releaseCalendar(
       {
         units: [
-          { unit_id: 'R1', service: 'payments', start_at: '2025-03-03T20:05:00Z', end_at: '2025-03-03T21:30:00Z', is_failed: false, is_freeze_violation: false },
-          { unit_id: 'R5', service: 'payments', start_at: '2025-03-14T20:00:00Z', end_at: '2025-03-14T20:30:00Z', is_failed: true, is_freeze_violation: true },
+          {
+            unit_id: 'R1',
+            service: 'payments',
+            start_at: '2025-03-03T20:05:00Z',
+            end_at: '2025-03-03T21:30:00Z',
+            is_failed: false,
+            is_freeze_violation: false,
+          },
+          {
+            unit_id: 'R5',
+            service: 'payments',
+            start_at: '2025-03-14T20:00:00Z',
+            end_at: '2025-03-14T20:30:00Z',
+            is_failed: true,
+            is_freeze_violation: true,
+          },
         ],
-        windows: [{ name: 'Quarter close', kind: 'freeze', service: 'payments', starts_at: '2025-03-14T00:00:00Z', ends_at: '2025-03-15T00:00:00Z' }],
+        windows: [
+          {
+            name: 'Quarter close',
+            kind: 'freeze',
+            service: 'payments',
+            starts_at: '2025-03-14T00:00:00Z',
+            ends_at: '2025-03-15T00:00:00Z',
+          },
+        ],
         services: ['payments', 'search'],
       },
       { from: '2025-03-01', to: '2025-04-01', document },
@@ -65,7 +157,16 @@ describe('chart builders', () => {
         planned: { start: '2025-03-07T20:00:00Z', end: '2025-03-07T23:00:00Z' },
         actual: { start: '2025-03-08T01:00:00Z', end: '2025-03-08T03:00:00Z' },
         windowEnd: '2025-03-10T03:00:00Z',
-        deployments: [{ id: 'D2', environment: 'production', started_at: '2025-03-08T01:00:00Z', finished_at: '2025-03-08T03:00:00Z', status: 'succeeded', is_rollback: false }],
+        deployments: [
+          {
+            id: 'D2',
+            environment: 'production',
+            started_at: '2025-03-08T01:00:00Z',
+            finished_at: '2025-03-08T03:00:00Z',
+            status: 'succeeded',
+            is_rollback: false,
+          },
+        ],
         incidents: [
           { incident_id: 'I2B', opened_at: '2025-03-08T02:00:00Z', priority: 3, attribution: 'confirmed' },
           { incident_id: 'I2', opened_at: '2025-03-09T10:00:00Z', priority: 2, attribution: 'likely' },
@@ -82,15 +183,38 @@ describe('chart builders', () => {
     expect(svg(typeRiskBars(points, { document }))).toMatchSnapshot();
     expect(svg(hoursHistogram(points, { windowHours: 48, document }))).toMatchSnapshot();
     expect(
-      svg(weekdayHourHeatmap([{ weekday: 5, hour_band: 18, completed: 10, failed: 4, incidents: 6 }, { weekday: 2, hour_band: 9, completed: 20, failed: 2, incidents: 2 }], { document })),
+      svg(
+        weekdayHourHeatmap(
+          [
+            { weekday: 5, hour_band: 18, completed: 10, failed: 4, incidents: 6 },
+            { weekday: 2, hour_band: 9, completed: 20, failed: 2, incidents: 2 },
+          ],
+          { document },
+        ),
+      ),
     ).toMatchSnapshot();
   });
 
   it('p-chart marks a bucket outside its limits', () => {
-    const rows = [bucket('2025-01-06', 40, 4), bucket('2025-01-13', 40, 5), bucket('2025-01-20', 40, 20), bucket('2025-01-27', 40, 3)];
+    const rows = [
+      bucket('2025-01-06', 40, 4),
+      bucket('2025-01-13', 40, 5),
+      bucket('2025-01-20', 40, 20),
+      bucket('2025-01-27', 40, 3),
+    ];
     const p = pChart(rows, 'failure', 'week');
     expect(p.map((x) => x.signal)).toEqual([null, null, 'above', null]);
     expect(svg(pChartPlot(p, { label: 'Change failure rate', document }))).toMatchSnapshot();
-    expect(svg(segmentsPlot([{ bucket_start: '2025-01-06', segment: 'planned', rate: 0.1 }, { bucket_start: '2025-01-06', segment: 'emergency', rate: 0.4 }], { label: 'Change failure rate', document }))).toMatchSnapshot();
+    expect(
+      svg(
+        segmentsPlot(
+          [
+            { bucket_start: '2025-01-06', segment: 'planned', rate: 0.1 },
+            { bucket_start: '2025-01-06', segment: 'emergency', rate: 0.4 },
+          ],
+          { label: 'Change failure rate', document },
+        ),
+      ),
+    ).toMatchSnapshot();
   });
 });

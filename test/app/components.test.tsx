@@ -2,8 +2,8 @@
 /** Route components rendered with their real loaders: what a user reads without JavaScript-drawn charts. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as overview from '../../app/routes/_index.tsx';
-import * as releaseDetail from '../../app/routes/releases.$id.tsx';
 import * as releases from '../../app/routes/releases._index.tsx';
+import * as releaseDetail from '../../app/routes/releases.$id.tsx';
 import * as trends from '../../app/routes/trends.tsx';
 import { freshDatabase, goldenInput, loadFolder } from '../helpers.ts';
 import { renderRoute, waitForText } from './helpers.tsx';
@@ -46,7 +46,9 @@ describe('route components', () => {
     const { container, unmount } = await renderRoute('/releases', releases, `/releases?${march}&sort=unit_id&dir=asc`);
     cleanup = unmount;
     await waitForText(container, 'R11');
-    const ids = [...container.querySelectorAll('[data-table="units"] tbody tr td:first-child')].map((td) => td.textContent);
+    const ids = [...container.querySelectorAll('[data-table="units"] tbody tr td:first-child')].map(
+      (td) => td.textContent,
+    );
     expect(ids).toEqual(['R1', 'R11', 'R12', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9']);
     expect(container.textContent).toMatch(/Page 1 of 1/);
   });
@@ -70,6 +72,8 @@ describe('route components', () => {
     const { container, unmount } = await renderRoute('/trends', trends, `/trends?${march}&split=2025-03-15`);
     cleanup = unmount;
     await waitForText(container, 'Before and after 2025-03-15');
-    expect(container.querySelector('[data-table="comparison"]')?.textContent).toMatch(/Change failure rate60\.0% \(3\/5\)75\.0% \(3\/4\)\+15\.0 pts/);
+    expect(container.querySelector('[data-table="comparison"]')?.textContent).toMatch(
+      /Change failure rate60\.0% \(3\/5\)75\.0% \(3\/4\)\+15\.0 pts/,
+    );
   });
 });

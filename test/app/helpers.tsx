@@ -30,13 +30,18 @@ export async function waitForText(container: HTMLElement, text: string | RegExp,
   for (;;) {
     const content = container.textContent ?? '';
     if (typeof text === 'string' ? content.includes(text) : text.test(content)) return content;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${text}; page shows: ${content.slice(0, 500)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out waiting for ${text}; page shows: ${content.slice(0, 500)}`);
     await act(() => new Promise((r) => setTimeout(r, 50)));
   }
 }
 
 /** Calls a loader directly and returns its data, or the Response it threw. */
-export async function callLoader<T>(loader: (args: never) => Promise<T>, url: string, params: Record<string, string> = {}) {
+export async function callLoader<T>(
+  loader: (args: never) => Promise<T>,
+  url: string,
+  params: Record<string, string> = {},
+) {
   const request = new Request(`http://localhost${url}`);
   try {
     return { data: await loader({ request, params, context: {} } as never), thrown: null as Response | null };

@@ -8,8 +8,8 @@ import * as apiUnits from '../../app/routes/api.units.ts';
 import * as data from '../../app/routes/data.tsx';
 import * as download from '../../app/routes/download.$table.$format.ts';
 import * as incidents from '../../app/routes/incidents.tsx';
-import * as releaseDetail from '../../app/routes/releases.$id.tsx';
 import * as releases from '../../app/routes/releases._index.tsx';
+import * as releaseDetail from '../../app/routes/releases.$id.tsx';
 import * as releasesCsv from '../../app/routes/releases[.]csv.ts';
 import * as trends from '../../app/routes/trends.tsx';
 import { fixtures, freshDatabase, goldenInput, loadFolder } from '../helpers.ts';
@@ -38,7 +38,10 @@ describe('/api/kpis', () => {
   });
 
   it('answers 400 naming each bad parameter', async () => {
-    const { thrown } = await callLoader(apiKpis.loader, '/api/kpis?from=2025-03-01&to=2025-04-01&window=0&severity=9&unit=sprint');
+    const { thrown } = await callLoader(
+      apiKpis.loader,
+      '/api/kpis?from=2025-03-01&to=2025-04-01&window=0&severity=9&unit=sprint',
+    );
     expect(thrown?.status).toBe(400);
     const text = await thrown?.text();
     expect(text).toMatch(/unit: Invalid option: expected one of "release"\|"change"\|"deployment"/);
@@ -65,7 +68,10 @@ describe('overview', () => {
     expect(d?.report).toEqual(expected('release.json'));
     expect(d?.previousPeriod).toMatchObject({ from: '2025-01-29', to: '2025-03-01' });
     expect(d?.tiles.find((t) => t.spec.key === 'change_failure_rate')?.value).toBeCloseTo(0.666667, 6);
-    expect(d?.breakdown.find((b) => b.dimension === 'service' && b.name === 'payments')).toMatchObject({ completed: 4, failed: 3 });
+    expect(d?.breakdown.find((b) => b.dimension === 'service' && b.name === 'payments')).toMatchObject({
+      completed: 4,
+      failed: 3,
+    });
     expect(d?.calendar.units).toHaveLength(9);
     expect(d?.calendar.windows.map((w) => w.window_id)).toEqual(['F1', 'F2']);
   });
@@ -84,7 +90,10 @@ describe('releases', () => {
   });
 
   it('downloads exactly the current view as CSV', async () => {
-    const { data: res } = await callLoader(releasesCsv.loader, `/releases.csv?${march}&q=payments&sort=unit_id&dir=asc`);
+    const { data: res } = await callLoader(
+      releasesCsv.loader,
+      `/releases.csv?${march}&q=payments&sort=unit_id&dir=asc`,
+    );
     const lines = (await (res as Response).text()).trim().split('\n');
     expect(lines[0]).toMatch(/^unit_id,title,unit_type,service/);
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['R1', 'R11', 'R2', 'R5', 'R8', 'R9']);
@@ -96,7 +105,9 @@ describe('releases', () => {
       ['I2B', 'confirmed'],
       ['I2', 'likely'],
     ]);
-    expect(d?.sentence).toBe('This release counts as failed because incident I2 (P2, likely) of priority P1-P2 is attributed to it.');
+    expect(d?.sentence).toBe(
+      'This release counts as failed because incident I2 (P2, likely) of priority P1-P2 is attributed to it.',
+    );
   });
 
   it('answers 404 for an unknown release', async () => {
@@ -135,12 +146,18 @@ describe('incident patterns, trends, data, downloads', () => {
 
   it('downloads tables as CSV, Arrow and Parquet', async () => {
     for (const format of ['csv', 'arrow', 'parquet']) {
-      const { data: res } = await callLoader(download.loader, `/download/units/${format}?${march}`, { table: 'units', format });
+      const { data: res } = await callLoader(download.loader, `/download/units/${format}?${march}`, {
+        table: 'units',
+        format,
+      });
       const body = new Uint8Array(await (res as Response).arrayBuffer());
       expect(body.length, format).toBeGreaterThan(100);
       if (format === 'parquet') expect(Buffer.from(body.subarray(0, 4)).toString()).toBe('PAR1');
     }
-    const bad = await callLoader(download.loader, `/download/secrets/csv?${march}`, { table: 'secrets', format: 'csv' });
+    const bad = await callLoader(download.loader, `/download/secrets/csv?${march}`, {
+      table: 'secrets',
+      format: 'csv',
+    });
     expect(bad.thrown?.status).toBe(400);
   });
 

@@ -31,17 +31,22 @@ export function serviceWeekHeatmap(points: Point[], options: Opts = {}) {
     width: options.width ?? 700,
     marginLeft: 110,
     padding: 0,
-    x: { type: 'band', label: 'Week opened', tickFormat: (d: Date) => (d.getUTCDate() <= 7 ? d.toISOString().slice(0, 7) : '') },
+    x: {
+      type: 'band',
+      label: 'Week opened',
+      tickFormat: (d: Date) => (d.getUTCDate() <= 7 ? d.toISOString().slice(0, 7) : ''),
+    },
     y: { label: null },
     color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
-    marks: [
-      Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'week', y: 'service', inset: 0.5, tip: true })),
-    ],
+    marks: [Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'week', y: 'service', inset: 0.5, tip: true }))],
   });
 }
 
 /** Pareto: bars of counts by a key, largest first, with the cumulative share as a line (right axis in %). */
-export function pareto(points: Point[], options: Opts & { key: 'incident_ci' | 'category'; label: string; top?: number }) {
+export function pareto(
+  points: Point[],
+  options: Opts & { key: 'incident_ci' | 'category'; label: string; top?: number },
+) {
   const counts = new Map<string, number>();
   for (const p of points) {
     const k = (p[options.key] as string | null) || '(none)';
@@ -66,9 +71,18 @@ export function pareto(points: Point[], options: Opts & { key: 'incident_ci' | '
     y: { grid: true, domain: [0, max] },
     marks: [
       Plot.barY(rows, { x: 'name', y: 'n', fill: '#2d5bd7', tip: true }),
-      Plot.lineY(rows, { x: 'name', y: (r: { cumulative: number }) => r.cumulative * max, stroke: '#b42318', marker: 'dot' }),
+      Plot.lineY(rows, {
+        x: 'name',
+        y: (r: { cumulative: number }) => r.cumulative * max,
+        stroke: '#b42318',
+        marker: 'dot',
+      }),
       Plot.axisY({ anchor: 'left', label: 'Attributed incidents' }),
-      Plot.axisY({ anchor: 'right', label: 'Cumulative share', tickFormat: (v: number) => `${Math.round((v / max) * 100)}%` }),
+      Plot.axisY({
+        anchor: 'right',
+        label: 'Cumulative share',
+        tickFormat: (v: number) => `${Math.round((v / max) * 100)}%`,
+      }),
       Plot.ruleY([0]),
     ],
   });
@@ -82,8 +96,19 @@ export function typeRiskBars(points: Point[], options: Opts = {}) {
     marginLeft: 90,
     x: { label: 'Attributed incidents', grid: true },
     y: { label: 'Type' },
-    color: { domain: ['low', 'medium', 'high', 'critical', 'unknown'], range: ['#9fb3e8', '#5b7fdc', '#e0892a', '#b42318', '#cbd2d9'], legend: true, label: 'Risk' },
-    marks: [Plot.barX(points, Plot.groupY({ x: 'count' }, { y: (p: Point) => p.unit_type ?? '(none)', fill: 'risk', tip: true })), Plot.ruleX([0])],
+    color: {
+      domain: ['low', 'medium', 'high', 'critical', 'unknown'],
+      range: ['#9fb3e8', '#5b7fdc', '#e0892a', '#b42318', '#cbd2d9'],
+      legend: true,
+      label: 'Risk',
+    },
+    marks: [
+      Plot.barX(
+        points,
+        Plot.groupY({ x: 'count' }, { y: (p: Point) => p.unit_type ?? '(none)', fill: 'risk', tip: true }),
+      ),
+      Plot.ruleX([0]),
+    ],
   });
 }
 
@@ -97,17 +122,40 @@ export interface WeekdayHourCell {
 
 /** Change failure rate by weekday and 3-hour band of go-live (reporting time zone); text = units. */
 export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {}) {
-  const data = cells.map((c) => ({ ...c, day: weekdays[c.weekday - 1], band: `${String(c.hour_band).padStart(2, '0')}-${String(c.hour_band + 3).padStart(2, '0')}`, rate: c.completed ? c.failed / c.completed : null }));
+  const data = cells.map((c) => ({
+    ...c,
+    day: weekdays[c.weekday - 1],
+    band: `${String(c.hour_band).padStart(2, '0')}-${String(c.hour_band + 3).padStart(2, '0')}`,
+    rate: c.completed ? c.failed / c.completed : null,
+  }));
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
     padding: 0.05,
     x: { domain: weekdays, label: 'Go-live weekday' },
-    y: { domain: [0, 3, 6, 9, 12, 15, 18, 21].map((h) => `${String(h).padStart(2, '0')}-${String(h + 3).padStart(2, '0')}`), label: 'Go-live hour' },
+    y: {
+      domain: [0, 3, 6, 9, 12, 15, 18, 21].map(
+        (h) => `${String(h).padStart(2, '0')}-${String(h + 3).padStart(2, '0')}`,
+      ),
+      label: 'Go-live hour',
+    },
     color: { scheme: 'reds', legend: true, label: 'Change failure rate', percent: true, domain: [0, 0.5] },
     marks: [
-      Plot.cell(data, { x: 'day', y: 'band', fill: 'rate', inset: 0.5, title: (d: { day: string; band: string; failed: number; completed: number; incidents: number }) => `${d.day} ${d.band}h: ${d.failed} of ${d.completed} failed, ${d.incidents} incidents` }),
-      Plot.text(data, { x: 'day', y: 'band', text: (d: { completed: number }) => String(d.completed), fill: '#1f2933', fontSize: 10 }),
+      Plot.cell(data, {
+        x: 'day',
+        y: 'band',
+        fill: 'rate',
+        inset: 0.5,
+        title: (d: { day: string; band: string; failed: number; completed: number; incidents: number }) =>
+          `${d.day} ${d.band}h: ${d.failed} of ${d.completed} failed, ${d.incidents} incidents`,
+      }),
+      Plot.text(data, {
+        x: 'day',
+        y: 'band',
+        text: (d: { completed: number }) => String(d.completed),
+        fill: '#1f2933',
+        fontSize: 10,
+      }),
     ],
   });
 }
@@ -123,10 +171,20 @@ export function hoursHistogram(points: Point[], options: Opts & { windowHours: n
     y: { label: 'Attributed incidents', grid: true },
     color: { domain: ['confirmed', 'likely'], range: ['#b42318', '#e0892a'], legend: true },
     marks: [
-      Plot.rectY(clipped, Plot.binX<Plot.RectYOptions>({ y: 'count', thresholds: 48 }, { x: 'hours', fill: 'rule', tip: true })),
+      Plot.rectY(
+        clipped,
+        Plot.binX<Plot.RectYOptions>({ y: 'count', thresholds: 48 }, { x: 'hours', fill: 'rule', tip: true }),
+      ),
       Plot.ruleX([0], { stroke: '#1f2933' }),
       Plot.ruleX([options.windowHours], { stroke: '#2d5bd7', strokeDasharray: '4,3' }),
-      Plot.text([options.windowHours], { x: (v: number) => v, frameAnchor: 'top', text: () => `window ${options.windowHours} h`, fill: '#2d5bd7', textAnchor: 'start', dx: 4 }),
+      Plot.text([options.windowHours], {
+        x: (v: number) => v,
+        frameAnchor: 'top',
+        text: () => `window ${options.windowHours} h`,
+        fill: '#2d5bd7',
+        textAnchor: 'start',
+        dx: 4,
+      }),
       Plot.ruleY([0]),
     ],
   });

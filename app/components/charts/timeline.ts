@@ -4,7 +4,14 @@ export interface TimelineData {
   planned: { start: string | null; end: string | null };
   actual: { start: string | null; end: string | null };
   windowEnd: string | null;
-  deployments: { id: string; environment: string | null; started_at: string | null; finished_at: string | null; status: string | null; is_rollback: boolean | null }[];
+  deployments: {
+    id: string;
+    environment: string | null;
+    started_at: string | null;
+    finished_at: string | null;
+    status: string | null;
+    is_rollback: boolean | null;
+  }[];
   incidents: { incident_id: string; opened_at: string | null; priority: number; attribution: string }[];
 }
 
@@ -20,7 +27,10 @@ const d = (s: string | null) => (s ? new Date(s) : null);
  * marked), the post-release window up to its boundary, and nearby incidents
  * coloured by how they were attributed.
  */
-export function releaseTimeline(data: TimelineData, options: { windowHours: number; width?: number; document?: Document }) {
+export function releaseTimeline(
+  data: TimelineData,
+  options: { windowHours: number; width?: number; document?: Document },
+) {
   const rows = ['Planned', 'Actual', 'Deployments', 'Incidents'];
   const bars = [
     { row: 'Planned', x1: d(data.planned.start ?? data.planned.end), x2: d(data.planned.end), label: 'planned window' },
@@ -35,7 +45,9 @@ export function releaseTimeline(data: TimelineData, options: { windowHours: numb
       x2: d(x.finished_at ?? x.started_at),
       kind: x.is_rollback ? 'rollback' : (x.status ?? 'unknown'),
     }));
-  const incidents = data.incidents.filter((i) => i.opened_at).map((i) => ({ ...i, row: 'Incidents', at: d(i.opened_at) }));
+  const incidents = data.incidents
+    .filter((i) => i.opened_at)
+    .map((i) => ({ ...i, row: 'Incidents', at: d(i.opened_at) }));
   const windowBand =
     data.actual.end && data.windowEnd ? [{ x1: d(data.actual.start ?? data.actual.end), x2: d(data.windowEnd) }] : [];
   return Plot.plot({
@@ -50,20 +62,44 @@ export function releaseTimeline(data: TimelineData, options: { windowHours: numb
     marks: [
       Plot.rectX(windowBand, { x1: 'x1', x2: 'x2', fill: '#2d5bd7', fillOpacity: 0.06 }),
       Plot.ruleX(data.windowEnd ? [d(data.windowEnd)] : [], { stroke: '#2d5bd7', strokeDasharray: '4,3' }),
-      Plot.text(data.windowEnd ? [d(data.windowEnd)] : [], { x: (v: Date) => v, frameAnchor: 'top', dy: 4, text: () => `window end (+${options.windowHours} h)`, fill: '#2d5bd7', textAnchor: 'end', dx: -4 }),
+      Plot.text(data.windowEnd ? [d(data.windowEnd)] : [], {
+        x: (v: Date) => v,
+        frameAnchor: 'top',
+        dy: 4,
+        text: () => `window end (+${options.windowHours} h)`,
+        fill: '#2d5bd7',
+        textAnchor: 'end',
+        dx: -4,
+      }),
       Plot.barX(bars, { x1: 'x1', x2: 'x2', y: 'row', fill: '#9fb3e8', insetTop: 8, insetBottom: 8, title: 'label' }),
       Plot.barX(deployments, {
         x1: 'x1',
         x2: 'x2',
         y: 'row',
-        fill: (x: { kind: string }) => (x.kind === 'succeeded' ? '#2d5bd7' : x.kind === 'rollback' ? '#6d28d9' : '#b42318'),
+        fill: (x: { kind: string }) =>
+          x.kind === 'succeeded' ? '#2d5bd7' : x.kind === 'rollback' ? '#6d28d9' : '#b42318',
         insetTop: 10,
         insetBottom: 10,
-        title: (x: { id: string; environment: string | null; kind: string }) => `${x.id} · ${x.environment ?? ''} · ${x.kind}`,
+        title: (x: { id: string; environment: string | null; kind: string }) =>
+          `${x.id} · ${x.environment ?? ''} · ${x.kind}`,
       }),
       Plot.dot(deployments, { x: 'x1', y: 'row', symbol: 'environment', r: 4, fill: 'white', stroke: '#1f2933' }),
-      Plot.dot(incidents, { x: 'at', y: 'row', fill: 'attribution', r: (i: { priority: number }) => 9 - i.priority * 1.5, stroke: 'white' }),
-      Plot.tip(incidents, Plot.pointer({ x: 'at', y: 'row', title: (i: { incident_id: string; priority: number; attribution: string; at: Date }) => `${i.incident_id} · P${i.priority} · ${i.attribution}\n${i.at.toISOString().slice(0, 16).replace('T', ' ')} UTC` })),
+      Plot.dot(incidents, {
+        x: 'at',
+        y: 'row',
+        fill: 'attribution',
+        r: (i: { priority: number }) => 9 - i.priority * 1.5,
+        stroke: 'white',
+      }),
+      Plot.tip(
+        incidents,
+        Plot.pointer({
+          x: 'at',
+          y: 'row',
+          title: (i: { incident_id: string; priority: number; attribution: string; at: Date }) =>
+            `${i.incident_id} · P${i.priority} · ${i.attribution}\n${i.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        }),
+      ),
     ],
   });
 }

@@ -19,7 +19,12 @@ export function pChartPlot(points: PPoint[], options: Opts) {
     height: 240,
     x: { type: 'utc', label: 'Bucket start' },
     // percent: true scales values by 100, so the domain is in percent too
-    y: { label: `${options.label} (%)`, percent: true, grid: true, domain: [0, 100 * Math.min(1, Math.max(0.05, ...data.map((d) => Math.max(d.ucl, d.rate))) * 1.1)] },
+    y: {
+      label: `${options.label} (%)`,
+      percent: true,
+      grid: true,
+      domain: [0, 100 * Math.min(1, Math.max(0.05, ...data.map((d) => Math.max(d.ucl, d.rate))) * 1.1)],
+    },
     color: { domain: ['within limits', 'signal'], range: ['#2d5bd7', '#b42318'], legend: true },
     marks: [
       Plot.areaY(data, { x: 'date', y1: 'lcl', y2: 'ucl', curve: 'step', fill: '#2d5bd7', fillOpacity: 0.08 }),
@@ -33,7 +38,8 @@ export function pChartPlot(points: PPoint[], options: Opts) {
         r: 3.5,
         fill: (d: PPoint) => (d.signal ? 'signal' : 'within limits'),
         tip: true,
-        title: (d: PPoint) => `${d.bucket_start}: ${(d.rate * 100).toFixed(1)}% (${d.k}/${d.n})\nlimits ${(d.lcl * 100).toFixed(1)}–${(d.ucl * 100).toFixed(1)}%${d.signal ? `\nsignal: ${d.signal} the limits` : ''}`,
+        title: (d: PPoint) =>
+          `${d.bucket_start}: ${(d.rate * 100).toFixed(1)}% (${d.k}/${d.n})\nlimits ${(d.lcl * 100).toFixed(1)}–${(d.ucl * 100).toFixed(1)}%${d.signal ? `\nsignal: ${d.signal} the limits` : ''}`,
       }),
     ],
   });
@@ -55,9 +61,6 @@ export function segmentsPlot(points: SegmentPoint[], options: Opts) {
     x: { type: 'utc', label: 'Bucket start' },
     y: { label: `${options.label} (%)`, percent: true, grid: true },
     color: { domain: ['planned', 'emergency'], range: ['#2d5bd7', '#b42318'], legend: true },
-    marks: [
-      Plot.lineY(data, { x: 'date', y: 'rate', stroke: 'segment', marker: 'dot', tip: true }),
-      Plot.ruleY([0]),
-    ],
+    marks: [Plot.lineY(data, { x: 'date', y: 'rate', stroke: 'segment', marker: 'dot', tip: true }), Plot.ruleY([0])],
   });
 }

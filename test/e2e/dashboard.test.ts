@@ -1,0 +1,165 @@
+/**
+ * End to end in a real browser (Debian's chromium driven by playwright-core):
+ * the built app served over temporary databases, one with the golden fixture
+ * and one with the sample organisation. Screenshots go to test-results/.
+ * In CI (CI=true) a missing browser fails; elsewhere these tests are skipped
+ * with a message saying how to install it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, database, root, type Server, serve } from './server.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const haveBrowser = fs.existsSync(chromiumPath);
+if (!haveBrowser && process.env.CI)
+  throw new Error(`${chromiumPath} is missing: CI must install Debian's chromium (see .ci/run)`);
+if (!haveBrowser) console.warn(`browser tests skipped: ${chromiumPath} is missing (apt-get install chromium)`);
+
+const results = path.join(root, 'test-results');
+const golden = path.join(root, 'test', 'fixtures', 'golden');
+const expected = JSON.parse(fs.readFileSync(path.join(golden, 'expected', 'release.json'), 'utf8'));
+const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
+const token = 'e2e-admin-token';
+
+describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
+  let browser: Browser;
+  let goldenServer: Server;
+  let sampleServer: Server;
+  const consoleErrors: string[] = [];
+
+  async function open(url: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${url}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`${url}: ${e.message}`));
+    await page.goto(url, { waitUntil: 'networkidle' });
+    return page;
+  }
+
+  beforeAll(async () => {
+    fs.mkdirSync(results, { recursive: true });
+    build();
+    goldenServer = await serve(database('golden', [path.join(golden, 'input')]), { RELEASELENS_ADMIN_TOKEN: token });
+    sampleServer = await serve(database('sample', [path.join(root, 'data', 'sample')]));
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await goldenServer?.stop();
+    await sampleServer?.stop();
+  });
+
+  it('overview tiles show the golden values', async () => {
+    const page = await open(`${goldenServer.url}/?${march}`);
+    const value = async (kpi: string) =>
+      Number(await page.locator(`[data-kpi="${kpi}"] .value`).getAttribute('data-value'));
+    for (const kpi of [
+      'success_rate',
+      'change_failure_rate',
+      'rollback_rate',
+      'schedule_adherence',
+      'post_release_incident_rate',
+    ]) {
+      expect(Math.abs((await value(kpi)) - expected.kpis[kpi].value), kpi).toBeLessThan(1e-6);
+    }
+    expect(Math.abs((await value('lead_time_hours')) - expected.kpis.lead_time_hours.median)).toBeLessThan(1e-4);
+    expect(Math.abs((await value('recovery_time_hours')) - expected.kpis.recovery_time_hours.median)).toBeLessThan(
+      1e-4,
+    );
+    expect(
+      Math.abs((await value('deployment_frequency_per_week')) - expected.kpis.deployment_frequency_per_week),
+    ).toBeLessThan(1e-6);
+    await expect.poll(() => page.locator('[data-kpi="success_rate"] svg').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(results, 'golden-overview.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('changing a filter changes the URL and the numbers', async () => {
+    const page = await open(`${goldenServer.url}/?${march}`);
+    await expect.poll(() => page.locator('[data-kpi="change_failure_rate"]').textContent()).toMatch(/6 of 9/);
+    await page.selectOption('select[name="unit"]', 'change');
+    await page.click('button:has-text("Apply")');
+    await page.waitForURL(/unit=change/);
+    await expect.poll(() => page.locator('[data-kpi="change_failure_rate"]').textContent()).toMatch(/6 of 10/);
+    await page.goBack();
+    await page.waitForURL((u) => !u.search.includes('unit=change'));
+    await expect.poll(() => page.locator('[data-kpi="change_failure_rate"]').textContent()).toMatch(/6 of 9/);
+    await page.close();
+  });
+
+  it('a release detail shows its attributed incidents', async () => {
+    const page = await open(`${goldenServer.url}/releases?${march}`);
+    await page.click('a:text-is("R2")');
+    await page.waitForURL(/\/releases\/R2/);
+    await expect.poll(() => page.locator('.sentence').textContent()).toMatch(/counts as failed/);
+    await expect.poll(() => page.locator('[data-attribution="confirmed"]').textContent()).toMatch(/I2B/);
+    await expect.poll(() => page.locator('[data-attribution="likely"] td:first-child').textContent()).toBe('I2');
+    await expect.poll(() => page.locator('figure.chart svg').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(results, 'golden-release-R2.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('an uploaded CSV with one bad row is loaded with that row rejected by line number', async () => {
+    const file = path.join(results, 'upload-incidents.csv');
+    fs.writeFileSync(
+      file,
+      'incident_id,opened_at,priority,service\nUP1,2025-03-20T10:00:00Z,3,search\nUP2,2025-03-20T11:00:00Z,9,search\nUP3,2025-03-20T12:00:00Z,4,search\n',
+    );
+    const page = await open(`${goldenServer.url}/data`);
+    await page.setInputFiles('input[name="files"]', file);
+    await page.fill('input[name="token"]', token);
+    await page.click('button:has-text("Upload and load")');
+    await expect
+      .poll(() => page.locator('[data-upload="result"]').textContent())
+      .toMatch(/^upload-incidents\.csv: incidents, 3 read, 2 loaded, 1 rejected/);
+    expect(await page.locator('[data-reject-line="3"]').textContent()).toMatch(
+      /line 3, column priority: priority must be between 1 and 4, got 9/,
+    );
+    await page.reload({ waitUntil: 'networkidle' });
+    await expect
+      .poll(() => page.locator('[data-table="rejects"] tbody').textContent())
+      .toMatch(/^6upload-incidents\.csv3priority9/);
+    await page.screenshot({ path: path.join(results, 'golden-data-upload.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('every page renders on the sample without console errors', async () => {
+    const pages = [
+      ['overview', '/'],
+      ['releases', '/releases'],
+      ['release-detail', '/releases/REL-00020'],
+      ['incidents', '/incidents'],
+      ['trends', '/trends?preset=ytd'],
+      ['data', '/data'],
+    ];
+    for (const [name, url] of pages) {
+      const page = await open(`${sampleServer.url}${url}`);
+      await expect.poll(() => page.locator('main h1').count(), `${name} has a heading`).toBe(1);
+      expect(await page.locator('.error').count(), `${name} shows no error`).toBe(0);
+      if (name !== 'data' && name !== 'releases') {
+        await expect
+          .poll(() => page.locator('figure.chart svg, figure.spark svg').count(), `${name} draws its charts`)
+          .toBeGreaterThan(0);
+      }
+      await page.screenshot({ path: path.join(results, `sample-${name}.png`), fullPage: name !== 'overview' });
+      await page.close();
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+/** Builds the app, prepares temporary databases and runs the production server on a free port. */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** The environment without vitest's markers (vite.config.ts leaves the Remix plugin out under vitest). */
+function appEnv(extra: Record<string, string> = {}) {
+  const env: Record<string, string | undefined> = { ...process.env, ...extra };
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
+  return env;
+}
+
+export function build(): void {
+  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'remix'), ['vite:build'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: appEnv(),
+  });
+  if (r.status !== 0) throw new Error(`remix vite:build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** A new database file loaded (in a child process, which then releases its lock) from the given folders. */
+export function database(name: string, folders: string[]): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-e2e-')), `${name}.duckdb`);
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'ingest', 'cli.ts'), '--db', file, ...folders],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`ingest failed:\n${r.stdout}\n${r.stderr}`);
+  return file;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Server {
+  url: string;
+  stop: () => Promise<void>;
+  log: () => string;
+}
+
+export async function serve(db: string, env: Record<string, string> = {}): Promise<Server> {
+  const port = await freePort();
+  let output = '';
+  const child: ChildProcess = spawn(
+    path.join(root, 'node_modules', '.bin', 'remix-serve'),
+    [path.join(root, 'build', 'server', 'index.js')],
+    {
+      cwd: root,
+      env: appEnv({ ...env, PORT: String(port), RELEASELENS_DB: db, NODE_ENV: 'production', HOST: '127.0.0.1' }),
+    },
+  );
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/kpis`);
+      if (res.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    log: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
