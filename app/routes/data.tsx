@@ -200,8 +200,8 @@ export default function Data() {
           </tr>
         </thead>
         <tbody>
-          {rejects.map((r, i) => (
-            <tr key={`${r.run_id}-${r.line}-${r.column}-${i}`}>
+          {rejects.map((r) => (
+            <tr key={`${r.run_id}-${r.record}-${r.column}-${r.reason}`}>
               <td className="num">{r.run_id}</td>
               <td>{r.file}</td>
               <td className="num">{r.line ?? '—'}</td>

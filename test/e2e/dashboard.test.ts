@@ -150,11 +150,13 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     ];
     for (const [name, url] of pages) {
       const page = await open(`${sampleServer.url}${url}`);
-      await expect.poll(() => page.locator('main h1').count(), `${name} has a heading`).toBe(1);
+      await expect.poll(() => page.locator('main h1').count(), { message: `${name} has a heading` }).toBe(1);
       expect(await page.locator('.error').count(), `${name} shows no error`).toBe(0);
       if (name !== 'data' && name !== 'releases') {
         await expect
-          .poll(() => page.locator('figure.chart svg, figure.spark svg').count(), `${name} draws its charts`)
+          .poll(() => page.locator('figure.chart svg, figure.spark svg').count(), {
+            message: `${name} draws its charts`,
+          })
           .toBeGreaterThan(0);
       }
       await page.screenshot({ path: path.join(results, `sample-${name}.png`), fullPage: name !== 'overview' });

@@ -8,8 +8,8 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '..', '..');
 
 /** The environment without vitest's markers (vite.config.ts leaves the Remix plugin out under vitest). */
-function appEnv(extra: Record<string, string> = {}) {
-  const env: Record<string, string | undefined> = { ...process.env, ...extra };
+function appEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
   return env;
 }
