@@ -24,7 +24,7 @@ export default defineConfig({
   resolve: { alias: { '~': '/app' } },
   optimizeDeps: {
     exclude: ['@duckdb/node-api', '@duckdb/node-bindings'],
-    include: ['@observablehq/plot'],
+    include: ['@observablehq/plot', 'apache-arrow', 'zod'],
   },
   server: { port: Number(process.env.PORT ?? 3000) },
   test: {

@@ -21,13 +21,29 @@ if (!process.argv.includes('--no-install')) {
 
 const lockPath = 'package-lock.json';
 const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
-const oses = ['aix', 'android', 'darwin', 'freebsd', 'linux', 'netbsd', 'openbsd', 'openharmony', 'sunos', 'win32', 'cygwin'];
+const oses = [
+  'aix',
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'netbsd',
+  'openbsd',
+  'openharmony',
+  'sunos',
+  'win32',
+  'cygwin',
+];
 const cpus = ['arm64', 'arm', 'x64', 'ia32', 'loong64', 'mips64el', 'ppc64', 'riscv64', 's390x', 'wasm32'];
 
 function platformOf(name) {
   const parts = name.split('/').pop().split('-');
-  const os = parts.find((p) => oses.includes(p)) ?? (parts.includes('win') ? 'win32' : parts.includes('macos') ? 'darwin' : undefined);
-  const cpu = parts.find((p) => cpus.includes(p)) ?? parts.map((p) => p.replace(/(gnu|musl|msvc|eabihf|eabi)$/, '')).find((p) => cpus.includes(p));
+  const os =
+    parts.find((p) => oses.includes(p)) ??
+    (parts.includes('win') ? 'win32' : parts.includes('macos') ? 'darwin' : undefined);
+  const cpu =
+    parts.find((p) => cpus.includes(p)) ??
+    parts.map((p) => p.replace(/(gnu|musl|msvc|eabihf|eabi)$/, '')).find((p) => cpus.includes(p));
   return { os, cpu };
 }
 
@@ -49,7 +65,9 @@ for (const [location, entry] of Object.entries(lock.packages)) {
     added++;
   }
 }
-const sorted = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 lock.packages = sorted;
 fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
 console.error(`package-lock.json: added ${added} platform packages for other systems`);

@@ -46,6 +46,11 @@ export default function Overview() {
         post-release incidents: {report.kpis.post_release_incidents}
       </p>
       <h2>By service and team</h2>
+      <p className="toolbar">
+        Download: <a href={`/download/breakdown/csv?${search.toString()}`}>CSV</a>{' '}
+        <a href={`/download/breakdown/arrow?${search.toString()}`}>Arrow</a>{' '}
+        <a href={`/download/breakdown/parquet?${search.toString()}`}>Parquet</a>
+      </p>
       <BreakdownTable rows={breakdown} search={search.toString()} />
       <h2>Release calendar</h2>
       <PlotFigure

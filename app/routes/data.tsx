@@ -148,7 +148,8 @@ export default function Data() {
       )}
       <h2>Ingest runs</h2>
       <p className="toolbar">
-        <a href="/download/ingest_runs/csv">CSV</a> <a href="/download/ingest_runs/parquet">Parquet</a>
+        <a href="/download/ingest_runs/csv">CSV</a> <a href="/download/ingest_runs/arrow">Arrow</a>{' '}
+        <a href="/download/ingest_runs/parquet">Parquet</a>
       </p>
       <table data-table="runs">
         <thead>
@@ -186,7 +187,8 @@ export default function Data() {
       </table>
       <h2>Rejected values</h2>
       <p className="toolbar">
-        <a href="/download/ingest_rejects/csv">CSV</a> <a href="/download/ingest_rejects/parquet">Parquet</a>
+        <a href="/download/ingest_rejects/csv">CSV</a> <a href="/download/ingest_rejects/arrow">Arrow</a>{' '}
+        <a href="/download/ingest_rejects/parquet">Parquet</a>
       </p>
       <table data-table="rejects">
         <thead>

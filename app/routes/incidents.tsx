@@ -11,10 +11,12 @@ import {
   weekdayHourHeatmap,
 } from '../components/charts/incidents.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
+import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { badRequest } from '../lib/filters.server.ts';
 import { count, dateTime, withParams } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
+import { definitions } from '../lib/tiles.ts';
 import { RouteError } from '../root.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Incident patterns · ReleaseLens' }];
@@ -130,6 +132,7 @@ export default function Incidents() {
         {count(d.inWindow)} opened inside the window.
       </p>
       <FilterBar state={d.filters.state} options={d.filters.options} />
+      <Definitions items={definitions(p)} />
       <PlotFigure
         build={weekdayHourHeatmap}
         data={d.cells}

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { getUnits } from '../../queries/units.ts';
+import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
 import { count, dateTime, hours, withParams } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
+import { definitions } from '../lib/tiles.ts';
 import { applyView, outcomeFilters, pageSize, parseView, unitColumns, viewParams } from '../lib/unitsView.ts';
 import { RouteError } from '../root.tsx';
 
@@ -40,6 +42,7 @@ export default function Releases() {
         = explicit link, likely = same service or CI within {p.window} h.
       </p>
       <FilterBar state={filters.state} options={filters.options} />
+      <Definitions items={definitions(p)} />
       <Form method="get" className="toolbar" aria-label="Search the table">
         {Object.entries(keep).map(([k, v]) => (
           <input key={k} type="hidden" name={k} value={v} />

@@ -5,11 +5,13 @@ import { getKpis } from '../../queries/kpis.ts';
 import { differenceInterval, type Rate } from '../../queries/stats.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { pChartPlot, segmentsPlot } from '../components/charts/trends.ts';
+import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { badRequest } from '../lib/filters.server.ts';
 import { pct } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { series } from '../lib/series.ts';
+import { definitions } from '../lib/tiles.ts';
 import { pChart, trendMetrics } from '../lib/trends.ts';
 import { RouteError } from '../root.tsx';
 
@@ -71,6 +73,7 @@ export default function Trends() {
         limits for each {bucket}'s number of units. Points outside the band (red) are signals; the rest is noise.
       </p>
       <FilterBar state={filters.state} options={filters.options} extra={{ bucket }} />
+      <Definitions items={definitions(p)} />
       <Form method="get" className="toolbar" aria-label="Trend options">
         {Object.entries(keep).map(([k, v]) => (
           <input key={k} type="hidden" name={k} value={v} />
@@ -86,6 +89,11 @@ export default function Trends() {
           Compare before / after <input type="date" name="split" defaultValue={split} />
         </label>
         <button type="submit">Show</button>
+        <span>
+          Buckets as <a href={`/download/buckets/csv${search}`}>CSV</a>{' '}
+          <a href={`/download/buckets/arrow${search}`}>Arrow</a>{' '}
+          <a href={`/download/buckets/parquet${search}`}>Parquet</a>
+        </span>
       </Form>
       <div className="grid2">
         {charts.map((c) => (
