@@ -1,19 +1,26 @@
 /**
- * Loads one canonical CSV file into raw_<entity>, in one transaction.
+ * Loads one CSV file into raw_<entity>, in one transaction.
  *
- * DuckDB reads the file (all text) into a landing table, SQL generated from the
- * entity schema converts and checks every value, bad values become
- * ingest_rejects rows, and the good rows are upserted by (source, id). Any
- * unexpected failure rolls the whole file back and is recorded as a failed run.
+ * DuckDB reads the file (all text) into a landing table. A canonical file goes
+ * straight to the checks; an ITSM export is first turned into canonical columns
+ * by its mapping (mapSql.ts). SQL generated from the entity schema converts and
+ * checks every value, bad values become ingest_rejects rows, and the good rows
+ * are upserted by (source, id). Any unexpected failure rolls the whole file
+ * back and is recorded as a failed run. A dry run does all of it on the first
+ * rows in a scratch in-memory database and writes nothing.
  */
 import path from 'node:path';
-import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
 import { withConnection } from '../lib/db.ts';
+import { typesFor } from '../queries/models.ts';
+import { asUtf8 } from './encoding.ts';
 import { type EntityName, idColumnOf } from './entities.ts';
+import { chooseLayout, type Layout } from './layout.ts';
+import { type MappedPlan, planMapping } from './mapSql.ts';
 import { scanFile } from './scan.ts';
 import { ensureSchema } from './schema.ts';
-import { detectEntity, IngestError, sniff } from './sniff.ts';
-import { checkedSql, idOf, rawTable, typedColumns, valueRejectsSql } from './sql.ts';
+import { checkedSql, idOf, quoteIdent, rawTable, rejectHints, typedColumns, valueRejectsSql } from './sql.ts';
+import { IngestError, sniff } from './sniff.ts';
 
 export interface IngestOptions {
   source?: string;
@@ -22,8 +29,33 @@ export interface IngestOptions {
   delimiter?: string;
   /** Name used in messages and ingest_runs (default: the path as given). */
   displayName?: string;
+  /** A mapping file (YAML or JSON) describing the export's layout. */
+  mappingFile?: string;
+  /** canonical | auto (default) | servicenow | jira | a profile name from ingest/profiles. */
+  profile?: string;
+  /** Check the first N records in a scratch database and return a preview; nothing is written. */
+  dryRun?: number;
   /** Called with 0..100 while DuckDB reads a large file. */
   onProgress?: (percent: number) => void;
+}
+
+export interface Reject {
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export interface UnknownValue {
+  column: string;
+  value: string;
+  count: number;
+  resolution: 'rejected' | 'null' | 'default';
+}
+
+export interface Preview {
+  header: string[];
+  rows: { line: number; source: (string | null)[]; mapped: Record<string, unknown> | null; rejects: Reject[] }[];
 }
 
 export interface IngestSummary {
@@ -31,182 +63,349 @@ export interface IngestSummary {
   file: string;
   entity: EntityName;
   source: string;
+  /** "canonical", a profile name, or the mapping file's name. */
+  layout: string;
   sha256: string;
   bytes: number;
   rowsRead: number;
+  /** Records after merging versions (latest_by) or rows of one record (collect). */
+  records: number;
   rowsLoaded: number;
   rowsRejected: number;
   seconds: number;
-  firstRejects: { line: number | null; column: string | null; value: string | null; reason: string }[];
+  firstRejects: Reject[];
+  unknownValues: UnknownValue[];
+  preview?: Preview;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
 
-async function scalar(conn: DuckDBConnection, sql: string, params?: Record<string, unknown>) {
-  const rows = (await conn.runAndReadAll(sql, params as never)).getRowObjectsJS();
-  return rows[0] ? Object.values(rows[0])[0] : undefined;
+interface Prepared {
+  label: string;
+  readPath: string;
+  cleanup: () => void;
+  header: string[];
+  normalized: string[];
+  delimiter: string;
+  layout: Layout;
+  plan: MappedPlan | null;
+  entity: EntityName;
+  source: string;
+  timezone: string;
+  sha256: string;
+  bytes: number;
+  lineShifts: [number, number][];
+}
+
+async function prepare(file: string, options: IngestOptions): Promise<Prepared> {
+  const label = options.displayName ?? file;
+  let shape = sniff(file, options.delimiter, label);
+  const layout = chooseLayout(file, label, shape, {
+    mappingFile: options.mappingFile,
+    profile: options.profile,
+    entity: options.entity,
+  });
+  let readPath = file;
+  let cleanup = () => {};
+  let plan: MappedPlan | null = null;
+  if (layout.kind === 'mapped') {
+    const m = layout.mapping;
+    if (options.entity && options.entity !== m.entity) {
+      throw new IngestError(label, `--entity ${options.entity} does not match the mapping's entity ${m.entity}`);
+    }
+    ({ file: readPath, cleanup } = await asUtf8(file, m.csv.encoding));
+    const delimiter = m.csv.delimiter === 'auto' ? options.delimiter : m.csv.delimiter === 'tab' ? '\t' : m.csv.delimiter;
+    shape = sniff(readPath, delimiter, label);
+    try {
+      plan = planMapping(m, shape.header);
+    } catch (err) {
+      cleanup();
+      throw new IngestError(label, `${layout.name}: ${(err as Error).message}`, 1);
+    }
+  }
+  const scan = await scanFile(file);
+  const mapping = layout.kind === 'mapped' ? layout.mapping : undefined;
+  return {
+    label,
+    readPath,
+    cleanup,
+    header: shape.header,
+    normalized: shape.normalized,
+    delimiter: shape.delimiter,
+    layout,
+    plan,
+    entity: layout.kind === 'mapped' ? layout.mapping.entity : layout.entity,
+    source: options.source ?? mapping?.source ?? 'csv',
+    timezone: options.timezone ?? mapping?.timestamps.timezone ?? 'UTC',
+    sha256: scan.sha256,
+    bytes: scan.bytes,
+    lineShifts: scan.lineShifts,
+  };
 }
 
 export async function ingestFile(file: string, options: IngestOptions = {}): Promise<IngestSummary> {
-  const source = options.source ?? 'csv';
-  const timezone = options.timezone ?? 'UTC';
-  const label = options.displayName ?? file;
   const started = new Date();
-  const shape = sniff(file, options.delimiter);
-  const match = detectEntity(label, shape, options.entity);
-  const entity = match.entity;
-  const scan = await scanFile(file);
-
-  return withConnection(async (conn) => {
-    await ensureSchema(conn);
-    const runId = num(await scalar(conn, "select nextval('ingest_run_seq')::integer"));
-    // RELEASELENS_TRACE=1 prints how long each SQL step of the load takes.
-    const trace = Boolean(process.env.RELEASELENS_TRACE);
-    const run = async (sql: string, values?: Record<string, DuckDBValue>) => {
-      const t0 = performance.now();
-      await conn.run(sql, values);
-      if (trace)
-        process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
-    };
-    try {
-      await run('begin transaction');
-      // 1. DuckDB reads the file: every column as text, structural errors to rej_errors.
-      const columns = shape.normalized.map((_, i) => `'c${i}': 'varchar'`).join(', ');
-      const present = new Map<string, string>();
-      shape.normalized.forEach((name, i) => {
-        if (!present.has(name)) present.set(name, `c${i}`);
-      });
-      const read = run(
-        `create or replace temp table landing_raw as
-         select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
-           quote = '"', escape = '"', columns = {${columns}}, store_rejects = true,
-           rejects_table = 'rej_errors', rejects_scan = 'rej_scans', parallel = true)`,
-        { path: path.resolve(file), delim: shape.delimiter },
-      );
-      const timer = options.onProgress
-        ? setInterval(() => options.onProgress?.(conn.progress.percentage), 250)
-        : undefined;
+  const p = await prepare(file, options);
+  try {
+    if (options.dryRun !== undefined) {
+      const scratch = await DuckDBInstance.create(':memory:');
+      const conn = await scratch.connect();
       try {
-        await read;
+        await conn.run("load icu; set TimeZone = 'UTC'");
+        return await load(conn, p, options, started);
       } finally {
-        if (timer) clearInterval(timer);
+        conn.closeSync();
+        scratch.closeSync();
       }
-      await run(`create or replace temp table struct_rejects as
-        select line - 1 as record, coalesce(min(column_name), '') as "column", trim(min(csv_line), e'\r\n') as value,
-          error_type || ': ' || min(error_message) as reason
-        from rej_errors
-        group by line, error_type`);
-      // Landing row `ord` is data record ord + 1 + (structural rejects before it).
-      await run(`create or replace temp table struct_shift as
-        select record - row_number() over (order by record) as from_ord,
-               row_number() over (order by record) as shift
-        from (select distinct record from struct_rejects)`);
-      await run('create or replace temp table line_shifts (record integer, extra integer)');
-      if (scan.lineShifts.length > 0) {
-        await run('insert into line_shifts select unnest($r), unnest($e)', {
-          r: listValue(scan.lineShifts.map((s) => s[0])),
-          e: listValue(scan.lineShifts.map((s) => s[1])),
+    }
+    return await withConnection((conn) => load(conn, p, options, started));
+  } finally {
+    p.cleanup();
+  }
+}
+
+async function load(conn: DuckDBConnection, p: Prepared, options: IngestOptions, started: Date): Promise<IngestSummary> {
+  const dryRun = options.dryRun !== undefined;
+  await ensureSchema(conn);
+  const runId = dryRun ? 0 : num((await conn.runAndReadAll("select nextval('ingest_run_seq')::integer")).getRows()[0]?.[0]);
+  // RELEASELENS_TRACE=1 prints how long each SQL step of the load takes.
+  const trace = Boolean(process.env.RELEASELENS_TRACE);
+  const run = async (sql: string, values?: Record<string, DuckDBValue>) => {
+    const t0 = performance.now();
+    await conn.run(sql, values, values ? typesFor(values) : undefined);
+    if (trace) process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
+  };
+  const { entity, source } = p;
+  const id = idOf(entity);
+  try {
+    await run('begin transaction');
+    // 1. DuckDB reads the file: every column as text, structural errors to rej_errors.
+    const columns = p.normalized.map((_, i) => `'c${i}': 'varchar'`).join(', ');
+    const read = run(
+      `create or replace temp table landing_raw as
+       select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
+         quote = '"', escape = '"', columns = {${columns}}, store_rejects = true,
+         rejects_table = 'rej_errors', rejects_scan = 'rej_scans', parallel = true)
+       ${dryRun ? 'limit $limit' : ''}`,
+      { path: path.resolve(p.readPath), delim: p.delimiter, ...(dryRun ? { limit: options.dryRun ?? 10 } : {}) },
+    );
+    const timer = options.onProgress ? setInterval(() => options.onProgress?.(conn.progress.percentage), 250) : undefined;
+    try {
+      await read;
+    } finally {
+      if (timer) clearInterval(timer);
+    }
+    await run(`create or replace temp table struct_rejects as
+      select line - 1 as record, coalesce(min(column_name), '') as "column", trim(min(csv_line), e'\\r\\n') as value,
+        error_type || ': ' || min(error_message) as reason
+      from rej_errors ${dryRun ? 'where line - 1 <= $limit' : ''}
+      group by line, error_type`, dryRun ? { limit: options.dryRun ?? 10 } : undefined);
+    // Landing row `ord` is data record ord + 1 + (structural rejects before it).
+    await run(`create or replace temp table struct_shift as
+      select record - row_number() over (order by record) as from_ord,
+             row_number() over (order by record) as shift
+      from (select distinct record from struct_rejects)`);
+    await run('create or replace temp table line_shifts (record integer, extra integer)');
+    if (p.lineShifts.length > 0) {
+      await run('insert into line_shifts select unnest($r), unnest($e)', {
+        r: listValue(p.lineShifts.map((s) => s[0])),
+        e: listValue(p.lineShifts.map((s) => s[1])),
+      });
+    }
+
+    // 2. The canonical columns: the landing table itself, or the export mapped onto it.
+    let relation: string;
+    let present: Map<string, string>;
+    if (p.plan) {
+      await run('create or replace temp table value_maps ("column" varchar, source varchar, target varchar)');
+      if (p.plan.valueMaps.length > 0) {
+        await run('insert into value_maps select unnest($c), unnest($s), unnest($t)', {
+          c: listValue(p.plan.valueMaps.map((v) => v.column)),
+          s: listValue(p.plan.valueMaps.map((v) => v.source)),
+          t: listValue(p.plan.valueMaps.map((v) => v.target)),
         });
       }
+      await run(p.plan.sql, p.plan.params);
+      relation = 'mapped';
+      present = p.plan.present;
+    } else {
+      await run(`create or replace temp view landing as
+        select rowid - (select min(rowid) from landing_raw) as ord, * from landing_raw`);
+      relation = 'landing';
+      present = new Map();
+      p.normalized.forEach((name, i) => {
+        if (!present.has(name)) present.set(name, `c${i}`);
+      });
+    }
 
-      // 2. Convert and check every value in SQL.
-      await run(checkedSql(entity, present), { tz: timezone });
-      await run(valueRejectsSql(entity));
-      const id = idOf(entity);
-      await run(
-        `insert into value_rejects
-         select ord, '${idColumnOf(entity)}', ${id},
-           'the same id appears again later in this file; the last row wins'
-         from (select ord, ${id}, row_number() over (partition by ${id} order by ord desc) as nth
-               from checked where ${id} is not null) where nth > 1`,
-      );
-      await run(
-        `insert into value_rejects
-         select c.ord, '${idColumnOf(entity)}', c.${id},
-           'id ' || c.${id} || ' already belongs to source ''' || r.source || '''; this file is source ''' || $source || ''''
-         from checked c join ${rawTable(entity)} r on r.${id} = c.${id} and r.source <> $source`,
-        { source },
-      );
+    // 3. Convert and check every value in SQL.
+    await run(checkedSql(entity, present, relation), { tz: p.timezone });
+    await run(valueRejectsSql(entity), rejectHints(entity, p.plan?.timestampHints));
+    await run(
+      `insert into value_rejects
+       select ord, '${idColumnOf(entity)}', ${id},
+         'the same id appears again later in this file; the last row wins'
+       from (select ord, ${id}, row_number() over (partition by ${id} order by ord desc) as nth
+             from checked where ${id} is not null) where nth > 1`,
+    );
+    await run(
+      `insert into value_rejects
+       select c.ord, '${idColumnOf(entity)}', c.${id},
+         'id ' || c.${id} || ' already belongs to source ''' || r.source || '''; this file is source ''' || $source || ''''
+       from checked c join ${rawTable(entity)} r on r.${id} = c.${id} and r.source <> $source`,
+      { source },
+    );
 
-      // 3. Upsert the rows with no reject by (source, id).
-      await run(`create or replace temp view good as
-        select * from checked anti join (select distinct ord from value_rejects) using (ord)`);
-      const typed = typedColumns(entity);
-      await run(`delete from ${rawTable(entity)} where ${id} in (select ${id} from good)`);
-      await run(
-        `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)
-         select $source, ${typed.map((t) => t.expr).join(', ')}, $run, now() from good`,
-        { source, run: runId },
-      );
+    // 4. Upsert the records with no reject by (source, id).
+    await run(`create or replace temp view good as
+      select * from checked anti join (select distinct ord from value_rejects) using (ord)`);
+    const typed = typedColumns(entity);
+    await run(`delete from ${rawTable(entity)} where ${id} in (select ${id} from good)`);
+    await run(
+      `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)
+       select $source, ${typed.map((t) => t.expr).join(', ')}, $run, now() from good`,
+      { source, run: runId },
+    );
+    if (entity === 'changes') {
+      await run('delete from raw_change_cis where change_id in (select change_id from good)');
+      if (p.plan?.collect) {
+        await run(
+          `insert into raw_change_cis
+           select $source, g.change_id, unnest(m.ci_list), $run from good g join mapped m using (ord)`,
+          { source, run: runId },
+        );
+      }
+    }
 
-      // 4. Rejects with record and physical line numbers.
-      await run(
-        `insert into ingest_rejects
-         with located as (
-           select v.ord + 1 + coalesce(s.shift, 0) as record, v."column", v.value, v.reason
-           from value_rejects v asof left join struct_shift s on v.ord >= s.from_ord
-           union all
-           select record, "column", value, reason from struct_rejects
-         )
-         select $run, $file, (l.record + 1 + coalesce(x.extra, 0))::integer, l.record::integer, l."column", l.value, l.reason
-         from located l asof left join line_shifts x on l.record >= x.record`,
-        { run: runId, file: label },
-      );
-      const counts = (
-        await conn.runAndReadAll(
-          `select (select count(*) from landing_raw)::integer as landed,
-                  (select count(distinct record) from struct_rejects)::integer as structural,
-                  (select count(*) from good)::integer as loaded`,
-        )
-      ).getRowObjectsJS()[0];
-      const rowsLoaded = num(counts?.loaded);
-      const rowsRead = num(counts?.landed) + num(counts?.structural);
-      const summary: IngestSummary = {
-        runId,
-        file: label,
-        entity,
-        source,
-        sha256: scan.sha256,
-        bytes: scan.bytes,
-        rowsRead,
-        rowsLoaded,
-        rowsRejected: rowsRead - rowsLoaded,
-        seconds: (Date.now() - started.getTime()) / 1000,
-        firstRejects: [],
-      };
-      await recordRun(conn, summary, started, 'loaded', null);
-      const t0 = performance.now();
-      await run('commit');
-      if (trace) process.stderr.write(`  commit total ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
-      summary.firstRejects = (
-        await conn.runAndReadAll(
-          `select line, "column", value, reason from ingest_rejects where run_id = $run
-           order by line, "column" limit 20`,
-          { run: runId },
-        )
-      ).getRowObjectsJS() as IngestSummary['firstRejects'];
-      return summary;
-    } catch (err) {
+    // 5. Rejects with record and physical line numbers.
+    await run(
+      `insert into ingest_rejects
+       with located as (
+         select v.ord + 1 + coalesce(s.shift, 0) as record, v."column", v.value, v.reason
+         from value_rejects v asof left join struct_shift s on v.ord >= s.from_ord
+         union all
+         select record, "column", value, reason from struct_rejects
+       )
+       select $run, $file, (l.record + 1 + coalesce(x.extra, 0))::integer, l.record::integer, l."column", l.value, l.reason
+       from located l asof left join line_shifts x on l.record >= x.record`,
+      { run: runId, file: p.label },
+    );
+    const counts = (
+      await conn.runAndReadAll(
+        `select (select count(*) from landing_raw)::integer as landed,
+                (select count(distinct record) from struct_rejects)::integer as structural,
+                (select count(*) from ${relation})::integer as records,
+                (select count(*) from good)::integer as loaded`,
+      )
+    ).getRowObjectsJS()[0];
+    const rowsRead = num(counts?.landed) + num(counts?.structural);
+    const records = num(counts?.records);
+    const rowsLoaded = num(counts?.loaded);
+    const summary: IngestSummary = {
+      runId,
+      file: p.label,
+      entity,
+      source,
+      layout: p.layout.kind === 'mapped' ? p.layout.name : 'canonical',
+      sha256: p.sha256,
+      bytes: p.bytes,
+      rowsRead,
+      records,
+      rowsLoaded,
+      rowsRejected: records - rowsLoaded + num(counts?.structural),
+      seconds: 0,
+      firstRejects: [],
+      unknownValues: p.plan ? await unknownValues(conn, p.plan) : [],
+    };
+    summary.firstRejects = (
+      await conn.runAndReadAll(
+        `select line, "column", value, reason from ingest_rejects where run_id = $run order by line, "column" limit 20`,
+        { run: runId },
+      )
+    ).getRowObjectsJS() as unknown as Reject[];
+    if (dryRun) {
+      summary.preview = await preview(conn, p, runId);
       await conn.run('rollback');
-      const message = (err as Error).message;
+    } else {
+      summary.seconds = (Date.now() - started.getTime()) / 1000;
+      await recordRun(conn, summary, started, 'loaded', null);
+      await run('commit');
+    }
+    summary.seconds = (Date.now() - started.getTime()) / 1000;
+    return summary;
+  } catch (err) {
+    await conn.run('rollback');
+    const message = (err as Error).message;
+    if (!dryRun) {
       await recordRun(
         conn,
-        { runId, file: label, entity, source, sha256: scan.sha256, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 },
+        { runId, file: p.label, entity, source, sha256: p.sha256, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 },
         started,
         'failed',
         message,
       );
-      throw new IngestError(label, `nothing from this file was loaded: ${message}`);
     }
-  });
+    throw new IngestError(p.label, `nothing from this file was loaded: ${message}`);
+  }
+}
+
+/** Labels that a mapping's value map did not know, with counts and what became of them. */
+async function unknownValues(conn: DuckDBConnection, plan: MappedPlan): Promise<UnknownValue[]> {
+  const out: UnknownValue[] = [];
+  for (const [column, fallback] of plan.mappedColumns) {
+    const raw = quoteIdent(`raw_${column}`);
+    const rows = (
+      await conn.runAndReadAll(
+        `select ${raw} as value, count(*)::integer as n from mapped
+         where ${raw} is not null
+           and lower(${raw}) not in (select source from value_maps where "column" = $column)
+         group by all order by n desc, value limit 50`,
+        { column },
+      )
+    ).getRowObjectsJS();
+    for (const r of rows) {
+      out.push({ column, value: String(r.value), count: num(r.n), resolution: fallback === 'reject' ? 'rejected' : fallback });
+    }
+  }
+  return out;
+}
+
+/** For a dry run: each landing row's source values, the record it became, and its rejects. */
+async function preview(conn: DuckDBConnection, p: Prepared, runId: number): Promise<Preview> {
+  const source = (await conn.runAndReadAll('select * from landing_raw order by rowid')).getRows();
+  const typedCols = typedColumns(p.entity).filter((t) => !t.target.startsWith('"original_'));
+  const mapped = (
+    await conn.runAndReadAll(`select ord, ${typedCols.map((t) => t.expr).join(', ')} from checked order by ord`)
+  ).getRowObjectsJS();
+  const byOrd = new Map(mapped.map((m) => [num(m.ord), m]));
+  const rejects = (
+    await conn.runAndReadAll(
+      `select record, line, "column", value, reason from ingest_rejects where run_id = $run order by line, "column"`,
+      { run: runId },
+    )
+  ).getRowObjectsJS();
+  const shifts = (await conn.runAndReadAll('select from_ord, shift from struct_shift order by from_ord')).getRowObjectsJS();
+  const recordOf = (ord: number) => ord + 1 + shifts.filter((s) => num(s.from_ord) <= ord).length;
+  return {
+    header: p.header,
+    rows: source.map((values, ord) => {
+      const record = recordOf(ord);
+      const m = byOrd.get(ord);
+      const mine = rejects.filter((r) => num(r.record) === record);
+      const { ord: _ord, ...fields } = m ?? { ord: 0 };
+      return {
+        line: num(mine[0]?.line ?? record + 1),
+        source: values.map((v) => (v === null ? null : String(v))),
+        mapped: m ? fields : null,
+        rejects: mine.map((r) => ({ line: num(r.line), column: r.column as string, value: r.value as string | null, reason: String(r.reason) })),
+      };
+    }),
+  };
 }
 
 async function recordRun(
   conn: DuckDBConnection,
-  s: Pick<
-    IngestSummary,
-    'runId' | 'file' | 'entity' | 'source' | 'sha256' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'
-  >,
+  s: Pick<IngestSummary, 'runId' | 'file' | 'entity' | 'source' | 'sha256' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'>,
   started: Date,
   status: 'loaded' | 'failed',
   error: string | null,

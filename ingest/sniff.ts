@@ -13,6 +13,8 @@ export class IngestError extends Error {
     message: string,
     readonly line?: number,
     readonly column?: string,
+    /** What kind of problem, for callers that react to it. */
+    readonly code?: 'unknown-header' | 'missing-column',
   ) {
     super(`${file}${line ? `:${line}` : ''}${column ? ` (column ${column})` : ''}: ${message}`);
   }
@@ -34,7 +36,7 @@ export function normalizeHeader(cell: string): string {
   return cell.trim().toLowerCase().replace(/\s+/g, '_');
 }
 
-export function sniff(file: string, forcedDelimiter?: string): Sniffed {
+export function sniff(file: string, forcedDelimiter?: string, label = file): Sniffed {
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.alloc(64 * 1024);
   const n = fs.readSync(fd, buf, 0, buf.length, 0);
@@ -42,7 +44,7 @@ export function sniff(file: string, forcedDelimiter?: string): Sniffed {
   let text = buf.subarray(0, n).toString('utf8');
   const bom = text.charCodeAt(0) === 0xfeff;
   if (bom) text = text.slice(1);
-  if (text.trim() === '') throw new IngestError(file, 'the file is empty; expected a header line and rows');
+  if (text.trim() === '') throw new IngestError(label, 'the file is empty; expected a header line and rows');
   const firstLineEnd = text.search(/\r?\n/);
   const firstLine = firstLineEnd < 0 ? text : text.slice(0, firstLineEnd);
   const crlf = firstLineEnd >= 0 && text[firstLineEnd] === '\r';
@@ -52,7 +54,7 @@ export function sniff(file: string, forcedDelimiter?: string): Sniffed {
   const delimiter = forcedDelimiter ?? (Math.max(...counts) > 0 ? guessed : ',');
   if (forcedDelimiter && firstLine.split(forcedDelimiter).length === 1 && Math.max(...counts) > 0) {
     throw new IngestError(
-      file,
+      label,
       `the header has no ${delimiterName(forcedDelimiter)} delimiter; it looks ${delimiterName(guessed)}-separated`,
       1,
     );
@@ -61,7 +63,7 @@ export function sniff(file: string, forcedDelimiter?: string): Sniffed {
   try {
     header = (parse(firstLine, { delimiter, relax_quotes: false }) as string[][])[0] ?? [];
   } catch (err) {
-    throw new IngestError(file, `the header line is not valid CSV: ${(err as Error).message}`, 1);
+    throw new IngestError(label, `the header line is not valid CSV: ${(err as Error).message}`, 1);
   }
   return { bom, delimiter, crlf, header, normalized: header.map(normalizeHeader) };
 }
@@ -110,6 +112,8 @@ export function detectEntity(file: string, s: Sniffed, forced?: EntityName): Ent
       file,
       `the header does not match any entity (closest: ${best.entity}, ${best.matched} of ${columnCount} columns).${hint} Header: ${s.header.join(s.delimiter)}. Expected for ${best.entity}: ${expectedHeader(best.entity)}`,
       1,
+      undefined,
+      'unknown-header',
     );
   }
   if (best.missingRequired.length > 0) {
@@ -117,6 +121,8 @@ export function detectEntity(file: string, s: Sniffed, forced?: EntityName): Ent
       file,
       `missing required column${best.missingRequired.length > 1 ? 's' : ''} ${best.missingRequired.join(', ')} for ${best.entity}. Expected header: ${expectedHeader(best.entity)}`,
       1,
+      undefined,
+      'missing-column',
     );
   }
   return best;

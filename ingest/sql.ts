@@ -57,6 +57,12 @@ ${cols.join(',\n')},
   status varchar not null,
   error varchar
 );`,
+    `create table if not exists raw_change_cis (
+  source varchar not null,
+  change_id varchar not null,
+  ci varchar not null,
+  ingest_run_id integer not null
+);`,
     `create table if not exists ingest_rejects (
   run_id integer not null,
   file varchar not null,
@@ -70,7 +76,7 @@ ${cols.join(',\n')},
   ].join('\n');
 }
 
-const timestampHint =
+const defaultTimestampHint =
   'expected ISO 8601, e.g. 2025-03-14T20:30:00Z, 2025-03-14T21:30:00+01:00, or 2025-03-14 20:30:00 (read in the ingest time zone)';
 
 /** Converts the trimmed text value `v` of a column into its typed value, null when it does not parse. */
@@ -103,18 +109,19 @@ function badValueReason(c: ColumnSpec, v: string): string {
     case 'boolean':
       return `'''' || ${v} || ''' is not a boolean; expected true/false, yes/no, y/n or 1/0'`;
     case 'timestamp':
-      return `'''' || ${v} || ''' is not a timestamp; ${timestampHint}'`;
+      return `'''' || ${v} || ''' is not a timestamp; ' || $hint_${c.name}`;
     case 'text':
       return `'unreadable value'`;
   }
 }
 
 /**
- * landing_raw -> `checked` temp table: `ord`, then for each schema column its trimmed
- * text (`v_<col>`) and its typed value. `present` maps canonical column names to
- * landing column names; absent optional columns are null.
+ * `relation` (with an `ord` column) -> `checked` temp table: `ord`, then for each
+ * schema column its trimmed text (`v_<col>`) and its typed value. `present` maps
+ * canonical column names to the relation's column names; absent optional
+ * columns are null.
  */
-export function checkedSql(entity: EntityName, present: Map<string, string>): string {
+export function checkedSql(entity: EntityName, present: Map<string, string>, relation: string): string {
   const texts = columnsOf(entity)
     .map((c) => {
       const landing = present.get(c.name);
@@ -128,16 +135,28 @@ export function checkedSql(entity: EntityName, present: Map<string, string>): st
     .join(',\n  ');
   return `create or replace temp table checked as
 with landed as (
-  select rowid - (select min(rowid) from landing_raw) as ord,
+  select ord,
   ${texts}
-  from landing_raw
+  from ${relation}
 )
 select ord, landed.*  exclude (ord),
   ${typed}
 from landed`;
 }
 
-/** One reject row per bad value in `checked`: ord, column, value, reason. */
+/**
+ * The bound values valueRejectsSql needs: what each timestamp column expects
+ * (ISO 8601, or a mapping's formats).
+ */
+export function rejectHints(entity: EntityName, timestampHints: Map<string, string> = new Map()): Record<string, string> {
+  return Object.fromEntries(
+    columnsOf(entity)
+      .filter((c) => c.kind === 'timestamp')
+      .map((c) => [`hint_${c.name}`, timestampHints.get(c.name) ?? defaultTimestampHint]),
+  );
+}
+
+/** One reject row per bad value in `checked`: ord, column, value, reason (binds rejectHints). */
 export function valueRejectsSql(entity: EntityName): string {
   const checks = columnsOf(entity).flatMap((c) => {
     const v = quoteIdent(`v_${c.name}`);

@@ -4,8 +4,6 @@
  * the only SQL; this module only orders and executes them.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type DuckDBConnection,
   DuckDBListValue,
@@ -16,6 +14,7 @@ import {
 } from '@duckdb/node-api';
 import { ensureSchema } from '../ingest/schema.ts';
 import { databasePath, instance } from '../lib/db.ts';
+import { projectFile } from '../lib/paths.ts';
 
 /** Dependency order: staging, then facts that read earlier facts. */
 export const modelOrder = [
@@ -31,24 +30,13 @@ export const modelOrder = [
   'fct_unit_outcomes',
 ] as const;
 
-/** Finds `queries/` from this module, whether run from source or from the app build. */
-function queriesDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'stg_releases.sql'))) return dir;
-    if (fs.existsSync(path.join(dir, 'queries', 'stg_releases.sql'))) return path.join(dir, 'queries');
-    dir = path.dirname(dir);
-  }
-  throw new Error('cannot find the queries/ folder with the SQL models');
-}
-
 const sqlCache = new Map<string, string>();
 
 export function readModel(name: string): string {
   if (!/^[a-z_]+$/.test(name)) throw new Error(`bad model name ${name}`);
   let sql = sqlCache.get(name);
   if (sql === undefined) {
-    sql = fs.readFileSync(path.join(queriesDir(), `${name}.sql`), 'utf8');
+    sql = fs.readFileSync(projectFile('queries', `${name}.sql`), 'utf8');
     sqlCache.set(name, sql);
   }
   return sql;
@@ -90,11 +78,13 @@ export async function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>
   }
 }
 
-/** Bound lists are lists of text (DuckDB cannot infer the item type of an empty list). */
+/** Bound lists of text (or empty lists, whose item type DuckDB cannot infer) are typed VARCHAR[]. */
 export function typesFor(params: Record<string, DuckDBValue>): Record<string, DuckDBType> {
   const types: Record<string, DuckDBType> = {};
   for (const [key, value] of Object.entries(params)) {
-    if (value instanceof DuckDBListValue) types[key] = LIST(VARCHAR);
+    if (value instanceof DuckDBListValue && (value.items.length === 0 || typeof value.items[0] === 'string')) {
+      types[key] = LIST(VARCHAR);
+    }
   }
   return types;
 }
