@@ -1,19 +1,24 @@
 /**
  * npm run ingest -- PATH... [--entity NAME] [--source NAME] [--tz ZONE] [--delimiter C] [--db FILE]
+ *   [--mapping FILE.yaml | --profile canonical|auto|servicenow|jira|NAME] [--dry-run [ROWS]]
  *
  * Loads canonical CSV files (or folders of them). One summary line per file on
  * stdout; progress and rejects on stderr. Exit 0 when every file loaded, 1 when
  * a file could not be loaded at all, 2 for usage errors.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fail, log, UsageError } from '../lib/cli.ts';
 import { setDatabasePath } from '../lib/db.ts';
 import { isTimeZone } from '../queries/params.ts';
 import { type EntityName, entityNames } from './entities.ts';
 import { expandPaths } from './files.ts';
+import { describePreview } from './preview.ts';
 import { ingestFile } from './load.ts';
 
-const usage = `usage: npm run ingest -- PATH... [--entity ${entityNames.join('|')}] [--source NAME] [--tz ZONE] [--delimiter ','|';'|tab] [--db FILE]`;
+const usage = `usage: npm run ingest -- PATH... [--entity ${entityNames.join('|')}] [--source NAME] [--tz ZONE]
+  [--delimiter ','|';'|tab] [--mapping FILE.yaml | --profile canonical|auto|servicenow|jira|PROFILE]
+  [--dry-run [ROWS]] [--db FILE]`;
 
 function parse() {
   const options = {
@@ -21,6 +26,10 @@ function parse() {
     source: { type: 'string' },
     tz: { type: 'string' },
     delimiter: { type: 'string' },
+    mapping: { type: 'string' },
+    profile: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    rows: { type: 'string' },
     db: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
@@ -30,7 +39,21 @@ function parse() {
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${usage}`);
   }
-  const { values, positionals } = parsed;
+  // --dry-run takes an optional row count: `--dry-run 20` (a number right after it is the count).
+  const { values, positionals: given } = parsed;
+  let dryRun: number | undefined;
+  const positionals = [...given];
+  if (values['dry-run']) {
+    const i = process.argv.indexOf('--dry-run');
+    const next = process.argv[i + 1];
+    dryRun = 10;
+    if (next && /^\d+$/.test(next)) {
+      dryRun = Number(next);
+      positionals.splice(positionals.indexOf(next), 1);
+    }
+  }
+  if (values.mapping && values.profile) throw new UsageError('give --mapping or --profile, not both');
+  if (values.mapping && !fs.existsSync(values.mapping)) throw new UsageError(`--mapping ${values.mapping}: no such file`);
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
@@ -53,11 +76,11 @@ function parse() {
     throw new UsageError((err as Error).message);
   }
   if (files.length === 0) throw new UsageError('no .csv files found in the given folders');
-  return { files, values, delimiter };
+  return { files, values, delimiter, dryRun };
 }
 
 async function main() {
-  const { files, values, delimiter } = parse();
+  const { files, values, delimiter, dryRun } = parse();
   if (values.db) setDatabasePath(values.db);
   let failed = 0;
   for (const file of files) {
@@ -68,13 +91,21 @@ async function main() {
         timezone: values.tz,
         entity: values.entity as EntityName | undefined,
         delimiter,
+        mappingFile: values.mapping,
+        profile: values.profile,
+        dryRun,
         onProgress: tty ? (pct) => process.stderr.write(`\r${file}: reading ${pct.toFixed(0)}%   `) : undefined,
       });
       if (tty) process.stderr.write('\r\x1b[K');
+      if (s.preview) {
+        process.stdout.write(describePreview(s));
+        continue;
+      }
       const rate = s.seconds > 0 ? Math.round(s.rowsRead / s.seconds) : s.rowsRead;
       process.stdout.write(
-        `${s.file}: ${s.entity} from ${s.source}: ${s.rowsRead} read, ${s.rowsLoaded} loaded, ${s.rowsRejected} rejected in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
+        `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded, ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} rows merged into other records` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
       );
+      for (const u of s.unknownValues) log(`  unknown ${u.column} '${u.value}' x${u.count}: ${u.resolution}`);
       for (const r of s.firstRejects) {
         log(`  ${s.file}:${r.line ?? '?'} ${r.column ? `column ${r.column}: ` : ''}${r.reason}`);
       }

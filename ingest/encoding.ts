@@ -22,3 +22,19 @@ export async function asUtf8(file: string, encoding: Encoding): Promise<{ file: 
   await new Promise<void>((r) => sink.once('close', () => r()));
   return { file: out, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** UTF-8 when the start of the file decodes as UTF-8, otherwise Windows-1252 (what spreadsheet tools write). */
+export function detectEncoding(file: string): Encoding {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(256 * 1024);
+  const n = fs.readSync(fd, buf, 0, buf.length, 0);
+  fs.closeSync(fd);
+  // A multi-byte character may be cut at the end of the sample: leave the last 3 bytes out.
+  const sample = n === buf.length ? buf.subarray(0, n - 3) : buf.subarray(0, n);
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample);
+    return 'utf-8';
+  } catch {
+    return 'windows-1252';
+  }
+}

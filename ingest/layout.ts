@@ -37,7 +37,8 @@ const norm = (s: string) => s.trim().toLowerCase();
 /** Share of a profile's `match` columns present in the header (1 = all). */
 function score(p: Profile, header: string[]): number {
   const have = new Set(header.map(norm));
-  const match = p.mapping.match;
+  const { match, exclude } = p.mapping;
+  if (exclude.some((e) => have.has(norm(e)))) return 0;
   return match.length === 0 ? 0 : match.filter((m) => have.has(norm(m))).length / match.length;
 }
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
 import { withConnection } from '../lib/db.ts';
 import { typesFor } from '../queries/models.ts';
-import { asUtf8 } from './encoding.ts';
+import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
 import { type EntityName, idColumnOf } from './entities.ts';
 import { chooseLayout, type Layout } from './layout.ts';
 import { type MappedPlan, planMapping } from './mapSql.ts';
@@ -55,6 +55,8 @@ export interface UnknownValue {
 
 export interface Preview {
   header: string[];
+  /** The header cells the mapping reads (all, for a canonical file). */
+  used: number[];
   rows: { line: number; source: (string | null)[]; mapped: Record<string, unknown> | null; rejects: Reject[] }[];
 }
 
@@ -65,11 +67,14 @@ export interface IngestSummary {
   source: string;
   /** "canonical", a profile name, or the mapping file's name. */
   layout: string;
+  encoding: Encoding;
   sha256: string;
   bytes: number;
   rowsRead: number;
   /** Records after merging versions (latest_by) or rows of one record (collect). */
   records: number;
+  /** Rows folded into another row's record (older versions, further CIs of one change). */
+  merged: number;
   rowsLoaded: number;
   rowsRejected: number;
   seconds: number;
@@ -92,6 +97,7 @@ interface Prepared {
   entity: EntityName;
   source: string;
   timezone: string;
+  encoding: Encoding;
   sha256: string;
   bytes: number;
   lineShifts: [number, number][];
@@ -99,6 +105,8 @@ interface Prepared {
 
 async function prepare(file: string, options: IngestOptions): Promise<Prepared> {
   const label = options.displayName ?? file;
+  // A file that is not UTF-8 is read as Windows-1252 unless its mapping says which single-byte encoding it is.
+  const detected = detectEncoding(file);
   let shape = sniff(file, options.delimiter, label);
   const layout = chooseLayout(file, label, shape, {
     mappingFile: options.mappingFile,
@@ -108,12 +116,18 @@ async function prepare(file: string, options: IngestOptions): Promise<Prepared> 
   let readPath = file;
   let cleanup = () => {};
   let plan: MappedPlan | null = null;
+  let encoding: Encoding = detected;
+  if (layout.kind === 'canonical' && detected !== 'utf-8') {
+    ({ file: readPath, cleanup } = await asUtf8(file, detected));
+    shape = sniff(readPath, options.delimiter, label);
+  }
   if (layout.kind === 'mapped') {
     const m = layout.mapping;
     if (options.entity && options.entity !== m.entity) {
       throw new IngestError(label, `--entity ${options.entity} does not match the mapping's entity ${m.entity}`);
     }
-    ({ file: readPath, cleanup } = await asUtf8(file, m.csv.encoding));
+    encoding = m.csv.encoding === 'utf-8' ? detected : m.csv.encoding;
+    ({ file: readPath, cleanup } = await asUtf8(file, encoding));
     const delimiter = m.csv.delimiter === 'auto' ? options.delimiter : m.csv.delimiter === 'tab' ? '\t' : m.csv.delimiter;
     shape = sniff(readPath, delimiter, label);
     try {
@@ -137,6 +151,7 @@ async function prepare(file: string, options: IngestOptions): Promise<Prepared> 
     entity: layout.kind === 'mapped' ? layout.mapping.entity : layout.entity,
     source: options.source ?? mapping?.source ?? 'csv',
     timezone: options.timezone ?? mapping?.timestamps.timezone ?? 'UTC',
+    encoding,
     sha256: scan.sha256,
     bytes: scan.bytes,
     lineShifts: scan.lineShifts,
@@ -307,10 +322,12 @@ async function load(conn: DuckDBConnection, p: Prepared, options: IngestOptions,
       entity,
       source,
       layout: p.layout.kind === 'mapped' ? p.layout.name : 'canonical',
+      encoding: p.encoding,
       sha256: p.sha256,
       bytes: p.bytes,
       rowsRead,
       records,
+      merged: num(counts?.landed) - records,
       rowsLoaded,
       rowsRejected: records - rowsLoaded + num(counts?.structural),
       seconds: 0,
@@ -388,6 +405,7 @@ async function preview(conn: DuckDBConnection, p: Prepared, runId: number): Prom
   const recordOf = (ord: number) => ord + 1 + shifts.filter((s) => num(s.from_ord) <= ord).length;
   return {
     header: p.header,
+    used: p.plan?.usedColumns ?? p.header.map((_, i) => i),
     rows: source.map((values, ord) => {
       const record = recordOf(ord);
       const m = byOrd.get(ord);

@@ -43,6 +43,8 @@ export interface MappedPlan {
   missingOptional: string[];
   collect: boolean;
   latestBy: string | null;
+  /** Positions of the header cells the mapping reads. */
+  usedColumns: number[];
 }
 
 export class MappingHeaderError extends Error {}
@@ -176,5 +178,16 @@ converted as (
   ${joins.join('\n  ')}
 )
 ${final}`;
-  return { sql, params, valueMaps, mappedColumns, present, timestampHints, missingOptional, collect, latestBy };
+  return {
+    sql,
+    params,
+    valueMaps,
+    mappedColumns,
+    present,
+    timestampHints,
+    missingOptional,
+    collect,
+    latestBy,
+    usedColumns: [...used].sort((a, b) => a - b),
+  };
 }

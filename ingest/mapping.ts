@@ -46,6 +46,8 @@ export const mappingSchema = z
     source: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).optional(),
     /** Header columns that identify this layout, for automatic detection. */
     match: z.array(z.string().min(1)).default([]),
+    /** Header columns that rule this layout out (tells apart exports that share the match columns). */
+    exclude: z.array(z.string().min(1)).default([]),
     csv: z
       .object({
         delimiter: z.enum([',', ';', '\t', '|', 'tab', 'auto']).default('auto'),
