@@ -254,7 +254,8 @@ async function load(conn: DuckDBConnection, p: Prepared, options: IngestOptions,
     }
 
     // 3. Convert and check every value in SQL.
-    await run(checkedSql(entity, present, relation), { tz: p.timezone });
+    const rawLabels = new Set(p.plan ? p.plan.mappedColumns.keys() : []);
+    await run(checkedSql(entity, present, relation, [...rawLabels].map((c) => `raw_${c}`)), { tz: p.timezone });
     await run(valueRejectsSql(entity), rejectHints(entity, p.plan?.timestampHints));
     await run(
       `insert into value_rejects
@@ -274,7 +275,7 @@ async function load(conn: DuckDBConnection, p: Prepared, options: IngestOptions,
     // 4. Upsert the records with no reject by (source, id).
     await run(`create or replace temp view good as
       select * from checked anti join (select distinct ord from value_rejects) using (ord)`);
-    const typed = typedColumns(entity);
+    const typed = typedColumns(entity, rawLabels);
     await run(`delete from ${rawTable(entity)} where ${id} in (select ${id} from good)`);
     await run(
       `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)

@@ -23,7 +23,7 @@ function normalizeMonths(expr: string, languages: string[]): string {
   const pairs = languages.flatMap((l) => monthNames[l] ?? []);
   return pairs.reduce((e, [from, to]) => {
     if (!/^[a-zä]+$/.test(from) || !/^[A-Z][a-z]+$/.test(to)) throw new Error('bad month table');
-    return `regexp_replace(${e}, '\\b${from}\\.?(?=[^a-zA-Zäöü]|$)', '${to}', 'gi')`;
+    return `regexp_replace(${e}, '(^|[^a-zäöü])${from}\\.?([^a-zäöü]|$)', '\\1${to}\\2', 'gi')`;
   }, expr);
 }
 
@@ -79,7 +79,11 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
       source = `$const_${i}::varchar`;
     } else {
       const found = col.sources.flatMap(positions);
-      if (found.length === 0) {
+      if (found.length === 0 && col.fallback === 'default' && col.defaultValue !== undefined) {
+        // the export has no such column at all: every record gets the declared default
+        params[`const_${i}`] = col.defaultValue;
+        source = `$const_${i}::varchar`;
+      } else if (found.length === 0) {
         if (c.required) {
           throw new MappingHeaderError(
             `the mapping reads ${c.name} from ${col.sources.map((s) => `'${s}'`).join(' or ')}, which the file does not have. Header: ${header.join(', ')}`,

@@ -121,7 +121,7 @@ function badValueReason(c: ColumnSpec, v: string): string {
  * canonical column names to the relation's column names; absent optional
  * columns are null.
  */
-export function checkedSql(entity: EntityName, present: Map<string, string>, relation: string): string {
+export function checkedSql(entity: EntityName, present: Map<string, string>, relation: string, carry: string[] = []): string {
   const texts = columnsOf(entity)
     .map((c) => {
       const landing = present.get(c.name);
@@ -135,7 +135,7 @@ export function checkedSql(entity: EntityName, present: Map<string, string>, rel
     .join(',\n  ');
   return `create or replace temp table checked as
 with landed as (
-  select ord,
+  select ord,${carry.map((c) => ` ${quoteIdent(c)},`).join('')}
   ${texts}
   from ${relation}
 )
@@ -181,13 +181,15 @@ export function valueRejectsSql(entity: EntityName): string {
 ${checks.join('\nunion all\n')}`;
 }
 
-/** Typed columns of the entity, in schema order, with original labels for enums. */
-export function typedColumns(entity: EntityName): { target: string; expr: string }[] {
+/**
+ * Typed columns of the entity, in schema order, with original labels for enums:
+ * the file's own text, or for a mapped column its source label (`raw_<col>`).
+ */
+export function typedColumns(entity: EntityName, rawLabels: Set<string> = new Set()): { target: string; expr: string }[] {
   return columnsOf(entity).flatMap((c) => {
     const typed = { target: quoteIdent(c.name), expr: quoteIdent(c.name) };
-    return c.kind === 'enum'
-      ? [typed, { target: quoteIdent(`original_${c.name}`), expr: quoteIdent(`v_${c.name}`) }]
-      : [typed];
+    const original = quoteIdent(rawLabels.has(c.name) ? `raw_${c.name}` : `v_${c.name}`);
+    return c.kind === 'enum' ? [typed, { target: quoteIdent(`original_${c.name}`), expr: original }] : [typed];
   });
 }
 
