@@ -13,8 +13,8 @@ import { setDatabasePath } from '../lib/db.ts';
 import { isTimeZone } from '../queries/params.ts';
 import { type EntityName, entityNames } from './entities.ts';
 import { expandPaths } from './files.ts';
-import { describePreview } from './preview.ts';
 import { ingestFile } from './load.ts';
+import { describePreview } from './preview.ts';
 
 const usage = `usage: npm run ingest -- PATH... [--entity ${entityNames.join('|')}] [--source NAME] [--tz ZONE]
   [--delimiter ','|';'|tab] [--mapping FILE.yaml | --profile canonical|auto|servicenow|jira|PROFILE]
@@ -53,7 +53,8 @@ function parse() {
     }
   }
   if (values.mapping && values.profile) throw new UsageError('give --mapping or --profile, not both');
-  if (values.mapping && !fs.existsSync(values.mapping)) throw new UsageError(`--mapping ${values.mapping}: no such file`);
+  if (values.mapping && !fs.existsSync(values.mapping))
+    throw new UsageError(`--mapping ${values.mapping}: no such file`);
   if (values.help) {
     process.stdout.write(`${usage}\n`);
     process.exit(0);

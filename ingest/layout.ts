@@ -45,7 +45,9 @@ function score(p: Profile, header: string[]): number {
 /** The best built-in profile for a header, optionally only within a family ("servicenow", "jira"). */
 export function detectProfile(header: string[], family?: string): Profile | undefined {
   const candidates = builtinProfiles().filter((p) => !family || p.name === family || p.name.startsWith(`${family}-`));
-  const scored = candidates.map((p) => ({ p, s: score(p, header) })).sort((a, b) => b.s - a.s || b.p.mapping.match.length - a.p.mapping.match.length);
+  const scored = candidates
+    .map((p) => ({ p, s: score(p, header) }))
+    .sort((a, b) => b.s - a.s || b.p.mapping.match.length - a.p.mapping.match.length);
   const best = scored[0];
   return best && best.s === 1 ? best.p : undefined;
 }
@@ -96,7 +98,8 @@ export function chooseLayout(file: string, label: string, shape: Sniffed, reques
 
 /** A commented YAML mapping listing the file's header, for the user to fill in. */
 export function starterMapping(header: string[]): string {
-  const guess = (entity: EntityName) => columnsOf(entity).filter((c) => header.some((h) => norm(h).includes(c.name.split('_')[0] ?? ''))).length;
+  const guess = (entity: EntityName) =>
+    columnsOf(entity).filter((c) => header.some((h) => norm(h).includes(c.name.split('_')[0] ?? ''))).length;
   const entity = [...entityNames].sort((a, b) => guess(b) - guess(a))[0] ?? 'incidents';
   const lines = [
     '# ReleaseLens mapping (see docs/mappings.md). Fill in the source column for each canonical column.',
@@ -111,7 +114,9 @@ export function starterMapping(header: string[]): string {
     '  timezone: UTC',
     'columns:',
     ...columnsOf(entity).map((c) => {
-      const hint = [c.required ? 'required' : 'optional', c.kind, c.values ? `one of ${c.values.join('|')}` : ''].filter(Boolean).join(', ');
+      const hint = [c.required ? 'required' : 'optional', c.kind, c.values ? `one of ${c.values.join('|')}` : '']
+        .filter(Boolean)
+        .join(', ');
       return `${c.required ? '' : '# '}  ${c.name}: ""   # ${hint}`;
     }),
   ];

@@ -17,10 +17,10 @@ import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
 import { type EntityName, idColumnOf } from './entities.ts';
 import { chooseLayout, type Layout } from './layout.ts';
 import { type MappedPlan, planMapping } from './mapSql.ts';
-import { scanFile } from './scan.ts';
+import { lineOfRecord, scanFile } from './scan.ts';
 import { ensureSchema } from './schema.ts';
-import { checkedSql, idOf, quoteIdent, rawTable, rejectHints, typedColumns, valueRejectsSql } from './sql.ts';
 import { IngestError, sniff } from './sniff.ts';
+import { checkedSql, idOf, quoteIdent, rawTable, rejectHints, typedColumns, valueRejectsSql } from './sql.ts';
 
 export interface IngestOptions {
   source?: string;
@@ -128,7 +128,8 @@ async function prepare(file: string, options: IngestOptions): Promise<Prepared> 
     }
     encoding = m.csv.encoding === 'utf-8' ? detected : m.csv.encoding;
     ({ file: readPath, cleanup } = await asUtf8(file, encoding));
-    const delimiter = m.csv.delimiter === 'auto' ? options.delimiter : m.csv.delimiter === 'tab' ? '\t' : m.csv.delimiter;
+    const delimiter =
+      m.csv.delimiter === 'auto' ? options.delimiter : m.csv.delimiter === 'tab' ? '\t' : m.csv.delimiter;
     shape = sniff(readPath, delimiter, label);
     try {
       plan = planMapping(m, shape.header);
@@ -179,16 +180,24 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
   }
 }
 
-async function load(conn: DuckDBConnection, p: Prepared, options: IngestOptions, started: Date): Promise<IngestSummary> {
+async function load(
+  conn: DuckDBConnection,
+  p: Prepared,
+  options: IngestOptions,
+  started: Date,
+): Promise<IngestSummary> {
   const dryRun = options.dryRun !== undefined;
   await ensureSchema(conn);
-  const runId = dryRun ? 0 : num((await conn.runAndReadAll("select nextval('ingest_run_seq')::integer")).getRows()[0]?.[0]);
+  const runId = dryRun
+    ? 0
+    : num((await conn.runAndReadAll("select nextval('ingest_run_seq')::integer")).getRows()[0]?.[0]);
   // RELEASELENS_TRACE=1 prints how long each SQL step of the load takes.
   const trace = Boolean(process.env.RELEASELENS_TRACE);
   const run = async (sql: string, values?: Record<string, DuckDBValue>) => {
     const t0 = performance.now();
     await conn.run(sql, values, values ? typesFor(values) : undefined);
-    if (trace) process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
+    if (trace)
+      process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
   };
   const { entity, source } = p;
   const id = idOf(entity);
@@ -204,17 +213,22 @@ async function load(conn: DuckDBConnection, p: Prepared, options: IngestOptions,
        ${dryRun ? 'limit $limit' : ''}`,
       { path: path.resolve(p.readPath), delim: p.delimiter, ...(dryRun ? { limit: options.dryRun ?? 10 } : {}) },
     );
-    const timer = options.onProgress ? setInterval(() => options.onProgress?.(conn.progress.percentage), 250) : undefined;
+    const timer = options.onProgress
+      ? setInterval(() => options.onProgress?.(conn.progress.percentage), 250)
+      : undefined;
     try {
       await read;
     } finally {
       if (timer) clearInterval(timer);
     }
-    await run(`create or replace temp table struct_rejects as
+    await run(
+      `create or replace temp table struct_rejects as
       select line - 1 as record, coalesce(min(column_name), '') as "column", trim(min(csv_line), e'\\r\\n') as value,
         error_type || ': ' || min(error_message) as reason
       from rej_errors ${dryRun ? 'where line - 1 <= $limit' : ''}
-      group by line, error_type`, dryRun ? { limit: options.dryRun ?? 10 } : undefined);
+      group by line, error_type`,
+      dryRun ? { limit: options.dryRun ?? 10 } : undefined,
+    );
     // Landing row `ord` is data record ord + 1 + (structural rejects before it).
     await run(`create or replace temp table struct_shift as
       select record - row_number() over (order by record) as from_ord,
@@ -255,7 +269,15 @@ async function load(conn: DuckDBConnection, p: Prepared, options: IngestOptions,
 
     // 3. Convert and check every value in SQL.
     const rawLabels = new Set(p.plan ? p.plan.mappedColumns.keys() : []);
-    await run(checkedSql(entity, present, relation, [...rawLabels].map((c) => `raw_${c}`)), { tz: p.timezone });
+    await run(
+      checkedSql(
+        entity,
+        present,
+        relation,
+        [...rawLabels].map((c) => `raw_${c}`),
+      ),
+      { tz: p.timezone },
+    );
     await run(valueRejectsSql(entity), rejectHints(entity, p.plan?.timestampHints));
     await run(
       `insert into value_rejects
@@ -382,7 +404,12 @@ async function unknownValues(conn: DuckDBConnection, plan: MappedPlan): Promise<
       )
     ).getRowObjectsJS();
     for (const r of rows) {
-      out.push({ column, value: String(r.value), count: num(r.n), resolution: fallback === 'reject' ? 'rejected' : fallback });
+      out.push({
+        column,
+        value: String(r.value),
+        count: num(r.n),
+        resolution: fallback === 'reject' ? 'rejected' : fallback,
+      });
     }
   }
   return out;
@@ -402,7 +429,9 @@ async function preview(conn: DuckDBConnection, p: Prepared, runId: number): Prom
       { run: runId },
     )
   ).getRowObjectsJS();
-  const shifts = (await conn.runAndReadAll('select from_ord, shift from struct_shift order by from_ord')).getRowObjectsJS();
+  const shifts = (
+    await conn.runAndReadAll('select from_ord, shift from struct_shift order by from_ord')
+  ).getRowObjectsJS();
   const recordOf = (ord: number) => ord + 1 + shifts.filter((s) => num(s.from_ord) <= ord).length;
   return {
     header: p.header,
@@ -413,10 +442,15 @@ async function preview(conn: DuckDBConnection, p: Prepared, runId: number): Prom
       const mine = rejects.filter((r) => num(r.record) === record);
       const { ord: _ord, ...fields } = m ?? { ord: 0 };
       return {
-        line: num(mine[0]?.line ?? record + 1),
+        line: lineOfRecord(p, record),
         source: values.map((v) => (v === null ? null : String(v))),
         mapped: m ? fields : null,
-        rejects: mine.map((r) => ({ line: num(r.line), column: r.column as string, value: r.value as string | null, reason: String(r.reason) })),
+        rejects: mine.map((r) => ({
+          line: num(r.line),
+          column: r.column as string,
+          value: r.value as string | null,
+          reason: String(r.reason),
+        })),
       };
     }),
   };
@@ -424,7 +458,10 @@ async function preview(conn: DuckDBConnection, p: Prepared, runId: number): Prom
 
 async function recordRun(
   conn: DuckDBConnection,
-  s: Pick<IngestSummary, 'runId' | 'file' | 'entity' | 'source' | 'sha256' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'>,
+  s: Pick<
+    IngestSummary,
+    'runId' | 'file' | 'entity' | 'source' | 'sha256' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'
+  >,
   started: Date,
   status: 'loaded' | 'failed',
   error: string | null,

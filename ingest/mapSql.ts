@@ -8,15 +8,31 @@
  */
 import { listValue } from '@duckdb/node-api';
 import { columnsOf, idColumnOf } from './entities.ts';
-import { type Mapping, resolveColumn, type ResolvedColumn } from './mapping.ts';
+import { type Mapping, type ResolvedColumn, resolveColumn } from './mapping.ts';
 import { quoteIdent } from './sql.ts';
 
 /** Month abbreviations that differ from English, per language (whole words, case-insensitive). */
 const monthNames: Record<string, [string, string][]> = {
   en: [],
-  es: [['ene', 'Jan'], ['abr', 'Apr'], ['ago', 'Aug'], ['sept', 'Sep'], ['dic', 'Dec']],
-  nl: [['mrt', 'Mar'], ['mei', 'May'], ['okt', 'Oct']],
-  de: [['mär', 'Mar'], ['mrz', 'Mar'], ['mai', 'May'], ['okt', 'Oct'], ['dez', 'Dec']],
+  es: [
+    ['ene', 'Jan'],
+    ['abr', 'Apr'],
+    ['ago', 'Aug'],
+    ['sept', 'Sep'],
+    ['dic', 'Dec'],
+  ],
+  nl: [
+    ['mrt', 'Mar'],
+    ['mei', 'May'],
+    ['okt', 'Oct'],
+  ],
+  de: [
+    ['mär', 'Mar'],
+    ['mrz', 'Mar'],
+    ['mai', 'May'],
+    ['okt', 'Oct'],
+    ['dez', 'Dec'],
+  ],
 };
 
 function normalizeMonths(expr: string, languages: string[]): string {
@@ -101,10 +117,13 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
     let value = `p.${name}`;
     if (col.map) {
       const alias = quoteIdent(`vm_${c.name}`);
-      joins.push(`left join value_maps ${alias} on ${alias}."column" = '${c.name}' and ${alias}.source = lower(p.${name})`);
+      joins.push(
+        `left join value_maps ${alias} on ${alias}."column" = '${c.name}' and ${alias}.source = lower(p.${name})`,
+      );
       for (const [from, to] of col.map) valueMaps.push({ column: c.name, source: from, target: to });
       mappedColumns.set(c.name, col.fallback);
-      const fallback = col.fallback === 'reject' ? `p.${name}` : col.fallback === 'null' ? 'null' : `$default_${i}::varchar`;
+      const fallback =
+        col.fallback === 'reject' ? `p.${name}` : col.fallback === 'null' ? 'null' : `$default_${i}::varchar`;
       if (col.fallback === 'default') params[`default_${i}`] = col.defaultValue ?? '';
       value = `coalesce(${alias}.target, ${fallback})`;
     }
@@ -138,19 +157,26 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
     }
   }
   if (latestNames.length > 0 && latestBy === null) {
-    throw new MappingHeaderError(`the mapping keeps the latest version by ${latestNames.join(' or ')}, which the file does not have`);
+    throw new MappingHeaderError(
+      `the mapping keeps the latest version by ${latestNames.join(' or ')}, which the file does not have`,
+    );
   }
 
   const cleaned = [...used]
     .sort((a, b) => a - b)
-    .map((i) => `case when trim(c${i}) = '' or list_contains($null_tokens, trim(c${i})) then null else trim(c${i}) end as c${i}`);
+    .map(
+      (i) =>
+        `case when trim(c${i}) = '' or list_contains($null_tokens, trim(c${i})) then null else trim(c${i}) end as c${i}`,
+    );
   const id = quoteIdent(idColumnOf(mapping.entity));
   const collect = mapping.records.collect === 'ci';
   const canonical = specs.filter((c) => present.has(c.name)).map((c) => quoteIdent(c.name));
 
   const raws = [...mappedColumns.keys()].map((n) => quoteIdent(`raw_${n}`));
   let final = `select * exclude (updated_at) from converted${
-    latestBy ? `\n  qualify row_number() over (partition by ${id} order by updated_at desc nulls last, ord desc) = 1` : ''
+    latestBy
+      ? `\n  qualify row_number() over (partition by ${id} order by updated_at desc nulls last, ord desc) = 1`
+      : ''
   }`;
   if (collect) {
     const others = [...canonical.filter((n) => n !== id && n !== '"ci"'), ...raws];

@@ -31,7 +31,9 @@ const columnObject = z
   .refine((c) => [c.column, c.first_of, c.value].filter((v) => v !== undefined).length === 1, {
     message: 'give exactly one of column, first_of or value',
   })
-  .refine((c) => c.fallback !== 'default' || c.default !== undefined, { message: 'fallback: default needs a default value' });
+  .refine((c) => c.fallback !== 'default' || c.default !== undefined, {
+    message: 'fallback: default needs a default value',
+  });
 
 export type ColumnMapping = z.infer<typeof columnObject>;
 
@@ -43,7 +45,10 @@ export const mappingSchema = z
     description: z.string().optional(),
     entity: z.enum(entityNames as [EntityName, ...EntityName[]]),
     /** Default source name for the records (the --source option overrides it). */
-    source: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).optional(),
+    source: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+      .optional(),
     /** Header columns that identify this layout, for automatic detection. */
     match: z.array(z.string().min(1)).default([]),
     /** Header columns that rule this layout out (tells apart exports that share the match columns). */
@@ -81,16 +86,28 @@ export const mappingSchema = z
     const known = new Set(columnsOf(m.entity).map((c) => c.name));
     for (const name of Object.keys(m.columns)) {
       if (!known.has(name)) {
-        ctx.addIssue({ code: 'custom', path: ['columns', name], message: `${m.entity} has no column ${name}; it has ${[...known].join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', name],
+          message: `${m.entity} has no column ${name}; it has ${[...known].join(', ')}`,
+        });
       }
     }
     for (const c of columnsOf(m.entity)) {
       if (c.required && !(c.name in m.columns)) {
-        ctx.addIssue({ code: 'custom', path: ['columns'], message: `the required column ${c.name} of ${m.entity} is not mapped` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns'],
+          message: `the required column ${c.name} of ${m.entity} is not mapped`,
+        });
       }
     }
     if (m.records.collect && m.entity !== 'changes') {
-      ctx.addIssue({ code: 'custom', path: ['records', 'collect'], message: 'collecting CIs over several rows is for changes' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['records', 'collect'],
+        message: 'collecting CIs over several rows is for changes',
+      });
     }
   });
 

@@ -54,7 +54,7 @@ export async function scanFile(file: string): Promise<FileScan> {
 }
 
 /** Physical line (1-based, header = line 1) on which data record `record` starts. */
-export function lineOfRecord(scan: FileScan, record: number): number {
+export function lineOfRecord(scan: Pick<FileScan, 'lineShifts'>, record: number): number {
   let extra = 0;
   let lo = 0;
   let hi = scan.lineShifts.length - 1;

@@ -121,7 +121,12 @@ function badValueReason(c: ColumnSpec, v: string): string {
  * canonical column names to the relation's column names; absent optional
  * columns are null.
  */
-export function checkedSql(entity: EntityName, present: Map<string, string>, relation: string, carry: string[] = []): string {
+export function checkedSql(
+  entity: EntityName,
+  present: Map<string, string>,
+  relation: string,
+  carry: string[] = [],
+): string {
   const texts = columnsOf(entity)
     .map((c) => {
       const landing = present.get(c.name);
@@ -148,7 +153,10 @@ from landed`;
  * The bound values valueRejectsSql needs: what each timestamp column expects
  * (ISO 8601, or a mapping's formats).
  */
-export function rejectHints(entity: EntityName, timestampHints: Map<string, string> = new Map()): Record<string, string> {
+export function rejectHints(
+  entity: EntityName,
+  timestampHints: Map<string, string> = new Map(),
+): Record<string, string> {
   return Object.fromEntries(
     columnsOf(entity)
       .filter((c) => c.kind === 'timestamp')
@@ -185,7 +193,10 @@ ${checks.join('\nunion all\n')}`;
  * Typed columns of the entity, in schema order, with original labels for enums:
  * the file's own text, or for a mapped column its source label (`raw_<col>`).
  */
-export function typedColumns(entity: EntityName, rawLabels: Set<string> = new Set()): { target: string; expr: string }[] {
+export function typedColumns(
+  entity: EntityName,
+  rawLabels: Set<string> = new Set(),
+): { target: string; expr: string }[] {
   return columnsOf(entity).flatMap((c) => {
     const typed = { target: quoteIdent(c.name), expr: quoteIdent(c.name) };
     const original = quoteIdent(rawLabels.has(c.name) ? `raw_${c.name}` : `v_${c.name}`);

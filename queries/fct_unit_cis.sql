@@ -1,12 +1,13 @@
 -- fct_unit_cis: one row per (unit, configuration item): a change's CI, a
 -- release's CIs (those of its changes), a deployment's CI (that of its change).
--- Reads: fct_units, stg_changes. Binds: nothing.
+-- Reads: fct_units, stg_changes, stg_change_cis. Binds: nothing.
 create or replace view fct_unit_cis as
 with units as (
   select unit_kind, unit_id, change_id from fct_units
 ),
 changes as (
-  select change_id, release_id, ci from stg_changes where ci is not null
+  select c.change_id, c.release_id, x.ci
+  from stg_changes c join stg_change_cis x using (change_id)
 ),
 release_cis as (
   select 'release' as unit_kind, release_id as unit_id, ci

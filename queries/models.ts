@@ -23,6 +23,7 @@ export const modelOrder = [
   'stg_deployments',
   'stg_incidents',
   'stg_freeze_windows',
+  'stg_change_cis',
   'fct_units',
   'fct_unit_cis',
   'fct_confirmed_links',
