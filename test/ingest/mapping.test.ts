@@ -396,8 +396,14 @@ columns:
     expect(latest?.mapped).toMatchObject({ incident_id: 'INC0010001', priority: 1 });
     expect(unknown?.rejects.map((r) => r.reason)).toEqual(["'9 - Unknown' is not a whole number"]);
     expect(badDate?.rejects[0]?.column).toBe('opened_at');
-    expect(await rows('select count(*)::integer as n from raw_incidents')).toEqual([{ n: 0 }]);
-    expect(await rows('select count(*)::integer as n from ingest_runs')).toEqual([{ n: 0 }]);
+    const counts = await withModels(async (c) =>
+      (
+        await c.runAndReadAll(
+          'select (select count(*) from raw_incidents)::integer as incidents, (select count(*) from ingest_runs)::integer as runs',
+        )
+      ).getRowObjectsJS(),
+    );
+    expect(counts).toEqual([{ incidents: 0, runs: 0 }]);
     expect(fs.existsSync(db)).toBe(true);
   });
 });
