@@ -156,11 +156,7 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
       break;
     }
   }
-  if (latestNames.length > 0 && latestBy === null) {
-    throw new MappingHeaderError(
-      `the mapping keeps the latest version by ${latestNames.join(' or ')}, which the file does not have`,
-    );
-  }
+  // An export without the updated-at column (a plain list export) has one row per record: nothing to merge.
 
   const cleaned = [...used]
     .sort((a, b) => a - b)

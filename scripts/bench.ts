@@ -3,7 +3,9 @@
  *   1. writes an incidents CSV of N rows (about 100 bytes a row) to a temp folder;
  *   2. DuckDB's own read_csv of that file into a table (the floor);
  *   3. `ingestFile` of the same file into a fresh on-disk database (the product path);
- *   4. KPIs over the sample organisation plus those N incidents (attribution at scale).
+ *   4. KPIs over the sample organisation plus those N incidents (attribution at scale);
+ *   5. the same incidents as a ServiceNow export (field names, labels to map, local
+ *      timestamps), loaded through the servicenow-incident profile.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,32 @@ const { values } = parseArgs({ options: { rows: { type: 'string' } } });
 const rows = Number(values.rows ?? 1_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-bench-'));
 const csvFile = path.join(dir, 'incidents.csv');
+const serviceNowFile = path.join(dir, 'incident_servicenow.csv');
+const priorities = ['1 - Critical', '2 - High', '3 - Moderate', '4 - Low'];
+
+/** The same rows as a ServiceNow field-name export: labels to map, local timestamps, '?' for empty. */
+function writeServiceNow() {
+  const rnd = new Random(7);
+  const services = ['payments', 'billing', 'invoicing', 'search', 'catalog', 'recommendations', 'checkout',
+    'mobile-api', 'web-frontend', 'identity', 'notifications', 'inventory', 'workplace', 'network'];
+  const start = Date.UTC(2024, 0, 1);
+  const span = 2 * 365 * 24 * 3_600_000;
+  const local = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  const out = fs.openSync(serviceNowFile, 'w');
+  fs.writeSync(out, 'number,opened_at,resolved_at,closed_at,priority,business_service,cmdb_ci,category,incident_state,caused_by,problem_id,short_description\n');
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const opened = start + Math.floor(rnd.next() * span);
+    const service = rnd.pick(services);
+    chunk += `B${i},${local(opened)},${local(opened + 7_200_000)},?,${priorities[rnd.int(1, 4) - 1]},${service},${service}-api,software,Closed,?,?,Synthetic incident ${i}\n`;
+    if (chunk.length > 1 << 20) {
+      fs.writeSync(out, chunk);
+      chunk = '';
+    }
+  }
+  fs.writeSync(out, chunk);
+  fs.closeSync(out);
+}
 
 function writeIncidents() {
   const rnd = new Random(7);
@@ -92,11 +120,17 @@ async function main() {
     `KPIs over ${(summary.rowsLoaded + 14_872).toLocaleString('en-US')} incidents (release unit, two years)`,
     () => getKpis(kpiParamsSchema.parse({ from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' })),
   );
+  writeServiceNow();
+  setDatabasePath(path.join(dir, 'mapped.duckdb'));
+  const [mapped, mappedSeconds] = await timed('releaselens ingest of the ServiceNow export (servicenow-incident profile)', () =>
+    ingestFile(serviceNowFile, { source: 'bench' }),
+  );
   const lines = [
     `file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,
     `duckdb read_csv floor: ${floorSeconds.toFixed(2)} s (${Math.round(rows / floorSeconds).toLocaleString('en-US')} rows/s)`,
     `releaselens ingest:    ${ingestSeconds.toFixed(2)} s (${Math.round(rows / ingestSeconds).toLocaleString('en-US')} rows/s), ${summary.rowsLoaded} loaded, ${summary.rowsRejected} rejected`,
     `kpi_summary with attribution: ${kpiSeconds.toFixed(2)} s`,
+    `mapped ServiceNow export: ${mappedSeconds.toFixed(2)} s (${Math.round(rows / mappedSeconds).toLocaleString('en-US')} rows/s), ${mapped.rowsLoaded} loaded (${mapped.layout}); ${(mappedSeconds / ingestSeconds).toFixed(2)}x the canonical load`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   fs.rmSync(dir, { recursive: true, force: true });
