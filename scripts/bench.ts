@@ -30,13 +30,30 @@ const priorities = ['1 - Critical', '2 - High', '3 - Moderate', '4 - Low'];
 /** The same rows as a ServiceNow field-name export: labels to map, local timestamps, '?' for empty. */
 function writeServiceNow() {
   const rnd = new Random(7);
-  const services = ['payments', 'billing', 'invoicing', 'search', 'catalog', 'recommendations', 'checkout',
-    'mobile-api', 'web-frontend', 'identity', 'notifications', 'inventory', 'workplace', 'network'];
+  const services = [
+    'payments',
+    'billing',
+    'invoicing',
+    'search',
+    'catalog',
+    'recommendations',
+    'checkout',
+    'mobile-api',
+    'web-frontend',
+    'identity',
+    'notifications',
+    'inventory',
+    'workplace',
+    'network',
+  ];
   const start = Date.UTC(2024, 0, 1);
   const span = 2 * 365 * 24 * 3_600_000;
   const local = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
   const out = fs.openSync(serviceNowFile, 'w');
-  fs.writeSync(out, 'number,opened_at,resolved_at,closed_at,priority,business_service,cmdb_ci,category,incident_state,caused_by,problem_id,short_description\n');
+  fs.writeSync(
+    out,
+    'number,opened_at,resolved_at,closed_at,priority,business_service,cmdb_ci,category,incident_state,caused_by,problem_id,short_description\n',
+  );
   let chunk = '';
   for (let i = 0; i < rows; i++) {
     const opened = start + Math.floor(rnd.next() * span);
@@ -122,8 +139,9 @@ async function main() {
   );
   writeServiceNow();
   setDatabasePath(path.join(dir, 'mapped.duckdb'));
-  const [mapped, mappedSeconds] = await timed('releaselens ingest of the ServiceNow export (servicenow-incident profile)', () =>
-    ingestFile(serviceNowFile, { source: 'bench' }),
+  const [mapped, mappedSeconds] = await timed(
+    'releaselens ingest of the ServiceNow export (servicenow-incident profile)',
+    () => ingestFile(serviceNowFile, { source: 'bench' }),
   );
   const lines = [
     `file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,

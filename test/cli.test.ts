@@ -23,7 +23,7 @@ describe('npm run ingest and npm run kpis', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[3]).toMatch(
-      /incidents.csv: incidents from csv: 11 read, 11 loaded, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\), run \d+/,
+      /incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\), run \d+/,
     );
   });
 
@@ -74,6 +74,67 @@ describe('npm run ingest and npm run kpis', () => {
     const r = run('ingest/cli.ts', ['--db', db, bad, path.join(goldenInput, 'releases.csv')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/bad.csv:1: the header does not match any entity/);
-    expect(r.stdout).toMatch(/releases.csv: releases from csv: 13 read, 13 loaded/);
+    expect(r.stdout).toMatch(/releases.csv: releases from csv \(canonical\): 13 read, 13 loaded/);
+  });
+});
+
+describe('npm run ingest with exports', () => {
+  const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-cli-')), 'exports.duckdb');
+  const exportsDir = path.join(fixtures, 'exports');
+
+  it('--dry-run prints source values, mapped values and rejects, and loads nothing', () => {
+    const r = run('ingest/cli.ts', [
+      '--db',
+      db,
+      path.join(exportsDir, 'servicenow', 'incidents_fields.csv'),
+      '--dry-run',
+      '5',
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /dry run with servicenow-incident as incidents \(source servicenow\); nothing was written/,
+    );
+    expect(r.stdout).toMatch(/line 6\n {2}source: number="INC0010003".*priority="9 - Unknown"/);
+    expect(r.stdout).toMatch(/ {2}REJECT priority: '9 - Unknown' is not a whole number/);
+    expect(r.stdout).toMatch(/unknown priority label '9 - Unknown' x1: rejected/);
+    const counts = run('queries/cli.ts', [
+      '--db',
+      db,
+      '--json',
+      '--from',
+      '2025-03-01',
+      '--to',
+      '2025-04-01',
+      '--unit',
+      'change',
+    ]);
+    expect(JSON.parse(counts.stdout).kpis.completed).toBe(0);
+  });
+
+  it('--mapping loads a user export and names the mapping in the summary', () => {
+    const r = run('ingest/cli.ts', [
+      '--db',
+      db,
+      '--mapping',
+      path.join(exportsDir, 'custom', 'wijzigingen.yaml'),
+      path.join(exportsDir, 'custom', 'wijzigingen.tsv.csv'),
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /changes from wijzigingen \(wijzigingen\.yaml\): 4 read, 3 loaded, 0 rejected, 1 rows merged into other records/,
+    );
+    expect(r.stderr).toMatch(/unknown risk 'onbekend' x1: null/);
+  });
+
+  it('exits 2 for a mapping file that does not exist', () => {
+    const r = run('ingest/cli.ts', [
+      '--db',
+      db,
+      '--mapping',
+      'nope.yaml',
+      path.join(exportsDir, 'jira', 'changes.csv'),
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--mapping nope.yaml: no such file/);
   });
 });
