@@ -2,7 +2,7 @@
 -- period (for the release calendar).
 -- Binds: $tz, $from, $to. Reads: stg_freeze_windows.
 with bounds as (
-  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+  select * from dim_period($tz, $from, $to)
 ),
 final as (
   select f.window_id, f.name, f.kind, f.service, f.starts_at, f.ends_at

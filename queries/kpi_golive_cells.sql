@@ -2,16 +2,13 @@
 -- reporting time zone: completed units, failed units, attributed incidents.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_unit_outcomes.
+-- Reads: fct_scoped_units, dim_period.
 with bounds as (
-  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+  select * from dim_period($tz, $from, $to)
 ),
 completed as (
-  select u.* from fct_unit_outcomes($unit, $window_hours, $failure_max_priority) u, bounds b
+  select u.* from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types) u, bounds b
   where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
-    and (len($services) = 0 or list_contains($services, u.service))
-    and (len($teams) = 0 or list_contains($teams, u.team))
-    and (len($types) = 0 or list_contains($types, u.unit_type))
 ),
 final as (
   select

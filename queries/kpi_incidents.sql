@@ -4,16 +4,13 @@
 -- Times are epoch milliseconds so the rows travel well as Arrow.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_unit_outcomes, fct_attribution, stg_changes.
+-- Reads: fct_scoped_units, fct_attribution, stg_changes, dim_period.
 with bounds as (
-  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+  select * from dim_period($tz, $from, $to)
 ),
 units as (
-  select u.* from fct_unit_outcomes($unit, $window_hours, $failure_max_priority) u, bounds b
+  select u.* from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types) u, bounds b
   where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
-    and (len($services) = 0 or list_contains($services, u.service))
-    and (len($teams) = 0 or list_contains($teams, u.team))
-    and (len($types) = 0 or list_contains($types, u.unit_type))
 ),
 risk_rank as (
   select change_id, release_id, risk,

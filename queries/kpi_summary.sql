@@ -3,15 +3,12 @@
 -- and rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
 --        $from, $to (local dates, [from, to)), $as_of, $services, $teams, $types.
--- Reads: fct_unit_outcomes, fct_units.
+-- Reads: fct_scoped_units, fct_units, dim_period.
 with bounds as (
-  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+  select * from dim_period($tz, $from, $to)
 ),
 units as (
-  select * from fct_unit_outcomes($unit, $window_hours, $failure_max_priority)
-  where (len($services) = 0 or list_contains($services, service))
-    and (len($teams) = 0 or list_contains($teams, team))
-    and (len($types) = 0 or list_contains($types, unit_type))
+  select * from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types)
 ),
 completed as (
   select u.* from units u, bounds b

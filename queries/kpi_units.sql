@@ -4,15 +4,12 @@
 -- are in the reporting time zone.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_unit_outcomes.
+-- Reads: fct_scoped_units, dim_period.
 with bounds as (
-  select timezone($tz, $from::timestamp) as from_at, timezone($tz, $to::timestamp) as to_at
+  select * from dim_period($tz, $from, $to)
 ),
 units as (
-  select * from fct_unit_outcomes($unit, $window_hours, $failure_max_priority)
-  where (len($services) = 0 or list_contains($services, service))
-    and (len($teams) = 0 or list_contains($teams, team))
-    and (len($types) = 0 or list_contains($types, unit_type))
+  select * from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types)
 ),
 in_period as (
   select u.* from units u, bounds b

@@ -29,6 +29,8 @@ export const modelOrder = [
   'fct_confirmed_links',
   'fct_attribution',
   'fct_unit_outcomes',
+  'fct_scoped_units',
+  'dim_period',
 ] as const;
 
 const sqlCache = new Map<string, string>();

@@ -27,77 +27,54 @@ const csvFile = path.join(dir, 'incidents.csv');
 const serviceNowFile = path.join(dir, 'incident_servicenow.csv');
 const priorities = ['1 - Critical', '2 - High', '3 - Moderate', '4 - Low'];
 
-/** The same rows as a ServiceNow field-name export: labels to map, local timestamps, '?' for empty. */
-function writeServiceNow() {
-  const rnd = new Random(7);
-  const services = [
-    'payments',
-    'billing',
-    'invoicing',
-    'search',
-    'catalog',
-    'recommendations',
-    'checkout',
-    'mobile-api',
-    'web-frontend',
-    'identity',
-    'notifications',
-    'inventory',
-    'workplace',
-    'network',
-  ];
-  const start = Date.UTC(2024, 0, 1);
-  const span = 2 * 365 * 24 * 3_600_000;
-  const local = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-  const out = fs.openSync(serviceNowFile, 'w');
-  fs.writeSync(
-    out,
-    'number,opened_at,resolved_at,closed_at,priority,business_service,cmdb_ci,category,incident_state,caused_by,problem_id,short_description\n',
-  );
-  let chunk = '';
-  for (let i = 0; i < rows; i++) {
-    const opened = start + Math.floor(rnd.next() * span);
-    const service = rnd.pick(services);
-    chunk += `B${i},${local(opened)},${local(opened + 7_200_000)},?,${priorities[rnd.int(1, 4) - 1]},${service},${service}-api,software,Closed,?,?,Synthetic incident ${i}\n`;
-    if (chunk.length > 1 << 20) {
-      fs.writeSync(out, chunk);
-      chunk = '';
-    }
-  }
-  fs.writeSync(out, chunk);
-  fs.closeSync(out);
-}
+const services = [
+  'payments',
+  'billing',
+  'invoicing',
+  'search',
+  'catalog',
+  'recommendations',
+  'checkout',
+  'mobile-api',
+  'web-frontend',
+  'identity',
+  'notifications',
+  'inventory',
+  'workplace',
+  'network',
+];
 
-function writeIncidents() {
+type Layout = { header: string; row: (i: number, openedMs: number, priority: number, service: string) => string };
+
+const canonical: Layout = {
+  header:
+    'incident_id,opened_at,resolved_at,closed_at,priority,service,ci,category,status,caused_by_change_id,caused_by_release_id,problem_id,title',
+  row: (i, opened, priority, service) =>
+    `B${i},${new Date(opened).toISOString()},${new Date(opened + 7_200_000).toISOString()},,${priority},${service},${service}-api,software,closed,,,,Synthetic incident ${i}`,
+};
+
+/** The same rows as a ServiceNow field-name export: labels to map, local timestamps, '?' for empty. */
+const serviceNow: Layout = {
+  header:
+    'number,opened_at,resolved_at,closed_at,priority,business_service,cmdb_ci,category,incident_state,caused_by,problem_id,short_description',
+  row: (i, opened, priority, service) => {
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    return `B${i},${local(opened)},${local(opened + 7_200_000)},?,${priorities[priority - 1]},${service},${service}-api,software,Closed,?,?,Synthetic incident ${i}`;
+  },
+};
+
+/** N incidents over two years in the given layout; the same seed gives the same incidents in both layouts. */
+function writeIncidents(file: string, layout: Layout) {
   const rnd = new Random(7);
-  const services = [
-    'payments',
-    'billing',
-    'invoicing',
-    'search',
-    'catalog',
-    'recommendations',
-    'checkout',
-    'mobile-api',
-    'web-frontend',
-    'identity',
-    'notifications',
-    'inventory',
-    'workplace',
-    'network',
-  ];
   const start = Date.UTC(2024, 0, 1);
   const span = 2 * 365 * 24 * 3_600_000;
-  const out = fs.openSync(csvFile, 'w');
-  fs.writeSync(
-    out,
-    'incident_id,opened_at,resolved_at,closed_at,priority,service,ci,category,status,caused_by_change_id,caused_by_release_id,problem_id,title\n',
-  );
+  const out = fs.openSync(file, 'w');
+  fs.writeSync(out, `${layout.header}\n`);
   let chunk = '';
   for (let i = 0; i < rows; i++) {
     const opened = start + Math.floor(rnd.next() * span);
     const service = rnd.pick(services);
-    chunk += `B${i},${new Date(opened).toISOString()},${new Date(opened + 7_200_000).toISOString()},,${rnd.int(1, 4)},${service},${service}-api,software,closed,,,,Synthetic incident ${i}\n`;
+    chunk += `${layout.row(i, opened, rnd.int(1, 4), service)}\n`;
     if (chunk.length > 1 << 20) {
       fs.writeSync(out, chunk);
       chunk = '';
@@ -117,7 +94,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<[T, numb
 
 async function main() {
   log(`writing ${rows.toLocaleString('en-US')} incidents to ${csvFile}`);
-  writeIncidents();
+  writeIncidents(csvFile, canonical);
   const mb = fs.statSync(csvFile).size / 1e6;
 
   const floorDb = await DuckDBInstance.create(path.join(dir, 'floor.duckdb'));
@@ -137,7 +114,7 @@ async function main() {
     `KPIs over ${(summary.rowsLoaded + 14_872).toLocaleString('en-US')} incidents (release unit, two years)`,
     () => getKpis(kpiParamsSchema.parse({ from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' })),
   );
-  writeServiceNow();
+  writeIncidents(serviceNowFile, serviceNow);
   setDatabasePath(path.join(dir, 'mapped.duckdb'));
   const [mapped, mappedSeconds] = await timed(
     'releaselens ingest of the ServiceNow export (servicenow-incident profile)',
