@@ -213,8 +213,12 @@ async function load(
        ${dryRun ? 'limit $limit' : ''}`,
       { path: path.resolve(p.readPath), delim: p.delimiter, ...(dryRun ? { limit: options.dryRun ?? 10 } : {}) },
     );
+    if (options.onProgress) await conn.run('set enable_progress_bar = true; set enable_progress_bar_print = false');
     const timer = options.onProgress
-      ? setInterval(() => options.onProgress?.(conn.progress.percentage), 250)
+      ? setInterval(() => {
+          const pct = conn.progress.percentage;
+          if (pct >= 0) options.onProgress?.(pct);
+        }, 250)
       : undefined;
     try {
       await read;
