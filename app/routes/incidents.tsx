@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { getAttributedIncidents, getGoliveCells } from '../../queries/incidents.ts';
 import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
 import {
+  goliveIncidentHeatmap,
   hoursHistogram,
   type Point,
   pareto,
@@ -103,6 +104,13 @@ function Charts({ search, windowHours }: { search: string; windowHours: number }
           options={{ key: 'category', label: 'Category' }}
           title="Pareto by category"
           alt="Attributed incidents by incident category, largest first, with the cumulative share."
+        />
+        <PlotFigure
+          build={goliveIncidentHeatmap}
+          data={points}
+          options={{}}
+          title="Attributed incidents by weekday and hour of go-live"
+          alt="Attributed incidents counted by the weekday and 3-hour band in which the unit they are attributed to went live."
         />
         <PlotFigure
           build={typeRiskBars}

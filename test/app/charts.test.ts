@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { releaseCalendar } from '../../app/components/charts/calendar.ts';
 import {
+  goliveIncidentHeatmap,
   hoursHistogram,
   type Point,
   pareto,
@@ -193,6 +194,7 @@ describe('chart builders', () => {
         ),
       ),
     ).toMatchSnapshot();
+    expect(svg(goliveIncidentHeatmap(points, { document }))).toMatchSnapshot();
   });
 
   it('p-chart marks a bucket outside its limits', () => {

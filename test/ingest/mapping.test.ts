@@ -203,6 +203,80 @@ describe('ServiceNow', () => {
   });
 });
 
+describe('ServiceNow list views with display labels', () => {
+  it('incidents: latest version by Updated, day-first and US 12-hour dates', async () => {
+    freshDatabase();
+    const s = await ingestFile(path.join(exports, 'servicenow', 'incidents_labels.csv'));
+    expect(s).toMatchObject({
+      layout: 'servicenow-incident-labels',
+      rowsRead: 3,
+      records: 2,
+      rowsLoaded: 2,
+      rowsRejected: 0,
+    });
+    expect(
+      await rows(
+        'select incident_id, opened_at, resolved_at, priority, status, service, ci, caused_by_change_id, problem_id from raw_incidents order by 1',
+      ),
+    ).toEqual([
+      {
+        incident_id: 'INC0020001',
+        opened_at: '2025-03-14T20:45:00Z',
+        resolved_at: '2025-03-15T02:00:00Z',
+        priority: 1,
+        status: 'Resolved',
+        service: 'Payments',
+        ci: 'pay-api',
+        caused_by_change_id: 'CHG0030001',
+        problem_id: 'PRB0002',
+      },
+      {
+        incident_id: 'INC0020002',
+        opened_at: '2025-03-20T08:00:00Z',
+        resolved_at: null,
+        priority: 4,
+        status: 'New',
+        service: 'Search',
+        ci: null,
+        caused_by_change_id: null,
+        problem_id: null,
+      },
+    ]);
+  });
+
+  it('releases: product as service, release types and closing states mapped', async () => {
+    freshDatabase();
+    const s = await ingestFile(path.join(exports, 'servicenow', 'releases_labels.csv'));
+    expect(s).toMatchObject({ layout: 'servicenow-release-labels', rowsLoaded: 2, rowsRejected: 0 });
+    expect(
+      await rows(
+        'select release_id, release_type, original_release_type, status, original_status, service, team, owner from raw_releases order by 1',
+      ),
+    ).toEqual([
+      {
+        release_id: 'RLSE0002001',
+        release_type: 'major',
+        original_release_type: 'Major',
+        status: 'deployed',
+        original_status: 'Closed Complete',
+        service: 'Checkout',
+        team: 'Team Edge',
+        owner: 'chen',
+      },
+      {
+        release_id: 'RLSE0002002',
+        release_type: 'emergency',
+        original_release_type: 'Hotfix',
+        status: 'failed',
+        original_status: 'Closed Incomplete',
+        service: 'Checkout',
+        team: 'Team Edge',
+        owner: 'chen',
+      },
+    ]);
+  });
+});
+
 describe('Jira Service Management', () => {
   it('changes: English and Spanish month names, 2-digit years, 12-hour clock, open states as no outcome', async () => {
     freshDatabase();

@@ -160,6 +160,28 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
   });
 }
 
+/** Attributed incidents by weekday and 3-hour band of their unit's go-live (reporting time zone). */
+export function goliveIncidentHeatmap(points: Point[], options: Opts = {}) {
+  const data = points.map((p) => ({
+    day: weekdays[p.golive_weekday - 1],
+    band: `${String(Math.floor(p.golive_hour / 3) * 3).padStart(2, '0')}-${String(Math.floor(p.golive_hour / 3) * 3 + 3).padStart(2, '0')}`,
+  }));
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 560,
+    padding: 0.05,
+    x: { domain: weekdays, label: 'Go-live weekday' },
+    y: {
+      domain: [0, 3, 6, 9, 12, 15, 18, 21].map(
+        (h) => `${String(h).padStart(2, '0')}-${String(h + 3).padStart(2, '0')}`,
+      ),
+      label: 'Go-live hour',
+    },
+    color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
+    marks: [Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'day', y: 'band', inset: 0.5, tip: true }))],
+  });
+}
+
 /** Hours from go-live to incident, with the attribution window marked. */
 export function hoursHistogram(points: Point[], options: Opts & { windowHours: number }) {
   const max = Math.max(options.windowHours * 2, 24);
