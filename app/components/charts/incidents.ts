@@ -23,6 +23,13 @@ interface Opts {
 
 const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+/** The 3-hour band an hour falls in, as "18-21". */
+const hourBand = (hour: number) => {
+  const start = Math.floor(hour / 3) * 3;
+  return `${String(start).padStart(2, '0')}-${String(start + 3).padStart(2, '0')}`;
+};
+const hourBands = [0, 3, 6, 9, 12, 15, 18, 21].map(hourBand);
+
 /** Attributed incidents per service and week of opening. */
 export function serviceWeekHeatmap(points: Point[], options: Opts = {}) {
   const data = points.map((p) => ({ ...p, week: new Date(`${p.opened_week}T00:00:00Z`) }));
@@ -125,7 +132,7 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
   const data = cells.map((c) => ({
     ...c,
     day: weekdays[c.weekday - 1],
-    band: `${String(c.hour_band).padStart(2, '0')}-${String(c.hour_band + 3).padStart(2, '0')}`,
+    band: hourBand(c.hour_band),
     rate: c.completed ? c.failed / c.completed : null,
   }));
   return Plot.plot({
@@ -133,12 +140,7 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
     width: options.width ?? 560,
     padding: 0.05,
     x: { domain: weekdays, label: 'Go-live weekday' },
-    y: {
-      domain: [0, 3, 6, 9, 12, 15, 18, 21].map(
-        (h) => `${String(h).padStart(2, '0')}-${String(h + 3).padStart(2, '0')}`,
-      ),
-      label: 'Go-live hour',
-    },
+    y: { domain: hourBands, label: 'Go-live hour' },
     color: { scheme: 'reds', legend: true, label: 'Change failure rate', percent: true, domain: [0, 0.5] },
     marks: [
       Plot.cell(data, {
@@ -164,19 +166,14 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
 export function goliveIncidentHeatmap(points: Point[], options: Opts = {}) {
   const data = points.map((p) => ({
     day: weekdays[p.golive_weekday - 1],
-    band: `${String(Math.floor(p.golive_hour / 3) * 3).padStart(2, '0')}-${String(Math.floor(p.golive_hour / 3) * 3 + 3).padStart(2, '0')}`,
+    band: hourBand(p.golive_hour),
   }));
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
     padding: 0.05,
     x: { domain: weekdays, label: 'Go-live weekday' },
-    y: {
-      domain: [0, 3, 6, 9, 12, 15, 18, 21].map(
-        (h) => `${String(h).padStart(2, '0')}-${String(h + 3).padStart(2, '0')}`,
-      ),
-      label: 'Go-live hour',
-    },
+    y: { domain: hourBands, label: 'Go-live hour' },
     color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
     marks: [Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'day', y: 'band', inset: 0.5, tip: true }))],
   });
