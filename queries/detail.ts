@@ -74,6 +74,18 @@ export function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail 
   });
 }
 
+/** A plain sentence comparing the incidents in the window with the service's background rate. */
+export function excessSentence(d: UnitDetail, p: KpiParams): string | null {
+  const u = d.unit;
+  if (u.expected_incidents === null || u.excess_p_value === null) return null;
+  const seen = `${u.post_release_incidents} incident${u.post_release_incidents === 1 ? '' : 's'} in the ${p.window}-hour window`;
+  const expected = `${u.expected_incidents.toFixed(2)} expected from ${u.service}'s background rate (${u.background_incidents} unattributed incidents in the 28 days before)`;
+  const reading = u.is_excess
+    ? `more than chance explains (Poisson p = ${u.excess_p_value.toPrecision(2)})`
+    : 'within normal variation';
+  return `${seen} against ${expected}: ${reading}.`;
+}
+
 /** A plain sentence saying why the unit counts as failed or successful. */
 export function verdict(d: UnitDetail, p: KpiParams): string {
   const u = d.unit;

@@ -1,7 +1,7 @@
 -- detail_unit: one unit by id with its outcome columns (the same columns as
 -- kpi_units), whatever its go-live date.
 -- Binds: $unit, $unit_id, $window_hours, $failure_max_priority, $tz.
--- Reads: fct_unit_outcomes.
+-- Reads: fct_unit_outcomes, fct_unit_baseline.
 with unit as (
   select * from fct_unit_outcomes($unit, $window_hours, $failure_max_priority) where unit_id = $unit_id
 ),
@@ -16,7 +16,10 @@ final as (
     round(recovery_hours, 4) as recovery_hours,
     is_emergency, is_unauthorized, is_freeze_violation,
     isodow(timezone($tz, end_at))::integer as golive_weekday,
-    hour(timezone($tz, end_at))::integer as golive_hour
+    hour(timezone($tz, end_at))::integer as golive_hour,
+    b.background_incidents,
+    round(b.expected_incidents, 4) as expected_incidents
   from unit
+  left join fct_unit_baseline($unit, $window_hours) b using (unit_id)
 )
 select * from final;

@@ -4,7 +4,7 @@
 -- are in the reporting time zone.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_scoped_units, dim_period.
+-- Reads: fct_scoped_units, fct_unit_baseline, dim_period.
 with bounds as (
   select * from dim_period($tz, $from, $to)
 ),
@@ -27,7 +27,10 @@ final as (
     round(recovery_hours, 4) as recovery_hours,
     is_emergency, is_unauthorized, is_freeze_violation,
     isodow(timezone($tz, end_at))::integer as golive_weekday,
-    hour(timezone($tz, end_at))::integer as golive_hour
+    hour(timezone($tz, end_at))::integer as golive_hour,
+    b.background_incidents,
+    round(b.expected_incidents, 4) as expected_incidents
   from in_period
+  left join fct_unit_baseline($unit, $window_hours) b using (unit_id)
 )
 select * from final order by end_at desc nulls last, unit_id;

@@ -29,6 +29,7 @@ export const modelOrder = [
   'fct_confirmed_links',
   'fct_attribution',
   'fct_unit_outcomes',
+  'fct_unit_baseline',
   'fct_scoped_units',
   'dim_period',
 ] as const;

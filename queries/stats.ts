@@ -82,3 +82,16 @@ export function differenceInterval(
     high: d + Math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
   };
 }
+
+/** P(X >= k) for X ~ Poisson(lambda): how surprising k or more events are when lambda were expected. */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  if (lambda <= 0) return 0;
+  let term = Math.exp(-lambda);
+  let below = term;
+  for (let i = 1; i < k; i++) {
+    term *= lambda / i;
+    below += term;
+  }
+  return Math.max(0, 1 - below);
+}

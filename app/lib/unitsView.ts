@@ -16,11 +16,12 @@ export const unitColumns = [
   { key: 'lead_time_hours', label: 'Lead time', numeric: true },
   { key: 'confirmed_incidents', label: 'Confirmed', numeric: true },
   { key: 'likely_incidents', label: 'Likely', numeric: true },
+  { key: 'expected_incidents', label: 'Expected', numeric: true },
   { key: 'is_failed', label: 'Failed' },
 ] as const satisfies readonly { key: keyof UnitRow; label: string; numeric?: boolean }[];
 
 export type UnitColumn = (typeof unitColumns)[number]['key'];
-export const outcomeFilters = ['all', 'failed', 'succeeded', 'rolled_back', 'open'] as const;
+export const outcomeFilters = ['all', 'failed', 'succeeded', 'rolled_back', 'excess', 'open'] as const;
 export type OutcomeFilter = (typeof outcomeFilters)[number];
 
 export interface UnitsView {
@@ -52,6 +53,8 @@ export function applyView(rows: UnitRow[], v: UnitsView): UnitRow[] {
         return r.is_completed && !r.is_failed;
       case 'rolled_back':
         return r.is_rolled_back;
+      case 'excess':
+        return r.is_excess;
       case 'open':
         return !r.is_completed;
       default:

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation } from '@remix-run/react';
-import { getUnitDetail, verdict } from '../../queries/detail.ts';
+import { excessSentence, getUnitDetail, verdict } from '../../queries/detail.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../components/charts/timeline.ts';
 import { dateTime, hours } from '../lib/format.ts';
@@ -28,11 +28,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const windowEnd = u.end_at
     ? new Date(new Date(u.end_at).getTime() + filters.params.window * 3_600_000).toISOString()
     : null;
-  return { params: filters.params, detail, sentence: verdict(detail, filters.params), windowEnd };
+  return {
+    params: filters.params,
+    detail,
+    sentence: verdict(detail, filters.params),
+    excess: excessSentence(detail, filters.params),
+    windowEnd,
+  };
 }
 
 export default function ReleaseDetail() {
-  const { params: p, detail, sentence, windowEnd } = useLoaderData<typeof loader>();
+  const { params: p, detail, sentence, excess, windowEnd } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const u = detail.unit;
   const changes = detail.records.filter((r) => r.record === 'change');
@@ -56,6 +62,11 @@ export default function ReleaseDetail() {
       <p className="sentence" data-verdict={u.is_failed ? 'failed' : 'successful'}>
         {sentence}
       </p>
+      {excess && (
+        <p className="detail" data-excess={detail.unit.is_excess ? 'yes' : 'no'}>
+          {excess}
+        </p>
+      )}
       <PlotFigure
         build={releaseTimeline}
         data={{

@@ -101,6 +101,17 @@ export default function Releases() {
               <td className="num">{hours(r.lead_time_hours)}</td>
               <td className="num">{r.confirmed_incidents}</td>
               <td className="num">{r.likely_incidents}</td>
+              <td
+                className={`num${r.is_excess ? ' failed' : ''}`}
+                title={
+                  r.excess_p_value === null
+                    ? ''
+                    : `${r.post_release_incidents} in the window, Poisson p = ${r.excess_p_value}`
+                }
+              >
+                {r.expected_incidents === null ? '—' : r.expected_incidents.toFixed(2)}
+                {r.is_excess ? ' ▲' : ''}
+              </td>
               <td className={r.is_failed ? 'failed' : 'ok'}>
                 {!r.is_completed
                   ? r.is_cancelled

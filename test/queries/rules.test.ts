@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getKpis, type KpiReport } from '../../queries/kpis.ts';
 import { withModels } from '../../queries/models.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
+import { getUnits } from '../../queries/units.ts';
 import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -288,5 +289,31 @@ describe('rollback deployments', () => {
     const byRelease = await march();
     expect(byRelease.kpis.rollback_rate).toMatchObject({ numerator: 1, denominator: 1 });
     expect(byRelease.kpis.recovery_time_hours).toMatchObject({ n: 1, median: 2.5 });
+  });
+});
+
+describe('excess incidents', () => {
+  it("compares the window's incidents with the service's background rate of the 28 days before", async () => {
+    // 56 unattributed incidents of svc from 10 Feb 12:00 to 10 Mar 00:00: 2 a day in the 28 days before R1
+    const background = Array.from({ length: 56 }, (_, i) =>
+      incident(`B${i}`, new Date(Date.UTC(2025, 1, 10, 12) + i * 12 * 3_600_000).toISOString().replace('.000Z', 'Z'), {
+        priority: 4,
+      }),
+    );
+    await load({
+      releases: [release('R1', '2025-03-10T10:00:00Z', '2025-03-10T11:00:00Z')],
+      incidents: [
+        ...background,
+        incident('IN1', '2025-03-10T12:00:00Z', { priority: 4 }),
+        incident('IN2', '2025-03-11T12:00:00Z', { priority: 4 }),
+      ],
+    });
+    const [r1] = (await getUnits(kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01' }))).filter(
+      (u) => u.unit_id === 'R1',
+    );
+    expect(r1?.background_incidents).toBe(56);
+    expect(r1?.expected_incidents).toBeCloseTo((2 / 24) * 49, 4); // 2 a day over the 1 h window + 48 h
+    expect(r1?.post_release_incidents).toBe(2);
+    expect(r1?.is_excess).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differenceInterval, pChartLimits, rate, wilson } from '../../queries/stats.ts';
+import { differenceInterval, pChartLimits, poissonUpperTail, rate, wilson } from '../../queries/stats.ts';
 
 describe('statistics', () => {
   it('Wilson interval matches a textbook value (Newcombe 1998: 81/263)', () => {
@@ -26,5 +26,12 @@ describe('statistics', () => {
     expect(lcl).toBeCloseTo(0.08, 6);
     expect(ucl).toBeCloseTo(0.32, 6);
     expect(pChartLimits(0.05, 4).lcl).toBe(0);
+  });
+
+  it('Poisson upper tail P(X >= k)', () => {
+    expect(poissonUpperTail(0, 3)).toBe(1);
+    expect(poissonUpperTail(1, 1)).toBeCloseTo(1 - Math.exp(-1), 12);
+    expect(poissonUpperTail(3, 0.5)).toBeCloseTo(1 - Math.exp(-0.5) * (1 + 0.5 + 0.125), 12);
+    expect(poissonUpperTail(2, 0)).toBe(0);
   });
 });
