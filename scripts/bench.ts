@@ -18,6 +18,7 @@ import { log } from '../lib/cli.ts';
 import { setDatabasePath } from '../lib/db.ts';
 import { getKpis } from '../queries/kpis.ts';
 import { kpiParamsSchema } from '../queries/params.ts';
+import { getUnits } from '../queries/units.ts';
 import { Random } from './sample/random.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string' } } });
@@ -114,6 +115,9 @@ async function main() {
     `KPIs over ${(summary.rowsLoaded + 14_872).toLocaleString('en-US')} incidents (release unit, two years)`,
     () => getKpis(kpiParamsSchema.parse({ from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' })),
   );
+  const [units, unitsSeconds] = await timed('releases table for a quarter (units, attribution, excess baseline)', () =>
+    getUnits(kpiParamsSchema.parse({ from: '2025-10-01', to: '2026-01-01' })),
+  );
   writeIncidents(serviceNowFile, serviceNow);
   setDatabasePath(path.join(dir, 'mapped.duckdb'));
   const [mapped, mappedSeconds] = await timed(
@@ -125,6 +129,7 @@ async function main() {
     `duckdb read_csv floor: ${floorSeconds.toFixed(2)} s (${Math.round(rows / floorSeconds).toLocaleString('en-US')} rows/s)`,
     `releaselens ingest:    ${ingestSeconds.toFixed(2)} s (${Math.round(rows / ingestSeconds).toLocaleString('en-US')} rows/s), ${summary.rowsLoaded} loaded, ${summary.rowsRejected} rejected`,
     `kpi_summary with attribution: ${kpiSeconds.toFixed(2)} s`,
+    `releases table (${units.length} units of a quarter): ${unitsSeconds.toFixed(2)} s`,
     `mapped ServiceNow export: ${mappedSeconds.toFixed(2)} s (${Math.round(rows / mappedSeconds).toLocaleString('en-US')} rows/s), ${mapped.rowsLoaded} loaded (${mapped.layout}); ${(mappedSeconds / ingestSeconds).toFixed(2)}x the canonical load`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
