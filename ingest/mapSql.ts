@@ -43,6 +43,18 @@ function normalizeMonths(expr: string, languages: string[]): string {
   }, expr);
 }
 
+/**
+ * try_strptime over the given formats (a bound list). A sentinel '|' ends both
+ * the value and every format: DuckDB 1.5's parser reads one character past the
+ * end of a value that is shorter than the format (an out-of-bounds read that
+ * crashed the process now and then on audit exports); with the sentinel it
+ * reads the sentinel instead, and a value that matches still matches.
+ */
+function parseWithFormats(expr: string, formats: string[], name: string, params: MappedPlan['params']): string {
+  params[name] = listValue(formats.map((f) => `${f}|`));
+  return `try_strptime(${expr} || '|', $${name})`;
+}
+
 export interface MappedPlan {
   /** Creates temp table `mapped` (ord, canonical columns, and ci_list when collecting). */
   sql: string;
@@ -130,9 +142,14 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
     if (c.kind === 'timestamp') {
       const formats = col.formats ?? mapping.timestamps.formats;
       if (formats.length > 0) {
-        params[`formats_${i}`] = listValue(formats);
+        const parsed = parseWithFormats(
+          normalizeMonths(value, mapping.timestamps.months),
+          formats,
+          `formats_${i}`,
+          params,
+        );
         timestampHints.set(c.name, `expected one of the mapping's formats: ${formats.join(' | ')}`);
-        value = `coalesce(strftime(try_strptime(${normalizeMonths(value, mapping.timestamps.months)}, $formats_${i}), '%Y-%m-%d %H:%M:%S'), ${value})`;
+        value = `coalesce(strftime(${parsed}, '%Y-%m-%d %H:%M:%S'), ${value})`;
       }
     }
     if (c.kind === 'integer' && mapping.csv.decimal_comma) {
@@ -151,8 +168,13 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
       latestBy = n;
       used.add(found[0] as number);
       const formats = mapping.timestamps.formats;
-      params.latest_formats = listValue(formats.length > 0 ? formats : ['%Y-%m-%d %H:%M:%S']);
-      updated = `coalesce(try_strptime(${normalizeMonths(`c${found[0]}`, mapping.timestamps.months)}, $latest_formats), try_cast(c${found[0]} as timestamp))`;
+      const parsed = parseWithFormats(
+        normalizeMonths(`c${found[0]}`, mapping.timestamps.months),
+        formats.length > 0 ? formats : ['%Y-%m-%d %H:%M:%S'],
+        'latest_formats',
+        params,
+      );
+      updated = `coalesce(${parsed}, try_cast(c${found[0]} as timestamp))`;
       break;
     }
   }
