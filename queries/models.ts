@@ -30,6 +30,7 @@ export const modelOrder = [
   'fct_attribution',
   'fct_unit_outcomes',
   'fct_unit_baseline',
+  'fct_unit_rows',
   'fct_scoped_units',
   'dim_period',
 ] as const;

@@ -1,0 +1,30 @@
+-- fct_unit_rows(unit_kind, window_hours, failure_max_priority, tz): one row per
+-- unit of that kind with the columns the releases table, the release detail and
+-- /api/units show: outcomes, rounded durations, local go-live weekday and hour
+-- (in tz), and the excess-incident baseline.
+-- Reads: fct_unit_outcomes, fct_unit_baseline.
+create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
+with units as (
+  select * from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
+),
+baseline as (
+  select * from fct_unit_baseline(p_unit_kind, p_window_hours)
+),
+final as (
+  select
+    unit_id, title, unit_type, service, team, record_status, release_id, change_id, strategy,
+    requested_at, approved_at, planned_start, planned_end, start_at, end_at,
+    is_completed, is_cancelled, is_failed, is_rolled_back, own_failed,
+    post_release_incidents, confirmed_incidents, likely_incidents,
+    round(slip_minutes, 1) as slip_minutes,
+    round(lead_time_hours, 4) as lead_time_hours,
+    round(recovery_hours, 4) as recovery_hours,
+    is_emergency, is_unauthorized, is_freeze_violation,
+    isodow(timezone(p_tz, end_at))::integer as golive_weekday,
+    hour(timezone(p_tz, end_at))::integer as golive_hour,
+    b.background_incidents,
+    round(b.expected_incidents, 4) as expected_incidents
+  from units
+  left join baseline b using (unit_id)
+)
+select * from final;
