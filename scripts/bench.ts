@@ -19,6 +19,7 @@ import { setDatabasePath } from '../lib/db.ts';
 import { getKpis } from '../queries/kpis.ts';
 import { kpiParamsSchema } from '../queries/params.ts';
 import { getUnits } from '../queries/units.ts';
+import { noiseServices, sampleServices } from './sample/generate.ts';
 import { Random } from './sample/random.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string' } } });
@@ -28,22 +29,7 @@ const csvFile = path.join(dir, 'incidents.csv');
 const serviceNowFile = path.join(dir, 'incident_servicenow.csv');
 const priorities = ['1 - Critical', '2 - High', '3 - Moderate', '4 - Low'];
 
-const services = [
-  'payments',
-  'billing',
-  'invoicing',
-  'search',
-  'catalog',
-  'recommendations',
-  'checkout',
-  'mobile-api',
-  'web-frontend',
-  'identity',
-  'notifications',
-  'inventory',
-  'workplace',
-  'network',
-];
+const services = [...sampleServices, ...noiseServices.slice(0, 2)];
 
 type Layout = { header: string; row: (i: number, openedMs: number, priority: number, service: string) => string };
 

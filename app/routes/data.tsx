@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
 import { getDataStatus } from '../../queries/data.ts';
-import { count, dateTime, pct, withParams } from '../lib/format.ts';
+import { Pager } from '../components/Pager.tsx';
+import { count, dateTime, pct } from '../lib/format.ts';
 import { handleUpload, uploadsEnabled } from '../lib/upload.server.ts';
 import { RouteError } from '../root.tsx';
 
@@ -215,11 +216,13 @@ export default function Data() {
         </tbody>
       </table>
       {rejects.length === 0 && <p>No rejected rows.</p>}
-      <nav className="toolbar" aria-label="Pages of rejects">
-        {page > 0 && <Link to={withParams(search, { rejects_page: String(page - 1) })}>← Previous</Link>}
-        <span>Page {page + 1}</span>
-        {rejects.length === pageSize && <Link to={withParams(search, { rejects_page: String(page + 1) })}>Next →</Link>}
-      </nav>
+      <Pager
+        search={search}
+        page={page}
+        hasNext={rejects.length === pageSize}
+        param="rejects_page"
+        label="Pages of rejects"
+      />
     </>
   );
 }

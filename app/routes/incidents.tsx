@@ -14,6 +14,7 @@ import {
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
+import { Pager } from '../components/Pager.tsx';
 import { badRequest } from '../lib/filters.server.ts';
 import { count, dateTime, withParams } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
@@ -224,13 +225,7 @@ export default function Incidents() {
           ))}
         </tbody>
       </table>
-      <nav className="toolbar" aria-label="Pages of the table">
-        {d.page > 0 && <Link to={withParams(search, { page: String(d.page - 1) })}>← Previous</Link>}
-        <span>
-          Page {d.page + 1} of {d.pages}
-        </span>
-        {d.page + 1 < d.pages && <Link to={withParams(search, { page: String(d.page + 1) })}>Next →</Link>}
-      </nav>
+      <Pager search={search} page={d.page} pages={d.pages} />
     </>
   );
 }

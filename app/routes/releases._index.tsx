@@ -3,8 +3,9 @@ import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { getUnits } from '../../queries/units.ts';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
+import { Pager } from '../components/Pager.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
-import { count, dateTime, hours, withParams } from '../lib/format.ts';
+import { count, dateTime, hours } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
 import { applyView, outcomeFilters, pageSize, parseView, unitColumns, viewParams } from '../lib/unitsView.ts';
@@ -127,13 +128,7 @@ export default function Releases() {
           ))}
         </tbody>
       </table>
-      <nav className="toolbar" aria-label="Pages of the table">
-        {view.page > 0 && <Link to={withParams(search, { page: String(view.page - 1) })}>← Previous</Link>}
-        <span>
-          Page {view.page + 1} of {pages}
-        </span>
-        {view.page + 1 < pages && <Link to={withParams(search, { page: String(view.page + 1) })}>Next →</Link>}
-      </nav>
+      <Pager search={search} page={view.page} pages={pages} />
     </>
   );
 }

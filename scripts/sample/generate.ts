@@ -22,11 +22,13 @@ const teams = {
   'Team Core': ['identity', 'notifications', 'inventory'],
 } as const;
 
+/** The released services of the sample organisation. */
+export const sampleServices = Object.values(teams).flat();
 const services = Object.entries(teams).flatMap(([team, list]) => list.map((service) => ({ team, service })));
 const HOT_SERVICE = 'checkout';
 const CANARY_TEAM = 'Team Find';
 /** ITSM noise: services that are never released through this process. */
-const noiseServices = ['workplace', 'network', 'email', 'vpn', 'printing', 'telephony'];
+export const noiseServices = ['workplace', 'network', 'email', 'vpn', 'printing', 'telephony'];
 const categories = ['software', 'database', 'network', 'hardware', 'access', 'performance', 'user'];
 const verbs = ['Add', 'Improve', 'Fix', 'Rework', 'Speed up', 'Harden', 'Simplify', 'Extend'];
 const nouns = [

@@ -8,6 +8,7 @@ import { getKpis } from '../../queries/kpis.ts';
 import { withModels } from '../../queries/models.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
 import { getUnits } from '../../queries/units.ts';
+import { sampleServices } from '../../scripts/sample/generate.ts';
 import { freshDatabase, loadFolder } from '../helpers.ts';
 
 const twoYears = { from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' };
@@ -17,20 +18,7 @@ const value = (r: { value: number } | null) => {
   return r.value;
 };
 
-const services = [
-  'payments',
-  'billing',
-  'invoicing',
-  'search',
-  'catalog',
-  'recommendations',
-  'checkout',
-  'mobile-api',
-  'web-frontend',
-  'identity',
-  'notifications',
-  'inventory',
-];
+const services: string[] = sampleServices;
 
 describe('sample organisation patterns', () => {
   beforeAll(async () => {
