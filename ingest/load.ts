@@ -10,9 +10,9 @@
  * rows in a scratch in-memory database and writes nothing.
  */
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
-import { withConnection } from '../lib/db.ts';
-import { typesFor } from '../queries/models.ts';
+import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { withScratch, withWriter } from '../lib/db.ts';
+import { buildModels, typesFor } from '../queries/models.ts';
 import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
 import { type EntityName, idColumnOf } from './entities.ts';
 import { chooseLayout, type Layout } from './layout.ts';
@@ -78,6 +78,8 @@ export interface IngestSummary {
   rowsLoaded: number;
   rowsRejected: number;
   seconds: number;
+  /** Of those seconds, the model build (0 for a dry run). */
+  modelSeconds: number;
   firstRejects: Reject[];
   unknownValues: UnknownValue[];
   preview?: Preview;
@@ -163,18 +165,8 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
   const started = new Date();
   const p = await prepare(file, options);
   try {
-    if (options.dryRun !== undefined) {
-      const scratch = await DuckDBInstance.create(':memory:');
-      const conn = await scratch.connect();
-      try {
-        await conn.run("load icu; set TimeZone = 'UTC'");
-        return await load(conn, p, options, started);
-      } finally {
-        conn.closeSync();
-        scratch.closeSync();
-      }
-    }
-    return await withConnection((conn) => load(conn, p, options, started));
+    if (options.dryRun !== undefined) return await withScratch((conn) => load(conn, p, options, started));
+    return await withWriter((conn) => load(conn, p, options, started));
   } finally {
     p.cleanup();
   }
@@ -358,6 +350,7 @@ async function load(
       rowsLoaded,
       rowsRejected: records - rowsLoaded + num(counts?.structural),
       seconds: 0,
+      modelSeconds: 0,
       firstRejects: [],
       unknownValues: p.plan ? await unknownValues(conn, p.plan) : [],
     };
@@ -371,6 +364,10 @@ async function load(
       summary.preview = await preview(conn, p, runId);
       await conn.run('rollback');
     } else {
+      // 6. The models, in the same transaction: readers see the new data and its models together.
+      const t0 = performance.now();
+      await buildModels(conn);
+      summary.modelSeconds = (performance.now() - t0) / 1000;
       summary.seconds = (Date.now() - started.getTime()) / 1000;
       await recordRun(conn, summary, started, 'loaded', null);
       await run('commit');

@@ -72,6 +72,14 @@ ${cols.join(',\n')},
   value varchar,
   reason varchar not null
 );`,
+    `create table if not exists model_state (
+  data_version integer not null,
+  models_hash varchar not null,
+  mode varchar not null,
+  built_at timestamptz not null,
+  build_seconds double
+);`,
+    'create table if not exists mat_windows (window_hours double not null);',
     ...raw,
   ].join('\n');
 }

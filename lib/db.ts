@@ -1,7 +1,9 @@
 /**
- * One DuckDB instance per process (DuckDBInstance.fromCache), one connection
- * per unit of work. The session time zone is UTC: everything is stored in UTC
- * and reporting time zones are always explicit parameters.
+ * The one DuckDB access module: one instance per database file and process
+ * (DuckDBInstance.fromCache), one connection per unit of work, one writer at a
+ * time (withWriter), and scratch in-memory instances for dry runs and
+ * benchmarks. The session time zone is UTC: everything is stored in UTC and
+ * reporting time zones are always explicit parameters.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +20,9 @@ export function setDatabasePath(file: string): void {
 export function databasePath(): string {
   return dbPathOverride ?? config().RELEASELENS_DB;
 }
+
+/** Per database file (fromCache hands out a new wrapper object each call). */
+const prepared = new Map<string, Promise<void>>();
 
 export async function instance(): Promise<DuckDBInstance> {
   const file = databasePath();
@@ -36,14 +41,43 @@ export async function instance(): Promise<DuckDBInstance> {
   return db;
 }
 
-/** Per database file (fromCache hands out a new wrapper object each call). */
-const prepared = new Map<string, Promise<void>>();
-
 export async function withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const conn = await (await instance()).connect();
   try {
     return await work(conn);
   } finally {
     conn.closeSync();
+  }
+}
+
+/** The tail of each database's writer queue. */
+const writers = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` when no other writer of this process is running on the same
+ * database (ingest, model builds, windows added on first use): DuckDB lets
+ * concurrent transactions conflict on the same tables, so writes take turns.
+ */
+export function withWriter<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const key = databasePath();
+  const previous = writers.get(key) ?? Promise.resolve();
+  const run = previous.then(() => withConnection(work));
+  writers.set(
+    key,
+    run.catch(() => {}),
+  );
+  return run;
+}
+
+/** A throw-away in-memory database (dry runs, benchmark floors), set up like the real one. */
+export async function withScratch<T>(work: (conn: DuckDBConnection) => Promise<T>, file = ':memory:'): Promise<T> {
+  const db = await DuckDBInstance.create(file);
+  const conn = await db.connect();
+  try {
+    await conn.run("load icu; set TimeZone = 'UTC'");
+    return await work(conn);
+  } finally {
+    conn.closeSync();
+    db.closeSync();
   }
 }

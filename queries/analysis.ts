@@ -1,8 +1,9 @@
 /** Typed query functions for the dashboard's breakdowns, trends and calendar. */
 import { z } from 'zod';
 import { bindings } from './kpis.ts';
-import { runQuery, withModels } from './models.ts';
+import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
 
 const num = z.number();
@@ -54,14 +55,17 @@ export type FreezeRow = z.output<typeof freezeRowSchema>;
 export type Bucket = 'week' | 'month';
 
 export function getBuckets(p: KpiParams, bucket: Bucket): Promise<BucketRow[]> {
-  return withModels(async (conn) =>
-    (await runQuery(conn, 'kpi_buckets', { ...bindings(p), bucket })).map((r) => bucketRowSchema.parse(r)),
+  return withModels(
+    async (conn) =>
+      (await runQuery(conn, 'kpi_buckets', { ...bindings(p), bucket })).map((r) => bucketRowSchema.parse(r)),
+    p.window,
   );
 }
 
 export function getBreakdown(p: KpiParams): Promise<BreakdownRow[]> {
-  return withModels(async (conn) =>
-    (await runQuery(conn, 'kpi_breakdown', unitBindings(p))).map((r) => breakdownRowSchema.parse(r)),
+  return withModels(
+    async (conn) => (await runQuery(conn, 'kpi_breakdown', unitBindings(p))).map((r) => breakdownRowSchema.parse(r)),
+    p.window,
   );
 }
 

@@ -1,6 +1,7 @@
 /** The Data page: ingest runs, rejects, record counts and data-quality warnings. */
 import { z } from 'zod';
-import { runQuery, withModels } from './models.ts';
+import { runQuery } from './models.ts';
+import { withModels } from './snapshot.ts';
 
 const instant = z
   .date()

@@ -1,7 +1,8 @@
 /** One unit with its records and the incidents around it (the release detail page). */
 import { z } from 'zod';
-import { runQuery, withModels } from './models.ts';
+import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { withModels } from './snapshot.ts';
 import { type UnitRow, unitRowSchema } from './units.ts';
 
 const instant = z
@@ -71,7 +72,7 @@ export function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail 
       records: records.map((r) => recordRowSchema.parse(r)),
       incidents: incidents.map((r) => nearbyIncidentSchema.parse(r)),
     };
-  });
+  }, p.window);
 }
 
 /** A plain sentence comparing the incidents in the window with the service's background rate. */

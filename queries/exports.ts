@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import { bindings } from './kpis.ts';
-import { readModel, runQuery, typesFor, withModels } from './models.ts';
+import { readQuery, runQuery, typesFor } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
 
 export const exportFormats = ['csv', 'arrow', 'parquet'] as const;
@@ -62,12 +63,12 @@ export async function exportTable(
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-export-'));
     const file = path.join(dir, filename);
     try {
-      const sql = readModel(spec.model).trim().replace(/;$/, '');
+      const sql = readQuery(spec.model).trim().replace(/;$/, '');
       const options = format === 'csv' ? '(format csv, header true)' : '(format parquet)';
       await conn.run(`copy (${sql}) to $export_file ${options}`, { ...params, export_file: file }, typesFor(params));
       return { body: fs.readFileSync(file), contentType: contentTypes[format], filename };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, p.window);
 }

@@ -1,7 +1,8 @@
 /** Attributed incidents with their unit's context (incident patterns page, Arrow export). */
 import { z } from 'zod';
-import { runQuery, withModels } from './models.ts';
+import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
 
 export const incidentPointSchema = z.object({
@@ -30,8 +31,9 @@ export const incidentPointSchema = z.object({
 export type IncidentPoint = z.output<typeof incidentPointSchema>;
 
 export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
-  return withModels(async (conn) =>
-    (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
+  return withModels(
+    async (conn) => (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
+    p.window,
   );
 }
 
@@ -45,7 +47,8 @@ export const goliveCellSchema = z.object({
 export type GoliveCell = z.output<typeof goliveCellSchema>;
 
 export function getGoliveCells(p: KpiParams): Promise<GoliveCell[]> {
-  return withModels(async (conn) =>
-    (await runQuery(conn, 'kpi_golive_cells', unitBindings(p))).map((r) => goliveCellSchema.parse(r)),
+  return withModels(
+    async (conn) => (await runQuery(conn, 'kpi_golive_cells', unitBindings(p))).map((r) => goliveCellSchema.parse(r)),
+    p.window,
   );
 }

@@ -5,8 +5,9 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
-import { runQuery, withModels } from './models.ts';
+import { runQuery } from './models.ts';
 import type { KpiParams, Unit } from './params.ts';
+import { withModels } from './snapshot.ts';
 import { type Duration, duration, type Rate, rate, round } from './stats.ts';
 
 export interface KpiReport {
@@ -95,5 +96,5 @@ export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiR
 }
 
 export function getKpis(p: KpiParams): Promise<KpiReport> {
-  return withModels((conn) => kpisOn(conn, p));
+  return withModels((conn) => kpisOn(conn, p), p.window);
 }

@@ -1,6 +1,7 @@
 /** What data there is: its time span and the values the filters can offer. */
 import { z } from 'zod';
-import { runQuery, withModels } from './models.ts';
+import { runQuery } from './models.ts';
+import { withModels } from './snapshot.ts';
 
 const rangeSchema = z.object({
   first_at: z.date().nullable(),

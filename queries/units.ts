@@ -1,8 +1,9 @@
 /** getUnits: the table behind the releases page and /api/units, as plain rows. */
 import { z } from 'zod';
 import { bindings } from './kpis.ts';
-import { runQuery, withModels } from './models.ts';
+import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { withModels } from './snapshot.ts';
 import { poissonUpperTail, round } from './stats.ts';
 
 const instant = z
@@ -70,5 +71,5 @@ export function getUnits(p: KpiParams): Promise<UnitRow[]> {
   return withModels(async (conn) => {
     const rows = await runQuery(conn, 'kpi_units', unitBindings(p));
     return rows.map((r) => unitRowSchema.parse(r));
-  });
+  }, p.window);
 }

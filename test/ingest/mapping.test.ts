@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/load.ts';
 import { parseMapping } from '../../ingest/mapping.ts';
 import { withConnection } from '../../lib/db.ts';
-import { withModels } from '../../queries/models.ts';
+import { withModels } from '../../queries/snapshot.ts';
 import { fixtures, freshDatabase, tempCsv } from '../helpers.ts';
 
 const exports = path.join(fixtures, 'exports');
@@ -152,8 +152,9 @@ describe('ServiceNow', () => {
     await ingestFile(path.join(exports, 'servicenow', 'changes_labels.csv'));
     const incidents = tempCsv('incidents.csv', 'incident_id,opened_at,priority,ci\nI1,2025-03-04T10:00:00Z,2,pay-db\n');
     await ingestFile(incidents);
-    const attributed = await withModels(async (c) =>
-      (await c.runAndReadAll("select unit_id, rule from fct_attribution('change', 48)")).getRowObjectsJS(),
+    const attributed = await withModels(
+      async (c) => (await c.runAndReadAll("select unit_id, rule from fct_attribution('change', 48)")).getRowObjectsJS(),
+      48,
     );
     expect(attributed).toEqual([{ unit_id: 'CHG0030001', rule: 'likely' }]);
   });

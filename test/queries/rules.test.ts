@@ -1,8 +1,8 @@
 /** One focused test per attribution and KPI rule of docs/kpis.md, on hand-made data. */
 import { describe, expect, it } from 'vitest';
 import { getKpis, type KpiReport } from '../../queries/kpis.ts';
-import { withModels } from '../../queries/models.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
+import { withModels } from '../../queries/snapshot.ts';
 import { getUnits } from '../../queries/units.ts';
 import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
 
@@ -49,7 +49,7 @@ async function attribution(unit = 'release', window = 48): Promise<Record<string
     return Object.fromEntries(
       rows.map((r) => [String(r.incident_id), { unit_id: String(r.unit_id), rule: String(r.rule) }]),
     );
-  });
+  }, window);
 }
 
 const march = (extra: Record<string, unknown> = {}): Promise<KpiReport> =>
@@ -289,6 +289,59 @@ describe('rollback deployments', () => {
     const byRelease = await march();
     expect(byRelease.kpis.rollback_rate).toMatchObject({ numerator: 1, denominator: 1 });
     expect(byRelease.kpis.recovery_time_hours).toMatchObject({ n: 1, median: 2.5 });
+  });
+});
+
+describe('which deployments belong to a release', () => {
+  const change = (id: string, release: string | null, start: string, end: string): Row => ({
+    change_id: id,
+    release_id: release,
+    change_type: 'normal',
+    service: 'svc',
+    requested_at: '2025-03-01T00:00:00Z',
+    actual_start: start,
+    actual_end: end,
+    outcome: 'successful',
+  });
+  const deployment = (id: string, extra: Row): Row => ({
+    deployment_id: id,
+    release_id: null,
+    change_id: null,
+    service: 'svc',
+    environment: 'production',
+    started_at: '2025-03-10T10:00:00Z',
+    finished_at: '2025-03-10T11:00:00Z',
+    status: 'succeeded',
+    is_rollback: false,
+    rolls_back_deployment_id: null,
+    ...extra,
+  });
+
+  it("a deployment without a release_id belongs to its change's release: its failure fails the release", async () => {
+    await load({
+      releases: [release('R1', '2025-03-10T10:00:00Z', '2025-03-10T11:00:00Z')],
+      changes: [change('C1', 'R1', '2025-03-10T10:00:00Z', '2025-03-10T11:00:00Z')],
+      deployments: [deployment('D1', { change_id: 'C1', status: 'rolled_back' })],
+    });
+    const r = await march();
+    expect(r.kpis.change_failure_rate).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(r.kpis.rollback_rate).toMatchObject({ numerator: 1, denominator: 1 });
+  });
+
+  it("an incident linked to a change with no deployment goes to the latest deployment of the change's release", async () => {
+    await load({
+      releases: [release('R1', '2025-03-10T10:00:00Z', '2025-03-10T13:00:00Z')],
+      changes: [
+        change('C1', 'R1', '2025-03-10T10:00:00Z', '2025-03-10T11:00:00Z'),
+        change('C2', 'R1', '2025-03-10T12:00:00Z', '2025-03-10T13:00:00Z'),
+      ],
+      deployments: [
+        deployment('D1', { change_id: 'C1' }),
+        deployment('D0', { release_id: 'R1', started_at: '2025-03-10T09:00:00Z', finished_at: '2025-03-10T09:30:00Z' }),
+      ],
+      incidents: [incident('I', '2025-03-25T00:00:00Z', { service: null, caused_by_change_id: 'C2' })],
+    });
+    expect((await attribution('deployment')).I).toEqual({ unit_id: 'D1', rule: 'confirmed' });
   });
 });
 

@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getKpis } from '../../queries/kpis.ts';
-import { withModels } from '../../queries/models.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
+import { withModels } from '../../queries/snapshot.ts';
 import { getUnits } from '../../queries/units.ts';
 import { sampleServices } from '../../scripts/sample/generate.ts';
 import { freshDatabase, loadFolder } from '../helpers.ts';

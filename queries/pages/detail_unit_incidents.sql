@@ -16,8 +16,7 @@ nearby as (
   select i.*
   from stg_incidents i, unit u
   where (i.service = u.service or i.ci in (select ci from cis))
-    and i.opened_at between u.start_at - to_microseconds(cast(round($window_hours * 3600000000) as bigint))
-      and u.end_at + to_microseconds(cast(round(2 * $window_hours * 3600000000) as bigint))
+    and i.opened_at between window_reach(u.start_at, -$window_hours) and window_reach(u.end_at, 2 * $window_hours)
   union
   select i.* from stg_incidents i join attributed a using (incident_id) where a.unit_id = $unit_id
 ),

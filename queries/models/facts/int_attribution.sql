@@ -1,4 +1,4 @@
--- fct_attribution(unit_kind, window_hours): one row per attributed incident,
+-- int_attribution(unit_kind, window_hours): one row per attributed incident,
 -- naming the unit of that kind it is attributed to and the rule used.
 --   confirmed: an explicit link (fct_confirmed_links), whatever the time gap;
 --   likely:    otherwise, the completed unit with the latest start (ties: greatest
@@ -7,12 +7,13 @@
 -- Set-based: an ASOF join finds, per match key, the latest unit that started at
 -- or before the incident; a range join runs only for the few incidents that an
 -- earlier-starting unit could still reach (see docs/decisions/002-attribution.md).
--- Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents.
-create or replace macro fct_attribution(p_unit_kind, p_window_hours) as table
+-- The computation behind fct_attribution, which keeps its rows per window.
+-- Materialized: macro. Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents, window_reach.
+create or replace macro int_attribution(p_unit_kind, p_window_hours) as table
 with units as (
   select
     unit_id, service, start_at, end_at,
-    end_at + to_microseconds(cast(round(p_window_hours * 3600000000) as bigint)) as reach_at
+    window_reach(end_at, p_window_hours) as reach_at
   from fct_units
   where unit_kind = p_unit_kind and is_completed
 ),

@@ -1,6 +1,5 @@
 -- stg_releases: one row per release record (latest version per id).
--- Reads: raw_releases. Binds: nothing.
-create or replace view stg_releases as
+-- Materialized: view. Reads: raw_releases. Binds: nothing.
 with source as (
   select * from raw_releases
 ),

@@ -6,8 +6,7 @@
 --               completed change with the latest start
 --   deployment: the latest completed production deployment of the linked
 --               change; if none, or release-only, the latest one of the release
--- Reads: stg_incidents, stg_changes, fct_units. Binds: nothing.
-create or replace view fct_confirmed_links as
+-- Materialized: table. Reads: stg_incidents, stg_changes, fct_units.
 with incidents as (
   select incident_id, caused_by_change_id, caused_by_release_id
   from stg_incidents

@@ -10,9 +10,7 @@ with bounds as (
 ),
 units as (
   select * from fct_unit_rows($unit, $window_hours, $failure_max_priority, $tz)
-  where (len($services) = 0 or list_contains($services, service))
-    and (len($teams) = 0 or list_contains($teams, team))
-    and (len($types) = 0 or list_contains($types, unit_type))
+  where in_filter($services, service) and in_filter($teams, team) and in_filter($types, unit_type)
 ),
 final as (
   select u.* from units u, bounds b

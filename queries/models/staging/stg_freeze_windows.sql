@@ -1,6 +1,5 @@
 -- stg_freeze_windows: one row per freeze or maintenance window.
--- Reads: raw_freeze_windows. Binds: nothing.
-create or replace view stg_freeze_windows as
+-- Materialized: view. Reads: raw_freeze_windows. Binds: nothing.
 with source as (
   select * from raw_freeze_windows
 ),

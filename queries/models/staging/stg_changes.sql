@@ -1,6 +1,5 @@
 -- stg_changes: one row per change record.
--- Reads: raw_changes. Binds: nothing.
-create or replace view stg_changes as
+-- Materialized: view. Reads: raw_changes. Binds: nothing.
 with source as (
   select * from raw_changes
 ),

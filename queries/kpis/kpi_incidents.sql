@@ -32,8 +32,7 @@ final as (
     epoch_ms(a.opened_at)::double as opened_ms,
     epoch_ms(u.end_at)::double as golive_ms,
     round(epoch(a.opened_at - u.end_at) / 3600, 4) as hours_after_golive,
-    a.opened_at between u.start_at
-      and u.end_at + to_microseconds(cast(round($window_hours * 3600000000) as bigint)) as is_in_window,
+    a.opened_at between u.start_at and window_reach(u.end_at, $window_hours) as is_in_window,
     a.priority <= $failure_max_priority as is_failure_making,
     isodow(timezone($tz, u.end_at))::integer as golive_weekday,
     hour(timezone($tz, u.end_at))::integer as golive_hour,

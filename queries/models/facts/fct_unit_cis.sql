@@ -1,7 +1,6 @@
 -- fct_unit_cis: one row per (unit, configuration item): a change's CI, a
 -- release's CIs (those of its changes), a deployment's CI (that of its change).
--- Reads: fct_units, stg_changes, stg_change_cis. Binds: nothing.
-create or replace view fct_unit_cis as
+-- Materialized: table. Reads: fct_units, stg_changes, stg_change_cis.
 with units as (
   select unit_kind, unit_id, change_id from fct_units
 ),

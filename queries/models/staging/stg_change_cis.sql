@@ -1,8 +1,7 @@
 -- stg_change_cis: one row per (change, configuration item): the change record's
 -- own CI, and the further CIs collected from exports with one row per change
 -- and CI.
--- Reads: raw_changes, raw_change_cis. Binds: nothing.
-create or replace view stg_change_cis as
+-- Materialized: view. Reads: raw_changes, raw_change_cis. Binds: nothing.
 with own as (
   select change_id, ci from raw_changes where ci is not null
 ),

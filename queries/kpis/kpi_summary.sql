@@ -27,9 +27,7 @@ deployments as (
   from fct_units d, bounds b
   where d.unit_kind = 'deployment' and d.is_completed
     and d.end_at >= b.from_at and d.end_at < b.to_at
-    and (len($services) = 0 or list_contains($services, d.service))
-    and (len($teams) = 0 or list_contains($teams, d.team))
-    and (len($types) = 0 or list_contains($types, d.unit_type))
+    and in_filter($services, d.service) and in_filter($teams, d.team) and in_filter($types, d.unit_type)
 ),
 totals as (
   select

@@ -2,13 +2,10 @@
 -- unit of that kind with the columns the releases table, the release detail and
 -- /api/units show: outcomes, rounded durations, local go-live weekday and hour
 -- (in tz), and the excess-incident baseline.
--- Reads: fct_unit_outcomes, fct_unit_baseline.
+-- Materialized: macro. Reads: fct_unit_outcomes.
 create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
 with units as (
   select * from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
-),
-baseline as (
-  select * from fct_unit_baseline(p_unit_kind, p_window_hours)
 ),
 final as (
   select
@@ -22,9 +19,8 @@ final as (
     is_emergency, is_unauthorized, is_freeze_violation,
     isodow(timezone(p_tz, end_at))::integer as golive_weekday,
     hour(timezone(p_tz, end_at))::integer as golive_hour,
-    b.background_incidents,
-    round(b.expected_incidents, 4) as expected_incidents
+    background_incidents,
+    round(expected_incidents, 4) as expected_incidents
   from units
-  left join baseline b using (unit_id)
 )
 select * from final;

@@ -1,8 +1,10 @@
 -- fct_units: one row per delivery unit of every kind (release, change, and
--- production deployment that is not itself a rollback), with its go-live window
--- and what its own records say about failure and rollback.
--- Reads: stg_releases, stg_changes, stg_deployments. Binds: nothing.
-create or replace view fct_units as
+-- production deployment that is not itself a rollback), with its go-live window,
+-- what its own records say about failure and rollback, and the facts that do
+-- not depend on a KPI parameter (lead time, authorisation, freeze violation, slip).
+-- A production deployment belongs to its change, and to its own release_id or
+-- else its change's release.
+-- Materialized: table. Reads: stg_releases, stg_changes, stg_deployments, stg_freeze_windows.
 with releases as (
   select * from stg_releases
 ),
@@ -13,12 +15,14 @@ deployments as (
   select * from stg_deployments
 ),
 production as (
-  -- production deployments with whether a rollback reverted them, and when it finished
+  -- production deployments with the release they belong to, whether a rollback reverted them, and when it finished
   select
     d.*,
+    coalesce(d.release_id, c.release_id) as owner_release_id,
     rb.reverted_at is not null as is_reverted,
     rb.reverted_at
   from deployments d
+  left join changes c on c.change_id = d.change_id
   left join (
     select rolls_back_deployment_id, max(finished_at) as reverted_at
     from deployments
@@ -27,23 +31,16 @@ production as (
   ) rb on rb.rolls_back_deployment_id = d.deployment_id
   where d.environment = 'production'
 ),
-deploys_by_release as (
+deploy_rollups as (
+  -- one roll-up per release and per change over the production deployments that belong to it
   select
-    release_id,
+    case when grouping(owner_release_id) = 0 then 'release' else 'change' end as owner_kind,
+    coalesce(owner_release_id, change_id) as owner_id,
     bool_or(status in ('failed', 'rolled_back') or is_reverted) as any_failed,
     bool_or(status = 'rolled_back' or is_reverted) as any_rolled_back,
     max(reverted_at) as reverted_at
-  from production where release_id is not null
-  group by all
-),
-deploys_by_change as (
-  select
-    change_id,
-    bool_or(status in ('failed', 'rolled_back') or is_reverted) as any_failed,
-    bool_or(status = 'rolled_back' or is_reverted) as any_rolled_back,
-    max(reverted_at) as reverted_at
-  from production where change_id is not null
-  group by all
+  from production
+  group by grouping sets ((owner_release_id), (change_id))
 ),
 release_units as (
   select
@@ -57,7 +54,7 @@ release_units as (
     r.status = 'rolled_back' or coalesce(d.any_rolled_back, false) as own_rolled_back,
     d.reverted_at as rollback_restored_at
   from releases r
-  left join deploys_by_release d using (release_id)
+  left join deploy_rollups d on d.owner_kind = 'release' and d.owner_id = r.release_id
 ),
 change_units as (
   select
@@ -72,12 +69,12 @@ change_units as (
     d.reverted_at
   from changes c
   left join releases r on r.release_id = c.release_id
-  left join deploys_by_change d on d.change_id = c.change_id
+  left join deploy_rollups d on d.owner_kind = 'change' and d.owner_id = c.change_id
 ),
 deployment_units as (
   select
     'deployment', p.deployment_id, p.version, c.change_type,
-    p.service, r.team, p.status, coalesce(p.release_id, c.release_id), p.change_id,
+    p.service, r.team, p.status, p.owner_release_id, p.change_id,
     p.strategy, null::timestamptz, null::timestamptz, null::timestamptz, null::timestamptz,
     coalesce(p.started_at, p.finished_at), p.finished_at,
     coalesce(p.status in ('succeeded', 'failed', 'rolled_back') and p.finished_at is not null, false),
@@ -87,14 +84,33 @@ deployment_units as (
     p.reverted_at
   from production p
   left join changes c on c.change_id = p.change_id
-  left join releases r on r.release_id = coalesce(p.release_id, c.release_id)
+  left join releases r on r.release_id = p.owner_release_id
   where not p.is_rollback_deployment
 ),
-final as (
+units as (
   select * from release_units
   union all
   select * from change_units
   union all
   select * from deployment_units
+),
+freezes as (
+  select u.unit_kind, u.unit_id, count(*)::integer as freeze_overlaps
+  from units u
+  join stg_freeze_windows f
+    on f.kind = 'freeze' and (f.service is null or f.service = u.service)
+    and u.start_at < f.ends_at and u.end_at > f.starts_at
+  group by all
+),
+final as (
+  select
+    u.*,
+    case when u.unit_kind <> 'deployment' then epoch(u.end_at - u.requested_at) / 3600 end as lead_time_hours,
+    case when u.unit_kind <> 'deployment' then u.approved_at is null or u.approved_at > u.start_at end as is_unauthorized,
+    u.unit_type = 'emergency' as is_emergency,
+    coalesce(f.freeze_overlaps, 0) > 0 as is_freeze_violation,
+    epoch(u.end_at - u.planned_end) / 60 as slip_minutes
+  from units u
+  left join freezes f using (unit_kind, unit_id)
 )
-select * from final;
+select * from final order by unit_kind, end_at, unit_id;

@@ -1,6 +1,5 @@
 -- stg_incidents: one row per incident record.
--- Reads: raw_incidents. Binds: nothing.
-create or replace view stg_incidents as
+-- Materialized: view. Reads: raw_incidents. Binds: nothing.
 with source as (
   select * from raw_incidents
 ),

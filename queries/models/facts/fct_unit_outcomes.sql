@@ -1,0 +1,31 @@
+-- fct_unit_outcomes(unit_kind, window_hours, failure_max_priority): one row per
+-- unit of that kind with everything the KPIs count: failed, rolled back,
+-- incidents in the post-release window, recovery and lead time in hours,
+-- authorisation, freeze violations and the excess-incident baseline.
+-- Materialized: macro. Reads: fct_unit_windows.
+create or replace macro fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority) as table
+with units as (
+  select * from fct_unit_windows(p_unit_kind, p_window_hours)
+),
+judged as (
+  select
+    *,
+    own_failed or coalesce(min_priority <= p_failure_max_priority, false) as is_failed,
+    own_rolled_back as is_rolled_back,
+    greatest(
+      case p_failure_max_priority
+        when 1 then restored_p1 when 2 then restored_p2 when 3 then restored_p3 else restored_p4
+      end,
+      rollback_restored_at
+    ) as restored_at
+  from units
+),
+final as (
+  select
+    *,
+    case when is_failed and restored_at is not null
+      then greatest(epoch(restored_at - end_at) / 3600, 0)
+    end as recovery_hours
+  from judged
+)
+select * from final;

@@ -1,0 +1,89 @@
+-- int_unit_windows(unit_kind, window_hours): one row per unit of that kind (the
+-- columns of fct_units) with what its post-release window W adds, for every
+-- failure severity at once:
+--   post_release_incidents  attributed incidents opened in [start, end + W];
+--   confirmed / likely      attributed incidents by rule (any time);
+--   min_priority            the most severe attributed incident (failed when
+--                           min_priority <= failure_max_priority);
+--   restored_p1..p4         latest resolved_at of attributed incidents of
+--                           priority <= 1..4 (the restore time per severity);
+--   background_incidents,   the service's incidents attributed to no unit in
+--   expected_incidents      the 28 days before start, and what that rate
+--                           predicts for [start, end + W] (two ASOF joins on
+--                           per-service running counts, not a range join).
+-- The computation behind fct_unit_windows.
+-- Materialized: macro. Reads: fct_units, fct_attribution, stg_incidents, window_reach.
+create or replace macro int_unit_windows(p_unit_kind, p_window_hours) as table
+with units as (
+  select * from fct_units where unit_kind = p_unit_kind
+),
+attribution as (
+  select * from fct_attribution(p_unit_kind, p_window_hours)
+),
+attributed as (
+  select
+    a.unit_id, a.rule, a.priority, a.resolved_at,
+    a.opened_at between u.start_at and window_reach(u.end_at, p_window_hours) as is_in_window
+  from attribution a
+  join units u using (unit_id)
+),
+incident_counts as (
+  select
+    unit_id,
+    count(*) filter (where is_in_window)::integer as post_release_incidents,
+    count(*) filter (where rule = 'confirmed')::integer as confirmed_incidents,
+    count(*) filter (where rule = 'likely')::integer as likely_incidents,
+    min(priority) as min_priority,
+    max(resolved_at) filter (where priority <= 1) as restored_p1,
+    max(resolved_at) filter (where priority <= 2) as restored_p2,
+    max(resolved_at) filter (where priority <= 3) as restored_p3,
+    max(resolved_at) filter (where priority <= 4) as restored_p4
+  from attributed
+  group by all
+),
+baseline_units as (
+  select unit_id, service, start_at, end_at
+  from units
+  where is_completed and service is not null
+),
+background as (
+  select i.service, i.opened_at,
+    row_number() over (partition by i.service order by i.opened_at) as running_count
+  from stg_incidents i
+  anti join attribution a using (incident_id)
+  where i.service is not null
+),
+before_start as (
+  select u.unit_id, coalesce(b.running_count, 0) as running_count
+  from baseline_units u
+  asof left join background b on u.service = b.service and u.start_at > b.opened_at
+),
+before_baseline as (
+  select u.unit_id, coalesce(b.running_count, 0) as running_count
+  from baseline_units u
+  asof left join background b on u.service = b.service and u.start_at - interval 28 day > b.opened_at
+),
+baseline as (
+  select
+    u.unit_id,
+    (s.running_count - e.running_count)::integer as background_incidents,
+    (s.running_count - e.running_count) / (28 * 24.0)
+      * (epoch(u.end_at - u.start_at) / 3600 + p_window_hours) as expected_incidents
+  from baseline_units u
+  join before_start s using (unit_id)
+  join before_baseline e using (unit_id)
+),
+final as (
+  select
+    u.*,
+    p_window_hours::double as window_hours,
+    coalesce(i.post_release_incidents, 0) as post_release_incidents,
+    coalesce(i.confirmed_incidents, 0) as confirmed_incidents,
+    coalesce(i.likely_incidents, 0) as likely_incidents,
+    i.min_priority, i.restored_p1, i.restored_p2, i.restored_p3, i.restored_p4,
+    b.background_incidents, b.expected_incidents
+  from units u
+  left join incident_counts i using (unit_id)
+  left join baseline b using (unit_id)
+)
+select * from final order by end_at, unit_id;

@@ -1,0 +1,143 @@
+/**
+ * Reading the models: every read runs in a transaction (a snapshot), so a page
+ * that runs several queries sees one data version, from before an ingest or
+ * after it, never between. Before the snapshot opens, the models are checked
+ * (built when missing or made from other SQL) and every window the read needs
+ * is added to the stores when it is not there yet.
+ *
+ *   readSnapshot(work, windows)  one connection, one transaction; the query
+ *                                functions called inside share it
+ *   withModels(work, window)     what each query function calls: the ambient
+ *                                snapshot, or a snapshot of its own
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ensureSchema } from '../ingest/schema.ts';
+import { databasePath, instance, withWriter } from '../lib/db.ts';
+import { addWindow, buildModels, DEFAULT_WINDOW_HOURS, hasWindow, modelState, modelsHash } from './models.ts';
+
+interface Snapshot {
+  conn: DuckDBConnection;
+  dataVersion: number;
+  windows: Set<number>;
+  live: boolean;
+  /** Queries on one connection take turns. */
+  tail: Promise<unknown>;
+}
+
+const ambient = new AsyncLocalStorage<Snapshot>();
+
+/** Per database file: the models are current for this process. */
+const current = new Map<string, Promise<void>>();
+
+/** Builds the models when the database has none, or has them from other SQL (an upgrade). */
+export function ensureModels(): Promise<void> {
+  const key = databasePath();
+  let ready = current.get(key);
+  if (!ready) {
+    ready = withWriter(async (conn) => {
+      await ensureSchema(conn);
+      const state = await modelState(conn);
+      if (state && state.hash === modelsHash()) return;
+      await conn.run('begin transaction');
+      try {
+        await buildModels(conn, { live: state?.mode === 'live' });
+        await conn.run('commit');
+      } catch (err) {
+        await conn.run('rollback');
+        throw err;
+      }
+    });
+    current.set(key, ready);
+    ready.catch(() => current.delete(key));
+  }
+  return ready;
+}
+
+/** After a build in this process (ingest, rebuild): the next read checks the models again. */
+export function modelsChanged(): void {
+  current.delete(databasePath());
+}
+
+async function ensureWindow(windowHours: number): Promise<void> {
+  await withWriter(async (conn) => {
+    const state = await modelState(conn);
+    if (state?.mode !== 'materialized' || (await hasWindow(conn, windowHours))) return;
+    await conn.run('begin transaction');
+    try {
+      await addWindow(conn, windowHours);
+      await conn.run('commit');
+    } catch (err) {
+      await conn.run('rollback');
+      throw err;
+    }
+  });
+}
+
+/**
+ * Runs `work` in one read transaction on the current models, with every
+ * window in `windows` ready. `work` gets the data version it reads.
+ */
+export async function readSnapshot<T>(
+  work: (dataVersion: number) => Promise<T>,
+  windows: number[] = [DEFAULT_WINDOW_HOURS],
+): Promise<T> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await ensureModels();
+    const conn = await (await instance()).connect();
+    let committed = false;
+    try {
+      await conn.run('begin transaction');
+      const state = await modelState(conn);
+      if (!state) throw new Error('the database has no models');
+      const live = state.mode === 'live';
+      const missing: number[] = [];
+      if (!live) for (const w of windows) if (!(await hasWindow(conn, w))) missing.push(w);
+      if (missing.length > 0) {
+        // Add them outside this snapshot, then open a new one that sees them.
+        await conn.run('rollback');
+        committed = true;
+        for (const w of missing) await ensureWindow(w);
+        continue;
+      }
+      const snapshot: Snapshot = {
+        conn,
+        dataVersion: state.dataVersion,
+        windows: new Set(windows),
+        live,
+        tail: Promise.resolve(),
+      };
+      const result = await ambient.run(snapshot, () => work(state.dataVersion));
+      await snapshot.tail.catch(() => {});
+      await conn.run('commit');
+      committed = true;
+      return result;
+    } finally {
+      if (!committed) await conn.run('rollback').catch(() => {});
+      conn.closeSync();
+    }
+  }
+  throw new Error('could not open a snapshot with the windows it needs (the data kept changing)');
+}
+
+/**
+ * Runs one query function's work: on the ambient snapshot when there is one,
+ * else in a snapshot of its own. `windowHours`: the post-release window the
+ * work reads (none for queries that read no window).
+ */
+export function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>, windowHours?: number): Promise<T> {
+  const snapshot = ambient.getStore();
+  if (!snapshot)
+    return readSnapshot(() => withModels(work, windowHours), windowHours === undefined ? [] : [windowHours]);
+  if (windowHours !== undefined && !snapshot.live && !snapshot.windows.has(windowHours)) {
+    return Promise.reject(new Error(`window ${windowHours} h was not prepared for this read`));
+  }
+  const run = snapshot.tail.then(() => work(snapshot.conn));
+  snapshot.tail = run.catch(() => {});
+  return run;
+}
+
+/** The data version a read inside readSnapshot sees (null outside one). */
+export function currentDataVersion(): number | null {
+  return ambient.getStore()?.dataVersion ?? null;
+}
