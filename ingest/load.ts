@@ -166,7 +166,22 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
   const p = await prepare(file, options);
   try {
     if (options.dryRun !== undefined) return await withScratch((conn) => load(conn, p, options, started));
-    return await withWriter((conn) => load(conn, p, options, started));
+    return await withWriter(async (conn) => {
+      const summary = await load(conn, p, options, started);
+      // The models of a new data version; readers switch to it when it is complete.
+      const t0 = performance.now();
+      try {
+        await buildModels(conn);
+      } catch (err) {
+        throw new IngestError(
+          p.label,
+          `loaded (run ${summary.runId}), but the models could not be rebuilt: ${(err as Error).message}; the dashboard rebuilds them when it next reads`,
+        );
+      }
+      summary.modelSeconds = (performance.now() - t0) / 1000;
+      summary.seconds = (Date.now() - started.getTime()) / 1000;
+      return summary;
+    });
   } finally {
     p.cleanup();
   }
@@ -364,10 +379,6 @@ async function load(
       summary.preview = await preview(conn, p, runId);
       await conn.run('rollback');
     } else {
-      // 6. The models, in the same transaction: readers see the new data and its models together.
-      const t0 = performance.now();
-      await buildModels(conn);
-      summary.modelSeconds = (performance.now() - t0) / 1000;
       summary.seconds = (Date.now() - started.getTime()) / 1000;
       await recordRun(conn, summary, started, 'loaded', null);
       await run('commit');

@@ -76,10 +76,10 @@ ${cols.join(',\n')},
   data_version integer not null,
   models_hash varchar not null,
   mode varchar not null,
+  last_run_id integer not null,
   built_at timestamptz not null,
   build_seconds double
 );`,
-    'create table if not exists mat_windows (window_hours double not null);',
     ...raw,
   ].join('\n');
 }

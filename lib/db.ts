@@ -32,7 +32,9 @@ export async function instance(): Promise<DuckDBInstance> {
   if (!ready) {
     ready = (async () => {
       const conn = await db.connect();
-      await conn.run("load icu; set global TimeZone = 'UTC'");
+      await conn.run(
+        "load icu; set global TimeZone = 'UTC'; set global asof_loop_join_threshold = 0; set global nested_loop_join_threshold = 0",
+      );
       conn.closeSync();
     })();
     prepared.set(file, ready);
@@ -74,7 +76,9 @@ export async function withScratch<T>(work: (conn: DuckDBConnection) => Promise<T
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
   try {
-    await conn.run("load icu; set TimeZone = 'UTC'");
+    await conn.run(
+      "load icu; set TimeZone = 'UTC'; set asof_loop_join_threshold = 0; set nested_loop_join_threshold = 0",
+    );
     return await work(conn);
   } finally {
     conn.closeSync();

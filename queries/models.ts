@@ -110,9 +110,9 @@ const statementFor = (m: ModelFile, live: boolean): string | null => {
   const body = m.sql.trim().replace(/;$/, '');
   switch (m.materialized) {
     case 'view':
-      return `create or replace view ${m.name} as ${body}`;
+      return `create view ${m.name} as ${body}`;
     case 'table':
-      return `create or replace ${live ? 'view' : 'table'} ${m.name} as ${body}`;
+      return `create ${live ? 'view' : 'table'} ${m.name} as ${body}`;
     case 'macro':
       return m.sql;
     case 'windowed macro': {
@@ -121,79 +121,125 @@ const statementFor = (m: ModelFile, live: boolean): string | null => {
       return live ? computed : stored;
     }
     case 'store':
-      return live ? null : `create or replace table ${m.name} as ${body}`;
+      return live ? null : `create table ${m.name} as ${body}`;
   }
 };
 
 export const stores = () => models().filter((m) => m.materialized === 'store');
 
+/** The schema that holds the models of one data version: m1, m2, ... */
+export const versionSchema = (dataVersion: number): string => {
+  if (!Number.isInteger(dataVersion) || dataVersion < 1) throw new Error(`bad data version ${dataVersion}`);
+  return `m${dataVersion}`;
+};
+
+/** Resolves unqualified names in the models of one data version first, then in main (raw tables). */
+export async function useVersion(conn: DuckDBConnection, dataVersion: number): Promise<void> {
+  await conn.run(`set schema = '${versionSchema(dataVersion)}'`);
+}
+
+const trace = (t0: number, what: string) => {
+  // RELEASELENS_TRACE=1 prints how long each model takes to build.
+  if (process.env.RELEASELENS_TRACE) {
+    process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${what}\n`);
+  }
+};
+
 /**
- * Creates every view and macro and fills every table and store (default
- * window), then records a new data version. Runs on the caller's connection
- * and transaction: the ingest calls it before it commits, so readers see the
- * new data and its models together.
+ * Builds every model of a new data version in a schema of its own (m<version>):
+ * views and macros, tables and stores (default window), each statement
+ * committed as it goes so the next one reads committed data (DuckDB reads large
+ * uncommitted tables far more slowly). Readers keep reading the previous
+ * version until the last statement, one row in main.model_state, makes the new
+ * one current. Versions older than the previous one are dropped.
+ * Needs a connection outside any transaction.
  */
 export async function buildModels(conn: DuckDBConnection, options: { live?: boolean } = {}): Promise<number> {
   const live = options.live ?? false;
   const t0 = performance.now();
-  for (const m of models()) {
-    const sql = statementFor(m, live);
-    if (sql === null) continue;
-    if (m.materialized === 'table') await dropOtherKind(conn, m.name, live ? 'VIEW' : 'BASE TABLE');
-    await conn.run(sql, m.materialized === 'store' ? { window_hours: DEFAULT_WINDOW_HOURS } : undefined);
-  }
-  await conn.run('delete from mat_windows');
-  if (!live) await conn.run('insert into mat_windows values ($w)', { w: DEFAULT_WINDOW_HOURS });
-  const rows = await conn.runAndReadAll(
-    `insert into model_state
-     select coalesce((select max(data_version) from model_state), 0) + 1, $hash, $mode, now(), $seconds
-     returning data_version::integer`,
-    {
+  const next = await conn.runAndReadAll(
+    `select coalesce((select max(data_version) from main.model_state), 0)::integer + 1,
+            coalesce((select max(run_id) from main.ingest_runs where status = 'loaded'), 0)::integer`,
+  );
+  const [version, lastRunId] = (next.getRows()[0] ?? []).map(Number) as [number, number];
+  const schema = versionSchema(version);
+  await conn.run(`drop schema if exists ${schema} cascade; create schema ${schema}`);
+  await useVersion(conn, version);
+  try {
+    for (const m of models()) {
+      const sql = statementFor(m, live);
+      if (sql === null) continue;
+      const t = performance.now();
+      await conn.run(sql, m.materialized === 'store' ? { window_hours: DEFAULT_WINDOW_HOURS } : undefined);
+      trace(t, `model ${m.name}`);
+    }
+    await conn.run('create table mat_windows (window_hours double not null)');
+    if (!live) await conn.run('insert into mat_windows values ($w)', { w: DEFAULT_WINDOW_HOURS });
+    await conn.run('insert into main.model_state values ($version, $hash, $mode, $last_run, now(), $seconds)', {
+      version,
       hash: modelsHash(),
       mode: live ? 'live' : 'materialized',
+      last_run: lastRunId,
       seconds: (performance.now() - t0) / 1000,
-    },
-  );
-  return Number(rows.getRows()[0]?.[0]);
-}
-
-/** A model built as a table before and as a view now (or the other way round) is dropped first. */
-async function dropOtherKind(conn: DuckDBConnection, name: string, wanted: 'VIEW' | 'BASE TABLE'): Promise<void> {
-  const rows = await conn.runAndReadAll(
-    `select table_type from information_schema.tables where table_schema = 'main' and table_name = $name`,
-    { name },
-  );
-  const existing = rows.getRows()[0]?.[0];
-  if (existing === undefined || existing === wanted) return;
-  await conn.run(`drop ${existing === 'VIEW' ? 'view' : 'table'} ${name} cascade`);
-}
-
-/** Adds one more window to every store (materialized builds only), in the caller's transaction. */
-export async function addWindow(conn: DuckDBConnection, windowHours: number): Promise<void> {
-  for (const m of stores()) {
-    await conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, { window_hours: windowHours });
+    });
+  } finally {
+    await conn.run("set schema = 'main'");
   }
-  await conn.run('insert into mat_windows values ($w)', { w: windowHours });
+  const old = await conn.runAndReadAll(
+    `select schema_name from information_schema.schemata
+     where regexp_full_match(schema_name, 'm[0-9]+') and cast(substr(schema_name, 2) as integer) < $keep`,
+    { keep: version - 1 },
+  );
+  for (const [name] of old.getRows())
+    await conn.run(`drop schema if exists ${versionSchema(Number(String(name).slice(1)))} cascade`);
+  trace(t0, `models of data version ${version}`);
+  return version;
+}
+
+/** Adds one more window to every store of a (materialized) data version, in the caller's transaction. */
+export async function addWindow(conn: DuckDBConnection, dataVersion: number, windowHours: number): Promise<void> {
+  await useVersion(conn, dataVersion);
+  try {
+    for (const m of stores()) {
+      await conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, { window_hours: windowHours });
+    }
+    await conn.run('insert into mat_windows values ($w)', { w: windowHours });
+  } finally {
+    await conn.run("set schema = 'main'");
+  }
 }
 
 export interface ModelState {
   dataVersion: number;
   hash: string;
   mode: 'live' | 'materialized';
+  lastRunId: number;
 }
 
-export async function modelState(conn: DuckDBConnection): Promise<ModelState | null> {
+/** The current data version, and whether ingest runs have loaded data since it was built. */
+export async function modelState(conn: DuckDBConnection): Promise<(ModelState & { stale: boolean }) | null> {
   const row = (
     await conn.runAndReadAll(
-      'select data_version::integer as v, models_hash, mode from model_state order by data_version desc limit 1',
+      `select data_version::integer as v, models_hash, mode, last_run_id,
+         coalesce((select max(run_id) from main.ingest_runs where status = 'loaded'), 0) > last_run_id as stale
+       from main.model_state order by data_version desc limit 1`,
     )
   ).getRowObjectsJS()[0];
   if (!row) return null;
-  return { dataVersion: Number(row.v), hash: String(row.models_hash), mode: row.mode as ModelState['mode'] };
+  return {
+    dataVersion: Number(row.v),
+    hash: String(row.models_hash),
+    mode: row.mode as ModelState['mode'],
+    lastRunId: Number(row.last_run_id),
+    stale: Boolean(row.stale),
+  };
 }
 
-export async function hasWindow(conn: DuckDBConnection, windowHours: number): Promise<boolean> {
-  const rows = await conn.runAndReadAll('select 1 from mat_windows where window_hours = $w', { w: windowHours });
+export async function hasWindow(conn: DuckDBConnection, dataVersion: number, windowHours: number): Promise<boolean> {
+  const rows = await conn.runAndReadAll(
+    `select 1 from ${versionSchema(dataVersion)}.mat_windows where window_hours = $w`,
+    { w: windowHours },
+  );
   return rows.getRows().length > 0;
 }
 

@@ -14,7 +14,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ensureSchema } from '../ingest/schema.ts';
 import { databasePath, instance, withWriter } from '../lib/db.ts';
-import { addWindow, buildModels, DEFAULT_WINDOW_HOURS, hasWindow, modelState, modelsHash } from './models.ts';
+import {
+  addWindow,
+  buildModels,
+  DEFAULT_WINDOW_HOURS,
+  hasWindow,
+  modelState,
+  modelsHash,
+  useVersion,
+} from './models.ts';
 
 interface Snapshot {
   conn: DuckDBConnection;
@@ -30,7 +38,11 @@ const ambient = new AsyncLocalStorage<Snapshot>();
 /** Per database file: the models are current for this process. */
 const current = new Map<string, Promise<void>>();
 
-/** Builds the models when the database has none, or has them from other SQL (an upgrade). */
+/**
+ * Builds the models when the database has none, has them from other SQL (an
+ * upgrade), or has data loaded since they were built (an ingest stopped
+ * between its load and its build).
+ */
 export function ensureModels(): Promise<void> {
   const key = databasePath();
   let ready = current.get(key);
@@ -38,15 +50,8 @@ export function ensureModels(): Promise<void> {
     ready = withWriter(async (conn) => {
       await ensureSchema(conn);
       const state = await modelState(conn);
-      if (state && state.hash === modelsHash()) return;
-      await conn.run('begin transaction');
-      try {
-        await buildModels(conn, { live: state?.mode === 'live' });
-        await conn.run('commit');
-      } catch (err) {
-        await conn.run('rollback');
-        throw err;
-      }
+      if (state && state.hash === modelsHash() && !state.stale) return;
+      await buildModels(conn, { live: state?.mode === 'live' });
     });
     current.set(key, ready);
     ready.catch(() => current.delete(key));
@@ -54,18 +59,13 @@ export function ensureModels(): Promise<void> {
   return ready;
 }
 
-/** After a build in this process (ingest, rebuild): the next read checks the models again. */
-export function modelsChanged(): void {
-  current.delete(databasePath());
-}
-
 async function ensureWindow(windowHours: number): Promise<void> {
   await withWriter(async (conn) => {
     const state = await modelState(conn);
-    if (state?.mode !== 'materialized' || (await hasWindow(conn, windowHours))) return;
+    if (state?.mode !== 'materialized' || (await hasWindow(conn, state.dataVersion, windowHours))) return;
     await conn.run('begin transaction');
     try {
-      await addWindow(conn, windowHours);
+      await addWindow(conn, state.dataVersion, windowHours);
       await conn.run('commit');
     } catch (err) {
       await conn.run('rollback');
@@ -92,7 +92,7 @@ export async function readSnapshot<T>(
       if (!state) throw new Error('the database has no models');
       const live = state.mode === 'live';
       const missing: number[] = [];
-      if (!live) for (const w of windows) if (!(await hasWindow(conn, w))) missing.push(w);
+      if (!live) for (const w of windows) if (!(await hasWindow(conn, state.dataVersion, w))) missing.push(w);
       if (missing.length > 0) {
         // Add them outside this snapshot, then open a new one that sees them.
         await conn.run('rollback');
@@ -100,6 +100,7 @@ export async function readSnapshot<T>(
         for (const w of missing) await ensureWindow(w);
         continue;
       }
+      await useVersion(conn, state.dataVersion);
       const snapshot: Snapshot = {
         conn,
         dataVersion: state.dataVersion,

@@ -4,14 +4,14 @@
  * planted patterns documented in data/sample/README.md. Deterministic: the same
  * seed gives the same bytes.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Random } from './random.ts';
 
 export const SAMPLE_SEED = 20240101;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const START = Date.UTC(2024, 0, 1);
-const END = Date.UTC(2026, 0, 1); // exclusive: data runs through 2025-12-31
 const CANARY_FROM = Date.UTC(2025, 0, 1);
 const GENERATED_AT = Date.UTC(2026, 0, 6); // "today" for the open records at the end
 
@@ -24,7 +24,67 @@ const teams = {
 
 /** The released services of the sample organisation. */
 export const sampleServices = Object.values(teams).flat();
-const services = Object.entries(teams).flatMap(([team, list]) => list.map((service) => ({ team, service })));
+
+/**
+ * How big an organisation to generate. The sample is the committed data set;
+ * large and huge keep its planted patterns (the same teams and services among
+ * more) at the sizes the benchmark needs, and are written as they are made.
+ */
+export interface Scale {
+  name: 'sample' | 'large' | 'huge';
+  teams: Record<string, readonly string[]>;
+  years: number[];
+  releasesPerWeekday: number;
+  releasesPerWeekendDay: number;
+  /** Production deployments of each change (regions after the first follow it by 20 minutes). */
+  productionPerChange: number;
+  backgroundPerDay: number;
+  /** Share of background incidents on released services (the rest on ITSM noise services). */
+  backgroundOnApp: number;
+}
+
+const moreTeams: Record<string, readonly string[]> = {
+  'Team Atlas': ['maps', 'geo-search', 'routing', 'places'],
+  'Team Beacon': ['alerts', 'push', 'email-gateway', 'sms-gateway'],
+  'Team Cargo': ['shipping', 'warehouse', 'returns', 'tracking'],
+  'Team Delta': ['pricing', 'promotions', 'loyalty', 'gift-cards'],
+  'Team Echo': ['chat', 'support-portal', 'knowledge-base', 'feedback'],
+  'Team Forge': ['build-api', 'artifact-store', 'feature-flags', 'config'],
+  'Team Grove': ['analytics', 'reporting-api', 'data-export', 'tax'],
+};
+
+export const scales: Record<Scale['name'], Scale> = {
+  sample: {
+    name: 'sample',
+    teams,
+    years: [2024, 2025],
+    releasesPerWeekday: 3.9,
+    releasesPerWeekendDay: 0.5,
+    productionPerChange: 1,
+    backgroundPerDay: 19.5,
+    backgroundOnApp: 0.015,
+  },
+  large: {
+    name: 'large',
+    teams: { ...teams, ...moreTeams },
+    years: [2023, 2024, 2025],
+    releasesPerWeekday: 61,
+    releasesPerWeekendDay: 8,
+    productionPerChange: 2,
+    backgroundPerDay: 900,
+    backgroundOnApp: 0.6,
+  },
+  huge: {
+    name: 'huge',
+    teams: { ...teams, ...moreTeams },
+    years: [2023, 2024, 2025],
+    releasesPerWeekday: 61,
+    releasesPerWeekendDay: 8,
+    productionPerChange: 2,
+    backgroundPerDay: 9000,
+    backgroundOnApp: 0.6,
+  },
+};
 const HOT_SERVICE = 'checkout';
 const CANARY_TEAM = 'Team Find';
 /** ITSM noise: services that are never released through this process. */
@@ -72,9 +132,9 @@ interface Freeze {
   kind: 'freeze' | 'maintenance';
 }
 
-function freezeWindows(): Freeze[] {
+function freezeWindows(years: number[], start: number, end: number): Freeze[] {
   const out: Freeze[] = [];
-  for (const year of [2024, 2025]) {
+  for (const year of years) {
     out.push({
       id: `FRZ-${year}-YE`,
       name: `Year-end freeze ${year}`,
@@ -95,7 +155,7 @@ function freezeWindows(): Freeze[] {
       });
     }
   }
-  for (let t = START + 5 * DAY_MS; t < END; t += 28 * DAY_MS) {
+  for (let t = start + 5 * DAY_MS; t < end; t += 28 * DAY_MS) {
     const id = `MNT-${new Date(t).toISOString().slice(0, 10)}`;
     out.push({
       id,
@@ -114,22 +174,31 @@ const inFreeze = (freezes: Freeze[], service: string, from: number, to: number) 
     (f) => f.kind === 'freeze' && (f.service === '' || f.service === service) && from < f.end && to > f.start,
   );
 
+const cell = (v: string | number | boolean | null | undefined) => {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+const csvLine = (row: (string | number | boolean | null | undefined)[]) => `${row.map(cell).join(',')}\n`;
+
 function csv(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
-  const cell = (v: string | number | boolean | null | undefined) => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
+  return [header, ...rows].map(csvLine).join('');
 }
 
-export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
+type Cell = string | number | boolean | null;
+export type Entity = 'releases' | 'changes' | 'deployments' | 'incidents' | 'freeze_windows';
+/** Where generated rows go: arrays for the sample, file writers for the large scales. */
+export type Sinks = Record<Entity, { push(row: Cell[]): void }>;
+
+/** Generates one organisation of the given scale into the sinks. */
+export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
   const rnd = new Random(seed);
-  const freezes = freezeWindows();
-  const releases: (string | number | boolean | null)[][] = [];
-  const changes: (string | number | boolean | null)[][] = [];
-  const deployments: (string | number | boolean | null)[][] = [];
-  const incidents: (string | number | boolean | null)[][] = [];
+  const START = Date.UTC(scale.years[0] ?? 2024, 0, 1);
+  const END = Date.UTC((scale.years[scale.years.length - 1] ?? 2025) + 1, 0, 1); // exclusive
+  const services = Object.entries(scale.teams).flatMap(([team, list]) => list.map((service) => ({ team, service })));
+  const freezes = freezeWindows(scale.years, START, END);
+  const { releases, changes, deployments, incidents } = sinks;
   let changeSeq = 1;
   let deploySeq = 1;
   let incidentSeq = 1;
@@ -139,7 +208,7 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
   const slots: { day: number; service: (typeof services)[number] }[] = [];
   for (let day = START; day < END; day += DAY_MS) {
     const weekday = new Date(day).getUTCDay();
-    const perDay = weekday === 0 || weekday === 6 ? 0.5 : 3.9;
+    const perDay = weekday === 0 || weekday === 6 ? scale.releasesPerWeekendDay : scale.releasesPerWeekday;
     for (let k = rnd.poisson(perDay); k > 0; k--) slots.push({ day, service: rnd.pick(services) });
   }
   let plantedViolations = 0;
@@ -328,6 +397,23 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
         strategy,
       ]);
       prodDeployments.push({ id: deploymentId, changeId, ci });
+      for (let region = 2; region <= scale.productionPerChange; region++) {
+        const offset = (region - 1) * 20 * 60_000;
+        deployments.push([
+          `DEP${String(deploySeq++).padStart(6, '0')}`,
+          releaseId,
+          changeId,
+          service,
+          'production',
+          iso(cStart + offset),
+          iso(cEnd + offset),
+          'succeeded',
+          false,
+          null,
+          version,
+          strategy,
+        ]);
+      }
       if (rolledBack && c === 0) {
         const rbStart = cEnd + rnd.int(10, 90) * 60_000;
         deployments.push([
@@ -390,9 +476,9 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
 
   // Background noise: mostly services outside the release process, a little on released ones.
   for (let day = START; day < END; day += DAY_MS) {
-    for (let k = rnd.poisson(19.5); k > 0; k--) {
+    for (let k = rnd.poisson(scale.backgroundPerDay); k > 0; k--) {
       const opened = day + rnd.next() * DAY_MS;
-      const onApp = rnd.chance(0.015);
+      const onApp = rnd.chance(scale.backgroundOnApp);
       const missingBoth = !onApp && rnd.chance(0.02);
       const service = missingBoth ? null : onApp ? rnd.pick(services).service : rnd.pick(noiseServices);
       const priority = rnd.weighted([
@@ -419,86 +505,111 @@ export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
       ]);
     }
   }
-  incidents.sort((a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0])));
+  for (const f of freezes) {
+    sinks.freeze_windows.push([f.id, f.name, iso(f.start), iso(f.end), f.service || null, f.kind]);
+  }
+}
 
-  return {
-    'releases.csv': csv(
-      [
-        'release_id',
-        'title',
-        'version',
-        'release_type',
-        'status',
-        'service',
-        'team',
-        'owner',
-        'requested_at',
-        'approved_at',
-        'planned_start',
-        'planned_end',
-        'actual_start',
-        'actual_end',
-      ],
-      releases,
-    ),
-    'changes.csv': csv(
-      [
-        'change_id',
-        'release_id',
-        'change_type',
-        'risk',
-        'service',
-        'ci',
-        'requested_at',
-        'approved_at',
-        'cab_required',
-        'planned_start',
-        'planned_end',
-        'actual_start',
-        'actual_end',
-        'outcome',
-        'closed_at',
-      ],
-      changes,
-    ),
-    'deployments.csv': csv(
-      [
-        'deployment_id',
-        'release_id',
-        'change_id',
-        'service',
-        'environment',
-        'started_at',
-        'finished_at',
-        'status',
-        'is_rollback',
-        'rolls_back_deployment_id',
-        'version',
-        'strategy',
-      ],
-      deployments,
-    ),
-    'incidents.csv': csv(
-      [
-        'incident_id',
-        'opened_at',
-        'resolved_at',
-        'closed_at',
-        'priority',
-        'service',
-        'ci',
-        'category',
-        'status',
-        'caused_by_change_id',
-        'caused_by_release_id',
-        'problem_id',
-        'title',
-      ],
-      incidents,
-    ),
-    'freeze_windows.csv': csv(
-      ['window_id', 'name', 'starts_at', 'ends_at', 'service', 'kind'],
-      freezes.map((f) => [f.id, f.name, iso(f.start), iso(f.end), f.service || null, f.kind]),
-    ),
-  };
+export const headers: Record<Entity, string[]> = {
+  releases: [
+    'release_id',
+    'title',
+    'version',
+    'release_type',
+    'status',
+    'service',
+    'team',
+    'owner',
+    'requested_at',
+    'approved_at',
+    'planned_start',
+    'planned_end',
+    'actual_start',
+    'actual_end',
+  ],
+  changes: [
+    'change_id',
+    'release_id',
+    'change_type',
+    'risk',
+    'service',
+    'ci',
+    'requested_at',
+    'approved_at',
+    'cab_required',
+    'planned_start',
+    'planned_end',
+    'actual_start',
+    'actual_end',
+    'outcome',
+    'closed_at',
+  ],
+  deployments: [
+    'deployment_id',
+    'release_id',
+    'change_id',
+    'service',
+    'environment',
+    'started_at',
+    'finished_at',
+    'status',
+    'is_rollback',
+    'rolls_back_deployment_id',
+    'version',
+    'strategy',
+  ],
+  incidents: [
+    'incident_id',
+    'opened_at',
+    'resolved_at',
+    'closed_at',
+    'priority',
+    'service',
+    'ci',
+    'category',
+    'status',
+    'caused_by_change_id',
+    'caused_by_release_id',
+    'problem_id',
+    'title',
+  ],
+  freeze_windows: ['window_id', 'name', 'starts_at', 'ends_at', 'service', 'kind'],
+};
+
+const entities = Object.keys(headers) as Entity[];
+
+/** The committed sample organisation as CSV text per file (incidents in time order). */
+export function generateSample(seed = SAMPLE_SEED): Record<string, string> {
+  const rows = Object.fromEntries(entities.map((e) => [e, [] as Cell[][]])) as Record<Entity, Cell[][]>;
+  generate(scales.sample, rows, seed);
+  rows.incidents.sort((a, b) => String(a[1]).localeCompare(String(b[1])) || String(a[0]).localeCompare(String(b[0])));
+  return Object.fromEntries(entities.map((e) => [`${e}.csv`, csv(headers[e], rows[e])]));
+}
+
+/** Writes an organisation of a large scale straight to CSV files in `dir`, row by row; returns rows per file. */
+export function writeOrganisation(scale: Scale, dir: string, seed = SAMPLE_SEED): Record<Entity, number> {
+  const counts = Object.fromEntries(entities.map((e) => [e, 0])) as Record<Entity, number>;
+  const writers = entities.map((e) => {
+    const fd = fs.openSync(path.join(dir, `${e}.csv`), 'w');
+    let buffer = `${headers[e].join(',')}\n`;
+    const flush = () => {
+      fs.writeSync(fd, buffer);
+      buffer = '';
+    };
+    return {
+      e,
+      push(row: Cell[]) {
+        buffer += csvLine(row);
+        counts[e]++;
+        if (buffer.length > 1 << 20) flush();
+      },
+      close() {
+        flush();
+        fs.closeSync(fd);
+      },
+    };
+  });
+  generate(scale, Object.fromEntries(writers.map((w) => [w.e, w])) as unknown as Sinks, seed);
+  for (const w of writers) w.close();
+  return counts;
 }

@@ -46,8 +46,12 @@ export class Random {
     return -Math.log(1 - this.next()) * mean;
   }
 
-  /** Poisson count (Knuth; fine for small means). */
+  /** Poisson count (Knuth for small means; a rounded normal approximation above 500). */
   poisson(mean: number): number {
+    if (mean > 500) {
+      const gaussian = Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+      return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian));
+    }
     const limit = Math.exp(-mean);
     let k = 0;
     let p = 1;

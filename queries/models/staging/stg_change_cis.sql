@@ -1,7 +1,7 @@
 -- stg_change_cis: one row per (change, configuration item): the change record's
 -- own CI, and the further CIs collected from exports with one row per change
 -- and CI.
--- Materialized: view. Reads: raw_changes, raw_change_cis. Binds: nothing.
+-- Materialized: table. Reads: raw_changes, raw_change_cis. Binds: nothing.
 with own as (
   select change_id, ci from raw_changes where ci is not null
 ),

@@ -1,5 +1,5 @@
 -- stg_changes: one row per change record.
--- Materialized: view. Reads: raw_changes. Binds: nothing.
+-- Materialized: table. Reads: raw_changes. Binds: nothing.
 with source as (
   select * from raw_changes
 ),

@@ -1,6 +1,6 @@
 -- stg_deployments: one row per deployment record; `is_rollback_deployment` is
 -- true for a deployment that reverts another one (flagged, or naming its target).
--- Materialized: view. Reads: raw_deployments. Binds: nothing.
+-- Materialized: table. Reads: raw_deployments. Binds: nothing.
 with source as (
   select * from raw_deployments
 ),

@@ -1,5 +1,5 @@
 -- stg_freeze_windows: one row per freeze or maintenance window.
--- Materialized: view. Reads: raw_freeze_windows. Binds: nothing.
+-- Materialized: table. Reads: raw_freeze_windows. Binds: nothing.
 with source as (
   select * from raw_freeze_windows
 ),

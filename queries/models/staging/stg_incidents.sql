@@ -1,5 +1,5 @@
 -- stg_incidents: one row per incident record.
--- Materialized: view. Reads: raw_incidents. Binds: nothing.
+-- Materialized: table. Reads: raw_incidents. Binds: nothing.
 with source as (
   select * from raw_incidents
 ),

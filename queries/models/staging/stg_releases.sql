@@ -1,5 +1,5 @@
 -- stg_releases: one row per release record (latest version per id).
--- Materialized: view. Reads: raw_releases. Binds: nothing.
+-- Materialized: table. Reads: raw_releases. Binds: nothing.
 with source as (
   select * from raw_releases
 ),
