@@ -8,12 +8,12 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fail, log, UsageError } from '../lib/cli.ts';
+import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { setDatabasePath } from '../lib/db.ts';
 import { isTimeZone } from '../queries/params.ts';
 import { type EntityName, entityNames } from './entities.ts';
 import { expandPaths } from './files.ts';
-import { ingestFile } from './load.ts';
+import { type IngestOptions, type IngestSummary, ingestFile, ingestFiles } from './load.ts';
 import { describePreview } from './preview.ts';
 
 const usage = `usage: npm run ingest -- PATH... [--entity ${entityNames.join('|')}] [--source NAME] [--tz ZONE]
@@ -80,46 +80,65 @@ function parse() {
   return { files, values, delimiter, dryRun };
 }
 
+function report(s: IngestSummary): void {
+  const rate = s.seconds > 0 ? Math.round(s.rowsRead / s.seconds) : s.rowsRead;
+  process.stdout.write(
+    `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded, ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} rows merged into other records` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
+  );
+  for (const u of s.unknownValues) log(`  unknown ${u.column} '${u.value}' x${u.count}: ${u.resolution}`);
+  for (const r of s.firstRejects) {
+    log(`  ${s.file}:${r.line ?? '?'} ${r.column ? `column ${r.column}: ` : ''}${r.reason}`);
+  }
+  if (s.rowsRejected > s.firstRejects.length) {
+    log(`  ... see all ${s.rowsRejected} rejected rows in the ingest_rejects table (run ${s.runId})`);
+  }
+}
+
 async function main() {
   const { files, values, delimiter, dryRun } = parse();
   if (values.db) setDatabasePath(values.db);
+  const tty = process.stderr.isTTY;
+  let current = '';
+  const options: IngestOptions = {
+    source: values.source,
+    timezone: values.tz,
+    entity: values.entity as EntityName | undefined,
+    delimiter,
+    mappingFile: values.mapping,
+    profile: values.profile,
+    onProgress: tty ? (pct) => process.stderr.write(`\r${current}: reading ${pct.toFixed(0)}%   `) : undefined,
+  };
   let failed = 0;
-  for (const file of files) {
-    const tty = process.stderr.isTTY;
-    try {
-      const s = await ingestFile(file, {
-        source: values.source,
-        timezone: values.tz,
-        entity: values.entity as EntityName | undefined,
-        delimiter,
-        mappingFile: values.mapping,
-        profile: values.profile,
-        dryRun,
-        onProgress: tty ? (pct) => process.stderr.write(`\r${file}: reading ${pct.toFixed(0)}%   `) : undefined,
-      });
-      if (tty) process.stderr.write('\r\x1b[K');
-      if (s.preview) {
-        process.stdout.write(describePreview(s));
-        continue;
+  if (dryRun !== undefined) {
+    for (const file of files) {
+      current = file;
+      try {
+        process.stdout.write(describePreview(await ingestFile(file, { ...options, dryRun })));
+      } catch (err) {
+        failed++;
+        log(`error: ${(err as Error).message}`);
       }
-      const rate = s.seconds > 0 ? Math.round(s.rowsRead / s.seconds) : s.rowsRead;
-      process.stdout.write(
-        `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded, ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} rows merged into other records` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
-      );
-      for (const u of s.unknownValues) log(`  unknown ${u.column} '${u.value}' x${u.count}: ${u.resolution}`);
-      for (const r of s.firstRejects) {
-        log(`  ${s.file}:${r.line ?? '?'} ${r.column ? `column ${r.column}: ` : ''}${r.reason}`);
-      }
-      if (s.rowsRejected > s.firstRejects.length) {
-        log(`  ... see all ${s.rowsRejected} rejected rows in the ingest_rejects table (run ${s.runId})`);
-      }
-    } catch (err) {
-      if (tty) process.stderr.write('\r\x1b[K');
-      failed++;
-      log(`error: ${(err as Error).message}`);
     }
+    await exit(failed > 0 ? 1 : 0);
   }
-  process.exit(failed > 0 ? 1 : 0);
+  current = files[0] ?? '';
+  const batch = await ingestFiles(files, options, (r) => {
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (r.summary) report(r.summary);
+    if (r.error) {
+      failed++;
+      log(`error: ${r.error.message}`);
+    }
+    current = files[files.indexOf(r.file) + 1] ?? '';
+  });
+  if (batch.dataVersion !== null) {
+    log(`models: data version ${batch.dataVersion} built in ${batch.modelSeconds.toFixed(2)} s`);
+  }
+  if (batch.buildError) {
+    failed++;
+    log(`error: ${batch.buildError.message}`);
+  }
+  await exit(failed > 0 ? 1 : 0);
 }
 
 main().catch(fail);

@@ -161,30 +161,78 @@ async function prepare(file: string, options: IngestOptions): Promise<Prepared> 
   };
 }
 
-export async function ingestFile(file: string, options: IngestOptions = {}): Promise<IngestSummary> {
+/** Prepares and loads one file on the given connection (its own transaction); no model build. */
+async function loadFile(conn: DuckDBConnection, file: string, options: IngestOptions): Promise<IngestSummary> {
   const started = new Date();
   const p = await prepare(file, options);
   try {
-    if (options.dryRun !== undefined) return await withScratch((conn) => load(conn, p, options, started));
-    return await withWriter(async (conn) => {
-      const summary = await load(conn, p, options, started);
-      // The models of a new data version; readers switch to it when it is complete.
-      const t0 = performance.now();
-      try {
-        await buildModels(conn);
-      } catch (err) {
-        throw new IngestError(
-          p.label,
-          `loaded (run ${summary.runId}), but the models could not be rebuilt: ${(err as Error).message}; the dashboard rebuilds them when it next reads`,
-        );
-      }
-      summary.modelSeconds = (performance.now() - t0) / 1000;
-      summary.seconds = (Date.now() - started.getTime()) / 1000;
-      return summary;
-    });
+    return await load(conn, p, options, started);
   } finally {
     p.cleanup();
   }
+}
+
+export interface FileResult {
+  file: string;
+  summary?: IngestSummary;
+  error?: Error;
+}
+
+export interface BatchResult {
+  results: FileResult[];
+  /** The data version the batch's model build made (null when nothing loaded or the build failed). */
+  dataVersion: number | null;
+  modelSeconds: number;
+  /** The files loaded but the models could not be rebuilt (they are rebuilt on the next read). */
+  buildError: Error | null;
+}
+
+/**
+ * Loads files one after another, each in its own transaction (a file that
+ * fails costs nothing that was stored), then builds the models once. Readers
+ * see the data before the batch until the new data version is complete.
+ */
+export function ingestFiles(
+  files: string[],
+  options: IngestOptions = {},
+  onFile?: (result: FileResult) => void,
+): Promise<BatchResult> {
+  return withWriter(async (conn) => {
+    const results: FileResult[] = [];
+    for (const file of files) {
+      let result: FileResult;
+      try {
+        result = { file, summary: await loadFile(conn, file, options) };
+      } catch (err) {
+        result = { file, error: err as Error };
+      }
+      results.push(result);
+      onFile?.(result);
+    }
+    const batch: BatchResult = { results, dataVersion: null, modelSeconds: 0, buildError: null };
+    if (!results.some((r) => r.summary)) return batch;
+    const t0 = performance.now();
+    try {
+      batch.dataVersion = await buildModels(conn);
+    } catch (err) {
+      batch.buildError = new Error(
+        `the data loaded, but the models could not be rebuilt: ${(err as Error).message}; they are rebuilt when the dashboard next reads`,
+      );
+    }
+    batch.modelSeconds = (performance.now() - t0) / 1000;
+    return batch;
+  });
+}
+
+/** Loads one file and builds the models (or, with dryRun, previews it in a scratch database). */
+export async function ingestFile(file: string, options: IngestOptions = {}): Promise<IngestSummary> {
+  if (options.dryRun !== undefined) return withScratch((conn) => loadFile(conn, file, options));
+  const batch = await ingestFiles([file], options);
+  const [result] = batch.results;
+  if (result?.error) throw result.error;
+  if (batch.buildError) throw new IngestError(file, batch.buildError.message);
+  if (!result?.summary) throw new Error(`${file}: no result`);
+  return { ...result.summary, modelSeconds: batch.modelSeconds, seconds: result.summary.seconds + batch.modelSeconds };
 }
 
 async function load(

@@ -12,3 +12,10 @@ export function fail(err: unknown): never {
 }
 
 export const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Exits once stdout and stderr are flushed, so output piped to a file or `less` is never cut short. */
+export async function exit(code: number): Promise<never> {
+  const drain = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  await Promise.all([drain(process.stdout), drain(process.stderr)]);
+  process.exit(code);
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expandPaths } from '../ingest/files.ts';
-import { type IngestOptions, ingestFile } from '../ingest/load.ts';
+import { type IngestOptions, ingestFiles } from '../ingest/load.ts';
 import { setDatabasePath } from '../lib/db.ts';
 
 export const fixtures = path.join(import.meta.dirname, 'fixtures');
@@ -16,10 +16,12 @@ export function freshDatabase(): string {
   return file;
 }
 
+/** Loads every CSV of a folder as one batch (one model build); throws on the first file that failed. */
 export async function loadFolder(folder: string, options: IngestOptions = {}) {
-  const summaries = [];
-  for (const file of expandPaths([folder])) summaries.push(await ingestFile(file, options));
-  return summaries;
+  const batch = await ingestFiles(expandPaths([folder]), options);
+  for (const r of batch.results) if (r.error) throw r.error;
+  if (batch.buildError) throw batch.buildError;
+  return batch.results.flatMap((r) => (r.summary ? [r.summary] : []));
 }
 
 /** Writes a temporary CSV file and returns its path. */

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData, useSearchParams } from '@remix-run/react';
 import { BreakdownTable } from '../components/BreakdownTable.tsx';
 import { releaseCalendar } from '../components/charts/calendar.ts';
@@ -6,6 +6,7 @@ import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { KpiTile } from '../components/KpiTile.tsx';
+import { cachedLoader } from '../lib/answers.server.ts';
 import { count } from '../lib/format.ts';
 import { overview } from '../lib/overview.server.ts';
 import { pageFilters } from '../lib/page.server.ts';
@@ -14,10 +15,13 @@ import { RouteError } from '../root.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Overview · ReleaseLens' }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+async function load({ request }: LoaderFunctionArgs) {
   const filters = await pageFilters(request, ['sort', 'dir']);
   return { filters, ...(await overview(filters.params)) };
 }
+
+export const loader = (args: LoaderFunctionArgs) => cachedLoader('overview', args.request, () => load(args));
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Overview() {
   const { filters, report, tiles, breakdown, calendar, previousPeriod } = useLoaderData<typeof loader>();

@@ -1,9 +1,9 @@
-/** GET /api/kpis: exactly the `kpis --json` object for the same parameters. */
+/** GET /api/kpis: exactly the `kpis --json` object for the same parameters (ETag by data version). */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { getKpis } from '../../queries/kpis.ts';
+import { cachedJson } from '../lib/answers.server.ts';
 import { resolveFilters } from '../lib/filters.server.ts';
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { params } = await resolveFilters(new URL(request.url));
-  return Response.json(await getKpis(params), { headers: { 'Cache-Control': 'no-store' } });
+export function loader({ request }: LoaderFunctionArgs) {
+  return cachedJson('api/kpis', request, async () => getKpis((await resolveFilters(new URL(request.url))).params));
 }

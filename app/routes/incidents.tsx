@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { getAttributedIncidents, getGoliveCells } from '../../queries/incidents.ts';
 import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
@@ -15,6 +15,7 @@ import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
+import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
 import { count, dateTime, withParams } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
@@ -25,7 +26,7 @@ export const meta: MetaFunction = () => [{ title: 'Incident patterns · ReleaseL
 
 const pageSize = 50;
 
-export async function loader({ request }: LoaderFunctionArgs) {
+async function load({ request }: LoaderFunctionArgs) {
   const filters = await pageFilters(request, ['priority', 'rule', 'page']);
   const search = new URL(request.url).searchParams;
   const priority = search.get('priority') || 'all';
@@ -56,6 +57,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .map(({ opened_ms, golive_ms, ...r }) => ({ ...r, opened_at: new Date(opened_ms).toISOString() })),
   };
 }
+
+export const loader = (args: LoaderFunctionArgs) => cachedLoader('incidents', args.request, () => load(args));
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 const dayNames = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 

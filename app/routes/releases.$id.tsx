@@ -1,8 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation } from '@remix-run/react';
 import { excessSentence, getUnitDetail, verdict } from '../../queries/detail.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../components/charts/timeline.ts';
+import { cachedLoader } from '../lib/answers.server.ts';
 import { dateTime, hours } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { viewParams } from '../lib/unitsView.ts';
@@ -12,7 +13,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.detail.unit.unit_id ?? 'Unit'} · ReleaseLens` },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+async function load({ request, params }: LoaderFunctionArgs) {
   const filters = await pageFilters(request, viewParams);
   const id = params.id ?? '';
   const detail = await getUnitDetail(filters.params, id);
@@ -36,6 +37,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     windowEnd,
   };
 }
+
+export const loader = (args: LoaderFunctionArgs) =>
+  cachedLoader(`releases/${args.params.id}`, args.request, () => load(args));
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function ReleaseDetail() {
   const { params: p, detail, sentence, excess, windowEnd } = useLoaderData<typeof loader>();

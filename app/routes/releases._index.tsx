@@ -1,10 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { getUnits } from '../../queries/units.ts';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
+import { cachedLoader } from '../lib/answers.server.ts';
 import { count, dateTime, hours } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
@@ -13,7 +14,7 @@ import { RouteError } from '../root.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Releases · ReleaseLens' }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+async function load({ request }: LoaderFunctionArgs) {
   const filters = await pageFilters(request, viewParams);
   const view = parseView(new URL(request.url).searchParams);
   const rows = applyView(await getUnits(filters.params), view);
@@ -27,6 +28,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     rows: rows.slice(page * pageSize, (page + 1) * pageSize),
   };
 }
+
+export const loader = (args: LoaderFunctionArgs) => cachedLoader('releases', args.request, () => load(args));
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Releases() {
   const { filters, view, total, pages, rows } = useLoaderData<typeof loader>();

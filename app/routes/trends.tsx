@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData, useLocation } from '@remix-run/react';
 import { getBuckets } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
@@ -7,6 +7,7 @@ import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { pChartPlot, segmentsPlot } from '../components/charts/trends.ts';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
+import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
 import { pct } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
@@ -31,7 +32,7 @@ function midpoint(from: string, to: string) {
   return new Date(a + Math.floor((b - a) / 86_400_000 / 2) * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+async function load({ request }: LoaderFunctionArgs) {
   const filters = await pageFilters(request, ['bucket', 'split']);
   const search = new URL(request.url).searchParams;
   const p = filters.params;
@@ -59,6 +60,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   return { filters, bucket, split, charts, segments, comparison };
 }
+
+export const loader = (args: LoaderFunctionArgs) => cachedLoader('trends', args.request, () => load(args));
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Trends() {
   const { filters, bucket, split, charts, segments, comparison } = useLoaderData<typeof loader>();

@@ -44,7 +44,14 @@ export async function callLoader<T>(
 ) {
   const request = new Request(`http://localhost${url}`);
   try {
-    return { data: await loader({ request, params, context: {} } as never), thrown: null as Response | null };
+    const result = await loader({ request, params, context: {} } as never);
+    // Cached page loaders wrap their data with its headers (Remix's data()); tests read the data.
+    const unwrapped = (
+      result && typeof result === 'object' && 'type' in result && result.type === 'DataWithResponseInit'
+        ? (result as unknown as { data: T }).data
+        : result
+    ) as T extends { data: infer D; init: unknown } ? D : T;
+    return { data: unwrapped, thrown: null as Response | null };
   } catch (err) {
     if (err instanceof Response) return { data: null, thrown: err };
     throw err;

@@ -19,19 +19,28 @@ completed as (
   select unit_kind, unit_id, release_id, change_id, start_at
   from fct_units where is_completed
 ),
+linked_releases as (
+  -- the releases an incident names: its own link, and the release of its linked change
+  select incident_id, caused_by_release_id as release_id from incidents where caused_by_release_id is not null
+  union all
+  select i.incident_id, c.release_id
+  from incidents i join changes c on c.change_id = i.caused_by_change_id
+  where c.release_id is not null
+),
 release_candidates as (
-  select i.incident_id, 'release' as unit_kind, u.unit_id, u.start_at
-  from incidents i
-  left join changes c on c.change_id = i.caused_by_change_id
-  join completed u on u.unit_kind = 'release'
-    and (u.unit_id = i.caused_by_release_id or u.unit_id = c.release_id)
+  select l.incident_id, 'release' as unit_kind, u.unit_id, u.start_at
+  from linked_releases l
+  join completed u on u.unit_kind = 'release' and u.unit_id = l.release_id
 ),
 change_candidates as (
   select i.incident_id, 'change' as unit_kind, u.unit_id, u.start_at
   from incidents i
-  join completed u on u.unit_kind = 'change'
-    and (u.unit_id = i.caused_by_change_id
-      or (i.caused_by_change_id is null and u.release_id = i.caused_by_release_id))
+  join completed u on u.unit_kind = 'change' and u.unit_id = i.caused_by_change_id
+  union all
+  select i.incident_id, 'change', u.unit_id, u.start_at
+  from incidents i
+  join completed u on u.unit_kind = 'change' and u.release_id = i.caused_by_release_id
+  where i.caused_by_change_id is null
 ),
 deployment_by_change as (
   select i.incident_id, u.unit_id, u.start_at
@@ -44,7 +53,7 @@ deployment_by_release as (
   left join changes c on c.change_id = i.caused_by_change_id
   join completed u on u.unit_kind = 'deployment'
     and u.release_id = coalesce(i.caused_by_release_id, c.release_id)
-  where i.incident_id not in (select incident_id from deployment_by_change)
+  anti join deployment_by_change d on d.incident_id = i.incident_id
 ),
 deployment_candidates as (
   select incident_id, 'deployment' as unit_kind, unit_id, start_at from deployment_by_change

@@ -1,4 +1,5 @@
--- int_attribution(unit_kind, window_hours): one row per attributed incident,
+-- int_attribution(unit_kind, window_hours): one row per attributed incident
+-- (incident_id, unit_id, rule),
 -- naming the unit of that kind it is attributed to and the rule used.
 --   confirmed: an explicit link (fct_confirmed_links), whatever the time gap;
 --   likely:    otherwise, the completed unit with the latest start (ties: greatest
@@ -71,12 +72,10 @@ confirmed as (
 ),
 final as (
   select
-    i.incident_id, coalesce(c.unit_id, l.unit_id) as unit_id,
-    case when c.unit_id is not null then 'confirmed' else 'likely' end as rule,
-    i.opened_at, i.resolved_at, i.priority, i.service, i.ci, i.category, i.problem_id, i.title
-  from incidents i
-  left join confirmed c using (incident_id)
-  left join likely l using (incident_id)
-  where c.unit_id is not null or l.unit_id is not null
+    coalesce(c.incident_id, l.incident_id) as incident_id,
+    coalesce(c.unit_id, l.unit_id) as unit_id,
+    case when c.unit_id is not null then 'confirmed' else 'likely' end as rule
+  from confirmed c
+  full join likely l using (incident_id)
 )
 select * from final;

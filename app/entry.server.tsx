@@ -1,0 +1,71 @@
+/**
+ * Server rendering (Remix's Node default, streamed), plus two things every
+ * document response gets: a 304 when the browser already holds the answer for
+ * this ETag (the ETag names the parameters and the data version, see
+ * lib/answers.server.ts), and the security headers.
+ */
+import { PassThrough } from 'node:stream';
+import type { EntryContext, HandleDataRequestFunction } from '@remix-run/node';
+import { createReadableStreamFromReadable } from '@remix-run/node';
+import { RemixServer } from '@remix-run/react';
+import { isbot } from 'isbot';
+import { renderToPipeableStream } from 'react-dom/server';
+
+const ABORT_DELAY_MS = 5_000;
+
+function secure(headers: Headers): Headers {
+  headers.set('X-Content-Type-Options', 'nosniff');
+  headers.set('Referrer-Policy', 'same-origin');
+  headers.set('X-Frame-Options', 'DENY');
+  return headers;
+}
+
+/** The browser's copy is current: same ETag, nothing to send. */
+function notModified(request: Request, headers: Headers): Response | null {
+  const etag = headers.get('ETag');
+  if (!etag || request.headers.get('If-None-Match') !== etag) return null;
+  return new Response(null, { status: 304, headers });
+}
+
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  secure(response.headers);
+  return notModified(request, response.headers) ?? response;
+};
+
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
+  secure(responseHeaders);
+  const cached = responseStatusCode === 200 ? notModified(request, responseHeaders) : null;
+  if (cached) return cached;
+  // Bots and SPA mode get the whole document at once; browsers get it streamed.
+  const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
+  return new Promise((resolve, reject) => {
+    let shellRendered = false;
+    const ready = () => {
+      shellRendered = true;
+      const body = new PassThrough();
+      responseHeaders.set('Content-Type', 'text/html');
+      resolve(
+        new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
+      );
+      pipe(body);
+    };
+    const { pipe, abort } = renderToPipeableStream(
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+      {
+        onAllReady: waitForAll ? ready : undefined,
+        onShellReady: waitForAll ? undefined : ready,
+        onShellError: reject,
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          if (shellRendered) console.error(error);
+        },
+      },
+    );
+    setTimeout(abort, ABORT_DELAY_MS);
+  });
+}

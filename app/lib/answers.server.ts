@@ -1,0 +1,71 @@
+/**
+ * Loader answers cached by data version. A key is the route, its canonical
+ * parameters (the URL's search parameters, sorted; "now" for as_of taken to
+ * the minute) and the data version the read sees; the ETag is a hash of it, so
+ * a browser revisit with the same parameters and data is a 304, and any ingest
+ * (a new data version) makes new answers, never stale ones.
+ */
+import { createHash } from 'node:crypto';
+import { data } from '@remix-run/node';
+import { databasePath } from '../../lib/db.ts';
+import { DEFAULT_WINDOW_HOURS } from '../../queries/models.ts';
+import { readSnapshot } from '../../queries/snapshot.ts';
+
+const MAX_ENTRIES = 500;
+const cache = new Map<string, unknown>();
+
+/** The URL's parameters in a fixed order (repeated keys keep their order), without paging noise. */
+export function canonicalSearch(url: URL): string {
+  const pairs = [...url.searchParams].filter(([, v]) => v !== '');
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return new URLSearchParams(pairs).toString();
+}
+
+/** The post-release window a request reads (the default when absent or not a valid window). */
+export function windowOf(url: URL): number {
+  const w = Number(url.searchParams.getAll('window').at(-1) ?? DEFAULT_WINDOW_HOURS);
+  return Number.isFinite(w) && w > 0 && w <= 24 * 90 ? w : DEFAULT_WINDOW_HOURS;
+}
+
+/** "Now" for answers without an explicit as_of: the current minute, so answers can be reused within it. */
+export const nowToTheMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+
+export async function answer<T>(
+  route: string,
+  request: Request,
+  compute: () => Promise<T>,
+): Promise<{ value: T; etag: string }> {
+  const url = new URL(request.url);
+  const asOf = url.searchParams.get('as_of') ? '' : nowToTheMinute();
+  return readSnapshot(
+    async (dataVersion) => {
+      const key = `${databasePath()}|${dataVersion}|${route}|${canonicalSearch(url)}|${asOf}`;
+      const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
+      if (cache.has(key)) {
+        const value = cache.get(key) as T;
+        cache.delete(key); // most recently used last
+        cache.set(key, value);
+        return { value, etag };
+      }
+      const value = await compute();
+      cache.set(key, value);
+      if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+      return { value, etag };
+    },
+    [windowOf(url)],
+  );
+}
+
+/** A page loader's cached answer with its ETag (revalidated on every visit: `no-cache`). */
+export async function cachedLoader<T>(route: string, request: Request, compute: () => Promise<T>) {
+  const { value, etag } = await answer(route, request, compute);
+  return data(value, { headers: { ETag: etag, 'Cache-Control': 'private, no-cache' } });
+}
+
+/** For the JSON APIs: 304 when the client holds this ETag, else the JSON with it. */
+export async function cachedJson<T>(route: string, request: Request, compute: () => Promise<T>): Promise<Response> {
+  const { value, etag } = await answer(route, request, compute);
+  const headers = { ETag: etag, 'Cache-Control': 'private, no-cache' };
+  if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
+  return Response.json(value, { headers });
+}
