@@ -134,7 +134,7 @@ export const versionSchema = (dataVersion: number): string => {
 };
 
 /** Resolves unqualified names in the models of one data version first, then in main (raw tables). */
-export async function useVersion(conn: DuckDBConnection, dataVersion: number): Promise<void> {
+export async function enterVersion(conn: DuckDBConnection, dataVersion: number): Promise<void> {
   await conn.run(`set schema = '${versionSchema(dataVersion)}'`);
 }
 
@@ -164,7 +164,7 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
   const [version, lastRunId] = (next.getRows()[0] ?? []).map(Number) as [number, number];
   const schema = versionSchema(version);
   await conn.run(`drop schema if exists ${schema} cascade; create schema ${schema}`);
-  await useVersion(conn, version);
+  await enterVersion(conn, version);
   try {
     for (const m of models()) {
       const sql = statementFor(m, live);
@@ -198,7 +198,7 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
 
 /** Adds one more window to every store of a (materialized) data version, in the caller's transaction. */
 export async function addWindow(conn: DuckDBConnection, dataVersion: number, windowHours: number): Promise<void> {
-  await useVersion(conn, dataVersion);
+  await enterVersion(conn, dataVersion);
   try {
     for (const m of stores()) {
       await conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, { window_hours: windowHours });

@@ -18,10 +18,10 @@ import {
   addWindow,
   buildModels,
   DEFAULT_WINDOW_HOURS,
+  enterVersion,
   hasWindow,
   modelState,
   modelsHash,
-  useVersion,
 } from './models.ts';
 
 interface Snapshot {
@@ -100,7 +100,7 @@ export async function readSnapshot<T>(
         for (const w of missing) await ensureWindow(w);
         continue;
       }
-      await useVersion(conn, state.dataVersion);
+      await enterVersion(conn, state.dataVersion);
       const snapshot: Snapshot = {
         conn,
         dataVersion: state.dataVersion,
