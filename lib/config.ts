@@ -6,6 +6,11 @@ const envSchema = z.object({
   RELEASELENS_DB: z.string().min(1).default(path.join('data', 'releaselens.duckdb')),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   RELEASELENS_ADMIN_TOKEN: z.string().min(8).optional(),
+  /** DuckDB's memory limit per process; past it, large joins and sorts spill to <database>.tmp. */
+  RELEASELENS_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d{1,6}(MB|GB|MiB|GiB)$/, 'expected a size such as 640MB or 2GB')
+    .default('640MB'),
   RELEASELENS_UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -35,6 +35,8 @@ export async function instance(): Promise<DuckDBInstance> {
       await conn.run(
         "load icu; set global TimeZone = 'UTC'; set global asof_loop_join_threshold = 0; set global nested_loop_join_threshold = 0",
       );
+      // The limit is checked against a strict pattern (lib/config.ts); SET takes no bound values.
+      await conn.run(`set global memory_limit = '${config().RELEASELENS_MEMORY_LIMIT}'`);
       conn.closeSync();
     })();
     prepared.set(file, ready);

@@ -1,125 +1,333 @@
 /**
- * npm run bench [-- --rows 1000000]: prints ingest and attribution figures.
- *   1. writes an incidents CSV of N rows (about 100 bytes a row) to a temp folder;
- *   2. DuckDB's own read_csv of that file into a table (the floor);
- *   3. `ingestFile` of the same file into a fresh on-disk database (the product path);
- *   4. KPIs over the sample organisation plus those N incidents (attribution at scale);
- *   5. the same incidents as a ServiceNow export (field names, labels to map, local
- *      timestamps), loaded through the servicenow-incident profile.
+ * npm run bench [-- --scale large|huge] [--keep DIR]: the scale figures beside
+ * their targets, printed as one table and written to docs/performance.md.
+ *
+ *   1. generates the organisation (npm run sample -- --scale ...) in a temp folder;
+ *   2. DuckDB's own read_csv of incidents.csv into an on-disk table (the floor);
+ *   3. `npm run ingest` of the folder into a fresh database (a child process:
+ *      its peak memory is measured), and the model build alone;
+ *   4. 1,000 new incidents ingested into the loaded database;
+ *   5. the built dashboard served on that database: the first request of 30
+ *      distinct parameter sets over every page and API (p95), the same again
+ *      (cached), a non-default window, 16 concurrent clients on the overview,
+ *      the server's peak memory and the JavaScript the overview ships.
  */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { expandPaths } from '../ingest/files.ts';
-import { ingestFile } from '../ingest/load.ts';
+import zlib from 'node:zlib';
 import { log } from '../lib/cli.ts';
-import { setDatabasePath } from '../lib/db.ts';
-import { getKpis } from '../queries/kpis.ts';
-import { kpiParamsSchema } from '../queries/params.ts';
-import { getUnits } from '../queries/units.ts';
-import { noiseServices, sampleServices } from './sample/generate.ts';
-import { Random } from './sample/random.ts';
+import { withScratch } from '../lib/db.ts';
+import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string' } } });
-const rows = Number(values.rows ?? 1_000_000);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-bench-'));
-const csvFile = path.join(dir, 'incidents.csv');
-const serviceNowFile = path.join(dir, 'incident_servicenow.csv');
-const priorities = ['1 - Critical', '2 - High', '3 - Moderate', '4 - Low'];
+const root = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { scale: { type: 'string' }, keep: { type: 'string' } } });
+const scaleName = (values.scale ?? 'large') as Exclude<Scale['name'], 'sample'>;
+if (scaleName !== 'large' && scaleName !== 'huge') throw new Error('--scale must be large or huge');
+const dir = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-bench-'));
+const dataDir = path.join(dir, 'data');
+const dbFile = path.join(dir, 'bench.duckdb');
 
-const services = [...sampleServices, ...noiseServices.slice(0, 2)];
-
-type Layout = { header: string; row: (i: number, openedMs: number, priority: number, service: string) => string };
-
-const canonical: Layout = {
-  header:
-    'incident_id,opened_at,resolved_at,closed_at,priority,service,ci,category,status,caused_by_change_id,caused_by_release_id,problem_id,title',
-  row: (i, opened, priority, service) =>
-    `B${i},${new Date(opened).toISOString()},${new Date(opened + 7_200_000).toISOString()},,${priority},${service},${service}-api,software,closed,,,,Synthetic incident ${i}`,
+interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  met: boolean | null;
+}
+const rows: Row[] = [];
+const record = (figure: string, value: string, target: string, met: boolean | null) => {
+  rows.push({ figure, value, target, met });
+  log(`${figure}: ${value} (target ${target})`);
 };
+const targets = {
+  large: { build: 1.5, delta: 2, first: 0.15, window: 1, memory: 1024 },
+  huge: { build: 15, delta: 10, first: 0.75, window: 8, memory: 2048 },
+}[scaleName];
 
-/** The same rows as a ServiceNow field-name export: labels to map, local timestamps, '?' for empty. */
-const serviceNow: Layout = {
-  header:
-    'number,opened_at,resolved_at,closed_at,priority,business_service,cmdb_ci,category,incident_state,caused_by,problem_id,short_description',
-  row: (i, opened, priority, service) => {
-    const local = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-    return `B${i},${local(opened)},${local(opened + 7_200_000)},?,${priorities[priority - 1]},${service},${service}-api,software,Closed,?,?,Synthetic incident ${i}`;
-  },
-};
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
-/** N incidents over two years in the given layout; the same seed gives the same incidents in both layouts. */
-function writeIncidents(file: string, layout: Layout) {
-  const rnd = new Random(7);
-  const start = Date.UTC(2024, 0, 1);
-  const span = 2 * 365 * 24 * 3_600_000;
-  const out = fs.openSync(file, 'w');
-  fs.writeSync(out, `${layout.header}\n`);
-  let chunk = '';
-  for (let i = 0; i < rows; i++) {
-    const opened = start + Math.floor(rnd.next() * span);
-    const service = rnd.pick(services);
-    chunk += `${layout.row(i, opened, rnd.int(1, 4), service)}\n`;
-    if (chunk.length > 1 << 20) {
-      fs.writeSync(out, chunk);
-      chunk = '';
-    }
-  }
-  fs.writeSync(out, chunk);
-  fs.closeSync(out);
+/** Runs a command and returns its wall time and peak memory (GNU time's maximum resident set, MiB). */
+function measured(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { cwd: root, encoding: 'utf8', env });
+  const wall = seconds(t0);
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  const kib = Number(r.stderr.trim().split('\n').at(-1));
+  return { wall, peakMiB: kib / 1024, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function timed<T>(label: string, work: () => Promise<T>): Promise<[T, number]> {
+const tsx = (script: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', script, ...args]] as const;
+
+async function floorSeconds(file: string): Promise<number> {
+  const floorDb = path.join(dir, 'floor.duckdb');
+  fs.rmSync(floorDb, { force: true });
+  return withScratch(async (conn) => {
+    const t0 = performance.now();
+    await conn.run('create table t as select * from read_csv($f, all_varchar = true, header = true)', { f: file });
+    await conn.run('checkpoint');
+    return seconds(t0);
+  }, floorDb);
+}
+
+function ingestSecondsOf(stdout: string, entity: string): number {
+  const line = stdout.split('\n').find((l) => l.includes(`: ${entity} from `));
+  const m = line && / in ([0-9.]+) s /.exec(line);
+  if (!m) throw new Error(`no ${entity} line in:\n${stdout}`);
+  return Number(m[1]);
+}
+
+// ---- the served dashboard ----------------------------------------------------
+
+function startServer(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    path.join(root, 'node_modules', '.bin', 'remix-serve'),
+    [path.join(root, 'build', 'server', 'index.js')],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), NODE_ENV: 'production', RELEASELENS_DB: dbFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = async () => {
+      try {
+        await fetch(`http://127.0.0.1:${port}/healthz-not-a-page`);
+        resolve(child);
+      } catch {
+        if (Date.now() - t0 > 30_000) reject(new Error('server did not start'));
+        else setTimeout(poll, 200);
+      }
+    };
+    poll();
+  });
+}
+
+async function timedGet(url: string): Promise<{ ms: number; status: number }> {
   const t0 = performance.now();
-  const result = await work();
-  const seconds = (performance.now() - t0) / 1000;
-  log(`${label}: ${seconds.toFixed(2)} s`);
-  return [result, seconds];
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return { ms: performance.now() - t0, status: res.status };
+}
+
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] ?? Number.NaN;
+};
+
+/** 30 distinct parameter sets over the pages and APIs: quarters of the three years, three units, some filters. */
+function parameterSets(): string[] {
+  const pages = ['/', '/releases', '/incidents', '/trends', '/api/kpis', '/api/units'];
+  const quarters = ['2023-01-01', '2023-07-01', '2024-01-01', '2024-04-01', '2024-10-01', '2025-07-01'];
+  const units = ['release', 'change', 'deployment'];
+  const out: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const from = quarters[i % quarters.length] ?? '2024-01-01';
+    const to = new Date(Date.UTC(Number(from.slice(0, 4)), Number(from.slice(5, 7)) + 2, 1)).toISOString().slice(0, 10);
+    const extra = i % 4 === 3 ? '&service=checkout&service=payments' : i % 5 === 4 ? '&tz=America/New_York' : '';
+    out.push(`${pages[i % pages.length]}?from=${from}&to=${to}&unit=${units[i % 3]}${extra}`);
+  }
+  return out;
+}
+
+async function load(url: string, clients: number, durationMs: number) {
+  let done = 0;
+  let errors = 0;
+  const until = Date.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < until) {
+        try {
+          const res = await fetch(url);
+          await res.arrayBuffer();
+          if (res.status === 200) done++;
+          else errors++;
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { perSecond: done / (durationMs / 1000), errors };
+}
+
+function peakMiBOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** The gzipped JavaScript the overview page loads (its module scripts and preloads). */
+async function overviewJsKiB(base: string): Promise<number> {
+  const html = await (await fetch(`${base}/`)).text();
+  const srcs = new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? ''));
+  let bytes = 0;
+  for (const src of srcs)
+    bytes += zlib.gzipSync(Buffer.from(await (await fetch(`${base}${src}`)).arrayBuffer())).length;
+  return bytes / 1024;
 }
 
 async function main() {
-  log(`writing ${rows.toLocaleString('en-US')} incidents to ${csvFile}`);
-  writeIncidents(csvFile, canonical);
-  const mb = fs.statSync(csvFile).size / 1e6;
+  const scale = scales[scaleName];
+  log(`bench (${scaleName}) in ${dir}`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const t0 = performance.now();
+  const counts = writeOrganisation(scale, dataDir);
+  log(
+    `generated ${Object.entries(counts)
+      .map(([e, n]) => `${n.toLocaleString('en-US')} ${e}`)
+      .join(', ')} in ${seconds(t0).toFixed(1)} s`,
+  );
+  const incidentsCsv = path.join(dataDir, 'incidents.csv');
 
-  const floorDb = await DuckDBInstance.create(path.join(dir, 'floor.duckdb'));
-  const conn = await floorDb.connect();
-  const [, floorSeconds] = await timed('duckdb read_csv (all varchar) into an on-disk table + checkpoint', async () => {
-    await conn.run('create table t as select * from read_csv($f, all_varchar = true, header = true)', { f: csvFile });
-    await conn.run('checkpoint');
-  });
-  conn.closeSync();
+  // Ingest of the whole organisation, in a child process (peak memory).
+  fs.rmSync(dbFile, { force: true });
+  const [node, args] = tsx(path.join(root, 'ingest', 'cli.ts'), '--db', dbFile, dataDir);
+  const ingest = measured(node, [...args]);
+  const floor = await floorSeconds(incidentsCsv);
+  const incidentSeconds = ingestSecondsOf(ingest.stdout, 'incidents');
+  const ratio = floor / incidentSeconds;
+  record(
+    `incidents.csv (${counts.incidents.toLocaleString('en-US')} rows): ingest with full validation vs DuckDB read_csv into an on-disk table`,
+    `${incidentSeconds.toFixed(2)} s vs ${floor.toFixed(2)} s = ${(ratio * 100).toFixed(0)}% of its speed`,
+    '>= 50%',
+    ratio >= 0.5,
+  );
+  record(
+    'ingest of the whole organisation (5 files, one model build), wall time',
+    `${ingest.wall.toFixed(1)} s`,
+    '—',
+    null,
+  );
+  record(
+    'ingest peak memory',
+    `${ingest.peakMiB.toFixed(0)} MiB`,
+    `< ${targets.memory} MiB`,
+    ingest.peakMiB < targets.memory,
+  );
 
-  setDatabasePath(path.join(dir, 'product.duckdb'));
-  for (const file of expandPaths([path.join('data', 'sample')])) await ingestFile(file);
-  const [summary, ingestSeconds] = await timed('releaselens ingest (validate, rejects, upsert, one transaction)', () =>
-    ingestFile(csvFile, { source: 'bench' }),
+  // Model build alone.
+  const [n1, a1] = tsx(path.join(root, 'scripts', 'build-models.ts'), '--db', dbFile);
+  const rebuilt = measured(n1, [...a1]);
+  const build = Number(/built in ([0-9.]+) s/.exec(rebuilt.stdout)?.[1] ?? Number.NaN);
+  record(
+    'model build after a full ingest, all three unit kinds',
+    `${build.toFixed(2)} s`,
+    `< ${targets.build} s`,
+    build < targets.build,
   );
-  const [, kpiSeconds] = await timed(
-    `KPIs over ${(summary.rowsLoaded + 14_872).toLocaleString('en-US')} incidents (release unit, two years)`,
-    () => getKpis(kpiParamsSchema.parse({ from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' })),
+
+  // 1,000 new incidents, until the pages show them (load + model build).
+  const delta = path.join(dir, 'new-incidents.csv');
+  const head = 'incident_id,opened_at,resolved_at,priority,service\n';
+  const lines = Array.from(
+    { length: 1000 },
+    (_, i) =>
+      `NEW${i},2025-11-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z,2025-11-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z,${1 + (i % 4)},checkout`,
   );
-  const [units, unitsSeconds] = await timed('releases table for a quarter (units, attribution, excess baseline)', () =>
-    getUnits(kpiParamsSchema.parse({ from: '2025-10-01', to: '2026-01-01' })),
+  fs.writeFileSync(delta, head + lines.join('\n'));
+  const [n2, a2] = tsx(path.join(root, 'ingest', 'cli.ts'), '--db', dbFile, delta);
+  const deltaRun = measured(n2, [...a2]);
+  record(
+    'ingest of 1,000 new incidents into the loaded database, until the pages show them (command wall time)',
+    `${deltaRun.wall.toFixed(2)} s`,
+    `< ${targets.delta} s`,
+    deltaRun.wall < targets.delta,
   );
-  writeIncidents(serviceNowFile, serviceNow);
-  setDatabasePath(path.join(dir, 'mapped.duckdb'));
-  const [mapped, mappedSeconds] = await timed(
-    'releaselens ingest of the ServiceNow export (servicenow-incident profile)',
-    () => ingestFile(serviceNowFile, { source: 'bench' }),
-  );
-  const lines = [
-    `file: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB`,
-    `duckdb read_csv floor: ${floorSeconds.toFixed(2)} s (${Math.round(rows / floorSeconds).toLocaleString('en-US')} rows/s)`,
-    `releaselens ingest:    ${ingestSeconds.toFixed(2)} s (${Math.round(rows / ingestSeconds).toLocaleString('en-US')} rows/s), ${summary.rowsLoaded} loaded, ${summary.rowsRejected} rejected`,
-    `kpi_summary with attribution: ${kpiSeconds.toFixed(2)} s`,
-    `releases table (${units.length} units of a quarter): ${unitsSeconds.toFixed(2)} s`,
-    `mapped ServiceNow export: ${mappedSeconds.toFixed(2)} s (${Math.round(rows / mappedSeconds).toLocaleString('en-US')} rows/s), ${mapped.rowsLoaded} loaded (${mapped.layout}); ${(mappedSeconds / ingestSeconds).toFixed(2)}x the canonical load`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-  fs.rmSync(dir, { recursive: true, force: true });
+
+  // The dashboard.
+  if (!fs.existsSync(path.join(root, 'build', 'server', 'index.js'))) {
+    const b = spawnSync(path.join(root, 'node_modules', '.bin', 'remix'), ['vite:build'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  }
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startServer(port);
+  try {
+    await timedGet(`${base}/api/kpis?from=2025-01-01&to=2025-02-01`); // models current, process warm
+    const sets = parameterSets();
+    const first: number[] = [];
+    const again: number[] = [];
+    for (const s of sets) {
+      const r = await timedGet(`${base}${s}`);
+      if (r.status !== 200) throw new Error(`${s}: HTTP ${r.status}`);
+      first.push(r.ms / 1000);
+    }
+    for (const s of sets) again.push((await timedGet(`${base}${s}`)).ms / 1000);
+    const firstP95 = p95(first);
+    record(
+      'every page and API, first request of a parameter set, p95 over 30 sets',
+      `${(firstP95 * 1000).toFixed(0)} ms (max ${(Math.max(...first) * 1000).toFixed(0)} ms)`,
+      `< ${targets.first * 1000} ms`,
+      firstP95 < targets.first,
+    );
+    const byRoute = new Map<string, number[]>();
+    sets.forEach((s, i) => {
+      const route = s.split('?')[0] ?? s;
+      byRoute.set(route, [...(byRoute.get(route) ?? []), first[i] ?? 0]);
+    });
+    record(
+      'first request by route, slowest of its parameter sets',
+      [...byRoute].map(([r, ts]) => `${r} ${(Math.max(...ts) * 1000).toFixed(0)} ms`).join(', '),
+      '—',
+      null,
+    );
+    const againP95 = p95(again);
+    record(
+      'same request again (cached), p95 round trip on localhost',
+      `${(againP95 * 1000).toFixed(1)} ms`,
+      '< 10 ms',
+      againP95 < 0.01,
+    );
+    const w = await timedGet(`${base}/?from=2025-01-01&to=2025-04-01&window=24`);
+    record(
+      'a non-default window (24 h), first request of the overview',
+      `${(w.ms / 1000).toFixed(2)} s`,
+      `< ${targets.window} s`,
+      w.ms / 1000 < targets.window,
+    );
+    const overviewUrl = `${base}/?from=2025-07-01&to=2025-10-01`;
+    await timedGet(overviewUrl);
+    const l = await load(overviewUrl, 16, 10_000);
+    record(
+      'overview, 16 concurrent clients for 10 s, warm',
+      `${l.perSecond.toFixed(0)} req/s, ${l.errors} errors`,
+      '>= 300 req/s, 0 errors',
+      l.perSecond >= 300 && l.errors === 0,
+    );
+    const peak = server.pid ? peakMiBOf(server.pid) : Number.NaN;
+    record('server peak memory', `${peak.toFixed(0)} MiB`, `< ${targets.memory} MiB`, peak < targets.memory);
+    if (scaleName === 'large') {
+      const js = await overviewJsKiB(base);
+      record('JavaScript shipped for the overview, gzipped', `${js.toFixed(0)} KB`, '< 250 KB', js < 250);
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+
+  const table = [
+    '| figure | measured | target | met |',
+    '|---|---|---|---|',
+    ...rows.map(
+      (r) => `| ${r.figure} | ${r.value} | ${r.target} | ${r.met === null ? '—' : r.met ? 'yes' : '**no**'} |`,
+    ),
+  ].join('\n');
+  const machine = `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
+  process.stdout.write(`\n${table}\n`);
+  const doc = path.join(root, 'docs', 'performance.md');
+  const section = `## ${scaleName}: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machine})\n\n${table}\n`;
+  const marker = `<!-- bench:${scaleName} -->`;
+  let text = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '# Performance\n';
+  const re = new RegExp(`${marker}[\\s\\S]*?${marker}`);
+  const block = `${marker}\n${section}${marker}`;
+  text = re.test(text) ? text.replace(re, block) : `${text.trimEnd()}\n\n${block}\n`;
+  fs.writeFileSync(doc, text);
+  log(`written to ${path.relative(root, doc)}`);
+  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((err) => {
