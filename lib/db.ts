@@ -24,10 +24,40 @@ export function databasePath(): string {
 /** Per database file (fromCache hands out a new wrapper object each call). */
 const prepared = new Map<string, Promise<void>>();
 
+/** A database file that cannot be opened, said in words a person can act on. */
+export class DatabaseUnavailable extends Error {}
+
+async function open(file: string): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.fromCache(file);
+  } catch (err) {
+    const message = (err as Error).message;
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    if (/Could not set lock|Conflicting lock/i.test(message)) {
+      throw new DatabaseUnavailable(
+        `the database ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}, probably the dashboard (npm start). ` +
+          'Stop that process and run this again, or load the files through the Data page while it serves.',
+      );
+    }
+    if (/not a valid DuckDB database|corrupt|Invalid Input Error|Serialization Error/i.test(message)) {
+      throw new DatabaseUnavailable(
+        `the database ${file} cannot be read (it is damaged or not a ReleaseLens database). ` +
+          'Move it aside and load your exports again into a new one (npm run ingest -- FOLDER).',
+      );
+    }
+    if (/Permission denied|No such file|Cannot open file/i.test(message)) {
+      throw new DatabaseUnavailable(
+        `the database ${file} cannot be opened: no permission, or its folder does not exist. Check the path (RELEASELENS_DB or --db) and its permissions.`,
+      );
+    }
+    throw err;
+  }
+}
+
 export async function instance(): Promise<DuckDBInstance> {
   const file = databasePath();
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = await DuckDBInstance.fromCache(file);
+  const db = await open(file);
   let ready = prepared.get(file);
   if (!ready) {
     ready = (async () => {

@@ -138,3 +138,27 @@ describe('npm run ingest with exports', () => {
     expect(r.stderr).toMatch(/--mapping nope.yaml: no such file/);
   });
 });
+
+describe('a database that cannot be opened', () => {
+  it('names the process that holds a locked database and says what to do, without DuckDB internals', async () => {
+    const { setDatabasePath, withConnection } = await import('../lib/db.ts');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-lock-')), 'held.duckdb');
+    setDatabasePath(file);
+    await withConnection(async () => {
+      const r = run('ingest/cli.ts', ['--db', file, goldenInput]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`the database ${file} is in use by another process (PID ${process.pid})`);
+      expect(r.stderr).toContain('Stop that process');
+      expect(r.stderr).not.toMatch(/IO Error|duckdb\.org| {4}at /);
+    });
+  });
+
+  it('says a damaged file cannot be read and what to do', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-bad-')), 'junk.duckdb');
+    fs.writeFileSync(file, Buffer.alloc(64 * 1024, 7));
+    const r = run('queries/cli.ts', ['--db', file, '--from', '2025-03-01', '--to', '2025-04-01']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`the database ${file} cannot be read`);
+    expect(r.stderr).not.toMatch(/ {4}at /);
+  });
+});
