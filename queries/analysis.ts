@@ -58,14 +58,14 @@ export function getBuckets(p: KpiParams, bucket: Bucket): Promise<BucketRow[]> {
   return withModels(
     async (conn) =>
       (await runQuery(conn, 'kpi_buckets', { ...bindings(p), bucket })).map((r) => bucketRowSchema.parse(r)),
-    p.window,
+    p,
   );
 }
 
 export function getBreakdown(p: KpiParams): Promise<BreakdownRow[]> {
   return withModels(
     async (conn) => (await runQuery(conn, 'kpi_breakdown', unitBindings(p))).map((r) => breakdownRowSchema.parse(r)),
-    p.window,
+    p,
   );
 }
 

@@ -72,7 +72,7 @@ export function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail 
       records: records.map((r) => recordRowSchema.parse(r)),
       incidents: incidents.map((r) => nearbyIncidentSchema.parse(r)),
     };
-  }, p.window);
+  }, p);
 }
 
 /** A plain sentence comparing the incidents in the window with the service's background rate. */

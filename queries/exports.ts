@@ -70,5 +70,5 @@ export async function exportTable(
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, p.window);
+  }, p);
 }

@@ -33,7 +33,7 @@ export type IncidentPoint = z.output<typeof incidentPointSchema>;
 export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
   return withModels(
     async (conn) => (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
-    p.window,
+    p,
   );
 }
 
@@ -49,6 +49,6 @@ export type GoliveCell = z.output<typeof goliveCellSchema>;
 export function getGoliveCells(p: KpiParams): Promise<GoliveCell[]> {
   return withModels(
     async (conn) => (await runQuery(conn, 'kpi_golive_cells', unitBindings(p))).map((r) => goliveCellSchema.parse(r)),
-    p.window,
+    p,
   );
 }

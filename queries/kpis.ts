@@ -96,5 +96,5 @@ export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiR
 }
 
 export function getKpis(p: KpiParams): Promise<KpiReport> {
-  return withModels((conn) => kpisOn(conn, p), p.window);
+  return withModels((conn) => kpisOn(conn, p), p);
 }

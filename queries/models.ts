@@ -10,8 +10,9 @@
  *   macro           a complete `create macro` statement
  *   windowed macro  two `create macro` statements split by `-- live:`; the
  *                   first reads a store, the second computes
- *   store           a bare select binding $window_hours: a table holding one
- *                   set of rows per post-release window (skipped when live)
+ *   store           a bare select binding $window_hours and $unit_kind: a table
+ *                   holding one set of rows per post-release window and unit
+ *                   kind (skipped when live)
  *
  * Every build bumps the data version in `model_state`; answers are cached by it.
  */
@@ -29,6 +30,14 @@ import {
 import { projectFile } from '../lib/paths.ts';
 
 export const DEFAULT_WINDOW_HOURS = 48;
+
+const unitKinds = ['release', 'change', 'deployment'] as const;
+
+/** What a read needs from the stores: the rows of one post-release window for one unit kind. */
+export interface WindowNeed {
+  unit: (typeof unitKinds)[number];
+  window: number;
+}
 
 const kinds = ['view', 'table', 'macro', 'windowed macro', 'store'] as const;
 type Materialization = (typeof kinds)[number];
@@ -170,11 +179,21 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       const sql = statementFor(m, live);
       if (sql === null) continue;
       const t = performance.now();
-      await conn.run(sql, m.materialized === 'store' ? { window_hours: DEFAULT_WINDOW_HOURS } : undefined);
+      if (m.materialized !== 'store') await conn.run(sql);
+      else {
+        // The table takes its columns from the first unit kind; the others are added to it.
+        const [first, ...rest] = unitKinds;
+        await conn.run(sql, { window_hours: DEFAULT_WINDOW_HOURS, unit_kind: first });
+        for (const kind of rest) await fillStore(conn, m, kind, DEFAULT_WINDOW_HOURS);
+      }
       trace(t, `model ${m.name}`);
     }
-    await conn.run('create table mat_windows (window_hours double not null)');
-    if (!live) await conn.run('insert into mat_windows values ($w)', { w: DEFAULT_WINDOW_HOURS });
+    await conn.run('create table mat_windows (window_hours double not null, unit_kind varchar not null)');
+    if (!live) {
+      for (const kind of unitKinds) {
+        await conn.run('insert into mat_windows values ($w, $kind)', { w: DEFAULT_WINDOW_HOURS, kind });
+      }
+    }
     await conn.run('insert into main.model_state values ($version, $hash, $mode, $last_run, now(), $seconds)', {
       version,
       hash: modelsHash(),
@@ -196,14 +215,15 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
   return version;
 }
 
-/** Adds one more window to every store of a (materialized) data version, in the caller's transaction. */
-export async function addWindow(conn: DuckDBConnection, dataVersion: number, windowHours: number): Promise<void> {
+const fillStore = (conn: DuckDBConnection, m: ModelFile, kind: string, windowHours: number) =>
+  conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, { window_hours: windowHours, unit_kind: kind });
+
+/** Adds one more (window, unit kind) to every store of a (materialized) data version, in the caller's transaction. */
+export async function addWindow(conn: DuckDBConnection, dataVersion: number, need: WindowNeed): Promise<void> {
   await enterVersion(conn, dataVersion);
   try {
-    for (const m of stores()) {
-      await conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, { window_hours: windowHours });
-    }
-    await conn.run('insert into mat_windows values ($w)', { w: windowHours });
+    for (const m of stores()) await fillStore(conn, m, need.unit, need.window);
+    await conn.run('insert into mat_windows values ($w, $kind)', { w: need.window, kind: need.unit });
   } finally {
     await conn.run("set schema = 'main'");
   }
@@ -235,10 +255,10 @@ export async function modelState(conn: DuckDBConnection): Promise<(ModelState & 
   };
 }
 
-export async function hasWindow(conn: DuckDBConnection, dataVersion: number, windowHours: number): Promise<boolean> {
+export async function hasWindow(conn: DuckDBConnection, dataVersion: number, need: WindowNeed): Promise<boolean> {
   const rows = await conn.runAndReadAll(
-    `select 1 from ${versionSchema(dataVersion)}.mat_windows where window_hours = $w`,
-    { w: windowHours },
+    `select 1 from ${versionSchema(dataVersion)}.mat_windows where window_hours = $w and unit_kind = $kind`,
+    { w: need.window, kind: need.unit },
   );
   return rows.getRows().length > 0;
 }

@@ -22,12 +22,13 @@ import {
   hasWindow,
   modelState,
   modelsHash,
+  type WindowNeed,
 } from './models.ts';
 
 interface Snapshot {
   conn: DuckDBConnection;
   dataVersion: number;
-  windows: Set<number>;
+  windows: Set<string>;
   live: boolean;
   /** Queries on one connection take turns. */
   tail: Promise<unknown>;
@@ -59,13 +60,15 @@ export function ensureModels(): Promise<void> {
   return ready;
 }
 
-async function ensureWindow(windowHours: number): Promise<void> {
+const keyOf = (need: WindowNeed) => `${need.unit}@${need.window}`;
+
+async function ensureWindow(need: WindowNeed): Promise<void> {
   await withWriter(async (conn) => {
     const state = await modelState(conn);
-    if (state?.mode !== 'materialized' || (await hasWindow(conn, state.dataVersion, windowHours))) return;
+    if (state?.mode !== 'materialized' || (await hasWindow(conn, state.dataVersion, need))) return;
     await conn.run('begin transaction');
     try {
-      await addWindow(conn, state.dataVersion, windowHours);
+      await addWindow(conn, state.dataVersion, need);
       await conn.run('commit');
     } catch (err) {
       await conn.run('rollback');
@@ -80,7 +83,7 @@ async function ensureWindow(windowHours: number): Promise<void> {
  */
 export async function readSnapshot<T>(
   work: (dataVersion: number) => Promise<T>,
-  windows: number[] = [DEFAULT_WINDOW_HOURS],
+  windows: WindowNeed[] = [{ unit: 'release', window: DEFAULT_WINDOW_HOURS }],
 ): Promise<T> {
   for (let attempt = 0; attempt < 5; attempt++) {
     await ensureModels();
@@ -91,7 +94,7 @@ export async function readSnapshot<T>(
       const state = await modelState(conn);
       if (!state) throw new Error('the database has no models');
       const live = state.mode === 'live';
-      const missing: number[] = [];
+      const missing: WindowNeed[] = [];
       if (!live) for (const w of windows) if (!(await hasWindow(conn, state.dataVersion, w))) missing.push(w);
       if (missing.length > 0) {
         // Add them outside this snapshot, then open a new one that sees them.
@@ -104,7 +107,7 @@ export async function readSnapshot<T>(
       const snapshot: Snapshot = {
         conn,
         dataVersion: state.dataVersion,
-        windows: new Set(windows),
+        windows: new Set(windows.map(keyOf)),
         live,
         tail: Promise.resolve(),
       };
@@ -123,22 +126,16 @@ export async function readSnapshot<T>(
 
 /**
  * Runs one query function's work: on the ambient snapshot when there is one,
- * else in a snapshot of its own. `windowHours`: the post-release window the
- * work reads (none for queries that read no window).
+ * else in a snapshot of its own. `need`: the window and unit kind the work
+ * reads from the stores (none for queries that read no window).
  */
-export function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>, windowHours?: number): Promise<T> {
+export function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>, need?: WindowNeed): Promise<T> {
   const snapshot = ambient.getStore();
-  if (!snapshot)
-    return readSnapshot(() => withModels(work, windowHours), windowHours === undefined ? [] : [windowHours]);
-  if (windowHours !== undefined && !snapshot.live && !snapshot.windows.has(windowHours)) {
-    return Promise.reject(new Error(`window ${windowHours} h was not prepared for this read`));
+  if (!snapshot) return readSnapshot(() => withModels(work, need), need === undefined ? [] : [need]);
+  if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
+    return Promise.reject(new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`));
   }
   const run = snapshot.tail.then(() => work(snapshot.conn));
   snapshot.tail = run.catch(() => {});
   return run;
-}
-
-/** The data version a read inside readSnapshot sees (null outside one). */
-export function currentDataVersion(): number | null {
-  return ambient.getStore()?.dataVersion ?? null;
 }

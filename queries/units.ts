@@ -71,5 +71,5 @@ export function getUnits(p: KpiParams): Promise<UnitRow[]> {
   return withModels(async (conn) => {
     const rows = await runQuery(conn, 'kpi_units', unitBindings(p));
     return rows.map((r) => unitRowSchema.parse(r));
-  }, p.window);
+  }, p);
 }

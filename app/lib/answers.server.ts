@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
 import { databasePath } from '../../lib/db.ts';
-import { DEFAULT_WINDOW_HOURS } from '../../queries/models.ts';
+import { DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
 
 const MAX_ENTRIES = 500;
@@ -21,10 +21,14 @@ export function canonicalSearch(url: URL): string {
   return new URLSearchParams(pairs).toString();
 }
 
-/** The post-release window a request reads (the default when absent or not a valid window). */
-export function windowOf(url: URL): number {
+/** The post-release window and unit kind a request reads (the defaults when absent or not valid). */
+export function needOf(url: URL): WindowNeed {
   const w = Number(url.searchParams.getAll('window').at(-1) ?? DEFAULT_WINDOW_HOURS);
-  return Number.isFinite(w) && w > 0 && w <= 24 * 90 ? w : DEFAULT_WINDOW_HOURS;
+  const unit = url.searchParams.getAll('unit').at(-1);
+  return {
+    unit: unit === 'change' || unit === 'deployment' ? unit : 'release',
+    window: Number.isFinite(w) && w > 0 && w <= 24 * 90 ? w : DEFAULT_WINDOW_HOURS,
+  };
 }
 
 /** "Now" for answers without an explicit as_of: the current minute, so answers can be reused within it. */
@@ -52,7 +56,7 @@ export async function answer<T>(
       if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
       return { value, etag };
     },
-    [windowOf(url)],
+    [needOf(url)],
   );
 }
 

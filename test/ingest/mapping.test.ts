@@ -154,7 +154,7 @@ describe('ServiceNow', () => {
     await ingestFile(incidents);
     const attributed = await withModels(
       async (c) => (await c.runAndReadAll("select unit_id, rule from fct_attribution('change', 48)")).getRowObjectsJS(),
-      48,
+      { unit: 'change', window: 48 },
     );
     expect(attributed).toEqual([{ unit_id: 'CHG0030001', rule: 'likely' }]);
   });

@@ -42,7 +42,7 @@ async function everything(unit: string, window: number, tz: string) {
       cells: await getGoliveCells(p),
       detail: failed ? await getUnitDetail(p, failed.unit_id) : null,
     };
-  }, [window]);
+  }, [p]);
 }
 
 describe('materialized and live models', () => {

@@ -39,17 +39,20 @@ async function load(entities: Record<string, Row[]>) {
 }
 
 async function attribution(unit = 'release', window = 48): Promise<Record<string, { unit_id: string; rule: string }>> {
-  return withModels(async (conn) => {
-    const rows = (
-      await conn.runAndReadAll('select incident_id, unit_id, rule from fct_attribution($unit, $window)', {
-        unit,
-        window,
-      })
-    ).getRowObjectsJS();
-    return Object.fromEntries(
-      rows.map((r) => [String(r.incident_id), { unit_id: String(r.unit_id), rule: String(r.rule) }]),
-    );
-  }, window);
+  return withModels(
+    async (conn) => {
+      const rows = (
+        await conn.runAndReadAll('select incident_id, unit_id, rule from fct_attribution($unit, $window)', {
+          unit,
+          window,
+        })
+      ).getRowObjectsJS();
+      return Object.fromEntries(
+        rows.map((r) => [String(r.incident_id), { unit_id: String(r.unit_id), rule: String(r.rule) }]),
+      );
+    },
+    { unit: unit as 'release', window },
+  );
 }
 
 const march = (extra: Record<string, unknown> = {}): Promise<KpiReport> =>
