@@ -3,16 +3,9 @@
 -- in the period.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_scoped_units, dim_period.
-with bounds as (
-  select * from dim_period($tz, $from, $to)
-),
-units as (
-  select * from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types)
-),
-completed as (
-  select u.* from units u, bounds b
-  where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
+-- Reads: fct_period_units.
+with completed as (
+  select * from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 grouped as (
   select

@@ -4,7 +4,7 @@
 -- and 'planned' / 'emergency' (release or change type) for side-by-side trends.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
 --        $from, $to, $as_of, $bucket ('week' | 'month'), $services, $teams, $types.
--- Reads: fct_scoped_units, fct_units, dim_period.
+-- Reads: fct_period_units, fct_scoped_units, fct_units, dim_period.
 with bounds as (
   select * from dim_period($tz, $from, $to)
 ),
@@ -13,8 +13,7 @@ units as (
 ),
 completed as (
   select u.*, date_trunc($bucket, timezone($tz, u.end_at)) as bucket, coalesce(u.is_emergency, false) as emergency_flag
-  from units u, bounds b
-  where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
+  from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to) u
 ),
 outcomes as (
   select

@@ -2,13 +2,9 @@
 -- reporting time zone: completed units, failed units, attributed incidents.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_scoped_units, dim_period.
-with bounds as (
-  select * from dim_period($tz, $from, $to)
-),
-completed as (
-  select u.* from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types) u, bounds b
-  where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
+-- Reads: fct_period_units.
+with completed as (
+  select * from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 final as (
   select

@@ -4,13 +4,9 @@
 -- Times are epoch milliseconds so the rows travel well as Arrow.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_scoped_units, fct_attribution, stg_changes, dim_period.
-with bounds as (
-  select * from dim_period($tz, $from, $to)
-),
-units as (
-  select u.* from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types) u, bounds b
-  where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
+-- Reads: fct_period_units, fct_attribution, stg_changes.
+with units as (
+  select * from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 risk_rank as (
   select change_id, release_id, risk,

@@ -3,7 +3,7 @@
 -- and rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
 --        $from, $to (local dates, [from, to)), $as_of, $services, $teams, $types.
--- Reads: fct_scoped_units, fct_units, dim_period.
+-- Reads: fct_period_units, fct_scoped_units, fct_units, dim_period.
 with bounds as (
   select * from dim_period($tz, $from, $to)
 ),
@@ -11,8 +11,7 @@ units as (
   select * from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types)
 ),
 completed as (
-  select u.* from units u, bounds b
-  where u.is_completed and u.end_at >= b.from_at and u.end_at < b.to_at
+  select * from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 schedule_cohort as (
   select
