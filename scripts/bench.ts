@@ -107,7 +107,7 @@ function startServer(port: number): Promise<ChildProcess> {
 
 async function timedGet(url: string): Promise<{ ms: number; status: number }> {
   const t0 = performance.now();
-  const res = await fetch(url);
+  const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
   await res.arrayBuffer();
   return { ms: performance.now() - t0, status: res.status };
 }
@@ -140,7 +140,7 @@ async function load(url: string, clients: number, durationMs: number) {
     Array.from({ length: clients }, async () => {
       while (Date.now() < until) {
         try {
-          const res = await fetch(url);
+          const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
           await res.arrayBuffer();
           if (res.status === 200) done++;
           else errors++;
@@ -306,7 +306,7 @@ async function main() {
       record('JavaScript shipped for the overview, gzipped', `${js.toFixed(0)} KB`, '< 250 KB', js < 250);
     }
   } finally {
-    server.kill('SIGTERM');
+    server.kill('SIGKILL');
   }
 
   const table = [

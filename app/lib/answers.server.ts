@@ -13,6 +13,29 @@ import { readSnapshot } from '../../queries/snapshot.ts';
 
 const MAX_ENTRIES = 500;
 const cache = new Map<string, unknown>();
+/** Answers being computed: a second request for the same key waits for the first instead of computing again. */
+const inflight = new Map<string, Promise<unknown>>();
+
+/**
+ * At most this many answers are computed at once; the rest wait their turn.
+ * Without it, a burst of new parameter sets (or every open page at the turn of
+ * a minute) runs that many heavy reads at once, which share two cores and one
+ * memory limit and all finish late.
+ */
+const MAX_COMPUTING = 2;
+let computing = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (computing >= MAX_COMPUTING) await new Promise<void>((resolve) => waiting.push(resolve));
+  computing++;
+  try {
+    return await work();
+  } finally {
+    computing--;
+    waiting.shift()?.();
+  }
+}
 
 /** The URL's parameters in a fixed order (repeated keys keep their order), without paging noise. */
 export function canonicalSearch(url: URL): string {
@@ -51,10 +74,19 @@ export async function answer<T>(
         cache.set(key, value);
         return { value, etag };
       }
-      const value = await compute();
-      cache.set(key, value);
-      if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-      return { value, etag };
+      let pending = inflight.get(key) as Promise<T> | undefined;
+      if (!pending) {
+        pending = inTurn(compute);
+        inflight.set(key, pending);
+        pending
+          .then((value) => {
+            cache.set(key, value);
+            if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+          })
+          .catch(() => {})
+          .finally(() => inflight.delete(key));
+      }
+      return { value: await pending, etag };
     },
     [needOf(url)],
   );
