@@ -1,6 +1,6 @@
 /**
  * The one DuckDB access module: one instance per database file and process
- * (DuckDBInstance.fromCache), one connection per unit of work, one writer at a
+ * (held in `instances`), one connection per unit of work, one writer at a
  * time (withWriter), and scratch in-memory instances for dry runs and
  * benchmarks. The session time zone is UTC: everything is stored in UTC and
  * reporting time zones are always explicit parameters.
@@ -20,9 +20,6 @@ export function setDatabasePath(file: string): void {
 export function databasePath(): string {
   return dbPathOverride ?? config().RELEASELENS_DB;
 }
-
-/** Per database file (fromCache hands out a new wrapper object each call). */
-const prepared = new Map<string, Promise<void>>();
 
 /** A database file that cannot be opened, said in words a person can act on. */
 export class DatabaseUnavailable extends Error {}
@@ -54,24 +51,37 @@ async function open(file: string): Promise<DuckDBInstance> {
   }
 }
 
-export async function instance(): Promise<DuckDBInstance> {
+/**
+ * The process's instance of each database file, opened and set up once and
+ * held for the life of the process. (DuckDB's own instance cache holds weak
+ * references: with no wrapper alive the database closes, and a burst of
+ * requests then reopens it concurrently, which fails with a file handle
+ * conflict and loses the settings made on the closed one.)
+ */
+const instances = new Map<string, Promise<DuckDBInstance>>();
+
+export function instance(): Promise<DuckDBInstance> {
   const file = databasePath();
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = await open(file);
-  let ready = prepared.get(file);
-  if (!ready) {
-    ready = (async () => {
-      const conn = await db.connect();
-      await conn.run(
-        "load icu; set global TimeZone = 'UTC'; set global asof_loop_join_threshold = 0; set global nested_loop_join_threshold = 0",
-      );
-      // The limit is checked against a strict pattern (lib/config.ts); SET takes no bound values.
-      await conn.run(`set global memory_limit = '${config().RELEASELENS_MEMORY_LIMIT}'`);
-      conn.closeSync();
+  let db = instances.get(file);
+  if (!db) {
+    db = (async () => {
+      if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      const opened = await open(file);
+      const conn = await opened.connect();
+      try {
+        await conn.run(
+          "load icu; set global TimeZone = 'UTC'; set global asof_loop_join_threshold = 0; set global nested_loop_join_threshold = 0",
+        );
+        // The limit is checked against a strict pattern (lib/config.ts); SET takes no bound values.
+        await conn.run(`set global memory_limit = '${config().RELEASELENS_MEMORY_LIMIT}'`);
+      } finally {
+        conn.closeSync();
+      }
+      return opened;
     })();
-    prepared.set(file, ready);
+    instances.set(file, db);
+    db.catch(() => instances.delete(file));
   }
-  await ready;
   return db;
 }
 
