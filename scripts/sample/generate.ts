@@ -53,6 +53,17 @@ const moreTeams: Record<string, readonly string[]> = {
   'Team Grove': ['analytics', 'reporting-api', 'data-export', 'tax'],
 };
 
+const large: Scale = {
+  name: 'large',
+  teams: { ...teams, ...moreTeams },
+  years: [2023, 2024, 2025],
+  releasesPerWeekday: 61,
+  releasesPerWeekendDay: 8,
+  productionPerChange: 2,
+  backgroundPerDay: 900,
+  backgroundOnApp: 0.6,
+};
+
 export const scales: Record<Scale['name'], Scale> = {
   sample: {
     name: 'sample',
@@ -64,26 +75,9 @@ export const scales: Record<Scale['name'], Scale> = {
     backgroundPerDay: 19.5,
     backgroundOnApp: 0.015,
   },
-  large: {
-    name: 'large',
-    teams: { ...teams, ...moreTeams },
-    years: [2023, 2024, 2025],
-    releasesPerWeekday: 61,
-    releasesPerWeekendDay: 8,
-    productionPerChange: 2,
-    backgroundPerDay: 900,
-    backgroundOnApp: 0.6,
-  },
-  huge: {
-    name: 'huge',
-    teams: { ...teams, ...moreTeams },
-    years: [2023, 2024, 2025],
-    releasesPerWeekday: 61,
-    releasesPerWeekendDay: 8,
-    productionPerChange: 2,
-    backgroundPerDay: 9000,
-    backgroundOnApp: 0.6,
-  },
+  large,
+  // The same organisation with ten times the incidents.
+  huge: { ...large, name: 'huge', backgroundPerDay: 9000 },
 };
 const HOT_SERVICE = 'checkout';
 const CANARY_TEAM = 'Team Find';
