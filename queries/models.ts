@@ -134,7 +134,7 @@ const statementFor = (m: ModelFile, live: boolean): string | null => {
   }
 };
 
-export const stores = () => models().filter((m) => m.materialized === 'store');
+const stores = () => models().filter((m) => m.materialized === 'store');
 
 /** The schema that holds the models of one data version: m1, m2, ... */
 export const versionSchema = (dataVersion: number): string => {

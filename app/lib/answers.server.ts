@@ -38,14 +38,14 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The URL's parameters in a fixed order (repeated keys keep their order), without paging noise. */
-export function canonicalSearch(url: URL): string {
+function canonicalSearch(url: URL): string {
   const pairs = [...url.searchParams].filter(([, v]) => v !== '');
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return new URLSearchParams(pairs).toString();
 }
 
 /** The post-release window and unit kind a request reads (the defaults when absent or not valid). */
-export function needOf(url: URL): WindowNeed {
+function needOf(url: URL): WindowNeed {
   const w = Number(url.searchParams.getAll('window').at(-1) ?? DEFAULT_WINDOW_HOURS);
   const unit = url.searchParams.getAll('unit').at(-1);
   return {
@@ -55,9 +55,9 @@ export function needOf(url: URL): WindowNeed {
 }
 
 /** "Now" for answers without an explicit as_of: the current minute, so answers can be reused within it. */
-export const nowToTheMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+const nowToTheMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 
-export async function answer<T>(
+async function answer<T>(
   route: string,
   request: Request,
   compute: () => Promise<T>,
