@@ -2,23 +2,38 @@
  * npm run ingest -- PATH... [--entity NAME] [--source NAME] [--tz ZONE] [--delimiter C] [--db FILE]
  *   [--mapping FILE.yaml | --profile canonical|auto|servicenow|jira|NAME] [--dry-run [ROWS]]
  *
+ *   [--watch [--interval-seconds N]]
+ *
  * Loads canonical CSV files (or folders of them). One summary line per file on
  * stdout; progress and rejects on stderr. Exit 0 when every file loaded, 1 when
- * a file could not be loaded at all, 2 for usage errors.
+ * a file could not be loaded at all, 2 for usage errors. When a dashboard
+ * serves the database, the files are handed to it (lib/handoff.ts). With
+ * --watch, the folders are watched and each new or changed file loads once.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
-import { setDatabasePath } from '../lib/db.ts';
+import { databasePath, setDatabasePath } from '../lib/db.ts';
+import { readServerInfo } from '../lib/handoff.ts';
 import { isTimeZone } from '../queries/params.ts';
 import { type EntityName, entityNames } from './entities.ts';
 import { expandPaths } from './files.ts';
-import { type IngestOptions, type IngestSummary, ingestFile, ingestFiles } from './load.ts';
+import { handOff, ServerUnreachable } from './handoff.ts';
+import {
+  type BatchResult,
+  type FileResult,
+  type IngestOptions,
+  type IngestSummary,
+  ingestFile,
+  ingestFiles,
+} from './load.ts';
 import { describePreview } from './preview.ts';
+import { watchFolders } from './watch.ts';
 
 const usage = `usage: npm run ingest -- PATH... [--entity ${entityNames.join('|')}] [--source NAME] [--tz ZONE]
   [--delimiter ','|';'|tab] [--mapping FILE.yaml | --profile canonical|auto|servicenow|jira|PROFILE]
-  [--dry-run [ROWS]] [--db FILE]`;
+  [--dry-run [ROWS]] [--db FILE] [--watch [--interval-seconds N]]`;
 
 function parse() {
   const options = {
@@ -31,6 +46,8 @@ function parse() {
     'dry-run': { type: 'boolean' },
     rows: { type: 'string' },
     db: { type: 'string' },
+    watch: { type: 'boolean' },
+    'interval-seconds': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
@@ -70,6 +87,16 @@ function parse() {
   const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1)
     throw new UsageError('--delimiter must be one character or "tab"');
+  if (values.watch) {
+    if (dryRun !== undefined) throw new UsageError('give --watch or --dry-run, not both');
+    const seconds = Number(values['interval-seconds'] ?? 5);
+    if (!Number.isFinite(seconds) || seconds < 0.2 || seconds > 3600)
+      throw new UsageError('--interval-seconds must be a number from 0.2 to 3600');
+    for (const p of positionals) {
+      if (!fs.existsSync(p) || !fs.statSync(p).isDirectory()) throw new UsageError(`--watch ${p}: not a folder`);
+    }
+    return { files: [], values, delimiter, dryRun, watch: { folders: positionals, intervalMs: seconds * 1000 } };
+  }
   let files: string[];
   try {
     files = expandPaths(positionals);
@@ -77,7 +104,7 @@ function parse() {
     throw new UsageError((err as Error).message);
   }
   if (files.length === 0) throw new UsageError('no .csv files found in the given folders');
-  return { files, values, delimiter, dryRun };
+  return { files, values, delimiter, dryRun, watch: undefined };
 }
 
 function report(s: IngestSummary): void {
@@ -94,11 +121,59 @@ function report(s: IngestSummary): void {
   }
 }
 
+/** Loads the files, through the running dashboard when there is one; returns how many failed. */
+async function ingestOnce(files: string[], options: IngestOptions, tty: boolean): Promise<number> {
+  let failed = 0;
+  let current = files[0] ?? '';
+  const progress = tty
+    ? (pct: number) => process.stderr.write(`\r${current}: reading ${pct.toFixed(0)}%   `)
+    : undefined;
+  const onFile = (r: FileResult) => {
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (r.summary) report(r.summary);
+    if (r.error) {
+      failed++;
+      log(`error: ${r.error.message}`);
+    }
+    current = files[files.indexOf(r.file) + 1] ?? '';
+  };
+  const db = databasePath();
+  const server = readServerInfo(db);
+  let batch: BatchResult | null = null;
+  if (server) {
+    log(`ingest: the dashboard (PID ${server.pid}, port ${server.port}) holds ${db}; handing the files to it`);
+    const { onProgress: _local, ...sent } = options;
+    try {
+      batch = await handOff(
+        server,
+        {
+          files: files.map((f) => path.resolve(f)),
+          options: { ...sent, mappingFile: sent.mappingFile ? path.resolve(sent.mappingFile) : undefined },
+        },
+        onFile,
+      );
+    } catch (err) {
+      if (!(err instanceof ServerUnreachable)) throw err;
+      log(`ingest: the dashboard did not answer (${err.message}); loading into ${db} directly`);
+    }
+  } else {
+    log(`ingest: no dashboard serves ${db}; loading into it directly`);
+  }
+  batch ??= await ingestFiles(files, { ...options, onProgress: progress }, onFile);
+  if (batch.dataVersion !== null) {
+    log(`models: data version ${batch.dataVersion} built in ${batch.modelSeconds.toFixed(2)} s`);
+  }
+  if (batch.buildError) {
+    failed++;
+    log(`error: ${batch.buildError.message}`);
+  }
+  return failed;
+}
+
 async function main() {
-  const { files, values, delimiter, dryRun } = parse();
+  const { files, values, delimiter, dryRun, watch } = parse();
   if (values.db) setDatabasePath(values.db);
-  const tty = process.stderr.isTTY;
-  let current = '';
+  const tty = Boolean(process.stderr.isTTY);
   const options: IngestOptions = {
     source: values.source,
     timezone: values.tz,
@@ -106,12 +181,10 @@ async function main() {
     delimiter,
     mappingFile: values.mapping,
     profile: values.profile,
-    onProgress: tty ? (pct) => process.stderr.write(`\r${current}: reading ${pct.toFixed(0)}%   `) : undefined,
   };
-  let failed = 0;
   if (dryRun !== undefined) {
+    let failed = 0;
     for (const file of files) {
-      current = file;
       try {
         process.stdout.write(describePreview(await ingestFile(file, { ...options, dryRun })));
       } catch (err) {
@@ -121,24 +194,11 @@ async function main() {
     }
     await exit(failed > 0 ? 1 : 0);
   }
-  current = files[0] ?? '';
-  const batch = await ingestFiles(files, options, (r) => {
-    if (tty) process.stderr.write('\r\x1b[K');
-    if (r.summary) report(r.summary);
-    if (r.error) {
-      failed++;
-      log(`error: ${r.error.message}`);
-    }
-    current = files[files.indexOf(r.file) + 1] ?? '';
-  });
-  if (batch.dataVersion !== null) {
-    log(`models: data version ${batch.dataVersion} built in ${batch.modelSeconds.toFixed(2)} s`);
+  if (watch) {
+    await watchFolders(watch, (batch) => ingestOnce(batch, options, tty));
+    await exit(0);
   }
-  if (batch.buildError) {
-    failed++;
-    log(`error: ${batch.buildError.message}`);
-  }
-  await exit(failed > 0 ? 1 : 0);
+  await exit((await ingestOnce(files, options, tty)) > 0 ? 1 : 0);
 }
 
 main().catch(fail);

@@ -11,8 +11,9 @@
  */
 import path from 'node:path';
 import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
-import { withScratch, withWriter } from '../lib/db.ts';
+import { databasePath, withScratch, withWriter } from '../lib/db.ts';
 import { buildModels, typesFor } from '../queries/models.ts';
+import { type ArchiveEntry, appendEntry, type ReplayOptions, storeFile, storeMapping } from './archive.ts';
 import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
 import { type EntityName, idColumnOf } from './entities.ts';
 import { chooseLayout, type Layout } from './layout.ts';
@@ -37,6 +38,8 @@ export interface IngestOptions {
   dryRun?: number;
   /** Called with 0..100 while DuckDB reads a large file. */
   onProgress?: (percent: number) => void;
+  /** Keep a copy of each loaded file in the database's archive (default true; a rebuild replays it). */
+  archive?: boolean;
 }
 
 export interface Reject {
@@ -88,6 +91,8 @@ export interface IngestSummary {
 const num = (v: unknown) => Number(v ?? 0);
 
 interface Prepared {
+  /** The file as given (archived as it is). */
+  file: string;
   label: string;
   readPath: string;
   cleanup: () => void;
@@ -143,6 +148,7 @@ async function prepare(file: string, options: IngestOptions): Promise<Prepared> 
   const scan = await scanFile(file);
   const mapping = layout.kind === 'mapped' ? layout.mapping : undefined;
   return {
+    file,
     label,
     readPath,
     cleanup,
@@ -197,9 +203,20 @@ export function ingestFiles(
   options: IngestOptions = {},
   onFile?: (result: FileResult) => void,
 ): Promise<BatchResult> {
+  return ingestBatch(
+    files.map((file) => ({ file, options })),
+    onFile,
+  );
+}
+
+/** As ingestFiles, with options per file (a rebuild replays loads made with different options). */
+export function ingestBatch(
+  items: { file: string; options: IngestOptions }[],
+  onFile?: (result: FileResult) => void,
+): Promise<BatchResult> {
   return withWriter(async (conn) => {
     const results: FileResult[] = [];
-    for (const file of files) {
+    for (const { file, options } of items) {
       let result: FileResult;
       try {
         result = { file, summary: await loadFile(conn, file, options) };
@@ -429,7 +446,9 @@ async function load(
     } else {
       summary.seconds = (Date.now() - started.getTime()) / 1000;
       await recordRun(conn, summary, started, 'loaded', null);
+      const archived = archiveBeforeCommit(p, options);
       await run('commit');
+      archived?.({ runId, name: p.label, entity, loadedAt: new Date().toISOString() });
     }
     summary.seconds = (Date.now() - started.getTime()) / 1000;
     return summary;
@@ -447,6 +466,26 @@ async function load(
     }
     throw new IngestError(p.label, `nothing from this file was loaded: ${message}`);
   }
+}
+
+/**
+ * Copies the file (and its mapping) into the archive before the load commits;
+ * returns what writes the manifest line after the commit (see ingest/archive.ts).
+ */
+function archiveBeforeCommit(p: Prepared, options: IngestOptions) {
+  const db = databasePath();
+  if (options.archive === false || db === ':memory:') return undefined;
+  storeFile(db, p.file, p.sha256);
+  const mappingSha256 = options.mappingFile ? storeMapping(db, options.mappingFile) : undefined;
+  const replay: ReplayOptions = {
+    source: options.source,
+    timezone: options.timezone,
+    entity: options.entity,
+    delimiter: options.delimiter,
+    profile: options.profile,
+  };
+  return (e: Pick<ArchiveEntry, 'runId' | 'name' | 'entity' | 'loadedAt'>) =>
+    appendEntry(db, { sha256: p.sha256, ...e, options: replay, ...(mappingSha256 ? { mappingSha256 } : {}) });
 }
 
 /** Labels that a mapping's value map did not know, with counts and what became of them. */

@@ -6,6 +6,8 @@ const envSchema = z.object({
   RELEASELENS_DB: z.string().min(1).default(path.join('data', 'releaselens.duckdb')),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   RELEASELENS_ADMIN_TOKEN: z.string().min(8).optional(),
+  /** Set by `npm start` for the ingest handoff (lib/handoff.ts); never set by hand. */
+  RELEASELENS_INGEST_TOKEN: z.string().min(32).optional(),
   /** DuckDB's memory limit per process; past it, large joins and sorts spill to <database>.tmp. */
   RELEASELENS_MEMORY_LIMIT: z
     .string()

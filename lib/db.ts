@@ -85,6 +85,16 @@ export function instance(): Promise<DuckDBInstance> {
   return db;
 }
 
+/** Closes this process's instance of the database (a watching ingest between loads). */
+export async function closeDatabase(): Promise<void> {
+  const file = databasePath();
+  const db = instances.get(file);
+  if (!db) return;
+  instances.delete(file);
+  await writers.get(file);
+  (await db).closeSync();
+}
+
 export async function withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const conn = await (await instance()).connect();
   try {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fail, log } from '../lib/cli.ts';
 import { config } from '../lib/config.ts';
+import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const serverBuild = path.join(root, 'build', 'server', 'index.js');
@@ -30,7 +31,8 @@ function run(command: string, args: string[]) {
 }
 
 function main() {
-  const { PORT } = config(); // validates the environment before anything runs
+  const { PORT, RELEASELENS_DB } = config(); // validates the environment before anything runs
+  const database = path.resolve(root, RELEASELENS_DB);
   const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
   if (needsBuild()) {
     log('building the dashboard (remix vite:build)...');
@@ -38,15 +40,28 @@ function main() {
   }
   run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'ensure-data.ts')]);
   log(`serving the dashboard on http://localhost:${PORT}`);
+  // `npm run ingest` hands its files to this server with this token (lib/handoff.ts).
+  const token = newToken();
   const server = spawn(bin('remix-serve'), [serverBuild], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PORT: String(PORT), NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      NODE_ENV: 'production',
+      RELEASELENS_DB: database,
+      RELEASELENS_INGEST_TOKEN: token,
+    },
   });
+  const pid = server.pid;
+  if (pid !== undefined) writeServerInfo(database, { pid, port: PORT, token });
   const stop = () => server.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  server.on('exit', (code) => process.exit(code ?? 0));
+  server.on('exit', (code) => {
+    if (pid !== undefined) removeServerInfo(database, pid);
+    process.exit(code ?? 0);
+  });
 }
 
 try {

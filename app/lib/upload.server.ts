@@ -16,6 +16,7 @@ import {
 } from '@remix-run/node';
 import { type IngestSummary, ingestFile } from '../../ingest/load.ts';
 import { config } from '../../lib/config.ts';
+import { sameSecret } from '../../lib/handoff.ts';
 
 export type UploadResult =
   | { ok: true; summaries: IngestSummary[]; failures: { file: string; error: string }[] }
@@ -24,12 +25,6 @@ export type UploadResult =
 const originalName = (diskName: string) => diskName.replace(/^[0-9a-f-]{36}-/, '');
 
 export const uploadsEnabled = () => Boolean(config().RELEASELENS_ADMIN_TOKEN);
-
-function sameToken(given: string, expected: string) {
-  const a = crypto.createHash('sha256').update(given).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
-}
 
 export async function handleUpload(request: Request): Promise<UploadResult> {
   const expected = config().RELEASELENS_ADMIN_TOKEN;
@@ -72,8 +67,9 @@ export async function handleUpload(request: Request): Promise<UploadResult> {
       };
     }
     const token = String(form.get('token') ?? '');
-    if (!sameToken(token, expected))
-      return { ok: false, status: 403, error: 'The admin token is missing or wrong; nothing was loaded.' };
+    if (!token) return { ok: false, status: 401, error: 'Give the admin token to upload; nothing was loaded.' };
+    if (!sameSecret(token, expected))
+      return { ok: false, status: 403, error: 'The admin token is wrong; nothing was loaded.' };
     const source = String(form.get('source') || 'csv');
     if (!/^[A-Za-z0-9_.-]{1,40}$/.test(source))
       return { ok: false, status: 400, error: 'source must be 1-40 letters, digits, dot, dash or underscore' };

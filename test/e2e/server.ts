@@ -14,13 +14,37 @@ function appEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Builds the app once per test run: test files run in parallel worker
+ * processes of one vitest process (their parent), so a lock named after it
+ * lets the first build and the others reuse that build.
+ */
 export function build(): void {
-  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'remix'), ['vite:build'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: appEnv(),
-  });
-  if (r.status !== 0) throw new Error(`remix vite:build failed:\n${r.stdout}\n${r.stderr}`);
+  const marker = path.join(root, 'build', `.test-run-${process.ppid}`);
+  const lock = path.join(os.tmpdir(), `releaselens-build-${process.ppid}.lock`);
+  for (;;) {
+    if (fs.existsSync(marker)) return;
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      sleep(500);
+    }
+  }
+  try {
+    if (fs.existsSync(marker)) return;
+    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'remix'), ['vite:build'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: appEnv(),
+    });
+    if (r.status !== 0) throw new Error(`remix vite:build failed:\n${r.stdout}\n${r.stderr}`);
+    fs.writeFileSync(marker, '');
+  } finally {
+    fs.rmdirSync(lock);
+  }
 }
 
 /** A new database file loaded (in a child process, which then releases its lock) from the given folders. */
@@ -50,6 +74,8 @@ function freePort(): Promise<number> {
 
 export interface Server {
   url: string;
+  port: number;
+  pid: number;
   stop: () => Promise<void>;
   log: () => string;
 }
@@ -85,6 +111,8 @@ export async function serve(db: string, env: Record<string, string> = {}): Promi
   }
   return {
     url,
+    port,
+    pid: child.pid ?? 0,
     log: () => output,
     stop: () =>
       new Promise((resolve) => {

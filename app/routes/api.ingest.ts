@@ -1,0 +1,36 @@
+/**
+ * POST /api/ingest: `npm run ingest` hands its files to the running server
+ * (lib/handoff.ts). Bearer token from `npm start`; 404 when the server was
+ * started without one, 401 without a token, 403 with a wrong one.
+ */
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { handoffRequest, runHandoff } from '../../ingest/handoff.ts';
+import { config } from '../../lib/config.ts';
+import { sameSecret } from '../../lib/handoff.ts';
+
+const refuse = (status: number, error: string, headers: Record<string, string> = {}) =>
+  Response.json({ error }, { status, headers });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const expected = config().RELEASELENS_INGEST_TOKEN;
+  if (!expected) return refuse(404, 'this server does not take ingests (start it with npm start)');
+  if (request.method !== 'POST') return refuse(405, 'use POST', { allow: 'POST' });
+  const given = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (!given) return refuse(401, 'a bearer token is required', { 'www-authenticate': 'Bearer' });
+  if (!sameSecret(given, expected)) return refuse(403, 'the token is wrong');
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return refuse(400, 'the body is not JSON');
+  }
+  const parsed = handoffRequest.safeParse(body);
+  if (!parsed.success) {
+    return refuse(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return new Response(runHandoff(parsed.data), {
+    headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' },
+  });
+}
+
+export const loader = () => refuse(405, 'use POST', { allow: 'POST' });

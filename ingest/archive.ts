@@ -1,0 +1,99 @@
+/**
+ * The archive: every file that loads is kept by its sha256 beside the
+ * database (`<db>.archive/<sha256>.csv`), with a manifest of the loads in
+ * order (`manifest.jsonl`, one JSON object per line), so `npm run rebuild`
+ * can recreate the database from it after a model change or a lost file.
+ *
+ * The copy is made before the load commits and the manifest line after, so
+ * a load the manifest names always has its file. A process killed between
+ * the commit and the manifest line leaves a load without a line; running
+ * the same ingest again (which changes nothing in the data) writes it.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EntityName } from './entities.ts';
+
+/** The options a load is replayed with (paths are replaced by archived copies). */
+export interface ReplayOptions {
+  source?: string;
+  timezone?: string;
+  entity?: EntityName;
+  delimiter?: string;
+  profile?: string;
+}
+
+export interface ArchiveEntry {
+  sha256: string;
+  /** The file's name as the load named it. */
+  name: string;
+  entity: EntityName;
+  runId: number;
+  loadedAt: string;
+  options: ReplayOptions;
+  /** The mapping file the load used, archived by its sha256. */
+  mappingSha256?: string;
+}
+
+export const archiveDir = (databaseFile: string) => `${path.resolve(databaseFile)}.archive`;
+const manifestPath = (databaseFile: string) => path.join(archiveDir(databaseFile), 'manifest.jsonl');
+export const archivedFile = (databaseFile: string, sha256: string) =>
+  path.join(archiveDir(databaseFile), `${sha256}.csv`);
+export const archivedMapping = (databaseFile: string, sha256: string) =>
+  path.join(archiveDir(databaseFile), `${sha256}.mapping`);
+
+/** Copies a file into the archive under `target` unless it is there; durable before it returns. */
+function storeOnce(source: string, target: string): void {
+  if (fs.existsSync(target)) return;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const partial = `${target}.${process.pid}.partial`;
+  fs.copyFileSync(source, partial);
+  const fd = fs.openSync(partial, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(partial, target);
+}
+
+export function storeFile(databaseFile: string, file: string, sha256: string): void {
+  storeOnce(file, archivedFile(databaseFile, sha256));
+}
+
+/** Archives a mapping file and returns its sha256. */
+export function storeMapping(databaseFile: string, mappingFile: string): string {
+  const sha256 = crypto.createHash('sha256').update(fs.readFileSync(mappingFile)).digest('hex');
+  storeOnce(mappingFile, archivedMapping(databaseFile, sha256));
+  return sha256;
+}
+
+export function appendEntry(databaseFile: string, entry: ArchiveEntry): void {
+  fs.mkdirSync(archiveDir(databaseFile), { recursive: true });
+  const fd = fs.openSync(manifestPath(databaseFile), 'a');
+  try {
+    fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The loads in order; a torn last line (a process killed while writing it) is skipped. */
+export function readManifest(databaseFile: string): ArchiveEntry[] {
+  const file = manifestPath(databaseFile);
+  if (!fs.existsSync(file)) return [];
+  const entries: ArchiveEntry[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      entries.push(JSON.parse(line) as ArchiveEntry);
+    } catch {
+      // only the last line can be torn: appends are single writes
+    }
+  }
+  return entries;
+}
+
+/** The sha256 of every file that has loaded into this database. */
+export const loadedHashes = (databaseFile: string) => new Set(readManifest(databaseFile).map((e) => e.sha256));

@@ -1,0 +1,128 @@
+/**
+ * The ingest handed to a running dashboard (see lib/handoff.ts): the request
+ * both sides validate, the client that posts it, and the server side that
+ * runs it and streams one JSON line per file, then one for the model build.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ServerInfo } from '../lib/handoff.ts';
+import { isTimeZone } from '../queries/params.ts';
+import { type EntityName, entityNames } from './entities.ts';
+import { type BatchResult, type FileResult, type IngestOptions, type IngestSummary, ingestFiles } from './load.ts';
+
+export const handoffRequest = z.strictObject({
+  files: z.array(z.string().min(1).max(4096).refine(path.isAbsolute, 'expected an absolute path')).min(1).max(10_000),
+  options: z
+    .strictObject({
+      source: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, dot, dash or underscore')
+        .optional(),
+      timezone: z.string().refine(isTimeZone, 'expected an IANA time zone').optional(),
+      entity: z.enum(entityNames as [EntityName, ...EntityName[]]).optional(),
+      delimiter: z.string().length(1).optional(),
+      mappingFile: z.string().refine(path.isAbsolute, 'expected an absolute path').optional(),
+      profile: z
+        .string()
+        .regex(/^[a-z0-9_-]{1,60}$/, 'expected a profile name')
+        .optional(),
+    })
+    .default({}),
+});
+export type HandoffRequest = z.infer<typeof handoffRequest>;
+
+type Line =
+  | { kind: 'file'; file: string; summary?: IngestSummary; error?: string }
+  | { kind: 'done'; dataVersion: number | null; modelSeconds: number; buildError: string | null };
+
+const json = (line: Line) => `${JSON.stringify(line)}\n`;
+
+/** Server side: runs the ingest and streams its results as JSON lines. */
+export function runHandoff(request: HandoffRequest): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async start(controller) {
+      const send = (line: Line) => controller.enqueue(encoder.encode(json(line)));
+      try {
+        const batch = await ingestFiles(request.files, request.options as IngestOptions, (r) =>
+          send({ kind: 'file', file: r.file, summary: r.summary, error: r.error?.message }),
+        );
+        send({
+          kind: 'done',
+          dataVersion: batch.dataVersion,
+          modelSeconds: batch.modelSeconds,
+          buildError: batch.buildError?.message ?? null,
+        });
+      } catch (err) {
+        send({ kind: 'done', dataVersion: null, modelSeconds: 0, buildError: (err as Error).message });
+      }
+      controller.close();
+    },
+  });
+}
+
+/** The server could not be reached at all (it stopped, or the address is not a ReleaseLens server). */
+export class ServerUnreachable extends Error {}
+
+/** Client side: posts the files to the server and reports each file as its line arrives. */
+export function handOff(
+  server: ServerInfo,
+  body: HandoffRequest,
+  onFile: (result: FileResult) => void,
+): Promise<BatchResult> {
+  return new Promise((resolve, reject) => {
+    const results: FileResult[] = [];
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/api/ingest',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      },
+      (res) => {
+        let buffered = '';
+        let done: BatchResult | null = null;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffered += chunk;
+          let nl = buffered.indexOf('\n');
+          while (nl >= 0) {
+            const text = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            nl = buffered.indexOf('\n');
+            if (res.statusCode !== 200) continue;
+            const line = JSON.parse(text) as Line;
+            if (line.kind === 'file') {
+              const result: FileResult = {
+                file: line.file,
+                summary: line.summary,
+                error: line.error ? new Error(line.error) : undefined,
+              };
+              results.push(result);
+              onFile(result);
+            } else {
+              done = {
+                results,
+                dataVersion: line.dataVersion,
+                modelSeconds: line.modelSeconds,
+                buildError: line.buildError ? new Error(line.buildError) : null,
+              };
+            }
+          }
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`the dashboard refused the ingest (HTTP ${res.statusCode}): ${buffered.trim()}`));
+          } else if (!done) {
+            reject(new Error('the dashboard stopped before the ingest finished; run it again to finish the job'));
+          } else resolve(done);
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', (err) => reject(new ServerUnreachable(err.message)));
+    req.end(JSON.stringify(body));
+  });
+}
