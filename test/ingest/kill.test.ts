@@ -1,0 +1,105 @@
+/**
+ * An ingest killed with SIGKILL at a random moment (50 runs, from process
+ * start to after the model build) never leaves a half-loaded database: it
+ * opens, it holds the state before the run or the state after it, and running
+ * the ingest again finishes the job.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../ingest/load.ts';
+import { closeDatabase, setDatabasePath, withConnection } from '../../lib/db.ts';
+import { getKpis, type KpiReport } from '../../queries/kpis.ts';
+import { kpiParamsSchema } from '../../queries/params.ts';
+
+const root = path.join(import.meta.dirname, '..', '..');
+const sample = path.join(root, 'data', 'sample');
+const incidents = path.join(sample, 'incidents.csv');
+const runs = 50;
+const params = kpiParamsSchema.parse({ from: '2025-01-01', to: '2025-07-01', as_of: '2025-07-15T00:00:00Z' });
+
+/** A deterministic sequence of kill delays (ms): process start-up, the load, the model build, after. */
+function delays(): number[] {
+  let seed = 20261130;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  return Array.from({ length: runs }, (_, i) => Math.round(i < 10 ? next() * 2500 : 700 + next() * 1300));
+}
+
+async function state(db: string): Promise<{ rows: number; kpis: KpiReport['kpis'] }> {
+  setDatabasePath(db);
+  try {
+    const rows = await withConnection(async (c) =>
+      Number((await c.runAndReadAll('select count(*) from raw_incidents')).getRows()[0]?.[0]),
+    );
+    return { rows, kpis: (await getKpis(params)).kpis };
+  } finally {
+    await closeDatabase();
+  }
+}
+
+describe('an ingest killed with SIGKILL', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-kill-'));
+  const base = path.join(dir, 'base.duckdb');
+  let before: Awaited<ReturnType<typeof state>>;
+  let after: Awaited<ReturnType<typeof state>>;
+  const found = { before: 0, after: 0 };
+
+  beforeAll(async () => {
+    setDatabasePath(base);
+    const others = fs
+      .readdirSync(sample)
+      .filter((f) => f.endsWith('.csv') && f !== 'incidents.csv')
+      .map((f) => path.join(sample, f));
+    await ingestFiles(others, { archive: false });
+    await withConnection((c) => c.run('checkpoint'));
+    await closeDatabase();
+    before = await state(base);
+    const full = path.join(dir, 'full.duckdb');
+    fs.copyFileSync(base, full);
+    setDatabasePath(full);
+    await ingestFiles([incidents], { archive: false });
+    await closeDatabase();
+    after = await state(full);
+    expect(before.rows).toBe(0);
+    expect(after.rows).toBe(14872);
+    expect(after.kpis).not.toEqual(before.kpis);
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    // the kills landed on both sides of the commit, so both outcomes were checked
+    expect(found.before).toBeGreaterThanOrEqual(3);
+    expect(found.after).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(delays().map((ms, i) => [i + 1, ms]))('run %i, killed after %i ms', async (i, ms) => {
+    const db = path.join(dir, `run${i}.duckdb`);
+    fs.copyFileSync(base, db);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, incidents], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, ms))]);
+    child.kill('SIGKILL');
+    await exited;
+
+    const killed = await state(db);
+    expect([before.rows, after.rows]).toContain(killed.rows);
+    found[killed.rows === after.rows ? 'after' : 'before']++;
+    // rows loaded but the build killed: the next read rebuilds the models, so the state is the new one
+    expect(killed.kpis).toEqual(killed.rows === after.rows ? after.kpis : before.kpis);
+
+    setDatabasePath(db);
+    const batch = await ingestFiles([incidents], { archive: false });
+    await closeDatabase();
+    expect(batch.results[0]?.error).toBeUndefined();
+    expect(await state(db)).toEqual(after);
+    for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
+    fs.rmSync(`${db}.archive`, { recursive: true, force: true });
+  });
+});
