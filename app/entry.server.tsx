@@ -2,23 +2,20 @@
  * Server rendering (Remix's Node default, streamed), plus two things every
  * document response gets: a 304 when the browser already holds the answer for
  * this ETag (the ETag names the parameters and the data version, see
- * lib/answers.server.ts), and the security headers.
+ * lib/answers.server.ts), and the security headers, with a Content-Security-Policy
+ * whose nonce admits Remix's own inline scripts and nothing else.
  */
+import crypto from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { EntryContext, HandleDataRequestFunction } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { NonceContext } from './lib/nonce.ts';
+import { secure } from './lib/security.server.ts';
 
 const ABORT_DELAY_MS = 5_000;
-
-function secure(headers: Headers): Headers {
-  headers.set('X-Content-Type-Options', 'nosniff');
-  headers.set('Referrer-Policy', 'same-origin');
-  headers.set('X-Frame-Options', 'DENY');
-  return headers;
-}
 
 /** The browser's copy is current: same ETag, nothing to send. */
 function notModified(request: Request, headers: Headers): Response | null {
@@ -38,7 +35,8 @@ export default function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  secure(responseHeaders);
+  const nonce = crypto.randomBytes(16).toString('base64');
+  secure(responseHeaders, nonce);
   const cached = responseStatusCode === 200 ? notModified(request, responseHeaders) : null;
   if (cached) return cached;
   // Bots and SPA mode get the whole document at once; browsers get it streamed.
@@ -55,8 +53,11 @@ export default function handleRequest(
       pipe(body);
     };
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+      </NonceContext.Provider>,
       {
+        nonce,
         onAllReady: waitForAll ? ready : undefined,
         onShellReady: waitForAll ? undefined : ready,
         onShellError: reject,

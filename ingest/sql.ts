@@ -4,12 +4,10 @@
  * reject row per bad value. Only names from the schemas are spliced in; every
  * value (time zone, file, run id) is a bound parameter.
  */
+import { codeLiteral, intLiteral, quoteIdent } from '../lib/sqlText.ts';
 import { type ColumnSpec, columnsOf, type EntityName, entityNames, idColumnOf } from './entities.ts';
 
-export const quoteIdent = (name: string): string => {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`refusing to splice identifier ${name}`);
-  return `"${name}"`;
-};
+export { quoteIdent };
 
 const sqlType: Record<ColumnSpec['kind'], string> = {
   text: 'varchar',
@@ -19,11 +17,7 @@ const sqlType: Record<ColumnSpec['kind'], string> = {
   boolean: 'boolean',
 };
 
-const literalList = (values: readonly string[]) =>
-  values.map((v) => {
-    if (!/^[a-z0-9_]+$/.test(v)) throw new Error(`refusing to splice enum value ${v}`);
-    return `'${v}'`;
-  });
+const literalList = (values: readonly string[]) => values.map(codeLiteral);
 
 export const rawTable = (entity: EntityName) => quoteIdent(`raw_${entity}`);
 
@@ -188,8 +182,9 @@ export function valueRejectsSql(entity: EntityName): string {
   from checked where ${v} is not null and ${t} is null`);
     }
     if (c.kind === 'integer' && c.min !== undefined && c.max !== undefined) {
-      out.push(`select ord, ${col}, ${v}, '${c.name} must be between ${c.min} and ${c.max}, got ' || ${v}
-  from checked where ${t} is not null and (${t} < ${c.min} or ${t} > ${c.max})`);
+      const [min, max] = [intLiteral(c.min), intLiteral(c.max)];
+      out.push(`select ord, ${col}, ${v}, '${c.name} must be between ${min} and ${max}, got ' || ${v}
+  from checked where ${t} is not null and (${t} < ${min} or ${t} > ${max})`);
     }
     return out;
   });

@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type DuckDBConnection, DuckDBTypeId } from '@duckdb/node-api';
 import { tableFromJSON, tableToIPC } from 'apache-arrow';
+import { neutraliseSql } from '../lib/csvSafety.ts';
+import { quoteIdent } from '../lib/sqlText.ts';
 import { bindings } from './kpis.ts';
 import { readQuery, runQuery, typesFor } from './models.ts';
 import type { KpiParams } from './params.ts';
@@ -47,6 +50,17 @@ export function rowsToArrow(rows: Record<string, unknown>[]): Uint8Array {
   return tableToIPC(tableFromJSON(rows.map(plain)), 'stream');
 }
 
+/** The query with every text column passed through the formula guard (lib/csvSafety.ts). */
+async function neutralisedText(conn: DuckDBConnection, sql: string, params: Record<string, never>): Promise<string> {
+  const probe = await conn.runAndReadAll(`select * from (${sql}) limit 0`, params, typesFor(params));
+  const names = probe.columnNames();
+  const types = probe.columnTypes();
+  const text = names.filter((_, i) => types[i]?.typeId === DuckDBTypeId.VARCHAR);
+  if (text.length === 0) return sql;
+  const replaced = text.map((n) => `${neutraliseSql(quoteIdent(n))} as ${quoteIdent(n)}`).join(', ');
+  return `select * replace (${replaced}) from (${sql})`;
+}
+
 export async function exportTable(
   table: ExportTable,
   format: ExportFormat,
@@ -63,7 +77,8 @@ export async function exportTable(
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-export-'));
     const file = path.join(dir, filename);
     try {
-      const sql = readQuery(spec.model).trim().replace(/;$/, '');
+      let sql = readQuery(spec.model).trim().replace(/;$/, '');
+      if (format === 'csv') sql = await neutralisedText(conn, sql, params);
       const options = format === 'csv' ? '(format csv, header true)' : '(format parquet)';
       await conn.run(`copy (${sql}) to $export_file ${options}`, { ...params, export_file: file }, typesFor(params));
       return { body: fs.readFileSync(file), contentType: contentTypes[format], filename };

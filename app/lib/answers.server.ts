@@ -5,11 +5,13 @@
  * a browser revisit with the same parameters and data is a 304, and any ingest
  * (a new data version) makes new answers, never stale ones.
  */
+
 import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
 import { databasePath } from '../../lib/db.ts';
 import { DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
+import { secureHeaders } from './security.server.ts';
 
 const MAX_ENTRIES = 500;
 const cache = new Map<string, unknown>();
@@ -101,7 +103,7 @@ export async function cachedLoader<T>(route: string, request: Request, compute: 
 /** For the JSON APIs: 304 when the client holds this ETag, else the JSON with it. */
 export async function cachedJson<T>(route: string, request: Request, compute: () => Promise<T>): Promise<Response> {
   const { value, etag } = await answer(route, request, compute);
-  const headers = { ETag: etag, 'Cache-Control': 'private, no-cache' };
+  const headers = secureHeaders({ ETag: etag, 'Cache-Control': 'private, no-cache' });
   if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
   return Response.json(value, { headers });
 }

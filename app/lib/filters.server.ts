@@ -3,8 +3,10 @@
  * are relative to the newest data (not to today), so the sample always shows
  * something. Invalid parameters become a 400 that names them.
  */
+
 import { describeIssues, fromSearchParams, type KpiParams, kpiParamsSchema } from '../../queries/params.ts';
 import { type DataRange, getDataRange } from '../../queries/range.ts';
+import { secureHeaders } from './security.server.ts';
 
 export const presets = ['30d', '90d', 'quarter', 'ytd', 'custom'] as const;
 export type Preset = (typeof presets)[number];
@@ -62,7 +64,11 @@ export interface Filters {
 
 /** A 400 whose body lists each bad parameter and what is allowed. */
 export function badRequest(lines: string[]): Response {
-  return new Response(lines.join('\n'), { status: 400, statusText: 'Bad Request' });
+  return new Response(lines.join('\n'), {
+    status: 400,
+    statusText: 'Bad Request',
+    headers: secureHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }),
+  });
 }
 
 const known = new Set([

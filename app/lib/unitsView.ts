@@ -1,4 +1,5 @@
 /** The releases table's view: text search, status filter, sort and page, from URL parameters. */
+import { neutraliseCell } from '../../lib/csvSafety.ts';
 import type { UnitRow } from '../../queries/units.ts';
 
 export const pageSize = 50;
@@ -74,7 +75,7 @@ export function applyView(rows: UnitRow[], v: UnitsView): UnitRow[] {
 
 const csvCell = (v: unknown) => {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = typeof v === 'string' ? neutraliseCell(v) : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 

@@ -7,9 +7,10 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { handoffRequest, runHandoff } from '../../ingest/handoff.ts';
 import { config } from '../../lib/config.ts';
 import { sameSecret } from '../../lib/handoff.ts';
+import { secureHeaders } from '../lib/security.server.ts';
 
 const refuse = (status: number, error: string, headers: Record<string, string> = {}) =>
-  Response.json({ error }, { status, headers });
+  Response.json({ error }, { status, headers: secureHeaders(headers) });
 
 export async function action({ request }: ActionFunctionArgs) {
   const expected = config().RELEASELENS_INGEST_TOKEN;
@@ -29,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return refuse(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   return new Response(runHandoff(parsed.data), {
-    headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' },
+    headers: secureHeaders({ 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' }),
   });
 }
 

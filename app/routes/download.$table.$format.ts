@@ -8,12 +8,13 @@ import {
   exportTables,
 } from '../../queries/exports.ts';
 import { badRequest, resolveFilters } from '../lib/filters.server.ts';
+import { secureHeaders } from '../lib/security.server.ts';
 import { viewParams } from '../lib/unitsView.ts';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const table = params.table as ExportTable;
   const format = params.format as ExportFormat;
-  if (!(table in exportTables))
+  if (!Object.hasOwn(exportTables, table))
     throw badRequest([`table: '${params.table}' is not one of ${Object.keys(exportTables).join(', ')}`]);
   if (!exportFormats.includes(format))
     throw badRequest([`format: '${params.format}' is not one of ${exportFormats.join(', ')}`]);
@@ -26,6 +27,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   const out = await exportTable(table, format, kpiParams);
   return new Response(new Uint8Array(out.body), {
-    headers: { 'Content-Type': out.contentType, 'Content-Disposition': `attachment; filename="${out.filename}"` },
+    headers: secureHeaders({
+      'Content-Type': out.contentType,
+      'Content-Disposition': `attachment; filename="${out.filename}"`,
+    }),
   });
 }

@@ -2,15 +2,16 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { getUnits } from '../../queries/units.ts';
 import { pageFilters } from '../lib/page.server.ts';
+import { secureHeaders } from '../lib/security.server.ts';
 import { applyView, parseView, unitsCsv, viewParams } from '../lib/unitsView.ts';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { params } = await pageFilters(request, viewParams);
   const rows = applyView(await getUnits(params), parseView(new URL(request.url).searchParams));
   return new Response(unitsCsv(rows), {
-    headers: {
+    headers: secureHeaders({
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="releaselens-${params.unit}s-${params.from}-${params.to}.csv"`,
-    },
+    }),
   });
 }

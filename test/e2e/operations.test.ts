@@ -79,4 +79,75 @@ describe('ingest while the dashboard serves', () => {
     expect(await bad.text()).toMatch(/absolute path/);
     expect((await fetch(`${server.url}/api/ingest`)).status).toBe(405);
   });
+
+  it('answers hostile URL parameters on every route with 400 or safe output, never a 500, and changes no data', async () => {
+    const before = await (await fetch(`${server.url}/api/kpis?${march}`)).text();
+    const routes = [
+      '/',
+      '/releases',
+      '/releases/R0001',
+      '/incidents',
+      '/trends',
+      '/data',
+      '/api/kpis',
+      '/api/units',
+      '/incidents.arrow',
+      '/releases.csv',
+      '/download/units/csv',
+      '/download/constructor/csv',
+      '/download/__proto__/csv',
+      '/download/units/..%2f..%2fetc%2fpasswd',
+      '/download/toString/parquet',
+    ];
+    const names = ['from', 'to', 'unit', 'tz', 'window', 'severity', 'tolerance', 'as_of', 'service', 'team'];
+    const more = ['type', 'preset', 'priority', 'rule', 'page', 'bucket', 'split', 'q', 'outcome', 'sort', 'dir'];
+    const values = [
+      "' or 1=1 --",
+      '"; drop table raw_incidents; --',
+      '<script>alert(1)</script>',
+      '../../../etc/passwd',
+      'x'.repeat(5000),
+      '1e309',
+    ];
+    const requests: string[] = [];
+    for (const route of routes) {
+      for (const name of [...names, ...more, 'constructor', '__proto__']) {
+        for (const value of values) requests.push(`${route}?${march}&${name}=${encodeURIComponent(value)}`);
+      }
+      requests.push(`${route}?${march}&unit=release&unit=change&unit=deployment`);
+    }
+    const failures: string[] = [];
+    const queue = [...requests];
+    const worker = async () => {
+      for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
+        const res = await fetch(`${server.url}${url}`);
+        const body = await res.text();
+        if (![200, 400, 404, 405].includes(res.status)) failures.push(`${res.status} ${url.slice(0, 160)}`);
+        // a document must escape it; text/plain, JSON, CSV and Arrow (nosniff, no CSP sources) cannot run it
+        const html = res.headers.get('content-type')?.startsWith('text/html');
+        if (html && body.includes('<script>alert(1)</script>')) failures.push(`unescaped HTML in ${url.slice(0, 160)}`);
+        if (
+          !html &&
+          body.includes('<script>') &&
+          !/^(text\/plain|application\/json|text\/csv)/.test(res.headers.get('content-type') ?? '')
+        )
+          failures.push(`markup in ${res.headers.get('content-type')} at ${url.slice(0, 160)}`);
+        if (!res.headers.get('content-security-policy')?.includes("frame-ancestors 'none'"))
+          failures.push(`no CSP on ${res.status} ${url.slice(0, 160)}`);
+        if (res.headers.get('x-content-type-options') !== 'nosniff')
+          failures.push(`no nosniff on ${url.slice(0, 160)}`);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(requests.length).toBeGreaterThan(1000);
+    expect(await (await fetch(`${server.url}/api/kpis?${march}`)).text()).toEqual(before);
+  }, 300_000);
+
+  it('neutralises formula-looking text cells in CSV downloads', async () => {
+    const csv = await (await fetch(`${server.url}/download/units/csv?${march}`)).text();
+    expect(csv.split('\n').length).toBeGreaterThan(2);
+    for (const line of csv.split('\n').slice(1))
+      for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+@]/);
+  });
 });
