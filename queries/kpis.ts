@@ -88,7 +88,7 @@ export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiR
       lead_time_hours: notDeployment ? duration(n(row.lead_n), row.lead_median, row.lead_p85, row.lead_mean) : null,
       schedule_adherence: notDeployment ? rate(n(row.on_time), n(row.schedule_cohort)) : null,
       emergency_rate: notDeployment ? rate(n(row.emergency), completed) : null,
-      unauthorized_rate: notDeployment ? rate(n(row.unauthorized), completed) : null,
+      unauthorized_rate: notDeployment ? rate(n(row.unauthorized), n(row.authorisation_applicable)) : null,
       freeze_violations: n(row.freeze_violations),
       deployment_frequency_per_week: weeks > 0 ? round(n(row.deployments) / weeks, 6) : null,
     },

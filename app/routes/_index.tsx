@@ -46,8 +46,12 @@ export default function Overview() {
         Freeze violations: <strong data-kpi="freeze_violations">{report.kpis.freeze_violations}</strong> · emergency
         rate: {report.kpis.emergency_rate ? `${(report.kpis.emergency_rate.value * 100).toFixed(1)}%` : '—'} ·
         unauthorised rate:{' '}
-        {report.kpis.unauthorized_rate ? `${(report.kpis.unauthorized_rate.value * 100).toFixed(1)}%` : '—'} ·
-        post-release incidents: {report.kpis.post_release_incidents}
+        {report.kpis.unauthorized_rate
+          ? `${(report.kpis.unauthorized_rate.value * 100).toFixed(1)}% of ${report.kpis.unauthorized_rate.denominator} with approval data`
+          : report.unit === 'deployment' || report.kpis.completed === 0
+            ? '—'
+            : 'not applicable (no approval dates in the data)'}{' '}
+        · post-release incidents: {report.kpis.post_release_incidents}
       </p>
       <h2>By service and team</h2>
       <p className="toolbar">

@@ -25,6 +25,7 @@ outcomes as (
     count(*) filter (where post_release_incidents > 0)::integer as with_incidents,
     count(*) filter (where is_emergency)::integer as emergency,
     count(*) filter (where is_unauthorized)::integer as unauthorized,
+    count(is_unauthorized)::integer as authorisation_applicable,
     count(*) filter (where is_freeze_violation)::integer as freeze_violations,
     quantile_cont(lead_time_hours, 0.5) filter (where lead_time_hours > 0) as lead_time_median_hours,
     quantile_cont(recovery_hours, 0.5) as recovery_median_hours

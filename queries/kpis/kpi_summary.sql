@@ -37,6 +37,7 @@ totals as (
     coalesce(sum(post_release_incidents), 0)::integer as post_release_incidents,
     count(*) filter (where is_emergency)::integer as emergency,
     count(*) filter (where is_unauthorized)::integer as unauthorized,
+    count(is_unauthorized)::integer as authorisation_applicable,
     count(*) filter (where is_freeze_violation)::integer as freeze_violations,
     count(recovery_hours)::integer as recovery_n,
     quantile_cont(recovery_hours, 0.5) as recovery_median,

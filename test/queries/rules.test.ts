@@ -372,4 +372,31 @@ describe('excess incidents', () => {
     expect(r1?.post_release_incidents).toBe(2);
     expect(r1?.is_excess).toBe(false);
   });
+
+  it('judges authorisation only for sources that send approval dates; elsewhere it is not applicable', async () => {
+    const day = (d: number) => [`2025-03-${d}T10:00:00Z`, `2025-03-${d}T11:00:00Z`] as const;
+    const sheet = () =>
+      csvFolder({
+        releases: [release('B1', ...day(11), { approved_at: null }), release('B2', ...day(12), { approved_at: null })],
+      });
+    freshDatabase();
+    await loadFolder(
+      csvFolder({
+        releases: [
+          release('A1', ...day(10), { approved_at: null }),
+          release('A2', ...day(13)),
+          release('A3', ...day(14), { approved_at: '2025-03-14T10:30:00Z' }),
+        ],
+      }),
+      { source: 'itsm' },
+    );
+    await loadFolder(sheet(), { source: 'sheet' });
+    const k = (await march()).kpis;
+    expect(k.completed).toBe(5);
+    // A1 never approved, A3 approved after its start: 2 of the 3 units whose source has approval data
+    expect(k.unauthorized_rate).toMatchObject({ numerator: 2, denominator: 3 });
+    freshDatabase();
+    await loadFolder(sheet(), { source: 'sheet' });
+    expect((await march()).kpis.unauthorized_rate).toBeNull();
+  });
 });

@@ -52,7 +52,8 @@ release_units as (
     coalesce(r.status = 'cancelled', false) as is_cancelled,
     r.status in ('failed', 'rolled_back') or coalesce(d.any_failed, false) as own_failed,
     r.status = 'rolled_back' or coalesce(d.any_rolled_back, false) as own_rolled_back,
-    d.reverted_at as rollback_restored_at
+    d.reverted_at as rollback_restored_at,
+    r.source
   from releases r
   left join deploy_rollups d on d.owner_kind = 'release' and d.owner_id = r.release_id
 ),
@@ -66,7 +67,8 @@ change_units as (
     coalesce(c.outcome = 'cancelled', false),
     coalesce(c.outcome in ('failed', 'rolled_back'), false) or coalesce(d.any_failed, false),
     coalesce(c.outcome = 'rolled_back', false) or coalesce(d.any_rolled_back, false),
-    d.reverted_at
+    d.reverted_at,
+    c.source
   from changes c
   left join releases r on r.release_id = c.release_id
   left join deploy_rollups d on d.owner_kind = 'change' and d.owner_id = c.change_id
@@ -81,7 +83,8 @@ deployment_units as (
     coalesce(p.status = 'cancelled', false),
     p.status in ('failed', 'rolled_back') or p.is_reverted,
     p.status = 'rolled_back' or p.is_reverted,
-    p.reverted_at
+    p.reverted_at,
+    p.source
   from production p
   left join changes c on c.change_id = p.change_id
   left join releases r on r.release_id = p.owner_release_id
@@ -102,15 +105,23 @@ freezes as (
     and u.start_at < f.ends_at and u.end_at > f.starts_at
   group by all
 ),
+approval_sources as (
+  -- approved_at is applicable to a unit when its source has sent at least one
+  -- non-empty approved_at for that entity; elsewhere authorisation is not judged
+  select distinct 'release' as unit_kind, source from releases where approved_at is not null
+  union
+  select distinct 'change', source from changes where approved_at is not null
+),
 final as (
   select
     u.*,
     case when u.unit_kind <> 'deployment' then epoch(u.end_at - u.requested_at) / 3600 end as lead_time_hours,
-    case when u.unit_kind <> 'deployment' then u.approved_at is null or u.approved_at > u.start_at end as is_unauthorized,
+    case when a.source is not null then u.approved_at is null or u.approved_at > u.start_at end as is_unauthorized,
     u.unit_type = 'emergency' as is_emergency,
     coalesce(f.freeze_overlaps, 0) > 0 as is_freeze_violation,
     epoch(u.end_at - u.planned_end) / 60 as slip_minutes
   from units u
   left join freezes f using (unit_kind, unit_id)
+  left join approval_sources a on a.unit_kind = u.unit_kind and a.source = u.source
 )
 select * from final order by unit_kind, end_at, unit_id;
