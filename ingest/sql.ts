@@ -166,6 +166,9 @@ export function rejectHints(
   );
 }
 
+/** Timestamps outside these years (UTC) are typing errors (year 0, 99999), not records: rejected. */
+export const plausibleYears = { first: 1900, last: 2199 } as const;
+
 /** One reject row per bad value in `checked`: ord, column, value, reason (binds rejectHints). */
 export function valueRejectsSql(entity: EntityName): string {
   const checks = columnsOf(entity).flatMap((c) => {
@@ -185,6 +188,12 @@ export function valueRejectsSql(entity: EntityName): string {
       const [min, max] = [intLiteral(c.min), intLiteral(c.max)];
       out.push(`select ord, ${col}, ${v}, '${c.name} must be between ${min} and ${max}, got ' || ${v}
   from checked where ${t} is not null and (${t} < ${min} or ${t} > ${max})`);
+    }
+    if (c.kind === 'timestamp') {
+      out.push(`select ord, ${col}, ${v}, '''' || ${v} || ''' is outside the years ${plausibleYears.first}-${plausibleYears.last}'
+  from checked where ${t} is not null
+    and (${t} < make_timestamptz(${intLiteral(plausibleYears.first)}, 1, 1, 0, 0, 0, 'UTC')
+      or ${t} >= make_timestamptz(${intLiteral(plausibleYears.last + 1)}, 1, 1, 0, 0, 0, 'UTC'))`);
     }
     return out;
   });
