@@ -33,7 +33,7 @@ import { watchFolders } from './watch.ts';
 
 const usage = `usage: npm run ingest -- PATH... [--entity ${entityNames.join('|')}] [--source NAME] [--tz ZONE]
   [--delimiter ','|';'|tab] [--mapping FILE.yaml | --profile canonical|auto|servicenow|jira|PROFILE]
-  [--dry-run [ROWS]] [--db FILE] [--watch [--interval-seconds N]]`;
+  [--dry-run [ROWS|all]] [--db FILE] [--watch [--interval-seconds N]]`;
 
 function parse() {
   const options = {
@@ -56,16 +56,16 @@ function parse() {
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${usage}`);
   }
-  // --dry-run takes an optional row count: `--dry-run 20` (a number right after it is the count).
+  // --dry-run takes an optional row count: `--dry-run 20` (a number right after it), or `--dry-run all`.
   const { values, positionals: given } = parsed;
-  let dryRun: number | undefined;
+  let dryRun: number | 'all' | undefined;
   const positionals = [...given];
   if (values['dry-run']) {
     const i = process.argv.indexOf('--dry-run');
     const next = process.argv[i + 1];
     dryRun = 10;
-    if (next && /^\d+$/.test(next)) {
-      dryRun = Number(next);
+    if (next && (/^\d+$/.test(next) || next === 'all')) {
+      dryRun = next === 'all' ? 'all' : Number(next);
       positionals.splice(positionals.indexOf(next), 1);
     }
   }
@@ -110,7 +110,7 @@ function parse() {
 function report(s: IngestSummary): void {
   const rate = s.seconds > 0 ? Math.round(s.rowsRead / s.seconds) : s.rowsRead;
   process.stdout.write(
-    `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded, ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} rows merged into other records` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
+    `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded (${s.newRecords} new, ${s.changedRecords} changed, ${s.unchangedRecords} unchanged), ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} ${s.merged === 1 ? 'row' : 'rows'} merged into other records` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
   );
   for (const u of s.unknownValues) log(`  unknown ${u.column} '${u.value}' x${u.count}: ${u.resolution}`);
   for (const r of s.firstRejects) {

@@ -34,8 +34,8 @@ export interface IngestOptions {
   mappingFile?: string;
   /** canonical | auto (default) | servicenow | jira | a profile name from ingest/profiles. */
   profile?: string;
-  /** Check the first N records in a scratch database and return a preview; nothing is written. */
-  dryRun?: number;
+  /** Check the first N records (or all) in a scratch database and return a preview; nothing is written. */
+  dryRun?: number | 'all';
   /** Called with 0..100 while DuckDB reads a large file. */
   onProgress?: (percent: number) => void;
   /** Keep a copy of each loaded file in the database's archive (default true; a rebuild replays it). */
@@ -61,6 +61,10 @@ export interface Preview {
   /** The header cells the mapping reads (all, for a canonical file). */
   used: number[];
   rows: { line: number; source: (string | null)[]; mapped: Record<string, unknown> | null; rejects: Reject[] }[];
+  /** Rejects of every checked row by column and reason (the value taken out of the reason). */
+  tally: { column: string; reason: string; count: number }[];
+  /** Whether every row was checked (`--dry-run all`) or the first N. */
+  checked: 'all' | number;
 }
 
 export interface IngestSummary {
@@ -79,6 +83,10 @@ export interface IngestSummary {
   /** Rows folded into another row's record (older versions, further CIs of one change). */
   merged: number;
   rowsLoaded: number;
+  /** Of the loaded records: not stored before; stored with some other value; stored exactly so. */
+  newRecords: number;
+  changedRecords: number;
+  unchangedRecords: number;
   rowsRejected: number;
   seconds: number;
   /** Of those seconds, the model build (0 for a dry run). */
@@ -259,6 +267,8 @@ async function load(
   started: Date,
 ): Promise<IngestSummary> {
   const dryRun = options.dryRun !== undefined;
+  // A dry run reads the first N rows, or all of them with 'all'.
+  const limit = typeof options.dryRun === 'number' ? options.dryRun : null;
   await ensureSchema(conn);
   const runId = dryRun
     ? 0
@@ -282,8 +292,8 @@ async function load(
        select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
          quote = '"', escape = '"', columns = {${columns}}, store_rejects = true,
          rejects_table = 'rej_errors', rejects_scan = 'rej_scans', parallel = true)
-       ${dryRun ? 'limit $limit' : ''}`,
-      { path: path.resolve(p.readPath), delim: p.delimiter, ...(dryRun ? { limit: options.dryRun ?? 10 } : {}) },
+       ${limit !== null ? 'limit $limit' : ''}`,
+      { path: path.resolve(p.readPath), delim: p.delimiter, ...(limit !== null ? { limit } : {}) },
     );
     if (options.onProgress) await conn.run('set enable_progress_bar = true; set enable_progress_bar_print = false');
     const timer = options.onProgress
@@ -301,9 +311,9 @@ async function load(
       `create or replace temp table struct_rejects as
       select line - 1 as record, coalesce(min(column_name), '') as "column", trim(min(csv_line), e'\\r\\n') as value,
         error_type || ': ' || min(error_message) as reason
-      from rej_errors ${dryRun ? 'where line - 1 <= $limit' : ''}
+      from rej_errors ${limit !== null ? 'where line - 1 <= $limit' : ''}
       group by line, error_type`,
-      dryRun ? { limit: options.dryRun ?? 10 } : undefined,
+      limit !== null ? { limit } : undefined,
     );
     // Landing row `ord` is data record ord + 1 + (structural rejects before it).
     await run(`create or replace temp table struct_shift as
@@ -374,6 +384,18 @@ async function load(
     await run(`create or replace temp view good as
       select * from checked anti join (select distinct ord from value_rejects) using (ord)`);
     const typed = typedColumns(entity, rawLabels);
+    // What the upsert will do to each record: new, changed (any stored value differs), or unchanged.
+    const diff = (
+      await conn.runAndReadAll(
+        `select count(*) filter (where r.${id} is null)::integer as new_records,
+                count(*) filter (where r.${id} is not null
+                  and (${typed.map((t) => `g.${t.target}`).join(', ')}, $source)
+                      is distinct from (${typed.map((t) => `r.${t.target}`).join(', ')}, r.source))::integer as changed
+         from (select ${typed.map((t) => `${t.expr} as ${t.target}`).join(', ')} from good) g
+         left join ${rawTable(entity)} r on r.${id} = g.${id}`,
+        { source },
+      )
+    ).getRowObjectsJS()[0];
     await run(`delete from ${rawTable(entity)} where ${id} in (select ${id} from good)`);
     await run(
       `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)
@@ -428,6 +450,9 @@ async function load(
       records,
       merged: num(counts?.landed) - records,
       rowsLoaded,
+      newRecords: num(diff?.new_records),
+      changedRecords: num(diff?.changed),
+      unchangedRecords: rowsLoaded - num(diff?.new_records) - num(diff?.changed),
       rowsRejected: records - rowsLoaded + num(counts?.structural),
       seconds: 0,
       modelSeconds: 0,
@@ -441,7 +466,7 @@ async function load(
       )
     ).getRowObjectsJS() as unknown as Reject[];
     if (dryRun) {
-      summary.preview = await preview(conn, p, runId);
+      summary.preview = await preview(conn, p, runId, options.dryRun ?? 10);
       await conn.run('rollback');
     } else {
       summary.seconds = (Date.now() - started.getTime()) / 1000;
@@ -515,19 +540,36 @@ async function unknownValues(conn: DuckDBConnection, plan: MappedPlan): Promise<
 }
 
 /** For a dry run: each landing row's source values, the record it became, and its rejects. */
-async function preview(conn: DuckDBConnection, p: Prepared, runId: number): Promise<Preview> {
-  const source = (await conn.runAndReadAll('select * from landing_raw order by rowid')).getRows();
+async function preview(conn: DuckDBConnection, p: Prepared, runId: number, checked: number | 'all'): Promise<Preview> {
+  // Rows shown: the N checked, or the first 10 of all.
+  const shown = checked === 'all' ? 10 : checked;
+  const source = (
+    await conn.runAndReadAll('select * from landing_raw order by rowid limit $shown', { shown })
+  ).getRows();
   const typedCols = typedColumns(p.entity).filter((t) => !t.target.startsWith('"original_'));
   const mapped = (
-    await conn.runAndReadAll(`select ord, ${typedCols.map((t) => t.expr).join(', ')} from checked order by ord`)
+    await conn.runAndReadAll(
+      `select ord, ${typedCols.map((t) => t.expr).join(', ')} from checked where ord < $shown order by ord`,
+      { shown },
+    )
   ).getRowObjectsJS();
   const byOrd = new Map(mapped.map((m) => [num(m.ord), m]));
   const rejects = (
     await conn.runAndReadAll(
-      `select record, line, "column", value, reason from ingest_rejects where run_id = $run order by line, "column"`,
+      `select record, line, "column", value, reason from ingest_rejects where run_id = $run
+       order by line, "column" limit 1000`,
       { run: runId },
     )
   ).getRowObjectsJS();
+  const tally = (
+    await conn.runAndReadAll(
+      `select coalesce("column", '') as "column", regexp_replace(regexp_replace(reason, '^''[^'']*'' ', ''), ', got .*$', '') as reason, count(*)::integer as n
+       from ingest_rejects where run_id = $run group by all order by n desc, "column", reason limit 100`,
+      { run: runId },
+    )
+  )
+    .getRowObjectsJS()
+    .map((r) => ({ column: String(r.column), reason: String(r.reason), count: num(r.n) }));
   const shifts = (
     await conn.runAndReadAll('select from_ord, shift from struct_shift order by from_ord')
   ).getRowObjectsJS();
@@ -535,6 +577,8 @@ async function preview(conn: DuckDBConnection, p: Prepared, runId: number): Prom
   return {
     header: p.header,
     used: p.plan?.usedColumns ?? p.header.map((_, i) => i),
+    tally,
+    checked,
     rows: source.map((values, ord) => {
       const record = recordOf(ord);
       const m = byOrd.get(ord);

@@ -20,6 +20,13 @@ export function describePreview(s: IngestSummary): string {
     for (const r of row.rejects) out.push(`  REJECT ${r.column || '(row)'}: ${r.reason}`);
   }
   for (const u of s.unknownValues) out.push(`unknown ${u.column} label '${u.value}' x${u.count}: ${u.resolution}`);
+  const scope = p.checked === 'all' ? 'all rows' : `the first ${p.checked} rows (--dry-run all checks every row)`;
   out.push(`${s.rowsRead} rows read, ${s.records} records, ${s.rowsLoaded} would load, ${s.rowsRejected} rejected`);
+  if (p.tally.length > 0) {
+    out.push(`rejects by column and reason, over ${scope}:`);
+    for (const t of p.tally) out.push(`  ${String(t.count).padStart(7)}  ${t.column || '(row)'}: ${t.reason}`);
+  } else {
+    out.push(`no rejects over ${scope}`);
+  }
   return `${out.join('\n')}\n`;
 }

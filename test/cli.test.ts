@@ -23,8 +23,24 @@ describe('npm run ingest and npm run kpis', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[3]).toMatch(
-      /incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded, 0 rejected in [\d.]+ s \([\d,]+ rows\/s\), run \d+/,
+      /incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded \(11 new, 0 changed, 0 unchanged\), 0 rejected in [\d.]+ s \([\d,]+ rows\/s\), run \d+/,
     );
+  });
+
+  it('says how many records were new, changed and unchanged when an export loads again', () => {
+    const again = run('ingest/cli.ts', ['--db', db, path.join(goldenInput, 'incidents.csv')]);
+    expect(again.stdout).toMatch(/11 read, 11 loaded \(0 new, 0 changed, 11 unchanged\), 0 rejected/);
+    const lines = fs.readFileSync(path.join(goldenInput, 'incidents.csv'), 'utf8').trim().split('\n');
+    // one record with another title, one record new; the rest as before
+    const edited = [...lines.slice(0, 2), lines[2]?.replace(/,[^,]*$/, ',Another title'), ...lines.slice(3)];
+    const file = tempCsv(
+      'incidents.csv',
+      `${[...edited, 'INEW,2030-01-01T00:00:00Z,,,3,x,,,open,,,,new one'].join('\n')}\n`,
+    );
+    const changed = run('ingest/cli.ts', ['--db', db, file]);
+    expect(changed.stdout).toMatch(/12 read, 12 loaded \(1 new, 1 changed, 10 unchanged\), 0 rejected/);
+    // and back to the golden file, so the next tests see it
+    expect(run('ingest/cli.ts', ['--db', db, goldenInput]).status).toBe(0);
   });
 
   it('prints the golden release.json with --json', () => {
@@ -97,6 +113,13 @@ describe('npm run ingest with exports', () => {
     expect(r.stdout).toMatch(/line 6\n {2}source: number="INC0010003".*priority="9 - Unknown"/);
     expect(r.stdout).toMatch(/ {2}REJECT priority: '9 - Unknown' is not a whole number/);
     expect(r.stdout).toMatch(/unknown priority label '9 - Unknown' x1: rejected/);
+    expect(r.stdout).toMatch(
+      /rejects by column and reason, over the first 5 rows \(--dry-run all checks every row\):\n( +\d+ {2}\S+: .+\n)* +1 {2}priority: is not a whole number/,
+    );
+    // over every row, piped: the whole report arrives (flushed before exit), ending with the tally
+    const all = run('ingest/cli.ts', [path.join(exportsDir, 'servicenow', 'incidents_fields.csv'), '--dry-run', 'all']);
+    expect(all.status).toBe(0);
+    expect(all.stdout).toMatch(/rejects by column and reason, over all rows:\n( +\d+ {2}\S+: .+\n)+$/);
     const counts = run('queries/cli.ts', [
       '--db',
       db,
@@ -121,7 +144,7 @@ describe('npm run ingest with exports', () => {
     ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /changes from wijzigingen \(wijzigingen\.yaml\): 4 read, 3 loaded, 0 rejected, 1 rows merged into other records/,
+      /changes from wijzigingen \(wijzigingen\.yaml\): 4 read, 3 loaded \(3 new, 0 changed, 0 unchanged\), 0 rejected, 1 row merged into other records/,
     );
     expect(r.stderr).toMatch(/unknown risk 'onbekend' x1: null/);
   });

@@ -125,8 +125,8 @@ export default function Data() {
           {result.summaries.map((s) => (
             <div key={s.runId}>
               <p>
-                <strong>{s.file}</strong>: {s.entity}, {s.rowsRead} read, {s.rowsLoaded} loaded, {s.rowsRejected}{' '}
-                rejected (run {s.runId}).
+                <strong>{s.file}</strong>: {s.entity}, {s.rowsRead} read, {s.rowsLoaded} loaded ({s.newRecords} new,{' '}
+                {s.changedRecords} changed, {s.unchangedRecords} unchanged), {s.rowsRejected} rejected (run {s.runId}).
               </p>
               {s.firstRejects.length > 0 && (
                 <ul>

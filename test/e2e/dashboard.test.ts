@@ -127,7 +127,7 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     await page.click('button:has-text("Upload and load")');
     await expect
       .poll(() => page.locator('[data-upload="result"]').textContent())
-      .toMatch(/^upload-incidents\.csv: incidents, 3 read, 2 loaded, 1 rejected/);
+      .toMatch(/^upload-incidents\.csv: incidents, 3 read, 2 loaded \(2 new, 0 changed, 0 unchanged\), 1 rejected/);
     expect(await page.locator('[data-reject-line="3"]').textContent()).toMatch(
       /line 3, column priority: priority must be between 1 and 4, got 9/,
     );

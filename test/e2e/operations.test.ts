@@ -46,7 +46,9 @@ describe('ingest while the dashboard serves', () => {
     );
     expect(r.stderr).toMatch(/ingest: the dashboard \(PID \d+, port \d+\) holds .*; handing the files to it/);
     expect(r.stderr).toMatch(/models: data version \d+ built/);
-    expect(r.stdout).toMatch(/incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded, 0 rejected/);
+    expect(r.stdout).toMatch(
+      /incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded \(11 new, 0 changed, 0 unchanged\), 0 rejected/,
+    );
     expect(r.status).toBe(0);
     const after = await (await fetch(`${server.url}/api/kpis?${march}`)).json();
     expect(after.kpis).toEqual(expected.kpis);
