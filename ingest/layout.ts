@@ -8,7 +8,7 @@ import path from 'node:path';
 import { projectFile } from '../lib/paths.ts';
 import { columnsOf, type EntityName, entityNames } from './entities.ts';
 import { type Mapping, readMapping } from './mapping.ts';
-import { detectEntity, IngestError, type Sniffed } from './sniff.ts';
+import { closestEntity, detectEntity, IngestError, normalizeHeader, type Sniffed } from './sniff.ts';
 
 export type Layout = { kind: 'canonical'; entity: EntityName } | { kind: 'mapped'; name: string; mapping: Mapping };
 
@@ -98,9 +98,7 @@ export function chooseLayout(file: string, label: string, shape: Sniffed, reques
 
 /** A commented YAML mapping listing the file's header, for the user to fill in. */
 export function starterMapping(header: string[]): string {
-  const guess = (entity: EntityName) =>
-    columnsOf(entity).filter((c) => header.some((h) => norm(h).includes(c.name.split('_')[0] ?? ''))).length;
-  const entity = [...entityNames].sort((a, b) => guess(b) - guess(a))[0] ?? 'incidents';
+  const entity = closestEntity(header.map(normalizeHeader));
   const lines = [
     '# ReleaseLens mapping (see docs/mappings.md). Fill in the source column for each canonical column.',
     `# The file's header: ${header.map((h) => JSON.stringify(h)).join(', ')}`,

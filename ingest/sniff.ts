@@ -86,6 +86,23 @@ function matchEntity(entity: EntityName, header: string[]): EntityMatch {
   };
 }
 
+/**
+ * How much a header resembles an entity: exact column names count 2, a header
+ * cell that contains a column's first word ("Opened" for opened_at) counts 1.
+ */
+function resemblance(entity: EntityName, header: string[]): number {
+  return columnsOf(entity).reduce((score, c) => {
+    if (header.includes(c.name)) return score + 2;
+    const word = c.name.split('_')[0] ?? c.name;
+    return score + (header.some((h) => h.includes(word)) ? 1 : 0);
+  }, 0);
+}
+
+/** The entity a (normalized) header resembles most; ties go to the earlier entity. */
+export function closestEntity(header: string[]): EntityName {
+  return entityNames.reduce((best, e) => (resemblance(e, header) > resemblance(best, header) ? e : best));
+}
+
 export const expectedHeader = (entity: EntityName) =>
   columnsOf(entity)
     .map((c) => c.name)
@@ -104,13 +121,14 @@ export function detectEntity(file: string, s: Sniffed, forced?: EntityName): Ent
   if (!best) throw new IngestError(file, 'no entity to match');
   const columnCount = columnsOf(best.entity).length;
   if (!forced && best.matched < Math.min(2, columnCount)) {
+    const closest = closestEntity(s.normalized);
     const otherDelimiter = delimiters.find((d) => d !== s.delimiter && s.header.join(s.delimiter).includes(d));
     const hint = otherDelimiter
       ? ` The header seems to be ${delimiterName(otherDelimiter)}-separated, but ${delimiterName(s.delimiter)} was used.`
       : '';
     throw new IngestError(
       file,
-      `the header does not match any entity (closest: ${best.entity}, ${best.matched} of ${columnCount} columns).${hint} Header: ${s.header.join(s.delimiter)}. Expected for ${best.entity}: ${expectedHeader(best.entity)}`,
+      `the header does not match any entity (it resembles ${closest} most).${hint} Header: ${s.header.join(s.delimiter)}. Expected for ${closest}: ${expectedHeader(closest)}`,
       1,
       undefined,
       'unknown-header',

@@ -1,4 +1,5 @@
 /** Canonical CSV ingest: shapes of file, every bad-input case, transactions and re-ingest. */
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/load.ts';
 import { withConnection } from '../../lib/db.ts';
@@ -60,7 +61,18 @@ describe('files that cannot be loaded', () => {
   it('an unknown header says which entity it looks closest to', async () => {
     freshDatabase();
     const file = tempCsv('x.csv', 'number,opened_at,short_description\nINC1,2025-03-01,x\n');
-    await expect(ingestFile(file)).rejects.toThrow(/does not match any entity \(closest: incidents, 1 of 13 columns\)/);
+    await expect(ingestFile(file)).rejects.toThrow(/does not match any entity \(it resembles incidents most\)/);
+  });
+
+  it('the message and the starter mapping name the same entity, with its columns', async () => {
+    freshDatabase();
+    const file = tempCsv('odd.csv', 'Ticket,Opened,Urgency,Service line,Resolved\nT1,2025-01-01,1,x,2025-01-02\n');
+    await expect(ingestFile(file)).rejects.toThrow(
+      /it resembles incidents most\)\..*Expected for incidents: incident_id,opened_at/s,
+    );
+    const starter = fs.readFileSync(file.replace(/\.csv$/, '.mapping.yaml'), 'utf8');
+    expect(starter).toMatch(/^entity: incidents /m);
+    expect(starter).toMatch(/^ {2}incident_id: "" {3}# required/m);
   });
 
   it('a wrong delimiter is named', async () => {
