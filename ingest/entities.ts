@@ -1,5 +1,5 @@
 /**
- * The canonical data model (five entities), as zod schemas.
+ * The canonical data model (six entities), as zod schemas.
  *
  * This file is the single source of truth for columns, types, enums and which
  * columns are required: the raw_* table DDL and the SQL validation checks in
@@ -30,6 +30,13 @@ export const deploymentStatuses = ['succeeded', 'failed', 'rolled_back', 'in_pro
 export const strategies = ['big_bang', 'rolling', 'blue_green', 'canary'] as const;
 export const freezeKinds = ['freeze', 'maintenance'] as const;
 
+/** Release governance columns (optional, on releases and changes): the policy checks read them. */
+const governance = {
+  rollback_tested: flag().optional(),
+  service_desk_notified_at: timestamp().optional(),
+  review_completed_at: timestamp().optional(),
+};
+
 export const releaseSchema = z.object({
   release_id: text(),
   title: text().optional(),
@@ -45,6 +52,7 @@ export const releaseSchema = z.object({
   planned_end: timestamp().optional(),
   actual_start: timestamp().optional(),
   actual_end: timestamp().optional(),
+  ...governance,
 });
 
 export const changeSchema = z.object({
@@ -63,6 +71,7 @@ export const changeSchema = z.object({
   actual_end: timestamp().optional(),
   outcome: z.enum(changeOutcomes).optional(),
   closed_at: timestamp().optional(),
+  ...governance,
 });
 
 export const deploymentSchema = z.object({
@@ -105,12 +114,23 @@ export const freezeWindowSchema = z.object({
   kind: z.enum(freezeKinds),
 });
 
+/** A satisfaction survey response about a release or a change (one of the two ids is required). */
+export const surveySchema = z.object({
+  response_id: text(),
+  release_id: text().optional(),
+  change_id: text().optional(),
+  responded_at: timestamp(),
+  score: z.int().min(1).max(5),
+  comment: text().optional(),
+});
+
 export const entities = {
   releases: { schema: releaseSchema, idColumn: 'release_id' },
   changes: { schema: changeSchema, idColumn: 'change_id' },
   deployments: { schema: deploymentSchema, idColumn: 'deployment_id' },
   incidents: { schema: incidentSchema, idColumn: 'incident_id' },
   freeze_windows: { schema: freezeWindowSchema, idColumn: 'window_id' },
+  surveys: { schema: surveySchema, idColumn: 'response_id', oneOf: ['release_id', 'change_id'] },
 } as const;
 
 export type EntityName = keyof typeof entities;
@@ -157,4 +177,10 @@ export function columnsOf(entity: EntityName): ColumnSpec[] {
 
 export function idColumnOf(entity: EntityName): string {
   return entities[entity].idColumn;
+}
+
+/** Columns of which a record must fill at least one (a survey names a release or a change). */
+export function oneOfColumns(entity: EntityName): readonly string[] {
+  const spec = entities[entity];
+  return 'oneOf' in spec ? spec.oneOf : [];
 }

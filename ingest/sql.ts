@@ -5,7 +5,7 @@
  * value (time zone, file, run id) is a bound parameter.
  */
 import { codeLiteral, intLiteral, quoteIdent } from '../lib/sqlText.ts';
-import { type ColumnSpec, columnsOf, type EntityName, entityNames, idColumnOf } from './entities.ts';
+import { type ColumnSpec, columnsOf, type EntityName, entityNames, idColumnOf, oneOfColumns } from './entities.ts';
 
 export { quoteIdent };
 
@@ -20,6 +20,16 @@ const sqlType: Record<ColumnSpec['kind'], string> = {
 const literalList = (values: readonly string[]) => values.map(codeLiteral);
 
 export const rawTable = (entity: EntityName) => quoteIdent(`raw_${entity}`);
+
+/** Every raw table's columns with their SQL types (to add the ones a database made by an older version lacks). */
+export function rawColumns(): { table: string; column: string; type: string }[] {
+  return entityNames.flatMap((entity) =>
+    columnsOf(entity).flatMap((c) => {
+      const typed = { table: `raw_${entity}`, column: c.name, type: sqlType[c.kind] };
+      return c.kind === 'enum' ? [typed, { table: `raw_${entity}`, column: `original_${c.name}`, type: 'varchar' }] : [typed];
+    }),
+  );
+}
 
 /** DDL for the raw tables and the ingest bookkeeping tables. Idempotent. */
 export function schemaDdl(): string {
@@ -197,6 +207,12 @@ export function valueRejectsSql(entity: EntityName): string {
     }
     return out;
   });
+  const oneOf = oneOfColumns(entity);
+  if (oneOf.length > 0) {
+    const first = oneOf[0] ?? '';
+    checks.push(`select ord, '${first}', null, 'give ${oneOf.join(' or ')}'
+  from checked where ${oneOf.map((c) => `${quoteIdent(`v_${c}`)} is null`).join(' and ')}`);
+  }
   return `create or replace temp table value_rejects as
 ${checks.join('\nunion all\n')}`;
 }

@@ -33,6 +33,74 @@ export interface KpiReport {
     unauthorized_rate: Rate | null;
     freeze_violations: number;
     deployment_frequency_per_week: number | null;
+    /** Release governance (release and change units; null for deployment). */
+    backlog: Backlog | null;
+    policy_compliance: Rate | null;
+    policy_checks: Record<PolicyCheck, Rate | null> | null;
+    satisfaction: Satisfaction | null;
+  };
+}
+
+export const policyChecks = [
+  'authorised_before_start',
+  'rollback_tested',
+  'service_desk_notified',
+  'outside_freeze',
+  'review_on_time',
+] as const;
+export type PolicyCheck = (typeof policyChecks)[number];
+
+export interface Backlog {
+  count: number;
+  overdue: number;
+  age_days: Duration | null;
+  /** Up to ten ids, oldest requested first (ties: smaller id). */
+  oldest: string[];
+}
+
+export interface Satisfaction {
+  responses: number;
+  csat: Rate | null;
+  mean_score: number | null;
+  units_with_responses: number;
+  units_without_response: number;
+}
+
+type Governance = Pick<KpiReport['kpis'], 'backlog' | 'policy_compliance' | 'policy_checks' | 'satisfaction'>;
+
+/** The governance KPIs from one kpi_governance row (release and change units). */
+async function governanceOn(conn: DuckDBConnection, p: KpiParams): Promise<Governance> {
+  if (p.unit === 'deployment') return { backlog: null, policy_compliance: null, policy_checks: null, satisfaction: null };
+  const { tolerance_minutes: _unused, ...params } = bindings(p);
+  const [g] = await runQuery(conn, 'kpi_governance', params);
+  if (!g) throw new Error('kpi_governance returned no row');
+  const backlogCount = n(g.backlog_count);
+  const responses = n(g.responses);
+  return {
+    backlog: {
+      count: backlogCount,
+      overdue: n(g.backlog_overdue),
+      age_days: duration(backlogCount, g.age_median, g.age_p85, g.age_mean),
+      oldest: (g.oldest as unknown[]).map(String),
+    },
+    policy_compliance: rate(n(g.compliant), n(g.compliance_n)),
+    policy_checks: {
+      authorised_before_start: rate(n(g.authorised_pass), n(g.authorised_n)),
+      rollback_tested: rate(n(g.rollback_pass), n(g.rollback_n)),
+      service_desk_notified: rate(n(g.service_desk_pass), n(g.service_desk_n)),
+      outside_freeze: rate(n(g.freeze_pass), n(g.freeze_n)),
+      review_on_time: rate(n(g.review_pass), n(g.review_n)),
+    },
+    satisfaction:
+      n(g.survey_records) === 0
+        ? null
+        : {
+            responses,
+            csat: rate(n(g.satisfied), responses),
+            mean_score: responses > 0 ? round(Number(g.mean_score), 4) : null,
+            units_with_responses: n(g.units_with_responses),
+            units_without_response: n(g.completed) - n(g.units_with_responses),
+          },
   };
 }
 
@@ -64,6 +132,7 @@ const n = (v: unknown) => Number(v ?? 0);
 
 export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiReport> {
   const [row] = await runQuery(conn, 'kpi_summary', bindings(p));
+  const governance = await governanceOn(conn, p);
   if (!row) throw new Error('kpi_summary returned no row');
   const completed = n(row.completed);
   const notDeployment = p.unit !== 'deployment';
@@ -91,6 +160,7 @@ export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiR
       unauthorized_rate: notDeployment ? rate(n(row.unauthorized), n(row.authorisation_applicable)) : null,
       freeze_violations: n(row.freeze_violations),
       deployment_frequency_per_week: weeks > 0 ? round(n(row.deployments) / weeks, 6) : null,
+      ...governance,
     },
   };
 }

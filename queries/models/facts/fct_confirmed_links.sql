@@ -1,16 +1,21 @@
--- fct_confirmed_links: one row per (incident, unit kind) for incidents with an
--- explicit "caused by" link to a completed unit of that kind. When the links
--- name several units, the one with the latest start wins (ties: greatest id).
+-- fct_confirmed_links: one row per (record, unit kind) for incidents with an
+-- explicit "caused by" link, and survey responses (whose release_id and
+-- change_id link them the same way), to a completed unit of that kind. When
+-- the links name several units, the one with the latest start wins (ties:
+-- greatest id). A record is (record_kind, record_id).
 --   release:    caused_by_release_id, or the release of caused_by_change_id
 --   change:     caused_by_change_id; a release-only link goes to that release's
 --               completed change with the latest start
 --   deployment: the latest completed production deployment of the linked
 --               change; if none, or release-only, the latest one of the release
--- Materialized: table. Reads: stg_incidents, stg_changes, fct_units.
-with incidents as (
-  select incident_id, caused_by_change_id, caused_by_release_id
+-- Materialized: table. Reads: stg_incidents, stg_surveys, stg_changes, fct_units.
+with records as (
+  select 'incident' as record_kind, incident_id as record_id, caused_by_change_id, caused_by_release_id
   from stg_incidents
   where caused_by_change_id is not null or caused_by_release_id is not null
+  union all
+  select 'survey', response_id, change_id, release_id
+  from stg_surveys
 ),
 changes as (
   select change_id, release_id from stg_changes
@@ -20,45 +25,45 @@ completed as (
   from fct_units where is_completed
 ),
 linked_releases as (
-  -- the releases an incident names: its own link, and the release of its linked change
-  select incident_id, caused_by_release_id as release_id from incidents where caused_by_release_id is not null
+  -- the releases a record names: its own link, and the release of its linked change
+  select record_kind, record_id, caused_by_release_id as release_id from records where caused_by_release_id is not null
   union all
-  select i.incident_id, c.release_id
-  from incidents i join changes c on c.change_id = i.caused_by_change_id
+  select i.record_kind, i.record_id, c.release_id
+  from records i join changes c on c.change_id = i.caused_by_change_id
   where c.release_id is not null
 ),
 release_candidates as (
-  select l.incident_id, 'release' as unit_kind, u.unit_id, u.start_at
+  select l.record_kind, l.record_id, 'release' as unit_kind, u.unit_id, u.start_at
   from linked_releases l
   join completed u on u.unit_kind = 'release' and u.unit_id = l.release_id
 ),
 change_candidates as (
-  select i.incident_id, 'change' as unit_kind, u.unit_id, u.start_at
-  from incidents i
+  select i.record_kind, i.record_id, 'change' as unit_kind, u.unit_id, u.start_at
+  from records i
   join completed u on u.unit_kind = 'change' and u.unit_id = i.caused_by_change_id
   union all
-  select i.incident_id, 'change', u.unit_id, u.start_at
-  from incidents i
+  select i.record_kind, i.record_id, 'change', u.unit_id, u.start_at
+  from records i
   join completed u on u.unit_kind = 'change' and u.release_id = i.caused_by_release_id
   where i.caused_by_change_id is null
 ),
 deployment_by_change as (
-  select i.incident_id, u.unit_id, u.start_at
-  from incidents i
+  select i.record_kind, i.record_id, u.unit_id, u.start_at
+  from records i
   join completed u on u.unit_kind = 'deployment' and u.change_id = i.caused_by_change_id
 ),
 deployment_by_release as (
-  select i.incident_id, u.unit_id, u.start_at
-  from incidents i
+  select i.record_kind, i.record_id, u.unit_id, u.start_at
+  from records i
   left join changes c on c.change_id = i.caused_by_change_id
   join completed u on u.unit_kind = 'deployment'
     and u.release_id = coalesce(i.caused_by_release_id, c.release_id)
-  anti join deployment_by_change d on d.incident_id = i.incident_id
+  anti join deployment_by_change d on d.record_kind = i.record_kind and d.record_id = i.record_id
 ),
 deployment_candidates as (
-  select incident_id, 'deployment' as unit_kind, unit_id, start_at from deployment_by_change
+  select record_kind, record_id, 'deployment' as unit_kind, unit_id, start_at from deployment_by_change
   union all
-  select incident_id, 'deployment', unit_id, start_at from deployment_by_release
+  select record_kind, record_id, 'deployment', unit_id, start_at from deployment_by_release
 ),
 candidates as (
   select * from release_candidates
@@ -68,7 +73,7 @@ candidates as (
   select * from deployment_candidates
 ),
 final as (
-  select incident_id, unit_kind, arg_max(unit_id, (start_at, unit_id)) as unit_id
+  select record_kind, record_id, unit_kind, arg_max(unit_id, (start_at, unit_id)) as unit_id
   from candidates
   group by all
 )

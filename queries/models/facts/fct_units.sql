@@ -53,7 +53,11 @@ release_units as (
     r.status in ('failed', 'rolled_back') or coalesce(d.any_failed, false) as own_failed,
     r.status = 'rolled_back' or coalesce(d.any_rolled_back, false) as own_rolled_back,
     d.reverted_at as rollback_restored_at,
-    r.source
+    r.source,
+    r.rollback_tested, r.service_desk_notified_at, r.review_completed_at,
+    -- a cancelled release leaves the backlog at the latest of its own timestamps
+    case when r.status = 'cancelled' then greatest(r.requested_at, r.approved_at, r.planned_start, r.planned_end,
+      r.actual_start, r.actual_end, r.service_desk_notified_at, r.review_completed_at) end as cancelled_at
   from releases r
   left join deploy_rollups d on d.owner_kind = 'release' and d.owner_id = r.release_id
 ),
@@ -68,7 +72,12 @@ change_units as (
     coalesce(c.outcome in ('failed', 'rolled_back'), false) or coalesce(d.any_failed, false),
     coalesce(c.outcome = 'rolled_back', false) or coalesce(d.any_rolled_back, false),
     d.reverted_at,
-    c.source
+    c.source,
+    c.rollback_tested, c.service_desk_notified_at, c.review_completed_at,
+    -- a cancelled change leaves the backlog at its closed_at, else at the latest of its own timestamps
+    case when c.outcome = 'cancelled' then coalesce(c.closed_at, greatest(c.requested_at, c.approved_at,
+      c.planned_start, c.planned_end, c.actual_start, c.actual_end, c.service_desk_notified_at,
+      c.review_completed_at)) end
   from changes c
   left join releases r on r.release_id = c.release_id
   left join deploy_rollups d on d.owner_kind = 'change' and d.owner_id = c.change_id
@@ -84,7 +93,8 @@ deployment_units as (
     p.status in ('failed', 'rolled_back') or p.is_reverted,
     p.status = 'rolled_back' or p.is_reverted,
     p.reverted_at,
-    p.source
+    p.source,
+    null::boolean, null::timestamptz, null::timestamptz, null::timestamptz
   from production p
   left join changes c on c.change_id = p.change_id
   left join releases r on r.release_id = p.owner_release_id
@@ -105,23 +115,39 @@ freezes as (
     and u.start_at < f.ends_at and u.end_at > f.starts_at
   group by all
 ),
-approval_sources as (
-  -- approved_at is applicable to a unit when its source has sent at least one
-  -- non-empty approved_at for that entity; elsewhere authorisation is not judged
-  select distinct 'release' as unit_kind, source from releases where approved_at is not null
-  union
-  select distinct 'change', source from changes where approved_at is not null
+governance_sources as (
+  -- a governance column is applicable to a unit when its source has sent at
+  -- least one non-empty value of it for that entity; elsewhere it is not judged
+  select 'release' as unit_kind, source,
+    bool_or(approved_at is not null) as has_approval,
+    bool_or(rollback_tested is not null) as has_rollback_test,
+    bool_or(service_desk_notified_at is not null) as has_service_desk,
+    bool_or(review_completed_at is not null) as has_review
+  from releases group by all
+  union all
+  select 'change', source,
+    bool_or(approved_at is not null), bool_or(rollback_tested is not null),
+    bool_or(service_desk_notified_at is not null), bool_or(review_completed_at is not null)
+  from changes group by all
 ),
 final as (
   select
     u.*,
     case when u.unit_kind <> 'deployment' then epoch(u.end_at - u.requested_at) / 3600 end as lead_time_hours,
-    case when a.source is not null then u.approved_at is null or u.approved_at > u.start_at end as is_unauthorized,
+    case when g.has_approval then u.approved_at is null or u.approved_at > u.start_at end as is_unauthorized,
+    -- policy checks: null = not applicable (deployments: none)
+    case when g.has_approval then u.approved_at is not null and u.approved_at <= u.start_at end as chk_authorised_before_start,
+    case when g.has_rollback_test then coalesce(u.rollback_tested, false) end as chk_rollback_tested,
+    case when g.has_service_desk then u.service_desk_notified_at is not null and u.service_desk_notified_at <= u.start_at
+      end as chk_service_desk_notified,
+    case when u.unit_kind <> 'deployment' then coalesce(f.freeze_overlaps, 0) = 0 end as chk_outside_freeze,
+    -- the review's deadline depends on the reporting time zone: judged by the KPI query
+    coalesce(g.has_review, false) as review_applicable,
     u.unit_type = 'emergency' as is_emergency,
     coalesce(f.freeze_overlaps, 0) > 0 as is_freeze_violation,
     epoch(u.end_at - u.planned_end) / 60 as slip_minutes
   from units u
   left join freezes f using (unit_kind, unit_id)
-  left join approval_sources a on a.unit_kind = u.unit_kind and a.source = u.source
+  left join governance_sources g on g.unit_kind = u.unit_kind and g.source = u.source
 )
 select * from final order by unit_kind, end_at, unit_id;

@@ -68,7 +68,8 @@ likely as (
   group by all
 ),
 confirmed as (
-  select incident_id, unit_id from fct_confirmed_links where unit_kind = p_unit_kind
+  select record_id as incident_id, unit_id
+  from fct_confirmed_links where record_kind = 'incident' and unit_kind = p_unit_kind
 ),
 final as (
   select

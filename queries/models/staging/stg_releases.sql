@@ -7,7 +7,8 @@ final as (
   select
     release_id, source, title, version, release_type, original_release_type,
     status, original_status, service, team, owner,
-    requested_at, approved_at, planned_start, planned_end, actual_start, actual_end
+    requested_at, approved_at, planned_start, planned_end, actual_start, actual_end,
+    rollback_tested, service_desk_notified_at, review_completed_at
   from source
 )
 select * from final;
