@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { fail, UsageError } from '../lib/cli.ts';
 import { setDatabasePath } from '../lib/db.ts';
-import { getKpis, type KpiReport } from './kpis.ts';
+import { getKpis, type KpiReport, policyChecks } from './kpis.ts';
 import { describeIssues, kpiParamsSchema } from './params.ts';
 
 const usage = `usage: npm run kpis -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
@@ -68,6 +68,23 @@ function table(r: KpiReport): string {
     ['unauthorized rate', pct(k.unauthorized_rate)],
     ['freeze violations', String(k.freeze_violations)],
     ['deployments per week', k.deployment_frequency_per_week?.toFixed(2) ?? '—'],
+    [
+      'backlog',
+      k.backlog
+        ? `${k.backlog.count} (${k.backlog.overdue} overdue${k.backlog.age_days ? `, median age ${k.backlog.age_days.median.toFixed(1)} d` : ''})`
+        : '—',
+    ],
+    ['policy compliance', pct(k.policy_compliance)],
+    ...policyChecks.map((c): [string, string] => [
+      `  ${c.replaceAll('_', ' ')}`,
+      k.policy_checks ? (k.policy_checks[c] ? pct(k.policy_checks[c]) : 'not applicable') : '—',
+    ]),
+    [
+      'satisfaction (CSAT)',
+      k.satisfaction
+        ? `${pct(k.satisfaction.csat)}, mean ${k.satisfaction.mean_score?.toFixed(2) ?? '—'} of 5, ${k.satisfaction.units_without_response} units without response`
+        : '—',
+    ],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const head = `${r.unit} KPIs, ${r.period.from} to ${r.period.to} (${r.period.timezone}); window ${r.parameters.window_hours} h, failure = P1..P${r.parameters.failure_max_priority}, as of ${r.parameters.as_of}`;

@@ -5,6 +5,7 @@ import { releaseCalendar } from '../components/charts/calendar.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
+import { GovernancePanel } from '../components/GovernancePanel.tsx';
 import { KpiTile } from '../components/KpiTile.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { count } from '../lib/format.ts';
@@ -53,6 +54,8 @@ export default function Overview() {
             : 'not applicable (no approval dates in the data)'}{' '}
         · post-release incidents: {report.kpis.post_release_incidents}
       </p>
+      <h2>Release governance</h2>
+      <GovernancePanel kpis={report.kpis} unit={p.unit} asOf={report.parameters.as_of} />
       <h2>By service and team</h2>
       <p className="toolbar">
         Download: <a href={`/download/breakdown/csv?${search.toString()}`}>CSV</a>{' '}
