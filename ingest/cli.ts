@@ -112,6 +112,7 @@ function report(s: IngestSummary): void {
   process.stdout.write(
     `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded (${s.newRecords} new, ${s.changedRecords} changed, ${s.unchangedRecords} unchanged), ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} ${s.merged === 1 ? 'row' : 'rows'} merged into other records` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
   );
+  for (const n of s.notes) log(`  note: ${n}`);
   for (const u of s.unknownValues) log(`  unknown ${u.column} '${u.value}' x${u.count}: ${u.resolution}`);
   for (const r of s.firstRejects) {
     log(`  ${s.file}:${r.line ?? '?'} ${r.column ? `column ${r.column}: ` : ''}${r.reason}`);

@@ -93,6 +93,8 @@ export interface IngestSummary {
   modelSeconds: number;
   firstRejects: Reject[];
   unknownValues: UnknownValue[];
+  /** How the mapping read the file where it had to choose (e.g. the go-live from 'Resolved'). */
+  notes: string[];
   preview?: Preview;
 }
 
@@ -458,6 +460,7 @@ async function load(
       modelSeconds: 0,
       firstRejects: [],
       unknownValues: p.plan ? await unknownValues(conn, p.plan) : [],
+      notes: p.plan?.notes ?? [],
     };
     summary.firstRejects = (
       await conn.runAndReadAll(
@@ -471,6 +474,7 @@ async function load(
     } else {
       summary.seconds = (Date.now() - started.getTime()) / 1000;
       await recordRun(conn, summary, started, 'loaded', null);
+      for (const note of summary.notes) await run('insert into ingest_notes values ($run, $note)', { run: runId, note });
       const archived = archiveBeforeCommit(p, options);
       await run('commit');
       archived?.({ runId, name: p.label, entity, loadedAt: new Date().toISOString() });

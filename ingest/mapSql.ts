@@ -73,6 +73,8 @@ export interface MappedPlan {
   latestBy: string | null;
   /** Positions of the header cells the mapping reads. */
   usedColumns: number[];
+  /** Columns read from their `if_absent` source because the file has none of their own (said in the summary). */
+  notes: string[];
 }
 
 export class MappingHeaderError extends Error {}
@@ -89,6 +91,7 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
   const present = new Map<string, string>();
   const timestampHints = new Map<string, string>();
   const missingOptional: string[] = [];
+  const notes: string[] = [];
   const used = new Set<number>();
   const picked: string[] = [];
   const converted: string[] = [];
@@ -106,7 +109,13 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
       params[`const_${i}`] = col.constant;
       source = `$const_${i}::varchar`;
     } else {
-      const found = col.sources.flatMap(positions);
+      let found = col.sources.flatMap(positions);
+      if (found.length === 0 && col.ifAbsent !== undefined && positions(col.ifAbsent).length > 0) {
+        found = positions(col.ifAbsent);
+        notes.push(
+          `${c.name} taken from '${col.ifAbsent}': the export has no ${col.sources.map((s) => `'${s}'`).join(' or ')}`,
+        );
+      }
       if (found.length === 0 && col.fallback === 'default' && col.defaultValue !== undefined) {
         // the export has no such column at all: every record gets the declared default
         params[`const_${i}`] = col.defaultValue;
@@ -237,5 +246,6 @@ ${final}`;
     collect,
     latestBy,
     usedColumns: [...used].sort((a, b) => a - b),
+    notes,
   };
 }

@@ -17,6 +17,8 @@ const columnObject = z
     /** Source column name(s); with several, the first non-empty wins. */
     column: sourceNames.optional(),
     first_of: z.array(z.string().min(1)).min(1).optional(),
+    /** A source column read only when the file has none of the column(s) above (the summary says so). */
+    if_absent: z.string().min(1).optional(),
     /** A constant for every row. */
     value: scalar.optional(),
     /** Source label -> canonical value (matched case-insensitively, trimmed). */
@@ -116,6 +118,8 @@ export type Mapping = z.infer<typeof mappingSchema>;
 /** Normalised view of one column's mapping. */
 export interface ResolvedColumn {
   sources: string[];
+  /** Read only when the file has none of `sources`. */
+  ifAbsent?: string;
   constant?: string;
   map?: Map<string, string>;
   fallback: 'reject' | 'null' | 'default';
@@ -128,6 +132,7 @@ export function resolveColumn(spec: string | ColumnMapping): ResolvedColumn {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   return {
     sources: [...list(spec.column), ...(spec.first_of ?? [])],
+    ifAbsent: spec.if_absent,
     constant: spec.value === undefined ? undefined : String(spec.value),
     map: spec.map ? new Map(Object.entries(spec.map).map(([k, v]) => [k.trim().toLowerCase(), String(v)])) : undefined,
     fallback: spec.fallback,

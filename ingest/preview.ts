@@ -19,6 +19,7 @@ export function describePreview(s: IngestSummary): string {
     }
     for (const r of row.rejects) out.push(`  REJECT ${r.column || '(row)'}: ${r.reason}`);
   }
+  for (const n of s.notes) out.push(`note: ${n}`);
   for (const u of s.unknownValues) out.push(`unknown ${u.column} label '${u.value}' x${u.count}: ${u.resolution}`);
   const scope = p.checked === 'all' ? 'all rows' : `the first ${p.checked} rows (--dry-run all checks every row)`;
   out.push(`${s.rowsRead} rows read, ${s.records} records, ${s.rowsLoaded} would load, ${s.rowsRejected} rejected`);

@@ -61,6 +61,10 @@ ${cols.join(',\n')},
   status varchar not null,
   error varchar
 );`,
+    `create table if not exists ingest_notes (
+  run_id integer not null,
+  note varchar not null
+);`,
     `create table if not exists raw_change_cis (
   source varchar not null,
   change_id varchar not null,

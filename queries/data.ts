@@ -22,6 +22,7 @@ export const runRowSchema = z.object({
   finished_at: instant,
   seconds: z.number().nullable(),
   sha256: z.string().nullable(),
+  notes: z.string().nullable(),
 });
 
 export const rejectRowSchema = z.object({
@@ -54,6 +55,15 @@ export const qualitySchema = z.object({
   rejects: z.number(),
 });
 
+/** Records whose status says done but that have no end time: no KPI counts them. */
+export const doneWithoutEndSchema = z.object({
+  entity: z.string(),
+  source: z.string(),
+  records: z.number(),
+  column: z.string(),
+});
+export type DoneWithoutEnd = z.output<typeof doneWithoutEndSchema>;
+
 export type RunRow = z.output<typeof runRowSchema>;
 export type RejectRow = z.output<typeof rejectRowSchema>;
 export type CountRow = z.output<typeof countRowSchema>;
@@ -67,6 +77,9 @@ export function getDataStatus(rejectPage: number, pageSize = 50) {
     );
     const counts = (await runQuery(conn, 'data_counts', {})).map((r) => countRowSchema.parse(r));
     const quality = qualitySchema.parse((await runQuery(conn, 'data_quality', {}))[0]);
-    return { runs, rejects, counts, quality };
+    const doneWithoutEnd = (await runQuery(conn, 'data_done_without_end', {})).map((r) =>
+      doneWithoutEndSchema.parse(r),
+    );
+    return { runs, rejects, counts, quality, doneWithoutEnd };
   });
 }

@@ -32,8 +32,22 @@ export async function action({ request }: ActionFunctionArgs) {
 
 type ActionResult = Awaited<ReturnType<typeof handleUpload>>;
 
-function Warnings({ q }: { q: ReturnType<typeof useLoaderData<typeof loader>>['quality'] }) {
+type Status = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** What to map so that records with a done status get their end time. */
+const endHint: Record<string, string> = {
+  releases: "map the export's actual end (go-live) date to actual_end",
+  changes:
+    "map the export's actual end date to actual_end; for Jira Service Management exports without one, the jira-change profile takes 'Resolved'",
+  deployments: "map the deployment's finish time to finished_at",
+};
+
+function Warnings({ q, done }: { q: Status['quality']; done: Status['doneWithoutEnd'] }) {
   const items = [
+    ...done.map(
+      (d) =>
+        `${count(d.records)} ${d.entity} from source '${d.source}' have a done status but no ${d.column}: they are not counted as completed, so every KPI leaves them out. To fix it, ${endHint[d.entity] ?? `map ${d.column}`}.`,
+    ),
     q.incidents_without_service_or_ci > 0 &&
       `${count(q.incidents_without_service_or_ci)} incidents (${pct(q.incidents_without_service_or_ci / Math.max(1, q.incidents))}) have neither service nor CI: they can only be attributed by an explicit "caused by" link.`,
     q.releases_requested_after_golive > 0 &&
@@ -58,7 +72,7 @@ function Warnings({ q }: { q: ReturnType<typeof useLoaderData<typeof loader>>['q
 }
 
 export default function Data() {
-  const { runs, rejects, counts, quality, page, uploads } = useLoaderData<typeof loader>();
+  const { runs, rejects, counts, quality, doneWithoutEnd, page, uploads } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const { search } = useLocation();
@@ -88,7 +102,7 @@ export default function Data() {
         </tbody>
       </table>
       <h2>Data-quality warnings</h2>
-      <Warnings q={quality} />
+      <Warnings q={quality} done={doneWithoutEnd} />
       <h2>Upload CSV files</h2>
       {uploads ? (
         <Form method="post" encType="multipart/form-data" className="filters" aria-label="Upload">
@@ -165,6 +179,7 @@ export default function Data() {
             <th>Status</th>
             <th>Finished</th>
             <th className="num">Seconds</th>
+            <th>Notes</th>
           </tr>
         </thead>
         <tbody>
@@ -182,6 +197,7 @@ export default function Data() {
               </td>
               <td>{dateTime(r.finished_at)}</td>
               <td className="num">{r.seconds ?? '—'}</td>
+              <td>{r.notes ?? ''}</td>
             </tr>
           ))}
         </tbody>

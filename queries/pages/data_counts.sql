@@ -1,5 +1,5 @@
 -- data_counts: one row per entity and source: records and the newest record time.
--- Binds: nothing. Reads: stg_* views.
+-- Binds: nothing. Reads: stg_* tables.
 with counts as (
   select 'releases' as entity, source, count(*)::integer as records, max(coalesce(actual_end, requested_at)) as newest_at from stg_releases group by all
   union all
@@ -10,6 +10,8 @@ with counts as (
   select 'incidents', source, count(*)::integer, max(opened_at) from stg_incidents group by all
   union all
   select 'freeze_windows', source, count(*)::integer, max(ends_at) from stg_freeze_windows group by all
+  union all
+  select 'surveys', source, count(*)::integer, max(responded_at) from stg_surveys group by all
 ),
 final as (
   select * from counts

@@ -1,11 +1,15 @@
 -- data_ingest_runs: one row per ingest run, newest first.
--- Binds: nothing. Reads: ingest_runs.
+-- Binds: nothing. Reads: ingest_runs, ingest_notes.
 with runs as (
   select * from ingest_runs
 ),
+notes as (
+  select run_id, string_agg(note, '; ' order by note) as notes from ingest_notes group by all
+),
 final as (
-  select run_id, file, entity, source, rows_read, rows_loaded, rows_rejected, status, error,
-    started_at, finished_at, round(epoch(finished_at - started_at), 2) as seconds, sha256
-  from runs
+  select r.run_id, r.file, r.entity, r.source, r.rows_read, r.rows_loaded, r.rows_rejected, r.status, r.error,
+    r.started_at, r.finished_at, round(epoch(r.finished_at - r.started_at), 2) as seconds, r.sha256, n.notes
+  from runs r
+  left join notes n using (run_id)
 )
 select * from final order by run_id desc;

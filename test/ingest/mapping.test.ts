@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/load.ts';
 import { parseMapping } from '../../ingest/mapping.ts';
 import { withConnection } from '../../lib/db.ts';
+import { getDataStatus } from '../../queries/data.ts';
+import { getKpis } from '../../queries/kpis.ts';
+import { kpiParamsSchema } from '../../queries/params.ts';
 import { withModels } from '../../queries/snapshot.ts';
 import { fixtures, freshDatabase, tempCsv } from '../helpers.ts';
 
@@ -321,6 +324,58 @@ describe('Jira Service Management', () => {
     ]);
     expect(s.unknownValues).toEqual([
       { column: 'outcome', value: 'Awaiting implementation', count: 1, resolution: 'null' },
+    ]);
+  });
+
+  it('changes from a default project (no actual dates, six Sprint columns): the go-live from Resolved, said in the summary', async () => {
+    freshDatabase();
+    const s = await ingestFile(path.join(exports, 'jira', 'changes-default-project.csv'));
+    expect(s).toMatchObject({ layout: 'jira-change', rowsLoaded: 3, rowsRejected: 0 });
+    expect(s.notes).toEqual([
+      "actual_end taken from 'Resolved': the export has no 'Custom field (Actual end)' or 'Custom field (Actual end date)'",
+    ]);
+    expect(
+      await rows('select change_id, outcome, planned_start, planned_end, actual_end from raw_changes order by 1'),
+    ).toEqual([
+      {
+        change_id: 'CHG-21',
+        outcome: 'successful',
+        planned_start: '2025-03-05T08:00:00Z',
+        planned_end: '2025-03-05T09:00:00Z',
+        actual_end: '2025-03-05T18:00:00Z',
+      },
+      {
+        change_id: 'CHG-22',
+        outcome: 'failed',
+        planned_start: '2025-03-06T20:00:00Z',
+        planned_end: '2025-03-06T23:00:00Z',
+        actual_end: '2025-03-07T09:00:00Z',
+      },
+      {
+        change_id: 'CHG-23',
+        outcome: null,
+        planned_start: '2025-03-20T08:00:00Z',
+        planned_end: '2025-03-20T09:00:00Z',
+        actual_end: null,
+      },
+    ]);
+    const k = await getKpis(kpiParamsSchema.parse({ unit: 'change', from: '2025-03-01', to: '2025-04-01' }));
+    expect(k.kpis.completed).toBe(2);
+    // the Data page's runs table carries the note
+    const status = await getDataStatus(0);
+    expect(status.runs[0]?.notes).toMatch(/actual_end taken from 'Resolved'/);
+    expect(status.doneWithoutEnd).toEqual([]);
+  });
+
+  it('warns on the Data page about done records without an end time, by entity and source', async () => {
+    freshDatabase();
+    const file = tempCsv(
+      'changes.csv',
+      'change_id,change_type,requested_at,outcome,actual_end\nC1,normal,2025-03-01T00:00:00Z,successful,\nC2,normal,2025-03-01T00:00:00Z,successful,2025-03-02T00:00:00Z\n',
+    );
+    await ingestFile(file, { source: 'sheet' });
+    expect((await getDataStatus(0)).doneWithoutEnd).toEqual([
+      { entity: 'changes', source: 'sheet', records: 1, column: 'actual_end' },
     ]);
   });
 
