@@ -80,6 +80,8 @@ export const scales: Record<Scale['name'], Scale> = {
   huge: { ...large, name: 'huge', backgroundPerDay: 9000 },
 };
 const HOT_SERVICE = 'checkout';
+/** The team that often skips rollback tests (it owns checkout: it fails more often). */
+const UNTESTED_TEAM = 'Team Edge';
 const CANARY_TEAM = 'Team Find';
 /** ITSM noise: services that are never released through this process. */
 export const noiseServices = ['workplace', 'network', 'email', 'vpn', 'printing', 'telephony'];
@@ -181,13 +183,17 @@ function csv(header: string[], rows: (string | number | boolean | null | undefin
 }
 
 type Cell = string | number | boolean | null;
-export type Entity = 'releases' | 'changes' | 'deployments' | 'incidents' | 'freeze_windows';
+export type Entity = 'releases' | 'changes' | 'deployments' | 'incidents' | 'freeze_windows' | 'surveys';
 /** Where generated rows go: arrays for the sample, file writers for the large scales. */
 export type Sinks = Record<Entity, { push(row: Cell[]): void }>;
 
 /** Generates one organisation of the given scale into the sinks. */
 export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
   const rnd = new Random(seed);
+  // Governance columns and surveys draw from their own stream, so every other
+  // value is exactly what it was before they were added.
+  const gov = new Random(seed + 1);
+  let surveySeq = 1;
   const START = Date.UTC(scale.years[0] ?? 2024, 0, 1);
   const END = Date.UTC((scale.years[scale.years.length - 1] ?? 2025) + 1, 0, 1); // exclusive
   const services = Object.entries(scale.teams).flatMap(([team, list]) => list.map((service) => ({ team, service })));
@@ -292,6 +298,15 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
               ? 'failed'
               : 'deployed';
     const version = `${index % 7}.${index % 13}.${index % 5}`;
+    // Governance: rollback tests skipped often by one team and around failed releases; the
+    // service desk briefed before the start (a few late or never); reviews mostly within a week.
+    const failedRelease = rolledBack || deployFailed || bad;
+    const rollbackTested = !gov.chance((team === UNTESTED_TEAM ? 0.4 : 0.08) + (failedRelease ? 0.25 : 0));
+    const deskAt = gov.chance(0.04)
+      ? null
+      : plannedStart + (gov.chance(0.06) ? gov.int(10, 120) * 60_000 : -gov.int(2, 72) * HOUR_MS);
+    const reviewAt = live && !gov.chance(0.05) ? actualEnd + (gov.chance(december ? 0.5 : 0.12) ? gov.int(8, 14) : gov.int(1, 6)) * DAY_MS : null;
+    const governance = [rollbackTested, deskAt === null ? null : iso(deskAt), reviewAt === null ? null : iso(reviewAt)];
     releases.push([
       releaseId,
       `${rnd.pick(verbs)} ${rnd.pick(nouns)}`,
@@ -307,6 +322,7 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
       iso(plannedEnd),
       live ? iso(actualStart) : null,
       live ? iso(actualEnd) : null,
+      ...governance,
     ]);
 
     // Changes: one to three per release; each is deployed to staging then production.
@@ -357,6 +373,7 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
         live ? iso(cEnd) : null,
         outcome,
         live ? iso(cEnd + 12 * HOUR_MS) : cancelled ? iso(plannedStart - DAY_MS) : null,
+        ...governance,
       ]);
       if (!live) continue;
       const strategy = canary ? 'canary' : rnd.pick(['rolling', 'rolling', 'blue_green', 'big_bang'] as const);
@@ -427,6 +444,15 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
       }
     }
     if (!live) return;
+
+    // Satisfaction surveys about the release: fewer 4s and 5s after a failed one; a few answered too late to count.
+    for (let k = gov.poisson(1.2); k > 0; k--) {
+      const late = gov.chance(0.05);
+      const respondedAt = actualEnd + (late ? 15 + gov.int(0, 10) : gov.next() * 13.5) * DAY_MS;
+      const satisfied = gov.chance(failedRelease ? 0.35 : 0.82);
+      const score = satisfied ? gov.pick([4, 5, 5]) : gov.pick([1, 2, 3, 3]);
+      sinks.surveys.push([`SRV${String(surveySeq++).padStart(6, '0')}`, releaseId, null, iso(respondedAt), score, null]);
+    }
 
     // Release-caused incidents: a third carry an explicit "caused by" link.
     const caused = (count: number, severe: boolean) => {
@@ -520,6 +546,9 @@ export const headers: Record<Entity, string[]> = {
     'planned_end',
     'actual_start',
     'actual_end',
+    'rollback_tested',
+    'service_desk_notified_at',
+    'review_completed_at',
   ],
   changes: [
     'change_id',
@@ -537,6 +566,9 @@ export const headers: Record<Entity, string[]> = {
     'actual_end',
     'outcome',
     'closed_at',
+    'rollback_tested',
+    'service_desk_notified_at',
+    'review_completed_at',
   ],
   deployments: [
     'deployment_id',
@@ -568,6 +600,7 @@ export const headers: Record<Entity, string[]> = {
     'title',
   ],
   freeze_windows: ['window_id', 'name', 'starts_at', 'ends_at', 'service', 'kind'],
+  surveys: ['response_id', 'release_id', 'change_id', 'responded_at', 'score', 'comment'],
 };
 
 const entities = Object.keys(headers) as Entity[];

@@ -111,4 +111,55 @@ describe('sample organisation patterns', () => {
     );
     expect(Number(rows[0]?.n)).toBeGreaterThan(100);
   });
+
+  it('Team Edge often skips rollback tests, and releases without a tested rollback fail more often', async () => {
+    const edge = value((await kpis({ team: ['Team Edge'] })).kpis.policy_checks?.rollback_tested ?? null);
+    const rest = value(
+      (await kpis({ team: ['Team Ledger', 'Team Find', 'Team Core'] })).kpis.policy_checks?.rollback_tested ?? null,
+    );
+    expect(edge).toBeLessThan(0.7);
+    expect(rest).toBeGreaterThan(0.85);
+    const byTest = await withModels(async (conn) =>
+      (
+        await conn.runAndReadAll(
+          `select chk_rollback_tested as tested, avg(is_failed::integer) as cfr
+           from fct_scoped_units('release', 48, 2, [], [], []) where is_completed group by all`,
+        )
+      ).getRowObjectsJS(),
+    );
+    const cfr = (tested: boolean) => Number(byTest.find((r) => r.tested === tested)?.cfr);
+    expect(cfr(false) / cfr(true)).toBeGreaterThan(1.5);
+  });
+
+  it('satisfaction dips after failed releases, and some releases get no response', async () => {
+    const k = (await kpis({})).kpis;
+    expect(k.satisfaction?.responses).toBeGreaterThan(1500);
+    expect(k.satisfaction?.units_without_response).toBeGreaterThan(300);
+    const byOutcome = await withModels(async (conn) =>
+      (
+        await conn.runAndReadAll(
+          `select u.is_failed as failed, avg((s.score >= 4)::integer) as csat
+           from fct_confirmed_links l
+           join stg_surveys s on s.response_id = l.record_id
+           join fct_scoped_units('release', 48, 2, [], [], []) u on u.unit_id = l.unit_id
+           where l.record_kind = 'survey' and l.unit_kind = 'release' and u.is_completed
+             and s.responded_at between u.end_at and u.end_at + interval 14 days
+           group by all`,
+        )
+      ).getRowObjectsJS(),
+    );
+    const csat = (failed: boolean) => Number(byOutcome.find((r) => r.failed === failed)?.csat);
+    expect(csat(false)).toBeGreaterThan(0.75);
+    expect(csat(true)).toBeLessThan(0.55);
+  });
+
+  it('post-release reviews run late in December 2025', async () => {
+    const december = value(
+      (await kpis({ from: '2025-12-01', to: '2026-01-01' })).kpis.policy_checks?.review_on_time ?? null,
+    );
+    const year = value(
+      (await kpis({ from: '2025-01-01', to: '2025-12-01' })).kpis.policy_checks?.review_on_time ?? null,
+    );
+    expect(year - december).toBeGreaterThan(0.2);
+  });
 });
