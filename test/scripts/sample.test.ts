@@ -12,6 +12,7 @@ describe('sample generator', () => {
       'freeze_windows.csv',
       'incidents.csv',
       'releases.csv',
+      'surveys.csv',
     ]);
     for (const [name, content] of Object.entries(files)) {
       const committed = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'data', 'sample', name), 'utf8');
