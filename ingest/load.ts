@@ -474,7 +474,8 @@ async function load(
     } else {
       summary.seconds = (Date.now() - started.getTime()) / 1000;
       await recordRun(conn, summary, started, 'loaded', null);
-      for (const note of summary.notes) await run('insert into ingest_notes values ($run, $note)', { run: runId, note });
+      for (const note of summary.notes)
+        await run('insert into ingest_notes values ($run, $note)', { run: runId, note });
       const archived = archiveBeforeCommit(p, options);
       await run('commit');
       archived?.({ runId, name: p.label, entity, loadedAt: new Date().toISOString() });

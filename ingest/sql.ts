@@ -26,7 +26,9 @@ export function rawColumns(): { table: string; column: string; type: string }[] 
   return entityNames.flatMap((entity) =>
     columnsOf(entity).flatMap((c) => {
       const typed = { table: `raw_${entity}`, column: c.name, type: sqlType[c.kind] };
-      return c.kind === 'enum' ? [typed, { table: `raw_${entity}`, column: `original_${c.name}`, type: 'varchar' }] : [typed];
+      return c.kind === 'enum'
+        ? [typed, { table: `raw_${entity}`, column: `original_${c.name}`, type: 'varchar' }]
+        : [typed];
     }),
   );
 }

@@ -1,4 +1,5 @@
 /** Typed query functions for the dashboard's breakdowns, trends and calendar. */
+import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { bindings } from './kpis.ts';
 import { runQuery } from './models.ts';
@@ -39,6 +40,9 @@ export const breakdownRowSchema = z.object({
   emergency: num,
   freeze_violations: num,
   lead_time_median_hours: numOrNull,
+  /** Units passing every applicable policy check, of those with one (release, change). */
+  compliant: num,
+  compliance_n: num,
 });
 export type BreakdownRow = z.output<typeof breakdownRowSchema>;
 
@@ -72,5 +76,29 @@ export function getBreakdown(p: KpiParams): Promise<BreakdownRow[]> {
 export function getFreezes(p: KpiParams): Promise<FreezeRow[]> {
   return withModels(async (conn) =>
     (await runQuery(conn, 'kpi_freezes', { tz: p.tz, from: p.from, to: p.to })).map((r) => freezeRowSchema.parse(r)),
+  );
+}
+
+export const backlogPointSchema = z.object({ bucket_end: z.string(), backlog: num, overdue: num });
+export type BacklogPoint = z.output<typeof backlogPointSchema>;
+
+/** The backlog at each bucket end of the period (release and change units; empty for deployments). */
+export function getBacklogSeries(p: KpiParams, bucket: Bucket): Promise<BacklogPoint[]> {
+  if (p.unit === 'deployment') return Promise.resolve([]);
+  return withModels(
+    async (conn) =>
+      (
+        await runQuery(conn, 'kpi_backlog_series', {
+          unit: p.unit,
+          tz: p.tz,
+          from: p.from,
+          to: p.to,
+          bucket,
+          services: listValue(p.service),
+          teams: listValue(p.team),
+          types: listValue(p.type),
+        })
+      ).map((r) => backlogPointSchema.parse(r)),
+    p,
   );
 }

@@ -70,7 +70,8 @@ type Governance = Pick<KpiReport['kpis'], 'backlog' | 'policy_compliance' | 'pol
 
 /** The governance KPIs from one kpi_governance row (release and change units). */
 async function governanceOn(conn: DuckDBConnection, p: KpiParams): Promise<Governance> {
-  if (p.unit === 'deployment') return { backlog: null, policy_compliance: null, policy_checks: null, satisfaction: null };
+  if (p.unit === 'deployment')
+    return { backlog: null, policy_compliance: null, policy_checks: null, satisfaction: null };
   const { tolerance_minutes: _unused, ...params } = bindings(p);
   const [g] = await runQuery(conn, 'kpi_governance', params);
   if (!g) throw new Error('kpi_governance returned no row');

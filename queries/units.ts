@@ -46,6 +46,12 @@ export const unitRowSchema = z
     golive_hour: z.number().nullable(),
     background_incidents: z.number().nullable(),
     expected_incidents: z.number().nullable(),
+    // policy checks: true pass, false fail, null not applicable
+    chk_authorised_before_start: z.boolean().nullable(),
+    chk_rollback_tested: z.boolean().nullable(),
+    chk_service_desk_notified: z.boolean().nullable(),
+    chk_outside_freeze: z.boolean().nullable(),
+    chk_review_on_time: z.boolean().nullable(),
   })
   // Excess incidents: observed in the window against the service's background rate (Poisson test).
   .transform((u) => {

@@ -2,7 +2,12 @@ import type { BreakdownRow } from '../../queries/analysis.ts';
 import { hours, pct } from '../lib/format.ts';
 import { SortHeader, sortRows } from './SortHeader.tsx';
 
-type Row = BreakdownRow & { failure_rate: number | null; incident_rate: number | null; rollback_rate: number | null };
+type Row = BreakdownRow & {
+  failure_rate: number | null;
+  incident_rate: number | null;
+  rollback_rate: number | null;
+  compliance_rate: number | null;
+};
 
 const columns: { key: keyof Row; label: string; numeric?: boolean }[] = [
   { key: 'name', label: 'Name' },
@@ -14,6 +19,7 @@ const columns: { key: keyof Row; label: string; numeric?: boolean }[] = [
   { key: 'emergency', label: 'Emergency', numeric: true },
   { key: 'freeze_violations', label: 'Freeze violations', numeric: true },
   { key: 'lead_time_median_hours', label: 'Median lead time', numeric: true },
+  { key: 'compliance_rate', label: 'Policy compliance', numeric: true },
 ];
 
 /** Breakdown by service and by team, sortable by any column through the URL. */
@@ -25,6 +31,7 @@ export function BreakdownTable({ rows, search }: { rows: BreakdownRow[]; search:
     failure_rate: r.completed ? r.failed / r.completed : null,
     incident_rate: r.completed ? r.with_incidents / r.completed : null,
     rollback_rate: r.completed ? r.rolled_back / r.completed : null,
+    compliance_rate: r.compliance_n ? r.compliant / r.compliance_n : null,
   }));
   return (
     <div className="stack">
@@ -60,6 +67,7 @@ export function BreakdownTable({ rows, search }: { rows: BreakdownRow[]; search:
                 <td className="num">{r.emergency}</td>
                 <td className="num">{r.freeze_violations}</td>
                 <td className="num">{hours(r.lead_time_median_hours)}</td>
+                <td className="num">{pct(r.compliance_rate)}</td>
               </tr>
             ))}
           </tbody>

@@ -6,6 +6,7 @@ import { releaseTimeline } from '../components/charts/timeline.ts';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { dateTime, hours } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
+import { policySentence } from '../lib/policy.ts';
 import { viewParams } from '../lib/unitsView.ts';
 import { RouteError } from '../root.tsx';
 
@@ -34,6 +35,7 @@ async function load({ request, params }: LoaderFunctionArgs) {
     detail,
     sentence: verdict(detail, filters.params),
     excess: excessSentence(detail, filters.params),
+    policy: policySentence(detail.unit, filters.params.unit),
     windowEnd,
   };
 }
@@ -43,7 +45,7 @@ export const loader = (args: LoaderFunctionArgs) =>
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function ReleaseDetail() {
-  const { params: p, detail, sentence, excess, windowEnd } = useLoaderData<typeof loader>();
+  const { params: p, detail, sentence, excess, policy, windowEnd } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const u = detail.unit;
   const changes = detail.records.filter((r) => r.record === 'change');
@@ -67,6 +69,11 @@ export default function ReleaseDetail() {
       <p className="sentence" data-verdict={u.is_failed ? 'failed' : 'successful'}>
         {sentence}
       </p>
+      {policy && (
+        <p className="detail" data-policy="sentence">
+          {policy}
+        </p>
+      )}
       {excess && (
         <p className="detail" data-excess={detail.unit.is_excess ? 'yes' : 'no'}>
           {excess}

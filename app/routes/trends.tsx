@@ -1,10 +1,10 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData, useLocation } from '@remix-run/react';
-import { getBuckets } from '../../queries/analysis.ts';
+import { getBacklogSeries, getBuckets } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { differenceInterval, type Rate } from '../../queries/stats.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
-import { pChartPlot, segmentsPlot } from '../components/charts/trends.ts';
+import { backlogPlot, pChartPlot, segmentsPlot } from '../components/charts/trends.ts';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
@@ -42,8 +42,9 @@ async function load({ request }: LoaderFunctionArgs) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(split) || Number.isNaN(Date.parse(split)) || split <= p.from || split >= p.to) {
     throw badRequest([`split: '${split}' must be a date (YYYY-MM-DD) after ${p.from} and before ${p.to}`]);
   }
-  const [rows, before, after] = await Promise.all([
+  const [rows, backlog, before, after] = await Promise.all([
     getBuckets(p, bucket),
+    getBacklogSeries(p, bucket),
     getKpis({ ...p, to: split }),
     getKpis({ ...p, from: split }),
   ]);
@@ -58,14 +59,14 @@ async function load({ request }: LoaderFunctionArgs) {
       b && a ? differenceInterval({ k: b.numerator, n: b.denominator }, { k: a.numerator, n: a.denominator }) : null;
     return { key, label, before: b, after: a, diff };
   });
-  return { filters, bucket, split, charts, segments, comparison };
+  return { filters, bucket, split, charts, segments, comparison, backlog };
 }
 
 export const loader = (args: LoaderFunctionArgs) => cachedLoader('trends', args.request, () => load(args));
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Trends() {
-  const { filters, bucket, split, charts, segments, comparison } = useLoaderData<typeof loader>();
+  const { filters, bucket, split, charts, segments, comparison, backlog } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const p = filters.params;
   const keep = Object.fromEntries([...new URLSearchParams(search)].filter(([k]) => !['bucket', 'split'].includes(k)));
@@ -120,6 +121,15 @@ export default function Trends() {
           title={`Planned vs emergency: change failure rate by ${bucket}`}
           alt={`Change failure rate of planned and emergency ${p.unit}s by ${bucket}.`}
         />
+        {backlog.length > 0 && (
+          <PlotFigure
+            build={backlogPlot}
+            data={backlog}
+            options={{ label: `${p.unit}s` }}
+            title={`Backlog at the end of each ${bucket}`}
+            alt={`Backlog of ${p.unit}s requested and not yet live or cancelled: ${backlog[0]?.backlog} at ${backlog[0]?.bucket_end}, ${backlog.at(-1)?.backlog} at ${backlog.at(-1)?.bucket_end} (${backlog.at(-1)?.overdue} overdue).`}
+          />
+        )}
       </div>
       <h2>Before and after {split}</h2>
       <table data-table="comparison">

@@ -3,7 +3,7 @@
 -- in the period.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_period_units.
+-- Reads: fct_period_units, passes_policy, review_on_time.
 with completed as (
   select * from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
@@ -18,8 +18,14 @@ grouped as (
     coalesce(sum(post_release_incidents), 0)::integer as post_release_incidents,
     count(*) filter (where is_emergency)::integer as emergency,
     count(*) filter (where is_freeze_violation)::integer as freeze_violations,
-    quantile_cont(lead_time_hours, 0.5) filter (where lead_time_hours > 0) as lead_time_median_hours
-  from completed
+    quantile_cont(lead_time_hours, 0.5) filter (where lead_time_hours > 0) as lead_time_median_hours,
+    count(*) filter (where compliant)::integer as compliant,
+    count(compliant)::integer as compliance_n
+  from (
+    select *, passes_policy(chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified,
+      chk_outside_freeze, review_on_time(review_applicable, review_completed_at, end_at, $tz)) as compliant
+    from completed
+  )
   group by grouping sets ((service), (team))
 ),
 final as (

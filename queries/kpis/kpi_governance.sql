@@ -5,26 +5,15 @@
 -- rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to, $as_of,
 --        $services, $teams, $types.
--- Reads: fct_period_units, fct_units, fct_confirmed_links, stg_surveys, in_filter.
+-- Reads: fct_period_units, fct_units, fct_confirmed_links, stg_surveys, in_filter, review_on_time, passes_policy.
 with completed as (
-  select *,
-    -- review on time: after go-live, and on or before the fifth business day
-    -- (Mon-Fri, local dates) after the local date of go-live
-    case when review_applicable then
-      review_completed_at is not null and review_completed_at >= end_at
-      and timezone($tz, review_completed_at)::date <= timezone($tz, end_at)::date
-        + to_days(case isodow(timezone($tz, end_at)) when 6 then 6 when 7 then 5 else 7 end)
-    end as chk_review_on_time
+  select *, review_on_time(review_applicable, review_completed_at, end_at, $tz) as chk_review_on_time
   from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 checked as (
   select *,
-    chk_authorised_before_start is not null or chk_rollback_tested is not null
-      or chk_service_desk_notified is not null or chk_outside_freeze is not null
-      or chk_review_on_time is not null as any_applicable,
-    coalesce(chk_authorised_before_start, true) and coalesce(chk_rollback_tested, true)
-      and coalesce(chk_service_desk_notified, true) and coalesce(chk_outside_freeze, true)
-      and coalesce(chk_review_on_time, true) as passes_all
+    passes_policy(chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified,
+      chk_outside_freeze, chk_review_on_time) as compliant
   from completed
 ),
 checks as (
@@ -40,8 +29,8 @@ checks as (
     count(chk_outside_freeze)::integer as freeze_n,
     count(*) filter (where chk_review_on_time)::integer as review_pass,
     count(chk_review_on_time)::integer as review_n,
-    count(*) filter (where any_applicable and passes_all)::integer as compliant,
-    count(*) filter (where any_applicable)::integer as compliance_n
+    count(*) filter (where compliant)::integer as compliant,
+    count(compliant)::integer as compliance_n
   from checked
 ),
 responses as (

@@ -305,7 +305,10 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
     const deskAt = gov.chance(0.04)
       ? null
       : plannedStart + (gov.chance(0.06) ? gov.int(10, 120) * 60_000 : -gov.int(2, 72) * HOUR_MS);
-    const reviewAt = live && !gov.chance(0.05) ? actualEnd + (gov.chance(december ? 0.5 : 0.12) ? gov.int(8, 14) : gov.int(1, 6)) * DAY_MS : null;
+    const reviewAt =
+      live && !gov.chance(0.05)
+        ? actualEnd + (gov.chance(december ? 0.5 : 0.12) ? gov.int(8, 14) : gov.int(1, 6)) * DAY_MS
+        : null;
     const governance = [rollbackTested, deskAt === null ? null : iso(deskAt), reviewAt === null ? null : iso(reviewAt)];
     releases.push([
       releaseId,
@@ -451,7 +454,14 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
       const respondedAt = actualEnd + (late ? 15 + gov.int(0, 10) : gov.next() * 13.5) * DAY_MS;
       const satisfied = gov.chance(failedRelease ? 0.35 : 0.82);
       const score = satisfied ? gov.pick([4, 5, 5]) : gov.pick([1, 2, 3, 3]);
-      sinks.surveys.push([`SRV${String(surveySeq++).padStart(6, '0')}`, releaseId, null, iso(respondedAt), score, null]);
+      sinks.surveys.push([
+        `SRV${String(surveySeq++).padStart(6, '0')}`,
+        releaseId,
+        null,
+        iso(respondedAt),
+        score,
+        null,
+      ]);
     }
 
     // Release-caused incidents: a third carry an explicit "caused by" link.

@@ -5,6 +5,7 @@
  * Period March 2025, UTC, as of 2025-04-15T00:00:00Z.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getBacklogSeries } from '../../queries/analysis.ts';
 import { getKpis, type KpiReport } from '../../queries/kpis.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
 import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
@@ -214,6 +215,23 @@ describe('release governance KPIs', () => {
     });
     // changes: C1 closed before as_of (its closed_at wins over its later planned end), C9 live: only C2
     expect((await report('change')).backlog).toMatchObject({ count: 1, overdue: 0, oldest: ['C2'] });
+  });
+
+  it('gives the backlog at each bucket end, so a retrospective sees whether it grows', async () => {
+    const p = kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01' });
+    // at 2025-04-01: B0, B1 (planned end not before), B2 (requested at that instant), B5 (live on the 20th)
+    expect(await getBacklogSeries(p, 'month')).toEqual([{ bucket_end: '2025-04-01', backlog: 4, overdue: 0 }]);
+    const weeks = await getBacklogSeries(p, 'week');
+    expect(weeks.map((w) => w.bucket_end)).toEqual([
+      '2025-03-03',
+      '2025-03-10',
+      '2025-03-17',
+      '2025-03-24',
+      '2025-03-31',
+      '2025-04-01',
+    ]);
+    // at Monday 3 March 00:00 every release of the month is still to go live: R1-R6, S1, S2, B0, B1
+    expect(weeks[0]).toEqual({ bucket_end: '2025-03-03', backlog: 10, overdue: 0 });
   });
 
   it('scores satisfaction from responses within 14 days after go-live', async () => {

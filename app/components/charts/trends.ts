@@ -64,3 +64,26 @@ export function segmentsPlot(points: SegmentPoint[], options: Opts) {
     marks: [Plot.lineY(data, { x: 'date', y: 'rate', stroke: 'segment', marker: 'dot', tip: true }), Plot.ruleY([0])],
   });
 }
+
+export interface BacklogPoint {
+  bucket_end: string;
+  backlog: number;
+  overdue: number;
+}
+
+/** The backlog and its overdue part at each bucket end: does the backlog grow? */
+export function backlogPlot(points: BacklogPoint[], options: Opts) {
+  const data = points.flatMap((p) => [
+    { date: at(p.bucket_end), count: p.backlog, series: 'in backlog' },
+    { date: at(p.bucket_end), count: p.overdue, series: 'overdue' },
+  ]);
+  return Plot.plot({
+    document: options.document,
+    width: options.width ?? 560,
+    height: 240,
+    x: { type: 'utc', label: 'Bucket end' },
+    y: { label: options.label, grid: true, zero: true },
+    color: { domain: ['in backlog', 'overdue'], range: ['#2d5bd7', '#b42318'], legend: true },
+    marks: [Plot.lineY(data, { x: 'date', y: 'count', stroke: 'series', marker: 'dot', tip: true }), Plot.ruleY([0])],
+  });
+}

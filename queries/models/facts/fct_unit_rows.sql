@@ -1,8 +1,8 @@
 -- fct_unit_rows(unit_kind, window_hours, failure_max_priority, tz): one row per
 -- unit of that kind with the columns the releases table, the release detail and
 -- /api/units show: outcomes, rounded durations, local go-live weekday and hour
--- (in tz), and the excess-incident baseline.
--- Materialized: macro. Reads: fct_unit_outcomes.
+-- (in tz), the excess-incident baseline, and the policy checks (null = not applicable).
+-- Materialized: macro. Reads: fct_unit_outcomes, review_on_time.
 create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
 with units as (
   select * from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
@@ -20,7 +20,9 @@ final as (
     isodow(timezone(p_tz, end_at))::integer as golive_weekday,
     hour(timezone(p_tz, end_at))::integer as golive_hour,
     background_incidents,
-    round(expected_incidents, 4) as expected_incidents
+    round(expected_incidents, 4) as expected_incidents,
+    chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified, chk_outside_freeze,
+    review_on_time(review_applicable, review_completed_at, end_at, p_tz) as chk_review_on_time
   from units
 )
 select * from final;
