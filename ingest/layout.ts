@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectFile } from '../lib/paths.ts';
-import { columnsOf, type EntityName, entityNames } from './entities.ts';
+import { columnsOf, type EntityName } from './entities.ts';
 import { type Mapping, readMapping } from './mapping.ts';
 import { closestEntity, detectEntity, IngestError, normalizeHeader, type Sniffed } from './sniff.ts';
 

@@ -60,8 +60,8 @@ export default function ReleaseDetail() {
         {u.unit_id} {u.title ? `· ${u.title}` : ''}
       </h1>
       <p className="lede">
-        {u.unit_type ?? '—'} {p.unit} of {u.service ?? '—'} ({u.team ?? 'no team'}), status {u.record_status ?? '—'};
-        planned {dateTime(u.planned_start, p.tz)} – {dateTime(u.planned_end, p.tz)}, went live{' '}
+        {u.unit_type ?? '—'} {p.unit} of {u.service ?? '—'} ({u.team ?? 'no team'}), status {u.record_status ?? '—'}
+        {'; '}planned {dateTime(u.planned_start, p.tz)} – {dateTime(u.planned_end, p.tz)}, went live{' '}
         {dateTime(u.start_at, p.tz)} – {dateTime(u.end_at, p.tz)} ({p.tz}). Lead time {hours(u.lead_time_hours)}
         {u.slip_minutes !== null ? `, ${u.slip_minutes > 0 ? `${hours(u.slip_minutes / 60)} late` : 'on time'}` : ''}
         {u.is_freeze_violation ? ', inside a freeze window' : ''}.
