@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EntityName } from './entities.ts';
+import type { EntityName } from '../lib/entities.ts';
 
 /** The options a load is replayed with (paths are replaced by archived copies). */
 export interface ReplayOptions {

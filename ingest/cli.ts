@@ -15,9 +15,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
+import { type EntityName, entityNames } from '../lib/entities.ts';
 import { readServerInfo } from '../lib/handoff.ts';
-import { isTimeZone } from '../queries/params.ts';
-import { type EntityName, entityNames } from './entities.ts';
+import { isTimeZone } from '../lib/timeZone.ts';
 import { expandPaths } from './files.ts';
 import { handOff, ServerUnreachable } from './handoff.ts';
 import {

@@ -6,9 +6,9 @@
 import http from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
+import { type EntityName, entityNames } from '../lib/entities.ts';
 import type { ServerInfo } from '../lib/handoff.ts';
-import { isTimeZone } from '../queries/params.ts';
-import { type EntityName, entityNames } from './entities.ts';
+import { isTimeZone } from '../lib/timeZone.ts';
 import { type BatchResult, type FileResult, type IngestOptions, type IngestSummary, ingestFiles } from './load.ts';
 
 export const handoffRequest = z.strictObject({

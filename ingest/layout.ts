@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { columnsOf, type EntityName } from '../lib/entities.ts';
 import { projectFile } from '../lib/paths.ts';
-import { columnsOf, type EntityName } from './entities.ts';
 import { type Mapping, readMapping } from './mapping.ts';
 import { closestEntity, detectEntity, IngestError, normalizeHeader, type Sniffed } from './sniff.ts';
 

@@ -11,17 +11,17 @@
  */
 import path from 'node:path';
 import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
-import { databasePath, withScratch, withWriter } from '../lib/db.ts';
-import { buildModels, typesFor } from '../queries/models.ts';
+import { databasePath, typesFor, withScratch, withWriter } from '../lib/db.ts';
+import { type EntityName, idColumnOf } from '../lib/entities.ts';
+import { ensureSchema, rawTable } from '../lib/schema.ts';
+import { buildModels } from '../queries/models.ts';
 import { type ArchiveEntry, appendEntry, type ReplayOptions, storeFile, storeMapping } from './archive.ts';
 import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
-import { type EntityName, idColumnOf } from './entities.ts';
 import { chooseLayout, type Layout } from './layout.ts';
 import { type MappedPlan, planMapping } from './mapSql.ts';
 import { lineOfRecord, scanFile } from './scan.ts';
-import { ensureSchema } from './schema.ts';
 import { IngestError, sniff } from './sniff.ts';
-import { checkedSql, idOf, quoteIdent, rawTable, rejectHints, typedColumns, valueRejectsSql } from './sql.ts';
+import { checkedSql, idOf, quoteIdent, rejectHints, typedColumns, valueRejectsSql } from './sql.ts';
 
 export interface IngestOptions {
   source?: string;

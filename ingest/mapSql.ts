@@ -7,7 +7,7 @@
  * names and our own month-name table are spliced in.
  */
 import { listValue } from '@duckdb/node-api';
-import { columnsOf, idColumnOf } from './entities.ts';
+import { columnsOf, idColumnOf } from '../lib/entities.ts';
 import { type Mapping, type ResolvedColumn, resolveColumn } from './mapping.ts';
 import { quoteIdent } from './sql.ts';
 

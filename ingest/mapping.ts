@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { columnsOf, type EntityName, entityNames } from './entities.ts';
+import { columnsOf, type EntityName, entityNames } from '../lib/entities.ts';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const sourceNames = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);

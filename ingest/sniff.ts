@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { columnsOf, type EntityName, entityNames } from './entities.ts';
+import { columnsOf, type EntityName, entityNames } from '../lib/entities.ts';
 
 export class IngestError extends Error {
   constructor(

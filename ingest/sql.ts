@@ -1,98 +1,16 @@
 /**
- * SQL generated from the entity schemas in `entities.ts`: raw table DDL, the
- * conversion of a landing table of text columns into typed values, and one
- * reject row per bad value. Only names from the schemas are spliced in; every
+ * SQL generated from the entity schemas in `lib/entities.ts`: the conversion
+ * of a landing table of text columns into typed values, and one reject row per
+ * bad value (the raw tables themselves are lib/schema.ts). Only names from the schemas are spliced in; every
  * value (time zone, file, run id) is a bound parameter.
  */
+
+import { type ColumnSpec, columnsOf, type EntityName, entityNames, idColumnOf, oneOfColumns } from '../lib/entities.ts';
 import { codeLiteral, intLiteral, quoteIdent } from '../lib/sqlText.ts';
-import { type ColumnSpec, columnsOf, type EntityName, entityNames, idColumnOf, oneOfColumns } from './entities.ts';
 
 export { quoteIdent };
 
-const sqlType: Record<ColumnSpec['kind'], string> = {
-  text: 'varchar',
-  enum: 'varchar',
-  timestamp: 'timestamptz',
-  integer: 'integer',
-  boolean: 'boolean',
-};
-
 const literalList = (values: readonly string[]) => values.map(codeLiteral);
-
-export const rawTable = (entity: EntityName) => quoteIdent(`raw_${entity}`);
-
-/** Every raw table's columns with their SQL types (to add the ones a database made by an older version lacks). */
-export function rawColumns(): { table: string; column: string; type: string }[] {
-  return entityNames.flatMap((entity) =>
-    columnsOf(entity).flatMap((c) => {
-      const typed = { table: `raw_${entity}`, column: c.name, type: sqlType[c.kind] };
-      return c.kind === 'enum'
-        ? [typed, { table: `raw_${entity}`, column: `original_${c.name}`, type: 'varchar' }]
-        : [typed];
-    }),
-  );
-}
-
-/** DDL for the raw tables and the ingest bookkeeping tables. Idempotent. */
-export function schemaDdl(): string {
-  const raw = entityNames.map((entity) => {
-    const cols = columnsOf(entity).flatMap((c) => {
-      const typed = `  ${quoteIdent(c.name)} ${sqlType[c.kind]}`;
-      return c.kind === 'enum' ? [typed, `  ${quoteIdent(`original_${c.name}`)} varchar`] : [typed];
-    });
-    return `create table if not exists ${rawTable(entity)} (
-  source varchar not null,
-${cols.join(',\n')},
-  ingest_run_id integer not null,
-  loaded_at timestamptz not null
-);`;
-  });
-  return [
-    'create sequence if not exists ingest_run_seq start 1;',
-    `create table if not exists ingest_runs (
-  run_id integer primary key,
-  file varchar not null,
-  sha256 varchar,
-  entity varchar,
-  source varchar not null,
-  rows_read integer not null default 0,
-  rows_loaded integer not null default 0,
-  rows_rejected integer not null default 0,
-  started_at timestamptz not null,
-  finished_at timestamptz,
-  status varchar not null,
-  error varchar
-);`,
-    `create table if not exists ingest_notes (
-  run_id integer not null,
-  note varchar not null
-);`,
-    `create table if not exists raw_change_cis (
-  source varchar not null,
-  change_id varchar not null,
-  ci varchar not null,
-  ingest_run_id integer not null
-);`,
-    `create table if not exists ingest_rejects (
-  run_id integer not null,
-  file varchar not null,
-  line integer,
-  record integer,
-  "column" varchar,
-  value varchar,
-  reason varchar not null
-);`,
-    `create table if not exists model_state (
-  data_version integer not null,
-  models_hash varchar not null,
-  mode varchar not null,
-  last_run_id integer not null,
-  built_at timestamptz not null,
-  build_seconds double
-);`,
-    ...raw,
-  ].join('\n');
-}
 
 const defaultTimestampHint =
   'expected ISO 8601, e.g. 2025-03-14T20:30:00Z, 2025-03-14T21:30:00+01:00, or 2025-03-14 20:30:00 (read in the ingest time zone)';

@@ -7,7 +7,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  DuckDBListValue,
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  VARCHAR,
+} from '@duckdb/node-api';
 import { config } from './config.ts';
 
 let dbPathOverride: string | undefined;
@@ -136,4 +144,15 @@ export async function withScratch<T>(work: (conn: DuckDBConnection) => Promise<T
     conn.closeSync();
     db.closeSync();
   }
+}
+
+/** Bound lists of text (or empty lists, whose item type DuckDB cannot infer) are typed VARCHAR[]. */
+export function typesFor(params: Record<string, DuckDBValue>): Record<string, DuckDBType> {
+  const types: Record<string, DuckDBType> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value instanceof DuckDBListValue && (value.items.length === 0 || typeof value.items[0] === 'string')) {
+      types[key] = LIST(VARCHAR);
+    }
+  }
+  return types;
 }

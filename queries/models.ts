@@ -19,14 +19,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  type DuckDBConnection,
-  DuckDBListValue,
-  type DuckDBType,
-  type DuckDBValue,
-  LIST,
-  VARCHAR,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { typesFor } from '../lib/db.ts';
 import { projectFile } from '../lib/paths.ts';
 
 export const DEFAULT_WINDOW_HOURS = 48;
@@ -274,17 +268,6 @@ export function readQuery(name: string): string {
     sqlCache.set(name, sql);
   }
   return sql;
-}
-
-/** Bound lists of text (or empty lists, whose item type DuckDB cannot infer) are typed VARCHAR[]. */
-export function typesFor(params: Record<string, DuckDBValue>): Record<string, DuckDBType> {
-  const types: Record<string, DuckDBType> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value instanceof DuckDBListValue && (value.items.length === 0 || typeof value.items[0] === 'string')) {
-      types[key] = LIST(VARCHAR);
-    }
-  }
-  return types;
 }
 
 /** Runs one parameterised query and returns plain JS rows. */

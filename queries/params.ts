@@ -4,6 +4,7 @@
  * means the same everywhere.
  */
 import { z } from 'zod';
+import { isTimeZone } from '../lib/timeZone.ts';
 
 export const units = ['release', 'change', 'deployment'] as const;
 export type Unit = (typeof units)[number];
@@ -12,15 +13,6 @@ const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real calendar date');
-
-export const isTimeZone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const timeZone = z
   .string()

@@ -12,8 +12,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ensureSchema } from '../ingest/schema.ts';
 import { databasePath, instance, withWriter } from '../lib/db.ts';
+import { ensureSchema } from '../lib/schema.ts';
 import {
   addWindow,
   buildModels,

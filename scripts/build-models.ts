@@ -1,8 +1,8 @@
 /** npm run models [-- --db FILE]: rebuilds the models of the database as a new data version and says how long it took. */
 import { parseArgs } from 'node:util';
-import { ensureSchema } from '../ingest/schema.ts';
 import { exit, fail, log } from '../lib/cli.ts';
 import { databasePath, setDatabasePath, withWriter } from '../lib/db.ts';
+import { ensureSchema } from '../lib/schema.ts';
 import { buildModels } from '../queries/models.ts';
 
 async function main() {

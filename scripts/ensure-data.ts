@@ -2,9 +2,9 @@
 import path from 'node:path';
 import { expandPaths } from '../ingest/files.ts';
 import { ingestFile } from '../ingest/load.ts';
-import { ensureSchema } from '../ingest/schema.ts';
 import { fail, log } from '../lib/cli.ts';
 import { databasePath, withConnection } from '../lib/db.ts';
+import { ensureSchema } from '../lib/schema.ts';
 
 async function main() {
   const records = await withConnection(async (conn) => {
