@@ -2,16 +2,23 @@
  * npm run kpis -- --from 2025-03-01 --to 2025-04-01 [--unit release|change|deployment]
  *   [--tz UTC] [--window 48] [--severity 2] [--tolerance 0] [--as-of ISO]
  *   [--service S]... [--team T]... [--type T]... [--json] [--db FILE]
+ *   [--fail-if "KPI[.FIELD] OP NUMBER"]... [--junit FILE]
+ *
+ * Exit 0, or 3 when a --fail-if gate is breached (one line per breach on
+ * stderr), 2 for bad arguments or a bad gate (with the grammar).
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fail, UsageError } from '../lib/cli.ts';
+import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { setDatabasePath } from '../lib/db.ts';
+import { describeGate, evaluateGates, type Gate, type GateResult, junitXml, parseGate } from './gates.ts';
 import { getKpis, type KpiReport, policyChecks } from './kpis.ts';
 import { describeIssues, kpiParamsSchema } from './params.ts';
 
 const usage = `usage: npm run kpis -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
   [--tz ZONE] [--window HOURS] [--severity 1..4] [--tolerance MINUTES] [--as-of ISO]
-  [--service NAME]... [--team NAME]... [--type TYPE]... [--json] [--db FILE]`;
+  [--service NAME]... [--team NAME]... [--type TYPE]... [--json] [--db FILE]
+  [--fail-if "KPI[.FIELD] OP NUMBER"]... [--junit FILE]`;
 
 function parse() {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true }>>;
@@ -29,6 +36,8 @@ function parse() {
     type: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     db: { type: 'string' },
+    'fail-if': { type: 'string', multiple: true },
+    junit: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -41,10 +50,18 @@ function parse() {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
   }
-  const { 'as-of': asOf, json, db, help: _help, ...rest } = values;
+  const { 'as-of': asOf, json, db, help: _help, 'fail-if': failIf, junit, ...rest } = values;
   const result = kpiParamsSchema.safeParse({ ...rest, as_of: asOf });
   if (!result.success) throw new UsageError(`${describeIssues(result.error).join('\n')}\n${usage}`);
-  return { params: result.data, json: json ?? false, db };
+  let gates: Gate[];
+  try {
+    gates = (failIf ?? []).map(parseGate);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (junit && gates.length === 0)
+    throw new UsageError('--junit writes the result of --fail-if gates: give at least one');
+  return { params: result.data, json: json ?? false, db, gates, junit };
 }
 
 const pct = (r: { value: number; numerator: number; denominator: number } | null) =>
@@ -92,10 +109,22 @@ function table(r: KpiReport): string {
 }
 
 async function main() {
-  const { params, json, db } = parse();
+  const { params, json, db, gates, junit } = parse();
   if (db) setDatabasePath(db);
   const report = await getKpis(params);
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${table(report)}\n`);
+  if (gates.length === 0) return exit(0);
+  let results: GateResult[];
+  try {
+    results = evaluateGates(report, gates);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  for (const r of results) if (r.breached || r.actual === null) log(describeGate(r));
+  if (junit) fs.writeFileSync(junit, junitXml(report, results));
+  const breaches = results.filter((r) => r.breached).length;
+  log(`gates: ${breaches} of ${results.length} breached`);
+  return exit(breaches > 0 ? 3 : 0);
 }
 
 main().catch(fail);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixtures, goldenInput, tempCsv } from './helpers.ts';
+import { fixtures, goldenInput, tempCsv, withoutGovernance } from './helpers.ts';
 
 const root = path.join(import.meta.dirname, '..');
 const run = (script: string, args: string[]) =>
@@ -57,7 +57,50 @@ describe('npm run ingest and npm run kpis', () => {
     ]);
     expect(r.status).toBe(0);
     const expected = JSON.parse(fs.readFileSync(path.join(fixtures, 'golden', 'expected', 'release.json'), 'utf8'));
-    expect(JSON.parse(r.stdout)).toEqual(expected);
+    expect(withoutGovernance(JSON.parse(r.stdout))).toEqual(expected);
+  });
+
+  it('--fail-if gates: exit 3 with one line per breach and a JUnit file; exit 0 when none breaches', () => {
+    const period = ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01', '--as-of', '2025-04-15T00:00:00Z'];
+    const junit = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-junit-')), 'gates.xml');
+    // golden March: change failure rate 6/9 = 0.666667, 95% interval 0.354202-0.879416
+    const r = run('queries/cli.ts', [
+      ...period,
+      '--fail-if',
+      'change_failure_rate>0.15',
+      '--fail-if',
+      'change_failure_rate.ci95_low>0.5',
+      '--fail-if',
+      'lead_time_hours.n<1',
+      '--junit',
+      junit,
+    ]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(
+      'breach: change_failure_rate = 0.666667 (95% interval 0.354202-0.879416) > 0.15\ngates: 1 of 3 breached',
+    );
+    const xml = fs.readFileSync(junit, 'utf8');
+    expect(xml).toMatch(
+      /<testsuite name="releaselens release KPIs 2025-03-01..2025-04-01 \(UTC\)" tests="3" failures="1" skipped="0">/,
+    );
+    expect(xml).toContain('<testcase classname="releaselens.kpis" name="change_failure_rate&gt;0.15">\n      <failure');
+    expect(xml).toContain(
+      '<testcase classname="releaselens.kpis" name="change_failure_rate.ci95_low&gt;0.5"></testcase>',
+    );
+
+    const ok = run('queries/cli.ts', [...period, '--fail-if', 'success_rate<0.3', '--fail-if', 'backlog.overdue>5']);
+    expect(ok.status).toBe(0);
+    expect(ok.stderr).toContain('gates: 0 of 2 breached');
+  });
+
+  it('--fail-if: a bad expression or an unknown KPI is exit 2 with the grammar', () => {
+    const period = ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01'];
+    const bad = run('queries/cli.ts', [...period, '--fail-if', 'change_failure_rate => 0.1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/cannot read the gate 'change_failure_rate => 0.1'; a gate is KPI\[\.FIELD\] OP NUMBER/);
+    const unknown = run('queries/cli.ts', [...period, '--fail-if', 'happiness<0.5']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/names 'happiness', which the KPI report does not have/);
   });
 
   it('prints a readable table without --json', () => {
