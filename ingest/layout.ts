@@ -56,6 +56,8 @@ export interface LayoutRequest {
   mappingFile?: string;
   profile?: string;
   entity?: EntityName;
+  /** Write a starter mapping next to an unrecognised file (the command line); an upload says what to do instead. */
+  starterMapping?: boolean;
 }
 
 export function chooseLayout(file: string, label: string, shape: Sniffed, request: LayoutRequest): Layout {
@@ -87,10 +89,18 @@ export function chooseLayout(file: string, label: string, shape: Sniffed, reques
     }
     // A canonical file with a column missing: say so, do not suggest a mapping.
     if (!(canonicalError instanceof IngestError) || canonicalError.code !== 'unknown-header') throw canonicalError;
+    const reason = (canonicalError as Error).message.replace(`${label}:1: `, '');
+    if (request.starterMapping === false) {
+      throw new IngestError(
+        label,
+        `${reason}\nNo built-in profile (ServiceNow, Jira) matches either: describe the export in a mapping file (docs/mappings.md) and load it with that mapping.`,
+        1,
+      );
+    }
     const starter = writeStarterMapping(file, shape.header);
     throw new IngestError(
       label,
-      `${(canonicalError as Error).message.replace(`${label}:1: `, '')}\nNo built-in profile (ServiceNow, Jira) matches either. A starter mapping was written to ${starter}: edit it and load with --mapping ${starter}`,
+      `${reason}\nNo built-in profile (ServiceNow, Jira) matches either. A starter mapping was written to ${starter}: edit it and load with --mapping ${starter}`,
       1,
     );
   }

@@ -38,6 +38,8 @@ export interface IngestOptions {
   dryRun?: number | 'all';
   /** Called with 0..100 while DuckDB reads a large file. */
   onProgress?: (percent: number) => void;
+  /** Write a starter mapping beside an unrecognised file (default true; uploads: false). */
+  starterMapping?: boolean;
   /** Keep a copy of each loaded file in the database's archive (default true; a rebuild replays it). */
   archive?: boolean;
 }
@@ -129,6 +131,7 @@ async function prepare(file: string, options: IngestOptions): Promise<Prepared> 
     mappingFile: options.mappingFile,
     profile: options.profile,
     entity: options.entity,
+    starterMapping: options.starterMapping,
   });
   let readPath = file;
   let cleanup = () => {};

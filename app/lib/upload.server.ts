@@ -88,9 +88,13 @@ export async function handleUpload(request: Request): Promise<UploadResult> {
     const failures: { file: string; error: string }[] = [];
     for (const f of files) {
       try {
-        summaries.push(await ingestFile(f.getFilePath(), { source, displayName: originalName(f.name) }));
+        summaries.push(
+          await ingestFile(f.getFilePath(), { source, displayName: originalName(f.name), starterMapping: false }),
+        );
       } catch (err) {
-        failures.push({ file: originalName(f.name), error: (err as Error).message });
+        // never a server path in a message: the temporary file is named as the user named it
+        const message = (err as Error).message.replaceAll(f.getFilePath(), originalName(f.name)).replaceAll(dir, '');
+        failures.push({ file: originalName(f.name), error: message });
       }
     }
     return { ok: true, summaries, failures };

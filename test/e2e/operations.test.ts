@@ -15,6 +15,7 @@ import { build, database, root, type Server, serve } from './server.ts';
 const golden = path.join(root, 'test', 'fixtures', 'golden');
 const input = path.join(golden, 'input');
 const expected = JSON.parse(fs.readFileSync(path.join(golden, 'expected', 'release.json'), 'utf8'));
+const adminToken = 'ops-admin-token';
 const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
 const token = `${'a'.repeat(24)}handoff-test-token-0123456789`;
 
@@ -29,7 +30,7 @@ describe('ingest while the dashboard serves', () => {
       'handoff',
       all.filter((f) => !f.endsWith('incidents.csv')),
     );
-    server = await serve(db, { RELEASELENS_INGEST_TOKEN: token });
+    server = await serve(db, { RELEASELENS_INGEST_TOKEN: token, RELEASELENS_ADMIN_TOKEN: adminToken });
     writeServerInfo(db, { pid: server.pid, port: server.port, token });
   });
   afterAll(async () => {
@@ -152,5 +153,45 @@ describe('ingest while the dashboard serves', () => {
     expect(csv.split('\n').length).toBeGreaterThan(2);
     for (const line of csv.split('\n').slice(1))
       for (const cell of line.split(',')) expect(cell).not.toMatch(/^"?[=+@]/);
+  });
+
+  it('shows text from the data as text: titles with markup stay inert in pages and in the loader data', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-markup-'));
+    const hostile = '</script><script>alert(1)</script><img src=x onerror=alert(2)>';
+    fs.writeFileSync(
+      path.join(dir, 'releases.csv'),
+      `release_id,release_type,status,service,requested_at,actual_start,actual_end,title\nRX1,minor,deployed,"<b>svc</b>",2025-03-01T00:00:00Z,2025-03-20T10:00:00Z,2025-03-20T11:00:00Z,"${hostile}"\n`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, dir], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    for (const url of [`/releases?${march}`, `/releases/RX1?${march}`, `/?${march}`, `/incidents?${march}`]) {
+      const html = await (await fetch(`${server.url}${url}`)).text();
+      expect(html, url).not.toContain('<script>alert(1)');
+      expect(html, url).not.toContain('<img src=x');
+      expect(html, url).not.toContain('<b>svc</b>');
+    }
+    // the title is there, as text
+    expect(await (await fetch(`${server.url}/releases/RX1?${march}`)).text()).toContain('&lt;img src=x');
+  });
+
+  it('refuses uploads with 401 (no token), 403 (wrong token), 415 (not .csv), and names no server path', async () => {
+    const post = (token: string | null, name: string, content: string) => {
+      const form = new FormData();
+      if (token !== null) form.set('token', token);
+      form.set('files', new Blob([content], { type: 'text/csv' }), name);
+      return fetch(`${server.url}/data`, { method: 'POST', body: form });
+    };
+    expect((await post(null, 'a.csv', 'x')).status).toBe(401);
+    expect((await post('wrong-token', 'a.csv', 'x')).status).toBe(403);
+    expect((await post(adminToken, 'notes.txt', 'hello')).status).toBe(415);
+    const prose = await post(adminToken, 'letter.csv', 'Dear team,\nplease find the numbers attached.\n');
+    // the upload's own result (the page also lists earlier command-line runs by their paths)
+    const result = /data-upload="result">([\s\S]*?)<\/section>/.exec(await prose.text())?.[1] ?? '';
+    expect(result).toMatch(/letter\.csv/);
+    expect(result).toMatch(/describe the export in a mapping file/);
+    expect(result).not.toMatch(/\/tmp\/|releaselens-upload-|--mapping/);
   });
 });
