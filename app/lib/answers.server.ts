@@ -4,6 +4,11 @@
  * the minute) and the data version the read sees; the ETag is a hash of it, so
  * a browser revisit with the same parameters and data is a 304, and any ingest
  * (a new data version) makes new answers, never stale ones.
+ *
+ * At the turn of a minute, an answer without as_of is served from the previous
+ * minute of the same data version while its new minute is computed in the
+ * background (its report names the as_of it used): otherwise every open page
+ * recomputes at once every minute and the server falls behind.
  */
 
 import { createHash } from 'node:crypto';
@@ -14,9 +19,28 @@ import { readSnapshot } from '../../queries/snapshot.ts';
 import { secureHeaders } from './security.server.ts';
 
 const MAX_ENTRIES = 500;
+/** The cache's budget in bytes of JSON: answers differ in size by a thousand times (a KPI object, every unit of a quarter). */
+const MAX_BYTES = 192 * 1024 * 1024;
 const cache = new Map<string, unknown>();
+const sizes = new Map<string, number>();
+let cachedBytes = 0;
+
+function remember(key: string, value: unknown) {
+  const bytes = JSON.stringify(value)?.length ?? 0;
+  cache.set(key, value);
+  sizes.set(key, bytes);
+  cachedBytes += bytes;
+  while (cache.size > 1 && (cache.size > MAX_ENTRIES || cachedBytes > MAX_BYTES)) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    cachedBytes -= sizes.get(oldest) ?? 0;
+    sizes.delete(oldest);
+  }
+}
 /** Answers being computed: a second request for the same key waits for the first instead of computing again. */
 const inflight = new Map<string, Promise<unknown>>();
+/** For answers without as_of: the key of the newest answer of each (database, data version, route, parameters). */
+const newest = new Map<string, string>();
 
 /**
  * At most this many answers are computed at once; the rest wait their turn.
@@ -57,24 +81,41 @@ function needOf(url: URL): WindowNeed {
 }
 
 /** "Now" for answers without an explicit as_of: the current minute, so answers can be reused within it. */
-const nowToTheMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+const nowToTheMinute = () => new Date(Math.floor(clock.now() / 60_000) * 60_000).toISOString();
 
+/** The clock that picks the minute (tests move it). */
+export const clock = { now: () => Date.now() };
+
+const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
+
+/**
+ * The answer for a request. `allowStale`: at the turn of a minute, hand back the
+ * previous minute's answer and compute the new one afterwards in a snapshot of
+ * its own (a computation started inside this snapshot would outlive its
+ * connection).
+ */
 async function answer<T>(
   route: string,
   request: Request,
   compute: () => Promise<T>,
+  allowStale = true,
 ): Promise<{ value: T; etag: string }> {
   const url = new URL(request.url);
   const asOf = url.searchParams.get('as_of') ? '' : nowToTheMinute();
-  return readSnapshot(
-    async (dataVersion) => {
-      const key = `${databasePath()}|${dataVersion}|${route}|${canonicalSearch(url)}|${asOf}`;
-      const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
+  const found = await readSnapshot(
+    async (dataVersion): Promise<{ value: T; etag: string; refresh?: boolean }> => {
+      const base = `${databasePath()}|${dataVersion}|${route}|${canonicalSearch(url)}`;
+      const key = `${base}|${asOf}`;
       if (cache.has(key)) {
         const value = cache.get(key) as T;
         cache.delete(key); // most recently used last
         cache.set(key, value);
-        return { value, etag };
+        return { value, etag: etagOf(key) };
+      }
+      // the previous minute's answer of the same data version, while this minute's is computed
+      const previous = asOf && allowStale ? newest.get(base) : undefined;
+      if (previous !== undefined && cache.has(previous)) {
+        return { value: cache.get(previous) as T, etag: etagOf(previous), refresh: !inflight.has(key) };
       }
       let pending = inflight.get(key) as Promise<T> | undefined;
       if (!pending) {
@@ -82,16 +123,24 @@ async function answer<T>(
         inflight.set(key, pending);
         pending
           .then((value) => {
-            cache.set(key, value);
-            if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+            remember(key, value);
+            if (asOf) {
+              newest.delete(base);
+              newest.set(base, key);
+              if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
+            }
           })
           .catch(() => {})
           .finally(() => inflight.delete(key));
       }
-      return { value: await pending, etag };
+      return { value: await pending, etag: etagOf(key) };
     },
     [needOf(url)],
   );
+  if (found.refresh) {
+    answer(route, request, compute, false).catch((err) => console.error(`refreshing ${route}: ${err}`));
+  }
+  return { value: found.value, etag: found.etag };
 }
 
 /** A page loader's cached answer with its ETag (revalidated on every visit: `no-cache`). */

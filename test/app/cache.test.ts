@@ -1,5 +1,6 @@
 /** Answers cached by data version: same parameters and data give a 304, an ingest gives new answers. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { clock } from '../../app/lib/answers.server.ts';
 import * as overview from '../../app/routes/_index.tsx';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
 import { ingestFile } from '../../ingest/load.ts';
@@ -55,5 +56,39 @@ describe('cached answers', () => {
       context: {},
     } as never)) as unknown as { init: { headers: Record<string, string> } };
     expect(result.init.headers.ETag).toMatch(/^".+"$/);
+  });
+
+  it('serves the previous minute of the same data version while the new minute is computed, then the new one', async () => {
+    const real = clock.now;
+    const start = Math.floor(Date.now() / 60_000) * 60_000;
+    try {
+      clock.now = () => start;
+      const path = '/api/kpis?from=2025-03-01&to=2025-04-01&unit=change';
+      const first = await get(path);
+      const etag = first.headers.get('ETag');
+      clock.now = () => start + 60_000;
+      // the new minute is not computed yet: the previous minute's answer (same ETag)
+      const stale = await get(path);
+      expect(stale.headers.get('ETag')).toBe(etag);
+      // once computed in the background, the new minute's answer
+      await vi.waitFor(async () => expect((await get(path)).headers.get('ETag')).not.toBe(etag), {
+        timeout: 10_000,
+      });
+    } finally {
+      clock.now = real;
+    }
+  });
+
+  it('never answers a new data version from an older one', async () => {
+    const path = '/api/kpis?from=2025-03-01&to=2025-04-01';
+    const before = await (await get(path)).json();
+    await ingestFile(
+      tempCsv(
+        'incidents.csv',
+        'incident_id,opened_at,priority,service,caused_by_release_id\nNEW2,2025-03-04T08:00:00Z,4,payments,R1\n',
+      ),
+    );
+    const after = await (await get(path)).json();
+    expect(after.kpis.post_release_incidents).toBe(before.kpis.post_release_incidents + 1);
   });
 });

@@ -139,9 +139,19 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
     document: options.document,
     width: options.width ?? 560,
     padding: 0.05,
+    marginLeft: 64,
     x: { domain: weekdays, label: 'Go-live weekday' },
-    y: { domain: hourBands, label: 'Go-live hour' },
-    color: { scheme: 'reds', legend: true, label: 'Change failure rate', percent: true, domain: [0, 0.5] },
+    // the label sits above the row labels, not on them
+    y: { domain: hourBands, label: 'Go-live hour', labelAnchor: 'top', labelOffset: 56 },
+    // a linear scale capped at 50%: an 11% slot reads light, a 50% slot dark
+    color: {
+      type: 'linear',
+      scheme: 'reds',
+      legend: true,
+      label: 'Change failure rate',
+      percent: true,
+      domain: [0, 0.5],
+    },
     marks: [
       Plot.cell(data, {
         x: 'day',
@@ -155,7 +165,8 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
         x: 'day',
         y: 'band',
         text: (d: { completed: number }) => String(d.completed),
-        fill: '#1f2933',
+        // light text on the dark half of the scale, dark text on the light half
+        fill: (d: { rate: number | null }) => ((d.rate ?? 0) > 0.3 ? '#ffffff' : '#1f2933'),
         fontSize: 10,
       }),
     ],
