@@ -5,7 +5,8 @@
  * part of npm test):
  *   1. generates the organisation and loads it into a fresh database;
  *   2. serves the built app on it, as `npm start` does (with the ingest handoff);
- *   3. an idle round: CLIENTS concurrent clients for SECONDS over the overview,
+ *   3. a warm-up (each parameter set answered once), then an idle round:
+ *      CLIENTS concurrent clients for SECONDS over the overview,
  *      releases, incidents, trends and the APIs with mixed parameters;
  *   4. ROUNDS rounds of the same while `npm run ingest` of incidents.csv is
  *      handed to the server (a new data version each round: every cached answer
@@ -75,8 +76,13 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
 };
 
-const rssMiB = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+function rssMiB(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+  } catch {
+    throw new Error(`the server (PID ${pid}) has exited during the soak: that is a failure of the soak`);
+  }
+}
 
 async function drive(seconds: number): Promise<{ ms: number[]; errors: number; samples: string[] }> {
   const list = urls();
@@ -154,7 +160,12 @@ async function main() {
   writeServerInfo(dbFile, { pid, port, token });
   const results: Round[] = [];
   try {
-    await drive(Math.min(10, roundSeconds)); // warm-up: first computations of the mix
+    // warm-up: every URL of the mix answered once (first computations, windows other than the default)
+    const t0 = performance.now();
+    for (const url of urls()) await fetch(`${base}${url}`).then((r) => r.arrayBuffer());
+    log(
+      `  warm-up: ${urls().length} parameter sets answered once in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     for (let r = 0; r <= rounds; r++) {
       const name = r === 0 ? 'idle' : `with ingest ${r}`;
       let ingest = '—';
