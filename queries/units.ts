@@ -52,6 +52,7 @@ export const unitRowSchema = z
     chk_service_desk_notified: z.boolean().nullable(),
     chk_outside_freeze: z.boolean().nullable(),
     chk_review_on_time: z.boolean().nullable(),
+    policy_failed_checks: z.number().nullable(),
   })
   // Excess incidents: observed in the window against the service's background rate (Poisson test).
   .transform((u) => {

@@ -19,6 +19,7 @@ export const unitColumns = [
   { key: 'likely_incidents', label: 'Likely', numeric: true },
   { key: 'expected_incidents', label: 'Expected', numeric: true },
   { key: 'is_failed', label: 'Failed' },
+  { key: 'policy_failed_checks', label: 'Policy checks failed', numeric: true },
 ] as const satisfies readonly { key: keyof UnitRow; label: string; numeric?: boolean }[];
 
 export type UnitColumn = (typeof unitColumns)[number]['key'];

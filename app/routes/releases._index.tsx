@@ -128,6 +128,9 @@ export default function Releases() {
                       : 'failed'
                     : 'no'}
               </td>
+              <td className="num" title="applicable release policy checks this unit fails (see its detail page)">
+                {r.policy_failed_checks ?? '—'}
+              </td>
             </tr>
           ))}
         </tbody>

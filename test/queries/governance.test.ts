@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getBacklogSeries } from '../../queries/analysis.ts';
 import { getKpis, type KpiReport } from '../../queries/kpis.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
+import { getUnits } from '../../queries/units.ts';
 import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -202,6 +203,15 @@ describe('release governance KPIs', () => {
     expect(k.policy_compliance).toMatchObject({ numerator: 3, denominator: 8, value: 0.375 });
     // the unauthorised rate leaves the source without approvals out
     expect(k.unauthorized_rate).toMatchObject({ numerator: 1, denominator: 6 });
+  });
+
+  it('counts the policy checks each unit fails, for the releases table', async () => {
+    const units = await getUnits(
+      kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01', as_of: '2025-04-15T00:00:00Z' }),
+    );
+    const failed = Object.fromEntries(units.map((u) => [u.unit_id, u.policy_failed_checks]));
+    // R2: rollback, desk, review; R3: approval, rollback, desk; S2: freeze; not live: none
+    expect(failed).toMatchObject({ R1: 0, R2: 3, R3: 3, R4: 1, R5: 0, R6: 1, S1: 0, S2: 1 });
   });
 
   it('counts the backlog as of as_of: cancelled units leave it, later go-lives are still in it', async () => {

@@ -24,5 +24,15 @@ final as (
     chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified, chk_outside_freeze,
     review_on_time(review_applicable, review_completed_at, end_at, p_tz) as chk_review_on_time
   from units
+),
+counted as (
+  -- how many applicable policy checks a completed release or change fails (null otherwise)
+  select *,
+    case when is_completed and chk_outside_freeze is not null then
+      (coalesce(not chk_authorised_before_start, false)::integer + coalesce(not chk_rollback_tested, false)::integer
+       + coalesce(not chk_service_desk_notified, false)::integer + coalesce(not chk_outside_freeze, false)::integer
+       + coalesce(not chk_review_on_time, false)::integer)
+    end as policy_failed_checks
+  from final
 )
-select * from final;
+select * from counted;
