@@ -99,6 +99,7 @@ async function answer<T>(
   request: Request,
   compute: () => Promise<T>,
   allowStale = true,
+  windows?: number[],
 ): Promise<{ value: T; etag: string }> {
   const url = new URL(request.url);
   const asOf = url.searchParams.get('as_of') ? '' : nowToTheMinute();
@@ -135,10 +136,10 @@ async function answer<T>(
       }
       return { value: await pending, etag: etagOf(key) };
     },
-    [needOf(url)],
+    windows ? windows.map((window) => ({ ...needOf(url), window })) : [needOf(url)],
   );
   if (found.refresh) {
-    answer(route, request, compute, false).catch((err) => console.error(`refreshing ${route}: ${err}`));
+    answer(route, request, compute, false, windows).catch((err) => console.error(`refreshing ${route}: ${err}`));
   }
   return { value: found.value, etag: found.etag };
 }
@@ -150,8 +151,14 @@ export async function cachedLoader<T>(route: string, request: Request, compute: 
 }
 
 /** For the JSON APIs: 304 when the client holds this ETag, else the JSON with it. */
-export async function cachedJson<T>(route: string, request: Request, compute: () => Promise<T>): Promise<Response> {
-  const { value, etag } = await answer(route, request, compute);
+export async function cachedJson<T>(
+  route: string,
+  request: Request,
+  compute: () => Promise<T>,
+  /** The post-release windows the answer reads (default: the request's own). */
+  windows?: number[],
+): Promise<Response> {
+  const { value, etag } = await answer(route, request, compute, true, windows);
   const headers = secureHeaders({ ETag: etag, 'Cache-Control': 'private, no-cache' });
   if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
   return Response.json(value, { headers });

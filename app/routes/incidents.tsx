@@ -15,6 +15,7 @@ import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
+import { WindowSensitivity } from '../components/WindowSensitivity.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
 import { count, dateTime, withParams } from '../lib/format.ts';
@@ -154,6 +155,8 @@ export default function Incidents() {
         alt={describeCells(d.cells)}
       />
       <Charts search={search} windowHours={p.window} />
+      <h2>Why {p.window} hours? The window compared</h2>
+      <WindowSensitivity search={search} windowHours={p.window} />
       <h2>Attributed incidents</h2>
       <Form method="get" className="toolbar" aria-label="Filter the incidents">
         {Object.entries(keep).map(([k, v]) => (

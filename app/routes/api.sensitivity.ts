@@ -1,0 +1,15 @@
+/** GET /api/sensitivity: the headline KPIs for windows of 12-168 hours and the attribution curve (ETag by data version). */
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { getSensitivity, sensitivityWindows } from '../../queries/sensitivity.ts';
+import { cachedJson } from '../lib/answers.server.ts';
+import { resolveFilters } from '../lib/filters.server.ts';
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return cachedJson(
+    'api/sensitivity',
+    request,
+    // the incident page's own parameters (priority, rule, page) ride along and change nothing here
+    async () => getSensitivity((await resolveFilters(new URL(request.url), ['priority', 'rule', 'page'])).params),
+    [...sensitivityWindows],
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Window sensitivity: the headline KPIs for post-release windows of 12, 24, 48,
+ * 72 and 168 hours side by side, and how attributed incidents accumulate by
+ * hours after go-live against the background rate, so the window choice can be
+ * defended with data. Each window is read from its materialized store (built
+ * on first use).
+ */
+import { listValue } from '@duckdb/node-api';
+import { z } from 'zod';
+import { getKpis } from './kpis.ts';
+import { runQuery } from './models.ts';
+import type { KpiParams } from './params.ts';
+import { withModels } from './snapshot.ts';
+import type { Rate } from './stats.ts';
+
+export const sensitivityWindows = [12, 24, 48, 72, 168] as const;
+
+const curvePointSchema = z.object({
+  hours_after_golive: z.number(),
+  attributed: z.number(),
+  background_expected: z.number().nullable(),
+});
+export type CurvePoint = z.output<typeof curvePointSchema>;
+
+export interface WindowRow {
+  window_hours: number;
+  completed: number;
+  change_failure_rate: Rate | null;
+  post_release_incident_rate: Rate | null;
+  post_release_incidents: number;
+}
+
+export interface Sensitivity {
+  windows: WindowRow[];
+  curve: CurvePoint[];
+}
+
+export async function getSensitivity(p: KpiParams): Promise<Sensitivity> {
+  const windows: WindowRow[] = [];
+  for (const window of sensitivityWindows) {
+    const k = (await getKpis({ ...p, window })).kpis;
+    windows.push({
+      window_hours: window,
+      completed: k.completed,
+      change_failure_rate: k.change_failure_rate,
+      post_release_incident_rate: k.post_release_incident_rate,
+      post_release_incidents: k.post_release_incidents,
+    });
+  }
+  const curve = await withModels(
+    async (conn) =>
+      (
+        await runQuery(conn, 'kpi_window_curve', {
+          unit: p.unit,
+          failure_max_priority: p.severity,
+          tz: p.tz,
+          from: p.from,
+          to: p.to,
+          services: listValue(p.service),
+          teams: listValue(p.team),
+          types: listValue(p.type),
+        })
+      ).map((r) => curvePointSchema.parse(r)),
+    { ...p, window: 168 },
+  );
+  return { windows, curve };
+}
