@@ -197,6 +197,26 @@ describe('chart builders', () => {
     expect(svg(goliveIncidentHeatmap(points, { document }))).toMatchSnapshot();
   });
 
+  it('the failure heatmap shades by rate: a 10% slot light with dark text, a 40% slot dark with light text', () => {
+    const html = svg(
+      weekdayHourHeatmap(
+        [
+          { weekday: 5, hour_band: 18, completed: 10, failed: 4, incidents: 6 },
+          { weekday: 2, hour_band: 9, completed: 20, failed: 2, incidents: 2 },
+        ],
+        { document },
+      ),
+    );
+    const fill = (title: string) => {
+      const m = new RegExp(`fill="rgb\\((\\d+), (\\d+), (\\d+)\\)"><title>${title}`).exec(html);
+      return m ? Number(m[1]) + Number(m[2]) + Number(m[3]) : Number.NaN;
+    };
+    // lighter = larger sum of the channels
+    expect(fill('Tue 09-12h')).toBeGreaterThan(fill('Fri 18-21h') + 300);
+    expect(html).toMatch(/fill="#ffffff">10<\/text>/);
+    expect(html).toMatch(/fill="#1f2933">20<\/text>/);
+  });
+
   it('p-chart marks a bucket outside its limits', () => {
     const rows = [
       bucket('2025-01-06', 40, 4),

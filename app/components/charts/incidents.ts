@@ -143,13 +143,14 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
     x: { domain: weekdays, label: 'Go-live weekday' },
     // the label sits above the row labels, not on them
     y: { domain: hourBands, label: 'Go-live hour', labelAnchor: 'top', labelOffset: 56 },
-    // a linear scale capped at 50%: an 11% slot reads light, a 50% slot dark
+    // a linear scale of the rate capped at 50%: an 11% slot reads light, a 50% slot dark. (With
+    // `percent`, Plot scaled the rates to 0..100 against this 0..0.5 domain: every failing slot was darkest.)
     color: {
       type: 'linear',
       scheme: 'reds',
       legend: true,
       label: 'Change failure rate',
-      percent: true,
+      tickFormat: '.0%',
       domain: [0, 0.5],
     },
     marks: [
