@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation } from '@remix-run/react';
-import { excessSentence, getUnitDetail, verdict } from '../../queries/detail.ts';
+import { getUnitDetail } from '../../queries/detail.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../components/charts/timeline.ts';
 import { cachedLoader } from '../lib/answers.server.ts';
@@ -8,6 +8,7 @@ import { dateTime, hours } from '../lib/format.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { policySentence } from '../lib/policy.ts';
 import { viewParams } from '../lib/unitsView.ts';
+import { excessSentence, verdict } from '../lib/verdict.ts';
 import { RouteError } from '../root.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
