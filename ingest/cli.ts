@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
-import { type EntityName, entityNames } from '../lib/entities.ts';
+import { type EntityName, entityNames, sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
 import { readServerInfo } from '../lib/handoff.ts';
 import { isTimeZone } from '../lib/timeZone.ts';
 import { expandPaths } from './files.ts';
@@ -81,8 +81,8 @@ function parse() {
     throw new UsageError(`--entity must be one of ${entityNames.join(', ')}`);
   }
   if (values.tz && !isTimeZone(values.tz)) throw new UsageError(`--tz ${values.tz} is not an IANA time zone`);
-  if (values.source && !/^[A-Za-z0-9_.-]{1,40}$/.test(values.source)) {
-    throw new UsageError('--source must be 1-40 letters, digits, dot, dash or underscore');
+  if (values.source && !sourceNamePattern.test(values.source)) {
+    throw new UsageError(`--${sourceNameRule}`);
   }
   const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1)

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
-import { type EntityName, entityNames } from '../lib/entities.ts';
+import { type EntityName, entityNames, sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
 import type { ServerInfo } from '../lib/handoff.ts';
 import { isTimeZone } from '../lib/timeZone.ts';
 import { type BatchResult, type FileResult, type IngestOptions, type IngestSummary, ingestFiles } from './load.ts';
@@ -15,10 +15,7 @@ export const handoffRequest = z.strictObject({
   files: z.array(z.string().min(1).max(4096).refine(path.isAbsolute, 'expected an absolute path')).min(1).max(10_000),
   options: z
     .strictObject({
-      source: z
-        .string()
-        .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, dot, dash or underscore')
-        .optional(),
+      source: z.string().regex(sourceNamePattern, sourceNameRule).optional(),
       timezone: z.string().refine(isTimeZone, 'expected an IANA time zone').optional(),
       entity: z.enum(entityNames as [EntityName, ...EntityName[]]).optional(),
       delimiter: z.string().length(1).optional(),

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { columnsOf, type EntityName, entityNames } from '../lib/entities.ts';
+import { columnsOf, type EntityName, entityNames, sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const sourceNames = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -47,10 +47,7 @@ export const mappingSchema = z
     description: z.string().optional(),
     entity: z.enum(entityNames as [EntityName, ...EntityName[]]),
     /** Default source name for the records (the --source option overrides it). */
-    source: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,40}$/)
-      .optional(),
+    source: z.string().regex(sourceNamePattern, sourceNameRule).optional(),
     /** Header columns that identify this layout, for automatic detection. */
     match: z.array(z.string().min(1)).default([]),
     /** Header columns that rule this layout out (tells apart exports that share the match columns). */

@@ -124,6 +124,10 @@ export const surveySchema = z.object({
   comment: text().optional(),
 });
 
+/** A source name (the `source` of every record, from --source, a mapping or an upload). */
+export const sourceNamePattern = /^[A-Za-z0-9_.-]{1,40}$/;
+export const sourceNameRule = 'source must be 1-40 letters, digits, dot, dash or underscore';
+
 export const entities = {
   releases: { schema: releaseSchema, idColumn: 'release_id' },
   changes: { schema: changeSchema, idColumn: 'change_id' },

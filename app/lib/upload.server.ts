@@ -16,6 +16,7 @@ import {
 } from '@remix-run/node';
 import { type IngestSummary, ingestFile } from '../../ingest/load.ts';
 import { config } from '../../lib/config.ts';
+import { sourceNamePattern, sourceNameRule } from '../../lib/entities.ts';
 import { sameSecret } from '../../lib/handoff.ts';
 
 export type UploadResult =
@@ -71,8 +72,7 @@ export async function handleUpload(request: Request): Promise<UploadResult> {
     if (!sameSecret(token, expected))
       return { ok: false, status: 403, error: 'The admin token is wrong; nothing was loaded.' };
     const source = String(form.get('source') || 'csv');
-    if (!/^[A-Za-z0-9_.-]{1,40}$/.test(source))
-      return { ok: false, status: 400, error: 'source must be 1-40 letters, digits, dot, dash or underscore' };
+    if (!sourceNamePattern.test(source)) return { ok: false, status: 400, error: sourceNameRule };
     const files = form
       .getAll('files')
       .filter((f) => typeof f === 'object' && f !== null && 'getFilePath' in f) as unknown as NodeOnDiskFile[];

@@ -2,7 +2,7 @@
 -- end of each bucket (week or month, local time in tz) of the period, and at
 -- the period's end: count and overdue. The filters apply.
 -- Binds: $unit, $tz, $from, $to, $bucket, $services, $teams, $types.
--- Reads: fct_units, dim_period, in_filter.
+-- Reads: fct_units, dim_period, in_filter, in_backlog.
 with bounds as (
   select timezone($tz, from_at) as from_local, timezone($tz, to_at) as to_local from dim_period($tz, $from, $to)
 ),
@@ -31,9 +31,7 @@ final as (
     count(u.unit_id) filter (where u.planned_end < e.at_instant)::integer as overdue
   from ends e
   left join units u
-    on u.requested_at <= e.at_instant
-    and not (u.is_completed and u.end_at <= e.at_instant)
-    and not coalesce(u.cancelled_at <= e.at_instant, false)
+    on in_backlog(u.requested_at, u.is_completed, u.end_at, u.cancelled_at, e.at_instant)
   group by all
 )
 select * from final order by bucket_end;

@@ -5,7 +5,7 @@
 -- rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to, $as_of,
 --        $services, $teams, $types.
--- Reads: fct_period_units, fct_units, fct_confirmed_links, stg_surveys, in_filter, review_on_time, passes_policy.
+-- Reads: fct_period_units, fct_units, fct_confirmed_links, stg_surveys, in_filter, review_on_time, passes_policy, in_backlog.
 with completed as (
   select *, review_on_time(review_applicable, review_completed_at, end_at, $tz) as chk_review_on_time
   from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
@@ -56,9 +56,7 @@ backlog_units as (
   from fct_units
   where unit_kind = $unit
     and in_filter($services, service) and in_filter($teams, team) and in_filter($types, unit_type)
-    and requested_at <= $as_of::timestamptz
-    and not (is_completed and end_at <= $as_of::timestamptz)
-    and not coalesce(cancelled_at <= $as_of::timestamptz, false)
+    and in_backlog(requested_at, is_completed, end_at, cancelled_at, $as_of::timestamptz)
 ),
 backlog as (
   select
