@@ -12,7 +12,7 @@
  *      (cached), a non-default window, 16 concurrent clients on the overview,
  *      the server's peak memory and the JavaScript the overview ships.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import zlib from 'node:zlib';
 import { log } from '../lib/cli.ts';
 import { withScratch } from '../lib/db.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
+import { memoryMiB, startServer } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { scale: { type: 'string' }, keep: { type: 'string' } } });
@@ -80,31 +81,6 @@ function ingestSecondsOf(stdout: string, entity: string): number {
 
 // ---- the served dashboard ----------------------------------------------------
 
-function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    path.join(root, 'node_modules', '.bin', 'remix-serve'),
-    [path.join(root, 'build', 'server', 'index.js')],
-    {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), NODE_ENV: 'production', RELEASELENS_DB: dbFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = async () => {
-      try {
-        await fetch(`http://127.0.0.1:${port}/healthz-not-a-page`);
-        resolve(child);
-      } catch {
-        if (Date.now() - t0 > 30_000) reject(new Error('server did not start'));
-        else setTimeout(poll, 200);
-      }
-    };
-    poll();
-  });
-}
-
 async function timedGet(url: string): Promise<{ ms: number; status: number }> {
   const t0 = performance.now();
   const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
@@ -151,11 +127,6 @@ async function load(url: string, clients: number, durationMs: number) {
     }),
   );
   return { perSecond: done / (durationMs / 1000), errors };
-}
-
-function peakMiBOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
 /** The gzipped JavaScript the overview page loads (its module scripts and preloads). */
@@ -246,7 +217,7 @@ async function main() {
   }
   const port = 3900 + Math.floor(Math.random() * 90);
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer(port);
+  const server = await startServer(port, dbFile);
   try {
     await timedGet(`${base}/api/kpis?from=2025-01-01&to=2025-02-01`); // models current, process warm
     const sets = parameterSets();
@@ -299,7 +270,7 @@ async function main() {
       '>= 300 req/s, 0 errors',
       l.perSecond >= 300 && l.errors === 0,
     );
-    const peak = server.pid ? peakMiBOf(server.pid) : Number.NaN;
+    const peak = server.pid ? memoryMiB(server.pid, 'VmHWM') : Number.NaN;
     record('server peak memory', `${peak.toFixed(0)} MiB`, `< ${targets.memory} MiB`, peak < targets.memory);
     if (scaleName === 'large') {
       const js = await overviewJsKiB(base);

@@ -16,7 +16,7 @@
  * after the last round within 10% of after the first. The table is also
  * written to docs/reliability.md.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { log } from '../lib/cli.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
+import { memoryMiB, startServer } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -76,14 +77,6 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? Number.NaN;
 };
 
-function rssMiB(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
-  } catch {
-    throw new Error(`the server (PID ${pid}) has exited during the soak: that is a failure of the soak`);
-  }
-}
-
 async function drive(seconds: number): Promise<{ ms: number[]; errors: number; samples: string[] }> {
   const list = urls();
   const ms: number[] = [];
@@ -114,37 +107,6 @@ async function drive(seconds: number): Promise<{ ms: number[]; errors: number; s
   return { ms, errors, samples };
 }
 
-function startServer(token: string): Promise<ChildProcess> {
-  const child = spawn(
-    path.join(root, 'node_modules', '.bin', 'remix-serve'),
-    [path.join(root, 'build', 'server', 'index.js')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        NODE_ENV: 'production',
-        RELEASELENS_DB: dbFile,
-        RELEASELENS_INGEST_TOKEN: token,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = async () => {
-      try {
-        await fetch(`${base}/api/kpis`);
-        resolve(child);
-      } catch {
-        if (Date.now() - t0 > 60_000) reject(new Error('the server did not start'));
-        else setTimeout(poll, 200);
-      }
-    };
-    poll();
-  });
-}
-
 async function main() {
   log(`soak (${scaleName}, ${clients} clients, ${roundSeconds} s rounds) in ${dir}`);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -155,7 +117,7 @@ async function main() {
   const built = spawnSync(path.join(root, 'node_modules', '.bin', 'remix'), ['vite:build'], { cwd: root });
   if (built.status !== 0) throw new Error(`remix vite:build failed:\n${built.stderr}`);
   const token = newToken();
-  const server = await startServer(token);
+  const server = await startServer(port, dbFile, { RELEASELENS_INGEST_TOKEN: token });
   const pid = server.pid ?? 0;
   writeServerInfo(dbFile, { pid, port, token });
   const results: Round[] = [];
@@ -201,7 +163,7 @@ async function main() {
         errors,
         p50: quantile(ms, 0.5),
         p99: quantile(ms, 0.99),
-        rssMiB: rssMiB(pid),
+        rssMiB: memoryMiB(pid, 'VmRSS'),
         ingest,
       };
       results.push(round);

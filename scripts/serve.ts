@@ -1,0 +1,43 @@
+/** The built dashboard served on a database for the measuring scripts (bench, soak), and its memory. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** Starts remix-serve on the build with these settings and resolves once it answers on 127.0.0.1:port. */
+export function startServer(port: number, database: string, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(
+    path.join(root, 'node_modules', '.bin', 'remix-serve'),
+    [path.join(root, 'build', 'server', 'index.js')],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production', RELEASELENS_DB: database },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = async () => {
+      try {
+        await fetch(`http://127.0.0.1:${port}/api/kpis`);
+        resolve(child);
+      } catch {
+        if (child.exitCode !== null || Date.now() - t0 > 60_000) reject(new Error('the server did not start'));
+        else setTimeout(poll, 200);
+      }
+    };
+    poll();
+  });
+}
+
+/** A process's memory from /proc: `VmRSS` now or `VmHWM` its peak, in MiB. */
+export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    throw new Error(`the server (PID ${pid}) has exited`);
+  }
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) / 1024;
+}
