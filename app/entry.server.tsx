@@ -4,6 +4,10 @@
  * this ETag (the ETag names the parameters and the data version, see
  * lib/answers.server.ts), and the security headers, with a Content-Security-Policy
  * whose nonce admits Remix's own inline scripts and nothing else.
+ *
+ * A document with an ETag is rendered whole and kept (lib/documents.server.ts):
+ * the next request with the same ETag and URL is answered from it with a new
+ * nonce. Documents without one (errors, the data page) are streamed.
  */
 import crypto from 'node:crypto';
 import { PassThrough } from 'node:stream';
@@ -12,6 +16,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { keepDocument, keptDocument } from './lib/documents.server.ts';
 import { NonceContext } from './lib/nonce.ts';
 import { secure } from './lib/security.server.ts';
 
@@ -39,6 +44,8 @@ export default function handleRequest(
   secure(responseHeaders, nonce);
   const cached = responseStatusCode === 200 ? notModified(request, responseHeaders) : null;
   if (cached) return cached;
+  const etag = responseStatusCode === 200 ? responseHeaders.get('ETag') : null;
+  if (etag) return keptOrRendered(etag, request, responseHeaders, remixContext, nonce);
   // Bots and SPA mode get the whole document at once; browsers get it streamed.
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
   return new Promise((resolve, reject) => {
@@ -69,4 +76,48 @@ export default function handleRequest(
     );
     setTimeout(abort, ABORT_DELAY_MS);
   });
+}
+
+/** The document for an answer with an ETag: kept from an earlier request, or rendered whole and kept. */
+async function keptOrRendered(
+  etag: string,
+  request: Request,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  nonce: string,
+): Promise<Response> {
+  responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
+  const url = new URL(request.url);
+  const key = `${url.pathname}${url.search}`;
+  const kept = keptDocument(etag, key, nonce);
+  if (kept !== null) return new Response(kept, { headers: responseHeaders, status: 200 });
+  let failed = false;
+  const html = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sink = new PassThrough();
+    sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+    sink.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    sink.on('error', reject);
+    const { pipe, abort } = renderToPipeableStream(
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+      </NonceContext.Provider>,
+      {
+        nonce,
+        onAllReady: () => pipe(sink),
+        onShellError: reject,
+        onError(error: unknown) {
+          failed = true;
+          console.error(error);
+        },
+      },
+    );
+    setTimeout(abort, ABORT_DELAY_MS).unref();
+  });
+  if (failed) {
+    responseHeaders.delete('ETag');
+    return new Response(html, { headers: responseHeaders, status: 500 });
+  }
+  keepDocument(etag, key, nonce, html);
+  return new Response(html, { headers: responseHeaders, status: 200 });
 }

@@ -112,6 +112,16 @@ export async function withConnection<T>(work: (conn: DuckDBConnection) => Promis
   }
 }
 
+/**
+ * Per database file: how many times a writer of this process started or
+ * finished. A reader that sees the same count before and after a read knows
+ * no write of this process began or ended in between; while the process holds
+ * the file, no other process can write it.
+ */
+const writeCounts = new Map<string, number>();
+const bumpWrites = (file: string) => writeCounts.set(file, (writeCounts.get(file) ?? 0) + 1);
+export const writeCount = (): number => writeCounts.get(databasePath()) ?? 0;
+
 /** The tail of each database's writer queue. */
 const writers = new Map<string, Promise<unknown>>();
 
@@ -123,7 +133,15 @@ const writers = new Map<string, Promise<unknown>>();
 export function withWriter<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const key = databasePath();
   const previous = writers.get(key) ?? Promise.resolve();
-  const run = previous.then(() => withConnection(work));
+  const counted = async (conn: DuckDBConnection) => {
+    bumpWrites(key);
+    try {
+      return await work(conn);
+    } finally {
+      bumpWrites(key);
+    }
+  };
+  const run = previous.then(() => withConnection(counted));
   writers.set(
     key,
     run.catch(() => {}),

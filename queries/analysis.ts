@@ -79,6 +79,39 @@ export function getFreezes(p: KpiParams): Promise<FreezeRow[]> {
   );
 }
 
+export const calendarRowSchema = z.object({
+  unit_id: z.string(),
+  service: z.string().nullable(),
+  end_ms: num,
+  is_failed: z.boolean(),
+  is_freeze_violation: z.boolean(),
+});
+
+/** The release calendar's go-lives, column by column (a quarter holds thousands; columns travel lighter than objects). */
+export interface CalendarColumns {
+  unit_id: string[];
+  service: (string | null)[];
+  end_ms: number[];
+  is_failed: boolean[];
+  is_freeze_violation: boolean[];
+}
+
+/** The completed units of the period as the release calendar draws them. */
+export function getCalendar(p: KpiParams): Promise<CalendarColumns> {
+  return withModels(async (conn) => {
+    const out: CalendarColumns = { unit_id: [], service: [], end_ms: [], is_failed: [], is_freeze_violation: [] };
+    for (const r of await runQuery(conn, 'kpi_calendar', unitBindings(p))) {
+      const row = calendarRowSchema.parse(r);
+      out.unit_id.push(row.unit_id);
+      out.service.push(row.service);
+      out.end_ms.push(row.end_ms);
+      out.is_failed.push(row.is_failed);
+      out.is_freeze_violation.push(row.is_freeze_violation);
+    }
+    return out;
+  }, p);
+}
+
 export const backlogPointSchema = z.object({ bucket_end: z.string(), backlog: num, overdue: num });
 export type BacklogPoint = z.output<typeof backlogPointSchema>;
 

@@ -1,4 +1,5 @@
 /** Attributed incidents with their unit's context (incident patterns page, Arrow export). */
+import { BIGINT, INTEGER, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
 import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
@@ -35,6 +36,47 @@ export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
     async (conn) => (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
     p,
   );
+}
+
+/** Counts behind the incidents page's totals: by rule, priority and whether in the window. */
+export const incidentCountSchema = z.object({
+  rule: z.enum(['confirmed', 'likely']),
+  priority: z.number(),
+  is_in_window: z.boolean(),
+  incidents: z.number(),
+});
+export type IncidentCount = z.output<typeof incidentCountSchema>;
+
+export interface IncidentFilter {
+  priority: number | null;
+  rule: 'confirmed' | 'likely' | null;
+}
+
+/** The period's attributed incidents counted by rule, priority and window (for any filter's totals). */
+export function getIncidentCounts(p: KpiParams): Promise<IncidentCount[]> {
+  return withModels(
+    async (conn) =>
+      (await runQuery(conn, 'kpi_incident_counts', unitBindings(p))).map((r) => incidentCountSchema.parse(r)),
+    p,
+  );
+}
+
+/** One page of the period's attributed incidents, newest first, paged in SQL. */
+export function getIncidentPage(
+  p: KpiParams,
+  filter: IncidentFilter,
+  page: { limit: number; offset: number },
+): Promise<IncidentPoint[]> {
+  return withModels(async (conn) => {
+    const rows = await runQuery(conn, 'kpi_incident_page', {
+      ...unitBindings(p),
+      priority: filter.priority,
+      rule: filter.rule,
+      limit: page.limit,
+      offset: page.offset,
+    }, { priority: INTEGER, rule: VARCHAR, limit: BIGINT, offset: BIGINT });
+    return rows.map((r) => incidentPointSchema.parse(r));
+  }, p);
 }
 
 export const goliveCellSchema = z.object({

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { typesFor } from '../lib/db.ts';
 import { projectFile } from '../lib/paths.ts';
 
@@ -270,12 +270,13 @@ export function readQuery(name: string): string {
   return sql;
 }
 
-/** Runs one parameterised query and returns plain JS rows. */
+/** Runs one parameterised query and returns plain JS rows. `types`: for values whose type a null or a number leaves open. */
 export async function runQuery(
   conn: DuckDBConnection,
   name: string,
   params: Record<string, DuckDBValue>,
+  types: Record<string, DuckDBType> = {},
 ): Promise<Record<string, unknown>[]> {
-  const reader = await conn.runAndReadAll(readQuery(name), params, typesFor(params));
+  const reader = await conn.runAndReadAll(readQuery(name), params, { ...typesFor(params), ...types });
   return reader.getRowObjectsJS() as Record<string, unknown>[];
 }

@@ -13,7 +13,7 @@
 
 import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
-import { databasePath } from '../../lib/db.ts';
+import { databasePath, writeCount } from '../../lib/db.ts';
 import { DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
 import { secureHeaders } from './security.server.ts';
@@ -26,7 +26,12 @@ const sizes = new Map<string, number>();
 let cachedBytes = 0;
 
 function remember(key: string, value: unknown) {
-  const bytes = JSON.stringify(value)?.length ?? 0;
+  const bytes =
+    typeof value === 'string'
+      ? value.length
+      : value instanceof Uint8Array
+        ? value.byteLength
+        : (JSON.stringify(value)?.length ?? 0);
   cache.set(key, value);
   sizes.set(key, bytes);
   cachedBytes += bytes;
@@ -86,6 +91,13 @@ const nowToTheMinute = () => new Date(Math.floor(clock.now() / 60_000) * 60_000)
 /** The clock that picks the minute (tests move it). */
 export const clock = { now: () => Date.now() };
 
+/**
+ * The data version the last read saw, and the writer count before that read
+ * (lib/db.ts): while the count is unchanged, that version is still current, so
+ * a request whose answer is cached is served without opening a snapshot.
+ */
+const seen = new Map<string, { writes: number; dataVersion: number }>();
+
 const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
 
 /**
@@ -103,9 +115,22 @@ async function answer<T>(
 ): Promise<{ value: T; etag: string }> {
   const url = new URL(request.url);
   const asOf = url.searchParams.get('as_of') ? '' : nowToTheMinute();
+  const file = databasePath();
+  const writes = writeCount();
+  const last = seen.get(file);
+  if (last && last.writes === writes) {
+    const key = `${file}|${last.dataVersion}|${route}|${canonicalSearch(url)}|${asOf}`;
+    if (cache.has(key)) {
+      const value = cache.get(key) as T;
+      cache.delete(key); // most recently used last
+      cache.set(key, value);
+      return { value, etag: etagOf(key) };
+    }
+  }
   const found = await readSnapshot(
     async (dataVersion): Promise<{ value: T; etag: string; refresh?: boolean }> => {
-      const base = `${databasePath()}|${dataVersion}|${route}|${canonicalSearch(url)}`;
+      seen.set(file, { writes, dataVersion });
+      const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
       const key = `${base}|${asOf}`;
       if (cache.has(key)) {
         const value = cache.get(key) as T;
@@ -150,16 +175,22 @@ export async function cachedLoader<T>(route: string, request: Request, compute: 
   return data(value, { headers: { ETag: etag, 'Cache-Control': 'private, no-cache' } });
 }
 
-/** For the JSON APIs: 304 when the client holds this ETag, else the JSON with it. */
-export async function cachedJson<T>(
+/** For resources (JSON, Arrow): 304 when the client holds this ETag, else the body, kept as made (serialised once). */
+export async function cachedBody(
   route: string,
   request: Request,
-  compute: () => Promise<T>,
+  compute: () => Promise<string | Uint8Array<ArrayBuffer>>,
+  contentType: string,
   /** The post-release windows the answer reads (default: the request's own). */
   windows?: number[],
 ): Promise<Response> {
   const { value, etag } = await answer(route, request, compute, true, windows);
   const headers = secureHeaders({ ETag: etag, 'Cache-Control': 'private, no-cache' });
   if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
-  return Response.json(value, { headers });
+  headers.set('Content-Type', contentType);
+  return new Response(value, { headers });
 }
+
+/** For the JSON APIs: the answer as JSON text, with its ETag. */
+export const cachedJson = <T>(route: string, request: Request, compute: () => Promise<T>, windows?: number[]) =>
+  cachedBody(route, request, async () => JSON.stringify(await compute()), 'application/json; charset=utf-8', windows);

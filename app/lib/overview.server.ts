@@ -1,8 +1,7 @@
 /** Everything the overview shows, from the KPI functions only. */
-import { getBreakdown, getBuckets, getFreezes } from '../../queries/analysis.ts';
+import { getBreakdown, getBuckets, getCalendar, getFreezes } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import type { KpiParams } from '../../queries/params.ts';
-import { getUnits } from '../../queries/units.ts';
 import type { TileData } from '../components/KpiTile.tsx';
 import { previousPeriod } from './filters.server.ts';
 import { series } from './series.ts';
@@ -15,12 +14,12 @@ function yearBefore(to: string): string {
 
 export async function overview(params: KpiParams) {
   const previousParams = previousPeriod(params);
-  const [current, previous, monthly, breakdown, units, freezes] = await Promise.all([
+  const [current, previous, monthly, breakdown, goLives, freezes] = await Promise.all([
     getKpis(params),
     getKpis(previousParams),
     getBuckets({ ...params, from: yearBefore(params.to) }, 'month'),
     getBreakdown(params),
-    getUnits(params),
+    getCalendar(params),
     getFreezes(params),
   ]);
   const tileData: TileData[] = tiles.map((spec) => ({
@@ -36,18 +35,6 @@ export async function overview(params: KpiParams) {
     previousPeriod: previousParams,
     tiles: tileData,
     breakdown,
-    calendar: {
-      units: units
-        .filter((u) => u.is_completed)
-        .map(({ unit_id, service, start_at, end_at, is_failed, is_freeze_violation }) => ({
-          unit_id,
-          service,
-          start_at,
-          end_at,
-          is_failed,
-          is_freeze_violation,
-        })),
-      windows: freezes,
-    },
+    calendar: { units: goLives, windows: freezes },
   };
 }

@@ -1,7 +1,8 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { useMemo } from 'react';
 import { BreakdownTable } from '../components/BreakdownTable.tsx';
-import { releaseCalendar } from '../components/charts/calendar.ts';
+import { calendarUnits, releaseCalendar } from '../components/charts/calendar.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
@@ -28,7 +29,8 @@ export default function Overview() {
   const { filters, report, tiles, breakdown, calendar, previousPeriod } = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
   const p = filters.params;
-  const services = [...new Set(calendar.units.map((u) => u.service).filter((s): s is string => Boolean(s)))].sort();
+  const goLives = useMemo(() => calendarUnits(calendar.units), [calendar.units]);
+  const services = [...new Set(goLives.map((u) => u.service).filter((s): s is string => Boolean(s)))].sort();
   return (
     <>
       <h1>Overview</h1>
@@ -66,10 +68,10 @@ export default function Overview() {
       <h2>Release calendar</h2>
       <PlotFigure
         build={releaseCalendar}
-        data={{ units: calendar.units, windows: calendar.windows, services }}
+        data={{ units: goLives, windows: calendar.windows, services }}
         options={{ from: p.from, to: p.to }}
         title={`Go-lives by service, ${p.from} to ${p.to}`}
-        alt={`${calendar.units.length} go-lives; ${calendar.units.filter((u) => u.is_failed).length} failed; ${calendar.units.filter((u) => u.is_freeze_violation).length} inside a freeze window; ${calendar.windows.length} freeze or maintenance windows.`}
+        alt={`${goLives.length} go-lives; ${goLives.filter((u) => u.is_failed).length} failed; ${goLives.filter((u) => u.is_freeze_violation).length} inside a freeze window; ${calendar.windows.length} freeze or maintenance windows.`}
       />
     </>
   );

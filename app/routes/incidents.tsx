@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
-import { getAttributedIncidents, getGoliveCells } from '../../queries/incidents.ts';
+import { getGoliveCells, getIncidentCounts, getIncidentPage, type IncidentCount } from '../../queries/incidents.ts';
 import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
 import {
   goliveIncidentHeatmap,
@@ -36,26 +36,30 @@ async function load({ request }: LoaderFunctionArgs) {
     throw badRequest([`priority: '${priority}' is not one of all, 1, 2, 3, 4`]);
   if (!['all', 'confirmed', 'likely'].includes(rule))
     throw badRequest([`rule: '${rule}' is not one of all, confirmed, likely`]);
-  const [all, cells] = await Promise.all([getAttributedIncidents(filters.params), getGoliveCells(filters.params)]);
-  const rows = all.filter(
-    (i) => (priority === 'all' || i.priority === Number(priority)) && (rule === 'all' || i.rule === rule),
+  const filter = {
+    priority: priority === 'all' ? null : Number(priority),
+    rule: rule === 'all' ? null : (rule as 'confirmed' | 'likely'),
+  };
+  const [counts, cells] = await Promise.all([getIncidentCounts(filters.params), getGoliveCells(filters.params)]);
+  const sum = (keep: (c: IncidentCount) => boolean) => counts.filter(keep).reduce((s, c) => s + c.incidents, 0);
+  const matching = sum(
+    (c) => (filter.priority === null || c.priority === filter.priority) && (filter.rule === null || c.rule === filter.rule),
   );
-  const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+  const pages = Math.max(1, Math.ceil(matching / pageSize));
   const page = Math.min(Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0), pages - 1);
+  const rows = await getIncidentPage(filters.params, filter, { limit: pageSize, offset: page * pageSize });
   return {
     filters,
     priority,
     rule,
-    total: all.length,
-    confirmed: all.filter((i) => i.rule === 'confirmed').length,
-    inWindow: all.filter((i) => i.is_in_window).length,
+    total: sum(() => true),
+    confirmed: sum((c) => c.rule === 'confirmed'),
+    inWindow: sum((c) => c.is_in_window),
     cells,
-    matching: rows.length,
+    matching,
     page,
     pages,
-    rows: rows
-      .slice(page * pageSize, (page + 1) * pageSize)
-      .map(({ opened_ms, golive_ms, ...r }) => ({ ...r, opened_at: new Date(opened_ms).toISOString() })),
+    rows: rows.map(({ opened_ms, golive_ms, ...r }) => ({ ...r, opened_at: new Date(opened_ms).toISOString() })),
   };
 }
 

@@ -72,7 +72,7 @@ describe('overview', () => {
       completed: 4,
       failed: 3,
     });
-    expect(d?.calendar.units).toHaveLength(9);
+    expect(d?.calendar.units.unit_id).toHaveLength(9);
     expect(d?.calendar.windows.map((w) => w.window_id)).toEqual(['F1', 'F2']);
   });
 

@@ -149,6 +149,30 @@ describe('ingest while the dashboard serves', () => {
     expect(await (await fetch(`${server.url}/api/kpis?${march}`)).text()).toEqual(before);
   }, 300_000);
 
+  it('answers a repeated page from the kept document with a fresh nonce that matches its policy', async () => {
+    const url = `${server.url}/?${march}&unit=change`;
+    const nonceOf = (csp: string | null) => /'nonce-([^']+)'/.exec(csp ?? '')?.[1] ?? '';
+    const first = await fetch(url);
+    const second = await fetch(url);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.headers.get('ETag')).toBe(first.headers.get('ETag'));
+    const [n1, n2] = [
+      nonceOf(first.headers.get('Content-Security-Policy')),
+      nonceOf(second.headers.get('Content-Security-Policy')),
+    ];
+    expect(n1).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(n2).not.toBe(n1);
+    const [h1, h2] = [await first.text(), await second.text()];
+    // every inline script carries its own response's nonce, and nothing else differs
+    expect(h1).toContain(`nonce="${n1}"`);
+    expect(h2).toContain(`nonce="${n2}"`);
+    expect(h2).not.toContain(n1);
+    expect(h2.replaceAll(n2, 'N')).toBe(h1.replaceAll(n1, 'N'));
+    // the browser's copy is current: 304 without a body
+    const again = await fetch(url, { headers: { 'If-None-Match': first.headers.get('ETag') ?? '' } });
+    expect(again.status).toBe(304);
+  });
+
   it('neutralises formula-looking text cells in CSV downloads', async () => {
     const csv = await (await fetch(`${server.url}/download/units/csv?${march}`)).text();
     expect(csv.split('\n').length).toBeGreaterThan(2);

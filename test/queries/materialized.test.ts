@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setDatabasePath, withWriter } from '../../lib/db.ts';
-import { getBreakdown, getBuckets } from '../../queries/analysis.ts';
+import { getBreakdown, getBuckets, getCalendar } from '../../queries/analysis.ts';
 import { getUnitDetail } from '../../queries/detail.ts';
-import { getAttributedIncidents, getGoliveCells } from '../../queries/incidents.ts';
+import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { buildModels, buildOrder, type ModelFile, models } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
@@ -39,6 +39,9 @@ async function everything(unit: string, window: number, tz: string) {
       breakdown: await getBreakdown(p),
       units: unitRows,
       incidents: await getAttributedIncidents(p),
+      incidentCounts: await getIncidentCounts(p),
+      incidentPage: await getIncidentPage(p, { priority: 3, rule: 'likely' }, { limit: 20, offset: 5 }),
+      calendar: await getCalendar(p),
       cells: await getGoliveCells(p),
       detail: failed ? await getUnitDetail(p, failed.unit_id) : null,
     };
@@ -76,6 +79,51 @@ describe('materialized and live models', () => {
       }
     }
   }
+});
+
+describe('what the pages read in SQL instead of JavaScript', () => {
+  it('pages and counts incidents exactly as filtering and slicing the full list would', async () => {
+    freshDatabase();
+    await loadFolder(sample);
+    const p = kpiParamsSchema.parse({ from: '2025-01-01', to: '2025-07-01', as_of: '2025-07-15T00:00:00Z' });
+    await readSnapshot(async () => {
+      const all = await getAttributedIncidents(p);
+      const counts = await getIncidentCounts(p);
+      expect(counts.reduce((s, c) => s + c.incidents, 0)).toBe(all.length);
+      expect(all.length).toBeGreaterThan(100);
+      for (const filter of [
+        { priority: null, rule: null },
+        { priority: 2, rule: null },
+        { priority: null, rule: 'confirmed' as const },
+        { priority: 4, rule: 'likely' as const },
+      ]) {
+        const matching = all.filter(
+          (i) =>
+            (filter.priority === null || i.priority === filter.priority) &&
+            (filter.rule === null || i.rule === filter.rule),
+        );
+        expect(
+          counts
+            .filter(
+              (c) =>
+                (filter.priority === null || c.priority === filter.priority) &&
+                (filter.rule === null || c.rule === filter.rule),
+            )
+            .reduce((s, c) => s + c.incidents, 0),
+        ).toBe(matching.length);
+        for (const offset of [0, 50, matching.length - 10]) {
+          const page = await getIncidentPage(p, filter, { limit: 50, offset: Math.max(0, offset) });
+          expect(page).toEqual(matching.slice(Math.max(0, offset), Math.max(0, offset) + 50));
+        }
+      }
+      // the calendar holds the completed units of the table, in its order
+      const calendar = await getCalendar(p);
+      const completed = (await getUnits(p)).filter((u) => u.is_completed);
+      expect(calendar.unit_id).toEqual(completed.map((u) => u.unit_id));
+      expect(calendar.end_ms).toEqual(completed.map((u) => Date.parse(u.end_at ?? '')));
+      expect(calendar.is_failed).toEqual(completed.map((u) => u.is_failed));
+    });
+  }, 60_000);
 });
 
 describe('model build order', () => {

@@ -3,10 +3,27 @@ import * as Plot from '@observablehq/plot';
 export interface CalendarUnit {
   unit_id: string;
   service: string | null;
-  start_at: string | null;
+  start_at?: string | null;
   end_at: string | null;
   is_failed: boolean;
   is_freeze_violation: boolean;
+}
+
+/** The loader's go-lives, sent column by column, as the rows the calendar draws. */
+export function calendarUnits(columns: {
+  unit_id: string[];
+  service: (string | null)[];
+  end_ms: number[];
+  is_failed: boolean[];
+  is_freeze_violation: boolean[];
+}): CalendarUnit[] {
+  return columns.unit_id.map((unit_id, i) => ({
+    unit_id,
+    service: columns.service[i] ?? null,
+    end_at: new Date(columns.end_ms[i] ?? 0).toISOString(),
+    is_failed: columns.is_failed[i] ?? false,
+    is_freeze_violation: columns.is_freeze_violation[i] ?? false,
+  }));
 }
 
 export interface CalendarWindow {
