@@ -68,13 +68,18 @@ export function getIncidentPage(
   page: { limit: number; offset: number },
 ): Promise<IncidentPoint[]> {
   return withModels(async (conn) => {
-    const rows = await runQuery(conn, 'kpi_incident_page', {
-      ...unitBindings(p),
-      priority: filter.priority,
-      rule: filter.rule,
-      limit: page.limit,
-      offset: page.offset,
-    }, { priority: INTEGER, rule: VARCHAR, limit: BIGINT, offset: BIGINT });
+    const rows = await runQuery(
+      conn,
+      'kpi_incident_page',
+      {
+        ...unitBindings(p),
+        priority: filter.priority,
+        rule: filter.rule,
+        limit: page.limit,
+        offset: page.offset,
+      },
+      { priority: INTEGER, rule: VARCHAR, limit: BIGINT, offset: BIGINT },
+    );
     return rows.map((r) => incidentPointSchema.parse(r));
   }, p);
 }

@@ -43,7 +43,8 @@ async function load({ request }: LoaderFunctionArgs) {
   const [counts, cells] = await Promise.all([getIncidentCounts(filters.params), getGoliveCells(filters.params)]);
   const sum = (keep: (c: IncidentCount) => boolean) => counts.filter(keep).reduce((s, c) => s + c.incidents, 0);
   const matching = sum(
-    (c) => (filter.priority === null || c.priority === filter.priority) && (filter.rule === null || c.rule === filter.rule),
+    (c) =>
+      (filter.priority === null || c.priority === filter.priority) && (filter.rule === null || c.rule === filter.rule),
   );
   const pages = Math.max(1, Math.ceil(matching / pageSize));
   const page = Math.min(Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0), pages - 1);
