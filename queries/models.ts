@@ -141,8 +141,25 @@ export async function enterVersion(conn: DuckDBConnection, dataVersion: number):
   await conn.run(`set schema = '${versionSchema(dataVersion)}'`);
 }
 
+/** A data version whose models are built and committed, about to become current. */
+export interface PreparedVersion {
+  dataVersion: number;
+  live: boolean;
+}
+
+const beforeCurrent: ((next: PreparedVersion) => Promise<void>)[] = [];
+
+/**
+ * Registers work to run when a new data version's models are built, before it
+ * becomes current (readers still see the previous one). It runs inside the
+ * build's writer turn, so it may only read (readPrepared), never write.
+ */
+export function beforeVersionIsCurrent(hook: (next: PreparedVersion) => Promise<void>): void {
+  beforeCurrent.push(hook);
+}
+
 const trace = (t0: number, what: string) => {
-  // RELEASELENS_TRACE=1 prints how long each model takes to build.
+  // RELEASELENS_TRACE=1 prints how long each model takes to build and each query to answer.
   if (process.env.RELEASELENS_TRACE) {
     process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${what}\n`);
   }
@@ -187,6 +204,12 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       for (const kind of unitKinds) {
         await conn.run('insert into mat_windows values ($w, $kind)', { w: DEFAULT_WINDOW_HOURS, kind });
       }
+    }
+    // The new version is complete but not yet current: whoever asked may prepare for it (answers.server.ts warms its cache).
+    for (const hook of beforeCurrent) {
+      await hook({ dataVersion: version, live }).catch((err) =>
+        console.error(`preparing data version ${version}: ${err}`),
+      );
     }
     await conn.run('insert into main.model_state values ($version, $hash, $mode, $last_run, now(), $seconds)', {
       version,
@@ -277,6 +300,9 @@ export async function runQuery(
   params: Record<string, DuckDBValue>,
   types: Record<string, DuckDBType> = {},
 ): Promise<Record<string, unknown>[]> {
+  const t0 = performance.now();
   const reader = await conn.runAndReadAll(readQuery(name), params, { ...typesFor(params), ...types });
-  return reader.getRowObjectsJS() as Record<string, unknown>[];
+  const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+  trace(t0, `query ${name} (${rows.length} rows)`);
+  return rows;
 }

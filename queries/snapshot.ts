@@ -22,6 +22,7 @@ import {
   hasWindow,
   modelState,
   modelsHash,
+  type PreparedVersion,
   type WindowNeed,
 } from './models.ts';
 
@@ -103,16 +104,7 @@ export async function readSnapshot<T>(
         for (const w of missing) await ensureWindow(w);
         continue;
       }
-      await enterVersion(conn, state.dataVersion);
-      const snapshot: Snapshot = {
-        conn,
-        dataVersion: state.dataVersion,
-        windows: new Set(windows.map(keyOf)),
-        live,
-        tail: Promise.resolve(),
-      };
-      const result = await ambient.run(snapshot, () => work(state.dataVersion));
-      await snapshot.tail.catch(() => {});
+      const result = await readOn(conn, { dataVersion: state.dataVersion, live }, windows, work);
       await conn.run('commit');
       committed = true;
       return result;
@@ -122,6 +114,58 @@ export async function readSnapshot<T>(
     }
   }
   throw new Error('could not open a snapshot with the windows it needs (the data kept changing)');
+}
+
+/** Runs `work` on `conn` (in a transaction) with the models of one data version as the ambient snapshot. */
+async function readOn<T>(
+  conn: DuckDBConnection,
+  version: PreparedVersion,
+  windows: WindowNeed[],
+  work: (dataVersion: number) => Promise<T>,
+): Promise<T> {
+  await enterVersion(conn, version.dataVersion);
+  const snapshot: Snapshot = {
+    conn,
+    dataVersion: version.dataVersion,
+    windows: new Set(windows.map(keyOf)),
+    live: version.live,
+    tail: Promise.resolve(),
+  };
+  const result = await ambient.run(snapshot, () => work(version.dataVersion));
+  await snapshot.tail.catch(() => {});
+  return result;
+}
+
+/** A window the prepared version does not hold (it is added on first use once the version is current). */
+export class WindowNotPrepared extends Error {}
+
+/**
+ * Like readSnapshot, on a data version that is built but not yet current
+ * (beforeVersionIsCurrent). Never writes: a window the version lacks is
+ * WindowNotPrepared, not added.
+ */
+export async function readPrepared<T>(
+  version: PreparedVersion,
+  work: (dataVersion: number) => Promise<T>,
+  windows: WindowNeed[],
+): Promise<T> {
+  const conn = await (await instance()).connect();
+  try {
+    await conn.run('begin transaction');
+    try {
+      if (!version.live)
+        for (const w of windows)
+          if (!(await hasWindow(conn, version.dataVersion, w)))
+            throw new WindowNotPrepared(
+              `data version ${version.dataVersion} has no ${w.unit} window of ${w.window} h yet`,
+            );
+      return await readOn(conn, version, windows, work);
+    } finally {
+      await conn.run('rollback').catch(() => {});
+    }
+  } finally {
+    conn.closeSync();
+  }
 }
 
 /**

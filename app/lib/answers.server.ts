@@ -14,8 +14,8 @@
 import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
 import { databasePath, writeCount } from '../../lib/db.ts';
-import { DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
-import { readSnapshot } from '../../queries/snapshot.ts';
+import { beforeVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
+import { readPrepared, readSnapshot } from '../../queries/snapshot.ts';
 import { secureHeaders } from './security.server.ts';
 
 const MAX_ENTRIES = 500;
@@ -98,6 +98,64 @@ export const clock = { now: () => Date.now() };
  */
 const seen = new Map<string, { writes: number; dataVersion: number }>();
 
+/**
+ * The answers asked for most recently (without data version or minute), with
+ * how to compute them: when an ingest has built a new data version, these are
+ * computed on it before it becomes current, so that the pages people have open
+ * answer from the cache the moment the new data shows, instead of all
+ * recomputing at once beside the next ingest.
+ */
+interface Recent {
+  file: string;
+  route: string;
+  search: string;
+  hasAsOf: boolean;
+  windows: WindowNeed[];
+  compute: () => Promise<unknown>;
+}
+const recent = new Map<string, Recent>();
+const MAX_RECENT = 200;
+/** At most this many answers, and this long, per new data version: the ingest waits for it. */
+const WARM_ANSWERS = 60;
+const WARM_BUDGET_MS = 15_000;
+
+function noteRecent(r: Recent) {
+  const id = `${r.file}|${r.route}|${r.search}`;
+  recent.delete(id);
+  recent.set(id, r);
+  if (recent.size > MAX_RECENT) recent.delete(recent.keys().next().value as string);
+}
+
+beforeVersionIsCurrent(async (next) => {
+  const file = databasePath();
+  const t0 = performance.now();
+  const list = [...recent.values()]
+    .filter((r) => r.file === file)
+    .reverse()
+    .slice(0, WARM_ANSWERS);
+  let prepared = 0;
+  for (const r of list) {
+    if (performance.now() - t0 > WARM_BUDGET_MS) break;
+    const base = `${file}|${next.dataVersion}|${r.route}|${r.search}`;
+    const key = `${base}|${r.hasAsOf ? '' : nowToTheMinute()}`;
+    if (cache.has(key)) continue;
+    try {
+      remember(key, await readPrepared(next, r.compute, r.windows));
+      if (!r.hasAsOf) {
+        newest.delete(base);
+        newest.set(base, key);
+      }
+      prepared++;
+    } catch {
+      // not preparable before the switch (a window added on first use, a refused parameter): computed when asked
+    }
+  }
+  if (list.length > 0)
+    console.error(
+      `answers: ${prepared} of the ${list.length} most recent answers prepared for data version ${next.dataVersion} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+});
+
 const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
 
 /**
@@ -117,6 +175,15 @@ async function answer<T>(
   const asOf = url.searchParams.get('as_of') ? '' : nowToTheMinute();
   const file = databasePath();
   const writes = writeCount();
+  const needs = windows ? windows.map((window) => ({ ...needOf(url), window })) : [needOf(url)];
+  noteRecent({
+    file,
+    route,
+    search: canonicalSearch(url),
+    hasAsOf: asOf === '',
+    windows: needs,
+    compute,
+  });
   const last = seen.get(file);
   if (last && last.writes === writes) {
     const key = `${file}|${last.dataVersion}|${route}|${canonicalSearch(url)}|${asOf}`;
@@ -127,42 +194,39 @@ async function answer<T>(
       return { value, etag: etagOf(key) };
     }
   }
-  const found = await readSnapshot(
-    async (dataVersion): Promise<{ value: T; etag: string; refresh?: boolean }> => {
-      seen.set(file, { writes, dataVersion });
-      const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
-      const key = `${base}|${asOf}`;
-      if (cache.has(key)) {
-        const value = cache.get(key) as T;
-        cache.delete(key); // most recently used last
-        cache.set(key, value);
-        return { value, etag: etagOf(key) };
-      }
-      // the previous minute's answer of the same data version, while this minute's is computed
-      const previous = asOf && allowStale ? newest.get(base) : undefined;
-      if (previous !== undefined && cache.has(previous)) {
-        return { value: cache.get(previous) as T, etag: etagOf(previous), refresh: !inflight.has(key) };
-      }
-      let pending = inflight.get(key) as Promise<T> | undefined;
-      if (!pending) {
-        pending = inTurn(compute);
-        inflight.set(key, pending);
-        pending
-          .then((value) => {
-            remember(key, value);
-            if (asOf) {
-              newest.delete(base);
-              newest.set(base, key);
-              if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
-            }
-          })
-          .catch(() => {})
-          .finally(() => inflight.delete(key));
-      }
-      return { value: await pending, etag: etagOf(key) };
-    },
-    windows ? windows.map((window) => ({ ...needOf(url), window })) : [needOf(url)],
-  );
+  const found = await readSnapshot(async (dataVersion): Promise<{ value: T; etag: string; refresh?: boolean }> => {
+    seen.set(file, { writes, dataVersion });
+    const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
+    const key = `${base}|${asOf}`;
+    if (cache.has(key)) {
+      const value = cache.get(key) as T;
+      cache.delete(key); // most recently used last
+      cache.set(key, value);
+      return { value, etag: etagOf(key) };
+    }
+    // the previous minute's answer of the same data version, while this minute's is computed
+    const previous = asOf && allowStale ? newest.get(base) : undefined;
+    if (previous !== undefined && cache.has(previous)) {
+      return { value: cache.get(previous) as T, etag: etagOf(previous), refresh: !inflight.has(key) };
+    }
+    let pending = inflight.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = inTurn(compute);
+      inflight.set(key, pending);
+      pending
+        .then((value) => {
+          remember(key, value);
+          if (asOf) {
+            newest.delete(base);
+            newest.set(base, key);
+            if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
+          }
+        })
+        .catch(() => {})
+        .finally(() => inflight.delete(key));
+    }
+    return { value: await pending, etag: etagOf(key) };
+  }, needs);
   if (found.refresh) {
     answer(route, request, compute, false, windows).catch((err) => console.error(`refreshing ${route}: ${err}`));
   }

@@ -13,16 +13,24 @@ export function hours(v: number | null | undefined): string {
 export const count = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : v.toLocaleString('en-US');
 
+/** One formatter per time zone: making one costs far more than formatting (a table has thousands of dates). */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function dateTime(iso: string | null | undefined, tz = 'UTC'): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    year: 'numeric',
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
+  let format = dateTimeFormats.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      year: 'numeric',
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    dateTimeFormats.set(tz, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** The URL search string for a set of parameters (the shareable link); empty values are left out. */

@@ -49,6 +49,31 @@ describe('cached answers', () => {
     expect(kpisAfter).not.toEqual(kpisBefore);
   });
 
+  it('prepares the recent answers on a new data version before it becomes current, with the new numbers', async () => {
+    const path = `/api/kpis?${march}&unit=change`;
+    const before = await (await get(path)).json();
+    const said = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await ingestFile(
+        tempCsv(
+          'incidents.csv',
+          'incident_id,opened_at,priority,service,caused_by_change_id\nNEW3,2025-03-04T10:00:00Z,3,payments,C1\n',
+        ),
+      );
+      const line = said.mock.calls.map((c) => String(c[0])).find((m) => m.startsWith('answers:'));
+      expect(line).toMatch(
+        /^answers: [1-9]\d* of the \d+ most recent answers prepared for data version \d+ in [\d.]+ s$/,
+      );
+    } finally {
+      said.mockRestore();
+    }
+    const prepared = await (await get(path)).json();
+    // the same as computing it anew on the new version
+    const fresh = await (await get(`${path}&severity=2`)).json();
+    expect(prepared).toEqual(fresh);
+    expect(prepared.kpis.post_release_incidents).toBe(before.kpis.post_release_incidents + 1);
+  });
+
   it('sets the ETag on page loaders too', async () => {
     const result = (await overview.loader({
       request: new Request(`http://localhost/?${march}`),
