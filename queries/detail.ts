@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { withModels } from './snapshot.ts';
-import { type UnitRow, unitRowSchema } from './units.ts';
+import { toUnitRow, type UnitRow } from './units.ts';
 
 const instant = z
   .date()
@@ -68,7 +68,7 @@ export function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail 
       window_hours: p.window,
     });
     return {
-      unit: unitRowSchema.parse(row),
+      unit: toUnitRow(row),
       records: records.map((r) => recordRowSchema.parse(r)),
       incidents: incidents.map((r) => nearbyIncidentSchema.parse(r)),
     };

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { typesFor } from '../lib/db.ts';
 import { projectFile } from '../lib/paths.ts';
 
@@ -204,6 +204,13 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       for (const kind of unitKinds) {
         await conn.run('insert into mat_windows values ($w, $kind)', { w: DEFAULT_WINDOW_HOURS, kind });
       }
+      // Windows people asked for on the previous version carry over, so they need not be added while pages wait.
+      for (const need of await windowsInUse(conn, version - 1)) {
+        const t = performance.now();
+        for (const m of stores()) await fillStore(conn, m, need.unit, need.window);
+        await conn.run('insert into mat_windows values ($w, $kind)', { w: need.window, kind: need.unit });
+        trace(t, `window ${need.window} h for ${need.unit} units, carried over`);
+      }
     }
     // The new version is complete but not yet current: whoever asked may prepare for it (answers.server.ts warms its cache).
     for (const hook of beforeCurrent) {
@@ -230,6 +237,29 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
     await conn.run(`drop schema if exists ${versionSchema(Number(String(name).slice(1)))} cascade`);
   trace(t0, `models of data version ${version}`);
   return version;
+}
+
+/** At most this many windows other than the default carry over to a new data version (each costs seconds at scale). */
+const CARRIED_WINDOWS = 6;
+
+/** The (window, unit kind) pairs other than the default that a data version holds, in the order they were added. */
+async function windowsInUse(conn: DuckDBConnection, dataVersion: number): Promise<WindowNeed[]> {
+  if (dataVersion < 1) return [];
+  const exists = await conn.runAndReadAll(
+    `select 1 from information_schema.tables where table_schema = $schema and table_name = 'mat_windows'`,
+    { schema: versionSchema(dataVersion) },
+  );
+  if (exists.getRows().length === 0) return [];
+  const rows = await conn.runAndReadAll(
+    `select window_hours, unit_kind from ${versionSchema(dataVersion)}.mat_windows
+     where window_hours <> $default order by rowid limit $max`,
+    { default: DEFAULT_WINDOW_HOURS, max: CARRIED_WINDOWS },
+    { max: BIGINT },
+  );
+  return rows
+    .getRows()
+    .map(([w, kind]) => ({ window: Number(w), unit: String(kind) as WindowNeed['unit'] }))
+    .filter((n) => unitKinds.includes(n.unit));
 }
 
 const fillStore = (conn: DuckDBConnection, m: ModelFile, kind: string, windowHours: number) =>

@@ -1,14 +1,14 @@
 /**
  * Loader answers cached by data version. A key is the route, its canonical
  * parameters (the URL's search parameters, sorted; "now" for as_of taken to
- * the minute) and the data version the read sees; the ETag is a hash of it, so
+ * five minutes, NOW_STEP_MS) and the data version the read sees; the ETag is a hash of it, so
  * a browser revisit with the same parameters and data is a 304, and any ingest
  * (a new data version) makes new answers, never stale ones.
  *
- * At the turn of a minute, an answer without as_of is served from the previous
- * minute of the same data version while its new minute is computed in the
+ * At the turn of a step, an answer without as_of is served from the previous
+ * step of the same data version while its new step is computed in the
  * background (its report names the as_of it used): otherwise every open page
- * recomputes at once every minute and the server falls behind.
+ * recomputes at once every step and the server falls behind.
  */
 
 import { createHash } from 'node:crypto';
@@ -50,7 +50,7 @@ const newest = new Map<string, string>();
 /**
  * At most this many answers are computed at once; the rest wait their turn.
  * Without it, a burst of new parameter sets (or every open page at the turn of
- * a minute) runs that many heavy reads at once, which share two cores and one
+ * a step) runs that many heavy reads at once, which share two cores and one
  * memory limit and all finish late.
  */
 const MAX_COMPUTING = 2;
@@ -85,10 +85,17 @@ function needOf(url: URL): WindowNeed {
   };
 }
 
-/** "Now" for answers without an explicit as_of: the current minute, so answers can be reused within it. */
-const nowToTheMinute = () => new Date(Math.floor(clock.now() / 60_000) * 60_000).toISOString();
+/**
+ * How long an answer without an explicit as_of is reused: "now" is taken to
+ * five minutes. Every answer depends on now (the backlog, overdue units, the
+ * schedule cohort, the as_of it reports), so each step recomputes every answer
+ * still asked for; at one minute, a server with 60 open parameter sets at the
+ * large scale spent most of its time recomputing them.
+ */
+export const NOW_STEP_MS = 5 * 60_000;
+const nowToTheStep = () => new Date(Math.floor(clock.now() / NOW_STEP_MS) * NOW_STEP_MS).toISOString();
 
-/** The clock that picks the minute (tests move it). */
+/** The clock that picks the step (tests move it). */
 export const clock = { now: () => Date.now() };
 
 /**
@@ -99,7 +106,7 @@ export const clock = { now: () => Date.now() };
 const seen = new Map<string, { writes: number; dataVersion: number }>();
 
 /**
- * The answers asked for most recently (without data version or minute), with
+ * The answers asked for most recently (without data version or step), with
  * how to compute them: when an ingest has built a new data version, these are
  * computed on it before it becomes current, so that the pages people have open
  * answer from the cache the moment the new data shows, instead of all
@@ -137,7 +144,7 @@ beforeVersionIsCurrent(async (next) => {
   for (const r of list) {
     if (performance.now() - t0 > WARM_BUDGET_MS) break;
     const base = `${file}|${next.dataVersion}|${r.route}|${r.search}`;
-    const key = `${base}|${r.hasAsOf ? '' : nowToTheMinute()}`;
+    const key = `${base}|${r.hasAsOf ? '' : nowToTheStep()}`;
     if (cache.has(key)) continue;
     try {
       remember(key, await readPrepared(next, r.compute, r.windows));
@@ -159,8 +166,8 @@ beforeVersionIsCurrent(async (next) => {
 const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
 
 /**
- * The answer for a request. `allowStale`: at the turn of a minute, hand back the
- * previous minute's answer and compute the new one afterwards in a snapshot of
+ * The answer for a request. `allowStale`: at the turn of a step, hand back the
+ * previous step's answer and compute the new one afterwards in a snapshot of
  * its own (a computation started inside this snapshot would outlive its
  * connection).
  */
@@ -172,7 +179,7 @@ async function answer<T>(
   windows?: number[],
 ): Promise<{ value: T; etag: string }> {
   const url = new URL(request.url);
-  const asOf = url.searchParams.get('as_of') ? '' : nowToTheMinute();
+  const asOf = url.searchParams.get('as_of') ? '' : nowToTheStep();
   const file = databasePath();
   const writes = writeCount();
   const needs = windows ? windows.map((window) => ({ ...needOf(url), window })) : [needOf(url)];
@@ -204,7 +211,7 @@ async function answer<T>(
       cache.set(key, value);
       return { value, etag: etagOf(key) };
     }
-    // the previous minute's answer of the same data version, while this minute's is computed
+    // the previous step's answer of the same data version, while this step's is computed
     const previous = asOf && allowStale ? newest.get(base) : undefined;
     if (previous !== undefined && cache.has(previous)) {
       return { value: cache.get(previous) as T, etag: etagOf(previous), refresh: !inflight.has(key) };

@@ -1,6 +1,6 @@
 /** Answers cached by data version: same parameters and data give a 304, an ingest gives new answers. */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { clock } from '../../app/lib/answers.server.ts';
+import { clock, NOW_STEP_MS } from '../../app/lib/answers.server.ts';
 import * as overview from '../../app/routes/_index.tsx';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
 import { ingestFile } from '../../ingest/load.ts';
@@ -83,16 +83,16 @@ describe('cached answers', () => {
     expect(result.init.headers.ETag).toMatch(/^".+"$/);
   });
 
-  it('serves the previous minute of the same data version while the new minute is computed, then the new one', async () => {
+  it('serves the previous five minutes of the same data version while the new five minutes is computed, then the new one', async () => {
     const real = clock.now;
-    const start = Math.floor(Date.now() / 60_000) * 60_000;
+    const start = Math.floor(Date.now() / NOW_STEP_MS) * NOW_STEP_MS;
     try {
       clock.now = () => start;
       const path = '/api/kpis?from=2025-03-01&to=2025-04-01&unit=change';
       const first = await get(path);
       const etag = first.headers.get('ETag');
-      clock.now = () => start + 60_000;
-      // the new minute is not computed yet: the previous minute's answer (same ETag)
+      clock.now = () => start + NOW_STEP_MS;
+      // the new step is not computed yet: the previous step's answer (same ETag)
       const stale = await get(path);
       expect(stale.headers.get('ETag')).toBe(etag);
       // once computed in the background, the new minute's answer

@@ -8,16 +8,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter } from '../../lib/db.ts';
 import { getBreakdown, getBuckets, getCalendar } from '../../queries/analysis.ts';
 import { getUnitDetail } from '../../queries/detail.ts';
 import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
-import { buildModels, buildOrder, type ModelFile, models } from '../../queries/models.ts';
+import { buildModels, buildOrder, hasWindow, type ModelFile, modelState, models } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
 import { getUnits } from '../../queries/units.ts';
-import { freshDatabase, loadFolder } from '../helpers.ts';
+import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 
 const sample = path.join(import.meta.dirname, '..', '..', 'data', 'sample');
 
@@ -124,6 +125,25 @@ describe('what the pages read in SQL instead of JavaScript', () => {
       expect(calendar.is_failed).toEqual(completed.map((u) => u.is_failed));
     });
   }, 60_000);
+});
+
+describe('windows in use', () => {
+  it('carry over to the next data version, so a page with another window does not wait after an ingest', async () => {
+    freshDatabase();
+    await loadFolder(goldenInput);
+    const p = kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01', window: 24, unit: 'change' });
+    const before = await getKpis(p); // adds the 24 h window for changes
+    await ingestFile(
+      tempCsv('incidents.csv', 'incident_id,opened_at,priority,service\nWIN1,2025-03-20T00:00:00Z,4,payments\n'),
+    );
+    await withWriter(async (conn) => {
+      const state = await modelState(conn);
+      expect(state?.dataVersion).toBeGreaterThan(1);
+      expect(await hasWindow(conn, state?.dataVersion ?? 0, { unit: 'change', window: 24 })).toBe(true);
+      expect(await hasWindow(conn, state?.dataVersion ?? 0, { unit: 'release', window: 24 })).toBe(false);
+    });
+    expect((await getKpis(p)).kpis.completed).toBe(before.kpis.completed);
+  });
 });
 
 describe('model build order', () => {
