@@ -110,7 +110,7 @@ function parse() {
 function report(s: IngestSummary): void {
   const rate = s.seconds > 0 ? Math.round(s.rowsRead / s.seconds) : s.rowsRead;
   process.stdout.write(
-    `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded (${s.newRecords} new, ${s.changedRecords} changed, ${s.unchangedRecords} unchanged), ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} ${s.merged === 1 ? 'row' : 'rows'} merged into other records` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
+    `${s.file}: ${s.entity} from ${s.source} (${s.layout}): ${s.rowsRead} read, ${s.rowsLoaded} loaded (${s.newRecords} new, ${s.changedRecords} changed, ${s.unchangedRecords} unchanged), ${s.rowsRejected} rejected${s.merged > 0 ? `, ${s.merged} ${s.merged === 1 ? 'row' : 'rows'} merged into other records` : ''}${s.skipped > 0 ? `, ${s.skipped} without a value to load skipped` : ''} in ${s.seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} rows/s), run ${s.runId}\n`,
   );
   for (const n of s.notes) log(`  note: ${n}`);
   for (const u of s.unknownValues) log(`  unknown ${u.column} '${u.value}' x${u.count}: ${u.resolution}`);
@@ -120,6 +120,7 @@ function report(s: IngestSummary): void {
   if (s.rowsRejected > s.firstRejects.length) {
     log(`  ... see all ${s.rowsRejected} rejected rows in the ingest_rejects table (run ${s.runId})`);
   }
+  for (const further of s.also ?? []) report(further);
 }
 
 /** Loads the files, through the running dashboard when there is one; returns how many failed. */

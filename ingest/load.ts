@@ -10,7 +10,7 @@
  * rows in a scratch in-memory database and writes nothing.
  */
 import path from 'node:path';
-import { type DuckDBConnection, type DuckDBValue, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { databasePath, typesFor, withScratch, withWriter } from '../lib/db.ts';
 import { type EntityName, idColumnOf } from '../lib/entities.ts';
 import { ensureSchema, rawTable } from '../lib/schema.ts';
@@ -18,6 +18,7 @@ import { buildModels } from '../queries/models.ts';
 import { type ArchiveEntry, appendEntry, type ReplayOptions, storeFile, storeMapping } from './archive.ts';
 import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
 import { chooseLayout, type Layout } from './layout.ts';
+import { companionMappings } from './mapping.ts';
 import { type MappedPlan, planMapping } from './mapSql.ts';
 import { lineOfRecord, scanFile } from './scan.ts';
 import { IngestError, sniff } from './sniff.ts';
@@ -84,6 +85,8 @@ export interface IngestSummary {
   records: number;
   /** Rows folded into another row's record (older versions, further CIs of one change). */
   merged: number;
+  /** Rows left out because the mapping's skip_empty columns were all empty (e.g. issues without a rating). */
+  skipped: number;
   rowsLoaded: number;
   /** Of the loaded records: not stored before; stored with some other value; stored exactly so. */
   newRecords: number;
@@ -97,6 +100,8 @@ export interface IngestSummary {
   unknownValues: UnknownValue[];
   /** How the mapping read the file where it had to choose (e.g. the go-live from 'Resolved'). */
   notes: string[];
+  /** The further entities loaded from the same file (the mapping's `also`), one run each. */
+  also: IngestSummary[];
   preview?: Preview;
 }
 
@@ -185,7 +190,21 @@ async function loadFile(conn: DuckDBConnection, file: string, options: IngestOpt
   const started = new Date();
   const p = await prepare(file, options);
   try {
-    return await load(conn, p, options, started);
+    const summary = await load(conn, p, options, started);
+    // Further entities the same export holds (the mapping's `also`), each a run of its own on the same file.
+    if (p.layout.kind === 'mapped') {
+      for (const companion of companionMappings(p.layout.mapping, p.header, p.layout.name)) {
+        const q: Prepared = {
+          ...p,
+          layout: { kind: 'mapped', name: `${p.layout.name}, ${companion.entity}`, mapping: companion },
+          plan: planMapping(companion, p.header),
+          entity: companion.entity,
+          source: options.source ?? companion.source ?? 'csv',
+        };
+        summary.also.push(await load(conn, q, { ...options, archive: false }, new Date()));
+      }
+    }
+    return summary;
   } finally {
     p.cleanup();
   }
@@ -441,6 +460,19 @@ async function load(
     ).getRowObjectsJS()[0];
     const rowsRead = num(counts?.landed) + num(counts?.structural);
     const records = num(counts?.records);
+    const skipped = p.plan?.skippedSql
+      ? num(
+          (
+            await conn.runAndReadAll(
+              p.plan.skippedSql,
+              { null_tokens: p.plan.params.null_tokens ?? listValue([]) },
+              {
+                null_tokens: LIST(VARCHAR),
+              },
+            )
+          ).getRows()[0]?.[0],
+        )
+      : 0;
     const rowsLoaded = num(counts?.loaded);
     const summary: IngestSummary = {
       runId,
@@ -453,7 +485,8 @@ async function load(
       bytes: p.bytes,
       rowsRead,
       records,
-      merged: num(counts?.landed) - records,
+      merged: num(counts?.landed) - records - skipped,
+      skipped,
       rowsLoaded,
       newRecords: num(diff?.new_records),
       changedRecords: num(diff?.changed),
@@ -464,6 +497,7 @@ async function load(
       firstRejects: [],
       unknownValues: p.plan ? await unknownValues(conn, p.plan) : [],
       notes: p.plan?.notes ?? [],
+      also: [],
     };
     summary.firstRejects = (
       await conn.runAndReadAll(

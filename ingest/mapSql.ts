@@ -75,6 +75,8 @@ export interface MappedPlan {
   usedColumns: number[];
   /** Columns read from their `if_absent` source because the file has none of their own (said in the summary). */
   notes: string[];
+  /** Counts the rows left out by records.skip_empty (from landing_raw, one row: skipped), or null. */
+  skippedSql: string | null;
 }
 
 export class MappingHeaderError extends Error {}
@@ -94,6 +96,7 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
   const notes: string[] = [];
   const used = new Set<number>();
   const picked: string[] = [];
+  const pickedSource = new Map<string, string>();
   const converted: string[] = [];
   const joins: string[] = [];
 
@@ -134,6 +137,7 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
       }
     }
     picked.push(`${source} as ${name}`);
+    pickedSource.set(c.name, source);
 
     let value = `p.${name}`;
     if (col.map) {
@@ -215,6 +219,21 @@ export function planMapping(mapping: Mapping, header: string[]): MappedPlan {
   group by ${id}`;
   }
 
+  // Rows with no value in any skip_empty column are left out before conversion (not rejects).
+  const skipNames = mapping.records.skip_empty;
+  const kept = skipNames.length ? `where ${skipNames.map((n) => `p.${quoteIdent(n)} is not null`).join(' or ')}` : '';
+  const cleanedOf = (source: string) =>
+    source.replace(
+      /\bc(\d+)\b/g,
+      (_, i) =>
+        `(case when trim(c${i}) = '' or list_contains($null_tokens, trim(c${i})) then null else trim(c${i}) end)`,
+    );
+  const skippedSql = skipNames.length
+    ? `select count(*)::integer as skipped from landing_raw where ${skipNames
+        .map((n) => `${cleanedOf(pickedSource.get(n) ?? 'null')} is null`)
+        .join(' and ')}`
+    : null;
+
   const sql = `create or replace temp table mapped as
 with src as (
   select rowid - (select min(rowid) from landing_raw) as ord, * from landing_raw
@@ -233,6 +252,7 @@ converted as (
     ${[...converted, ...[...mappedColumns.keys()].map((n) => `p.${quoteIdent(n)} as ${quoteIdent(`raw_${n}`)}`)].join(',\n    ')}
   from picked p
   ${joins.join('\n  ')}
+  ${kept}
 )
 ${final}`;
   return {
@@ -247,5 +267,6 @@ ${final}`;
     latestBy,
     usedColumns: [...used].sort((a, b) => a - b),
     notes,
+    skippedSql,
   };
 }

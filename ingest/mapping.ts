@@ -76,9 +76,31 @@ export const mappingSchema = z
         latest_by: sourceNames.optional(),
         /** One record over several rows: group rows by id and collect this canonical column (changes: ci). */
         collect: z.enum(['ci']).optional(),
+        /** Rows with no value in any of these canonical columns are left out (counted as skipped, not rejected). */
+        skip_empty: z.array(z.string().min(1)).default([]),
       })
       .strict()
       .prefault({}),
+    /**
+     * Further entities the same export holds (JSM's Satisfaction rating: one
+     * survey response per issue). Each is loaded from the same file when the
+     * file has every `when` column, with this mapping's csv and timestamps.
+     */
+    also: z
+      .array(
+        z
+          .object({
+            when: z.array(z.string().min(1)).min(1),
+            entity: z.enum(entityNames as [EntityName, ...EntityName[]]),
+            columns: z.record(z.string(), z.union([z.string().min(1), columnObject])),
+            records: z
+              .object({ skip_empty: z.array(z.string().min(1)).default([]) })
+              .strict()
+              .prefault({}),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -101,6 +123,15 @@ export const mappingSchema = z
         });
       }
     }
+    for (const name of m.records.skip_empty) {
+      if (!(name in m.columns)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['records', 'skip_empty'],
+          message: `skip_empty names ${name}, which the mapping does not map`,
+        });
+      }
+    }
     if (m.records.collect && m.entity !== 'changes') {
       ctx.addIssue({
         code: 'custom',
@@ -111,6 +142,29 @@ export const mappingSchema = z
   });
 
 export type Mapping = z.infer<typeof mappingSchema>;
+
+/** The mappings of the further entities an export holds (`also`) whose `when` columns the header has. */
+export function companionMappings(m: Mapping, header: string[], name: string): Mapping[] {
+  const has = new Set(header.map((h) => h.trim().toLowerCase()));
+  return m.also
+    .filter((a) => a.when.every((w) => has.has(w.trim().toLowerCase())))
+    .map((a, i) => {
+      const parsed = mappingSchema.safeParse({
+        description: `${m.description ?? name}: ${a.entity}`,
+        entity: a.entity,
+        source: m.source,
+        csv: m.csv,
+        timestamps: m.timestamps,
+        columns: a.columns,
+        records: a.records,
+      });
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((x) => `${['also', i, ...x.path].join('.')}: ${x.message}`);
+        throw new MappingError(`${name}: ${issues.join('; ')}`);
+      }
+      return parsed.data;
+    });
+}
 
 /** Normalised view of one column's mapping. */
 export interface ResolvedColumn {
@@ -152,6 +206,12 @@ export function parseMapping(text: string, name: string): Mapping {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top)'}: ${i.message}`);
     throw new MappingError(`${name}: the mapping is not valid:\n${lines.join('\n')}`);
   }
+  // every further entity is checked now, as if the export had all of their `when` columns
+  companionMappings(
+    parsed.data,
+    parsed.data.also.flatMap((a) => a.when),
+    name,
+  );
   return parsed.data;
 }
 

@@ -88,9 +88,13 @@ export async function handleUpload(request: Request): Promise<UploadResult> {
     const failures: { file: string; error: string }[] = [];
     for (const f of files) {
       try {
-        summaries.push(
-          await ingestFile(f.getFilePath(), { source, displayName: originalName(f.name), starterMapping: false }),
-        );
+        const summary = await ingestFile(f.getFilePath(), {
+          source,
+          displayName: originalName(f.name),
+          starterMapping: false,
+        });
+        // further entities of the same export (a JSM change export's satisfaction ratings) are runs of their own
+        summaries.push(summary, ...summary.also);
       } catch (err) {
         // never a server path in a message: the temporary file is named as the user named it
         const message = (err as Error).message.replaceAll(f.getFilePath(), originalName(f.name)).replaceAll(dir, '');

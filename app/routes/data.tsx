@@ -140,7 +140,8 @@ export default function Data() {
             <div key={s.runId}>
               <p>
                 <strong>{s.file}</strong>: {s.entity}, {s.rowsRead} read, {s.rowsLoaded} loaded ({s.newRecords} new,{' '}
-                {s.changedRecords} changed, {s.unchangedRecords} unchanged), {s.rowsRejected} rejected (run {s.runId}).
+                {s.changedRecords} changed, {s.unchangedRecords} unchanged), {s.rowsRejected} rejected
+                {s.skipped > 0 ? `, ${s.skipped} without a value to load skipped` : ''} (run {s.runId}).
               </p>
               {s.firstRejects.length > 0 && (
                 <ul>

@@ -327,6 +327,39 @@ describe('Jira Service Management', () => {
     ]);
   });
 
+  it("changes with JSM's Satisfaction rating: the same file also loads one survey response per rated issue", async () => {
+    freshDatabase();
+    const s = await ingestFile(path.join(exports, 'jira', 'changes-with-satisfaction.csv'));
+    expect(s).toMatchObject({ entity: 'changes', layout: 'jira-change', rowsLoaded: 4, rowsRejected: 0 });
+    expect(s.also).toHaveLength(1);
+    // CHG-23 has no rating (skipped, not rejected); CHG-24's 9 is not a 1..5 score (rejected with its line)
+    expect(s.also[0]).toMatchObject({
+      entity: 'surveys',
+      layout: 'jira-change, surveys',
+      rowsRead: 4,
+      skipped: 1,
+      rowsLoaded: 2,
+      rowsRejected: 1,
+      merged: 0,
+    });
+    expect(s.also[0]?.firstRejects).toMatchObject([{ line: 5, column: 'score' }]);
+    expect(await rows('select response_id, change_id, responded_at, score from raw_surveys order by 1')).toEqual([
+      { response_id: 'CHG-21', change_id: 'CHG-21', responded_at: '2025-03-05T18:00:00Z', score: 4 },
+      { response_id: 'CHG-22', change_id: 'CHG-22', responded_at: '2025-03-07T09:00:00Z', score: 2 },
+    ]);
+    const k = await getKpis(kpiParamsSchema.parse({ unit: 'change', from: '2025-03-01', to: '2025-04-01' }));
+    expect(k.kpis.satisfaction).toMatchObject({
+      responses: 2,
+      csat: { numerator: 1, denominator: 2, value: 0.5 },
+      mean_score: 3,
+      units_with_responses: 2,
+    });
+    // without the column, the profile loads the changes alone
+    freshDatabase();
+    const plain = await ingestFile(path.join(exports, 'jira', 'changes-default-project.csv'));
+    expect(plain.also).toEqual([]);
+  });
+
   it('changes from a default project (no actual dates, six Sprint columns): the go-live from Resolved, said in the summary', async () => {
     freshDatabase();
     const s = await ingestFile(path.join(exports, 'jira', 'changes-default-project.csv'));
