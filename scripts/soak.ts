@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { log } from '../lib/cli.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
-import { memoryMiB, startServer } from './serve.ts';
+import { memoryMiB, startServer, timedGet } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -106,8 +106,7 @@ async function drive(seconds: number): Promise<{ ms: number[]; errors: number; s
         const url = list[next++ % list.length] ?? '/';
         const t0 = performance.now();
         try {
-          const res = await fetch(`${base}${url}`, { signal: AbortSignal.timeout(30_000) });
-          await res.arrayBuffer();
+          const res = await timedGet(`${base}${url}`, 30_000);
           if (res.status !== 200) {
             errors++;
             if (samples.length < 5) samples.push(`${res.status} ${url}`);
@@ -140,7 +139,7 @@ async function main() {
   try {
     // warm-up: every URL of the mix answered once (first computations, windows other than the default)
     const t0 = performance.now();
-    for (const url of urls()) await fetch(`${base}${url}`).then((r) => r.arrayBuffer());
+    for (const url of urls()) await timedGet(`${base}${url}`, 120_000);
     log(
       `  warm-up: ${urls().length} parameter sets answered once in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );

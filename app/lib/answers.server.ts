@@ -12,10 +12,12 @@
  */
 
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { data } from '@remix-run/node';
 import { databasePath, writeCount } from '../../lib/db.ts';
 import { beforeVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
 import { readPrepared, readSnapshot } from '../../queries/snapshot.ts';
+import { type Packed, pack } from './packed.ts';
 import { secureHeaders } from './security.server.ts';
 
 const MAX_ENTRIES = 500;
@@ -25,13 +27,18 @@ const cache = new Map<string, unknown>();
 const sizes = new Map<string, number>();
 let cachedBytes = 0;
 
+const isBody = (v: unknown): v is Body =>
+  typeof v === 'object' && v !== null && (v as Body).bytes instanceof Uint8Array;
+
 function remember(key: string, value: unknown) {
   const bytes =
     typeof value === 'string'
       ? value.length
-      : value instanceof Uint8Array
-        ? value.byteLength
-        : (JSON.stringify(value)?.length ?? 0);
+      : typeof (value as Packed<unknown>)?.json === 'string'
+        ? (value as Packed<unknown>).json.length
+        : isBody(value)
+          ? value.bytes.byteLength + (value.gzip?.byteLength ?? 0)
+          : (JSON.stringify(value)?.length ?? 0);
   cache.set(key, value);
   sizes.set(key, bytes);
   cachedBytes += bytes;
@@ -240,13 +247,35 @@ async function answer<T>(
   return { value: found.value, etag: found.etag };
 }
 
-/** A page loader's cached answer with its ETag (revalidated on every visit: `no-cache`). */
+/**
+ * A page loader's cached answer, packed as one JSON text (lib/packed.ts; read
+ * it with useAnswer), with its ETag (revalidated on every visit: `no-cache`).
+ */
 export async function cachedLoader<T>(route: string, request: Request, compute: () => Promise<T>) {
-  const { value, etag } = await answer(route, request, compute);
+  const { value, etag } = await answer(route, request, async () => pack(await compute()));
   return data(value, { headers: { ETag: etag, 'Cache-Control': 'private, no-cache' } });
 }
 
-/** For resources (JSON, Arrow): 304 when the client holds this ETag, else the body, kept as made (serialised once). */
+/** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it. */
+interface Body {
+  bytes: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer> | null;
+}
+
+const GZIP_FROM_BYTES = 1024;
+
+function keptBody(content: string | Uint8Array<ArrayBuffer>): Body {
+  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  return { bytes, gzip: bytes.byteLength >= GZIP_FROM_BYTES ? new Uint8Array(gzipSync(bytes)) : null };
+}
+
+/**
+ * For resources (JSON, Arrow): 304 when the client holds this ETag, else the
+ * body, kept as made: serialised and gzipped once per answer, not per request
+ * (the server's compression middleware leaves a response with a
+ * Content-Encoding alone; gzipping /api/units' 4 MB on every request made 32
+ * clients wait seconds).
+ */
 export async function cachedBody(
   route: string,
   request: Request,
@@ -255,11 +284,15 @@ export async function cachedBody(
   /** The post-release windows the answer reads (default: the request's own). */
   windows?: number[],
 ): Promise<Response> {
-  const { value, etag } = await answer(route, request, compute, true, windows);
-  const headers = secureHeaders({ ETag: etag, 'Cache-Control': 'private, no-cache' });
+  const { value, etag } = await answer(route, request, async () => keptBody(await compute()), true, windows);
+  const headers = secureHeaders({ ETag: etag, 'Cache-Control': 'private, no-cache', Vary: 'Accept-Encoding' });
   if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
   headers.set('Content-Type', contentType);
-  return new Response(value, { headers });
+  if (value.gzip && /\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
+    headers.set('Content-Encoding', 'gzip');
+    return new Response(value.gzip, { headers });
+  }
+  return new Response(value.bytes, { headers });
 }
 
 /** For the JSON APIs: the answer as JSON text, with its ETag. */

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { useSearchParams } from '@remix-run/react';
 import { useMemo } from 'react';
 import { BreakdownTable } from '../components/BreakdownTable.tsx';
 import { calendarUnits, releaseCalendar } from '../components/charts/calendar.ts';
@@ -11,6 +11,7 @@ import { KpiTile } from '../components/KpiTile.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { count } from '../lib/format.ts';
 import { overview } from '../lib/overview.server.ts';
+import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
 import { RouteError } from '../root.tsx';
@@ -26,7 +27,7 @@ export const loader = (args: LoaderFunctionArgs) => cachedLoader('overview', arg
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Overview() {
-  const { filters, report, tiles, breakdown, calendar, previousPeriod } = useLoaderData<typeof loader>();
+  const { filters, report, tiles, breakdown, calendar, previousPeriod } = useAnswer<typeof loader>();
   const [search] = useSearchParams();
   const p = filters.params;
   const goLives = useMemo(() => calendarUnits(calendar.units), [calendar.units]);

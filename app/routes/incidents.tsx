@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
+import { Form, Link, useLocation } from '@remix-run/react';
 import { getGoliveCells, getIncidentCounts, getIncidentPage, type IncidentCount } from '../../queries/incidents.ts';
 import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
 import {
@@ -19,6 +19,7 @@ import { WindowSensitivity } from '../components/WindowSensitivity.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
 import { count, dateTime, withParams } from '../lib/format.ts';
+import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
 import { RouteError } from '../root.tsx';
@@ -136,7 +137,7 @@ function Charts({ search, windowHours }: { search: string; windowHours: number }
 }
 
 export default function Incidents() {
-  const d = useLoaderData<typeof loader>();
+  const d = useAnswer<typeof loader>();
   const { search } = useLocation();
   const p = d.filters.params;
   const keep = Object.fromEntries(

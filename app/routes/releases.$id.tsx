@@ -1,10 +1,11 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData, useLocation } from '@remix-run/react';
+import { Link, useLocation } from '@remix-run/react';
 import { getUnitDetail } from '../../queries/detail.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../components/charts/timeline.ts';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { dateTime, hours } from '../lib/format.ts';
+import { type AnswerOf, type Packed, unpack, useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { policySentence } from '../lib/policy.ts';
 import { viewParams } from '../lib/unitsView.ts';
@@ -12,7 +13,7 @@ import { excessSentence, verdict } from '../lib/verdict.ts';
 import { RouteError } from '../root.tsx';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.detail.unit.unit_id ?? 'Unit'} · ReleaseLens` },
+  { title: `${data ? unpack(data as Packed<AnswerOf<typeof loader>>).detail.unit.unit_id : 'Unit'} · ReleaseLens` },
 ];
 
 async function load({ request, params }: LoaderFunctionArgs) {
@@ -46,7 +47,7 @@ export const loader = (args: LoaderFunctionArgs) =>
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function ReleaseDetail() {
-  const { params: p, detail, sentence, excess, policy, windowEnd } = useLoaderData<typeof loader>();
+  const { params: p, detail, sentence, excess, policy, windowEnd } = useAnswer<typeof loader>();
   const { search } = useLocation();
   const u = detail.unit;
   const changes = detail.records.filter((r) => r.record === 'change');

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
+import { Form, Link, useLocation } from '@remix-run/react';
 import { getUnits } from '../../queries/units.ts';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
@@ -7,6 +7,7 @@ import { Pager } from '../components/Pager.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { count, dateTime, hours } from '../lib/format.ts';
+import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
 import { applyView, outcomeFilters, pageSize, parseView, unitColumns, viewParams } from '../lib/unitsView.ts';
@@ -33,7 +34,7 @@ export const loader = (args: LoaderFunctionArgs) => cachedLoader('releases', arg
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Releases() {
-  const { filters, view, total, pages, rows } = useLoaderData<typeof loader>();
+  const { filters, view, total, pages, rows } = useAnswer<typeof loader>();
   const { search } = useLocation();
   const p = filters.params;
   const keep = Object.fromEntries(

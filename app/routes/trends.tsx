@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, useLoaderData, useLocation } from '@remix-run/react';
+import { Form, useLocation } from '@remix-run/react';
 import { getBacklogSeries, getBuckets } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { differenceInterval, type Rate } from '../../queries/stats.ts';
@@ -10,6 +10,7 @@ import { FilterBar } from '../components/FilterBar.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
 import { pct } from '../lib/format.ts';
+import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { series } from '../lib/series.ts';
 import { definitions } from '../lib/tiles.ts';
@@ -66,7 +67,7 @@ export const loader = (args: LoaderFunctionArgs) => cachedLoader('trends', args.
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Trends() {
-  const { filters, bucket, split, charts, segments, comparison, backlog } = useLoaderData<typeof loader>();
+  const { filters, bucket, split, charts, segments, comparison, backlog } = useAnswer<typeof loader>();
   const { search } = useLocation();
   const p = filters.params;
   const keep = Object.fromEntries([...new URLSearchParams(search)].filter(([k]) => !['bucket', 'split'].includes(k)));

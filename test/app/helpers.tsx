@@ -2,6 +2,7 @@
 import { createRemixStub } from '@remix-run/testing';
 import { act, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
+import { type Packed, unpack } from '../../app/lib/packed.ts';
 
 type Module = { default: ComponentType; loader?: unknown; action?: unknown; ErrorBoundary?: ComponentType };
 
@@ -45,12 +46,16 @@ export async function callLoader<T>(
   const request = new Request(`http://localhost${url}`);
   try {
     const result = await loader({ request, params, context: {} } as never);
-    // Cached page loaders wrap their data with its headers (Remix's data()); tests read the data.
-    const unwrapped = (
+    // Cached page loaders wrap their packed answer with its headers (Remix's data()); tests read the answer.
+    const wrapped =
       result && typeof result === 'object' && 'type' in result && result.type === 'DataWithResponseInit'
-        ? (result as unknown as { data: T }).data
-        : result
-    ) as T extends { data: infer D; init: unknown } ? D : T;
+        ? (result as unknown as { data: unknown }).data
+        : result;
+    const unwrapped = (
+      wrapped && typeof wrapped === 'object' && typeof (wrapped as Packed<unknown>).json === 'string'
+        ? unpack(wrapped as Packed<unknown>)
+        : wrapped
+    ) as T extends { data: Packed<infer D>; init: unknown } ? D : T extends { data: infer D; init: unknown } ? D : T;
     return { data: unwrapped, thrown: null as Response | null };
   } catch (err) {
     if (err instanceof Response) return { data: null, thrown: err };
