@@ -112,6 +112,27 @@ export function getCalendar(p: KpiParams): Promise<CalendarColumns> {
   }, p);
 }
 
+export const cadenceSchema = z.object({ services: num, median_per_week: numOrNull });
+/** How often the median service deploys to production per week, over the services that deployed in the period. */
+export type ServiceCadence = z.output<typeof cadenceSchema>;
+
+export function getServiceCadence(p: KpiParams): Promise<ServiceCadence> {
+  return withModels(async (conn) =>
+    cadenceSchema.parse(
+      (
+        await runQuery(conn, 'kpi_service_cadence', {
+          tz: p.tz,
+          from: p.from,
+          to: p.to,
+          services: listValue(p.service),
+          teams: listValue(p.team),
+          types: listValue(p.type),
+        })
+      )[0],
+    ),
+  );
+}
+
 export const backlogPointSchema = z.object({ bucket_end: z.string(), backlog: num, overdue: num });
 export type BacklogPoint = z.output<typeof backlogPointSchema>;
 

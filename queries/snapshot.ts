@@ -173,13 +173,16 @@ export async function readPrepared<T>(
  * else in a snapshot of its own. `need`: the window and unit kind the work
  * reads from the stores (none for queries that read no window).
  */
-export function withModels<T>(work: (conn: DuckDBConnection) => Promise<T>, need?: WindowNeed): Promise<T> {
+export function withModels<T>(
+  work: (conn: DuckDBConnection, dataVersion: number) => Promise<T>,
+  need?: WindowNeed,
+): Promise<T> {
   const snapshot = ambient.getStore();
   if (!snapshot) return readSnapshot(() => withModels(work, need), need === undefined ? [] : [need]);
   if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
     return Promise.reject(new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`));
   }
-  const run = snapshot.tail.then(() => work(snapshot.conn));
+  const run = snapshot.tail.then(() => work(snapshot.conn, snapshot.dataVersion));
   snapshot.tail = run.catch(() => {});
   return run;
 }

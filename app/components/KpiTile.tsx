@@ -12,6 +12,8 @@ export interface TileData {
   value: number | null;
   previousValue: number | null;
   spark: SparkPoint[];
+  /** When the DORA band is rated on another figure than the tile's value, that figure and what it is. */
+  dora?: { value: number | null; basis: string };
 }
 
 const isRate = (v: unknown): v is Rate => typeof v === 'object' && v !== null && 'denominator' in v;
@@ -47,7 +49,7 @@ function Delta({ t }: { t: TileData }) {
 }
 
 export function KpiTile({ t }: { t: TileData }) {
-  const band = t.spec.dora ? doraBand(t.spec.dora, t.value) : null;
+  const band = t.spec.dora ? doraBand(t.spec.dora, t.dora ? t.dora.value : t.value) : null;
   return (
     <article className="tile" data-kpi={t.spec.key} aria-label={t.spec.label}>
       <h3>{t.spec.label}</h3>
@@ -69,8 +71,10 @@ export function KpiTile({ t }: { t: TileData }) {
       {band && (
         <span className="detail">
           DORA <span className={`band ${band.band}`}>{band.band}</span> ({band.text}; {band.year} report)
+          {t.dora ? `, ${t.dora.basis}` : ''}
         </span>
       )}
+      {!band && t.dora && <span className="detail">no DORA band: {t.dora.basis}</span>}
       <PlotFigure
         build={sparkline}
         data={t.spark}

@@ -140,9 +140,24 @@ function noteRecent(r: Recent) {
   if (recent.size > MAX_RECENT) recent.delete(recent.keys().next().value as string);
 }
 
+/** Forgets the answers of data versions older than `keep` (no read can ask for them again). */
+function forgetOlderThan(file: string, keep: number) {
+  const prefix = `${file}|`;
+  const older = (key: string) =>
+    key.startsWith(prefix) && Number(key.slice(prefix.length, key.indexOf('|', prefix.length))) < keep;
+  for (const key of [...cache.keys()].filter(older)) {
+    cache.delete(key);
+    cachedBytes -= sizes.get(key) ?? 0;
+    sizes.delete(key);
+  }
+  for (const base of [...newest.keys()].filter(older)) newest.delete(base);
+}
+
 beforeVersionIsCurrent(async (next) => {
   const file = databasePath();
   const t0 = performance.now();
+  // readers may still be on the current version until the switch; anything older is gone for good
+  forgetOlderThan(file, next.dataVersion - 1);
   const list = [...recent.values()]
     .filter((r) => r.file === file)
     .reverse()

@@ -9,35 +9,35 @@
  */
 
 const MAX_BYTES = 96 * 1024 * 1024;
-const documents = new Map<string, string>();
+/** By URL: the one document of its current ETag (a new data version's document replaces the old one). */
+const documents = new Map<string, { etag: string; html: string }>();
 let cachedBytes = 0;
 
 /** Stands in for the nonce in a kept document; never produced by base64. */
 const MARKER = '\u0000nonce\u0000';
 
-const keyOf = (etag: string, url: string) => `${etag} ${url}`;
-
 /** The kept document for this ETag and URL with `nonce` filled in, or null. */
 export function keptDocument(etag: string, url: string, nonce: string): string | null {
-  const key = keyOf(etag, url);
-  const html = documents.get(key);
-  if (html === undefined) return null;
-  documents.delete(key); // most recently used last
-  documents.set(key, html);
-  return html.replaceAll(MARKER, nonce);
+  const kept = documents.get(url);
+  if (kept === undefined || kept.etag !== etag) return null;
+  documents.delete(url); // most recently used last
+  documents.set(url, kept);
+  return kept.html.replaceAll(MARKER, nonce);
 }
 
-/** Keeps a document rendered with `nonce` for later requests with the same ETag and URL. */
+/** Keeps a document rendered with `nonce` for later requests with the same ETag and URL (replacing the URL's older one). */
 export function keepDocument(etag: string, url: string, nonce: string, html: string): void {
-  const key = keyOf(etag, url);
   const kept = html.replaceAll(nonce, MARKER);
-  const old = documents.get(key);
-  if (old !== undefined) cachedBytes -= old.length;
-  documents.set(key, kept);
+  const old = documents.get(url);
+  if (old !== undefined) {
+    cachedBytes -= old.html.length;
+    documents.delete(url);
+  }
+  documents.set(url, { etag, html: kept });
   cachedBytes += kept.length;
   while (documents.size > 1 && cachedBytes > MAX_BYTES) {
     const oldest = documents.keys().next().value as string;
-    cachedBytes -= documents.get(oldest)?.length ?? 0;
+    cachedBytes -= documents.get(oldest)?.html.length ?? 0;
     documents.delete(oldest);
   }
 }

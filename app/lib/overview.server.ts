@@ -1,5 +1,5 @@
 /** Everything the overview shows, from the KPI functions only. */
-import { getBreakdown, getBuckets, getCalendar, getFreezes } from '../../queries/analysis.ts';
+import { getBreakdown, getBuckets, getCalendar, getFreezes, getServiceCadence } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import type { KpiParams } from '../../queries/params.ts';
 import type { TileData } from '../components/KpiTile.tsx';
@@ -14,13 +14,14 @@ function yearBefore(to: string): string {
 
 export async function overview(params: KpiParams) {
   const previousParams = previousPeriod(params);
-  const [current, previous, monthly, breakdown, goLives, freezes] = await Promise.all([
+  const [current, previous, monthly, breakdown, goLives, freezes, cadence] = await Promise.all([
     getKpis(params),
     getKpis(previousParams),
     getBuckets({ ...params, from: yearBefore(params.to) }, 'month'),
     getBreakdown(params),
     getCalendar(params),
     getFreezes(params),
+    getServiceCadence(params),
   ]);
   const tileData: TileData[] = tiles.map((spec) => ({
     spec,
@@ -29,6 +30,18 @@ export async function overview(params: KpiParams) {
     value: headline(current.kpis, spec.key),
     previousValue: headline(previous.kpis, spec.key),
     spark: series(monthly, spec.spark).map(({ bucket_start, value }) => ({ bucket_start, value })),
+    // DORA rates a service's own cadence, not the organisation's total
+    ...(spec.key === 'deployment_frequency_per_week'
+      ? {
+          dora: {
+            value: cadence.median_per_week,
+            basis:
+              cadence.median_per_week === null
+                ? 'no service deployed to production in the period'
+                : `from the median service: ${cadence.median_per_week.toFixed(1)}/wk across ${cadence.services} ${cadence.services === 1 ? 'service' : 'services'}`,
+          },
+        }
+      : {}),
   }));
   return {
     report: current,
