@@ -32,6 +32,10 @@ describe('route components', () => {
     expect(tile?.textContent).toMatch(/DORA\s*low/);
     expect(container.querySelector('[data-kpi="success_rate"] .value')?.textContent).toBe('33.3%');
     expect(container.querySelector('[data-kpi="freeze_violations"]')?.textContent).toBe('1');
+    // DORA rates a service's cadence: payments and search each deployed 5 times in March's 31/7 weeks
+    const frequency = container.querySelector('[data-kpi="deployment_frequency_per_week"]')?.textContent;
+    expect(frequency).toMatch(/2\.3\/wk/);
+    expect(frequency).toMatch(/DORA\s*high .*from the median service: 1\.1\/wk across 2 services/);
     expect(container.querySelector('[data-table="breakdown-team"]')?.textContent).toMatch(/Team Ledger/);
   });
 
