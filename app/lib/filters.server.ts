@@ -8,7 +8,7 @@ import { describeIssues, fromSearchParams, type KpiParams, kpiParamsSchema } fro
 import { type DataRange, getDataRange } from '../../queries/range.ts';
 import { secureHeaders } from './security.server.ts';
 
-export const presets = ['30d', '90d', 'quarter', 'ytd', 'custom'] as const;
+export const presets = ['30d', '90d', 'quarter', 'ytd', '12m', 'all', 'custom'] as const;
 export type Preset = (typeof presets)[number];
 
 export const presetLabels: Record<Preset, string> = {
@@ -16,17 +16,27 @@ export const presetLabels: Record<Preset, string> = {
   '90d': 'Last 90 days of data',
   quarter: 'Last full quarter',
   ytd: 'Year to date',
+  '12m': 'Last 12 months of data',
+  all: 'All data',
   custom: 'Custom',
 };
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
 
-/** [from, to) as local dates for a preset, relative to the last day with data. */
-export function presetPeriod(preset: Exclude<Preset, 'custom'>, lastAt: Date): { from: string; to: string } {
+/** [from, to) as local dates for a preset, relative to the last day with data (and, for all data, the first). */
+export function presetPeriod(
+  preset: Exclude<Preset, 'custom'>,
+  lastAt: Date,
+  firstAt: Date = lastAt,
+): { from: string; to: string } {
   const last = new Date(Date.UTC(lastAt.getUTCFullYear(), lastAt.getUTCMonth(), lastAt.getUTCDate()));
   const end = addDays(last, 1);
   switch (preset) {
+    case '12m':
+      return { from: day(new Date(Date.UTC(end.getUTCFullYear() - 1, end.getUTCMonth(), end.getUTCDate()))), to: day(end) };
+    case 'all':
+      return { from: day(firstAt), to: day(end) };
     case '30d':
       return { from: day(addDays(end, -30)), to: day(end) };
     case '90d':
@@ -103,7 +113,7 @@ export async function resolveFilters(url: URL, extraKnown: string[] = []): Promi
   const preset: Preset = (requested as Preset | undefined) ?? (raw.from || raw.to ? 'custom' : 'quarter');
   if (preset !== 'custom' || !raw.from || !raw.to) {
     const lastAt = range.last_at ?? new Date();
-    const period = presetPeriod(preset === 'custom' ? 'quarter' : preset, lastAt);
+    const period = presetPeriod(preset === 'custom' ? 'quarter' : preset, lastAt, range.first_at ?? lastAt);
     raw.from ??= period.from;
     raw.to ??= period.to;
     if (preset !== 'custom') Object.assign(raw, period);

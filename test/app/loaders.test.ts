@@ -60,6 +60,23 @@ describe('/api/kpis', () => {
     const body = await (res as Response).json();
     expect(body.period).toEqual({ from: '2025-01-01', to: '2025-04-01', timezone: 'UTC' });
   });
+
+  it('offers the last 12 months of data and all data as presets', async () => {
+    const period = async (preset: string) =>
+      (await ((await callLoader(apiKpis.loader, `/api/kpis?preset=${preset}`)).data as Response).json()).period;
+    const days30 = await period('30d');
+    const months12 = await period('12m');
+    const all = await period('all');
+    // all three end after the last day with data; 12 months start one year before that end
+    expect(months12.to).toBe(days30.to);
+    expect(all.to).toBe(days30.to);
+    const end = new Date(`${months12.to}T00:00:00Z`);
+    expect(months12.from).toBe(
+      new Date(Date.UTC(end.getUTCFullYear() - 1, end.getUTCMonth(), end.getUTCDate())).toISOString().slice(0, 10),
+    );
+    // all data starts on the first day with data: the golden records begin in February 2025
+    expect(all.from.startsWith('2025-02')).toBe(true);
+  });
 });
 
 describe('overview', () => {
