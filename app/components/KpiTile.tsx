@@ -12,6 +12,8 @@ export interface TileData {
   value: number | null;
   previousValue: number | null;
   spark: SparkPoint[];
+  /** Why the KPI is empty by definition for this unit kind (then no comparison and no band), or null. */
+  notApplicable?: string | null;
   /** When the DORA band is rated on another figure than the tile's value, that figure and what it is. */
   dora?: { value: number | null; basis: string };
 }
@@ -27,8 +29,8 @@ function show(spec: TileSpec, v: number | null) {
 }
 
 function Delta({ t }: { t: TileData }) {
-  if (t.value === null || t.previousValue === null)
-    return <span className="detail">no previous period to compare</span>;
+  if (t.value === null) return <span className="detail">no units in this period to measure</span>;
+  if (t.previousValue === null) return <span className="detail">no previous period to compare</span>;
   const diff = t.value - t.previousValue;
   const better = t.spec.higherIsBetter ? diff > 0 : diff < 0;
   const text =
@@ -49,6 +51,16 @@ function Delta({ t }: { t: TileData }) {
 }
 
 export function KpiTile({ t }: { t: TileData }) {
+  if (t.notApplicable)
+    return (
+      <article className="tile" data-kpi={t.spec.key} aria-label={t.spec.label}>
+        <h3>{t.spec.label}</h3>
+        <div className="value" data-value="">
+          n/a
+        </div>
+        <span className="detail">{t.notApplicable}</span>
+      </article>
+    );
   const band = t.spec.dora ? doraBand(t.spec.dora, t.dora ? t.dora.value : t.value) : null;
   return (
     <article className="tile" data-kpi={t.spec.key} aria-label={t.spec.label}>

@@ -34,7 +34,10 @@ export function presetPeriod(
   const end = addDays(last, 1);
   switch (preset) {
     case '12m':
-      return { from: day(new Date(Date.UTC(end.getUTCFullYear() - 1, end.getUTCMonth(), end.getUTCDate()))), to: day(end) };
+      return {
+        from: day(new Date(Date.UTC(end.getUTCFullYear() - 1, end.getUTCMonth(), end.getUTCDate()))),
+        to: day(end),
+      };
     case 'all':
       return { from: day(firstAt), to: day(end) };
     case '30d':

@@ -5,7 +5,7 @@ import type { KpiParams } from '../../queries/params.ts';
 import type { TileData } from '../components/KpiTile.tsx';
 import { previousPeriod } from './filters.server.ts';
 import { series } from './series.ts';
-import { headline, tiles } from './tiles.ts';
+import { headline, notApplicable, tiles } from './tiles.ts';
 
 function yearBefore(to: string): string {
   const d = new Date(`${to}T00:00:00Z`);
@@ -30,6 +30,7 @@ export async function overview(params: KpiParams) {
     value: headline(current.kpis, spec.key),
     previousValue: headline(previous.kpis, spec.key),
     spark: series(monthly, spec.spark).map(({ bucket_start, value }) => ({ bucket_start, value })),
+    notApplicable: notApplicable(spec.key, params.unit),
     // DORA rates a service's own cadence, not the organisation's total
     ...(spec.key === 'deployment_frequency_per_week'
       ? {

@@ -22,6 +22,13 @@ export interface TileSpec {
   spark: 'success' | 'failure' | 'rollback' | 'schedule' | 'lead' | 'incidents' | 'deployments' | 'recovery';
 }
 
+/** Why a tile's KPI is empty by definition for this unit kind (the contract leaves them null), or null. */
+export function notApplicable(key: TileKey, unit: string): string | null {
+  if (unit === 'deployment' && (key === 'lead_time_hours' || key === 'schedule_adherence'))
+    return 'does not apply to deployments (they carry no request or planned window): see releases or changes';
+  return null;
+}
+
 export const tiles: TileSpec[] = [
   { key: 'success_rate', label: 'Success rate', kind: 'rate', higherIsBetter: true, spark: 'success' },
   {

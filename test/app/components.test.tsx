@@ -39,6 +39,19 @@ describe('route components', () => {
     expect(container.querySelector('[data-table="breakdown-team"]')?.textContent).toMatch(/Team Ledger/);
   });
 
+  it('overview says which KPIs do not apply to deployments instead of comparing empty periods', async () => {
+    const { container, unmount } = await renderRoute('/', overview, `/?${march}&unit=deployment`);
+    cleanup = unmount;
+    await waitForText(container, 'Change failure rate');
+    for (const key of ['lead_time_hours', 'schedule_adherence']) {
+      const tile = container.querySelector(`[data-kpi="${key}"]`)?.textContent ?? '';
+      expect(tile).toMatch(/n\/a/);
+      expect(tile).toMatch(/does not apply to deployments/);
+      expect(tile).not.toMatch(/previous period/);
+    }
+    expect(container.querySelector('[data-kpi="change_failure_rate"]')?.textContent).not.toMatch(/n\/a/);
+  });
+
   it('overview shows a clear message for a bad parameter', async () => {
     const { container, unmount } = await renderRoute('/', overview, '/?window=abc');
     cleanup = unmount;
