@@ -1,9 +1,11 @@
 /**
  * Loader answers cached by data version. A key is the route, its canonical
  * parameters (the URL's search parameters, sorted; "now" for as_of taken to
- * five minutes, NOW_STEP_MS) and the data version the read sees; the ETag is a hash of it, so
- * a browser revisit with the same parameters and data is a 304, and any ingest
- * (a new data version) makes new answers, never stale ones.
+ * five minutes, NOW_STEP_MS) and the data version the read sees; the ETag is a
+ * hash of it, so a browser revisit with the same parameters and data is a 304,
+ * and any ingest (a new data version) makes new answers, never stale ones.
+ * What is kept is what is sent: a page answer packed as one JSON text
+ * (packed.ts), or a resource body with its gzip.
  *
  * At the turn of a step, an answer without as_of is served from the previous
  * step of the same data version while its new step is computed in the
@@ -20,25 +22,26 @@ import { readPrepared, readSnapshot } from '../../queries/snapshot.ts';
 import { type Packed, pack } from './packed.ts';
 import { secureHeaders } from './security.server.ts';
 
+/** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it. */
+interface Body {
+  bytes: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer> | null;
+}
+
+/** What the cache keeps. */
+type Kept = Packed<unknown> | Body;
+
+const sizeOf = (v: Kept) => ('json' in v ? v.json.length : v.bytes.byteLength + (v.gzip?.byteLength ?? 0));
+
 const MAX_ENTRIES = 500;
-/** The cache's budget in bytes of JSON: answers differ in size by a thousand times (a KPI object, every unit of a quarter). */
+/** The cache's budget in bytes: answers differ in size by a thousand times (a KPI object, every unit of a quarter). */
 const MAX_BYTES = 192 * 1024 * 1024;
-const cache = new Map<string, unknown>();
+const cache = new Map<string, Kept>();
 const sizes = new Map<string, number>();
 let cachedBytes = 0;
 
-const isBody = (v: unknown): v is Body =>
-  typeof v === 'object' && v !== null && (v as Body).bytes instanceof Uint8Array;
-
-function remember(key: string, value: unknown) {
-  const bytes =
-    typeof value === 'string'
-      ? value.length
-      : typeof (value as Packed<unknown>)?.json === 'string'
-        ? (value as Packed<unknown>).json.length
-        : isBody(value)
-          ? value.bytes.byteLength + (value.gzip?.byteLength ?? 0)
-          : (JSON.stringify(value)?.length ?? 0);
+function remember(key: string, value: Kept) {
+  const bytes = sizeOf(value);
   cache.set(key, value);
   sizes.set(key, bytes);
   cachedBytes += bytes;
@@ -50,7 +53,7 @@ function remember(key: string, value: unknown) {
   }
 }
 /** Answers being computed: a second request for the same key waits for the first instead of computing again. */
-const inflight = new Map<string, Promise<unknown>>();
+const inflight = new Map<string, Promise<Kept>>();
 /** For answers without as_of: the key of the newest answer of each (database, data version, route, parameters). */
 const newest = new Map<string, string>();
 
@@ -125,7 +128,7 @@ interface Recent {
   search: string;
   hasAsOf: boolean;
   windows: WindowNeed[];
-  compute: () => Promise<unknown>;
+  compute: () => Promise<Kept>;
 }
 const recent = new Map<string, Recent>();
 const MAX_RECENT = 200;
@@ -193,7 +196,7 @@ const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('bas
  * its own (a computation started inside this snapshot would outlive its
  * connection).
  */
-async function answer<T>(
+async function answer<T extends Kept>(
   route: string,
   request: Request,
   compute: () => Promise<T>,
@@ -269,12 +272,6 @@ async function answer<T>(
 export async function cachedLoader<T>(route: string, request: Request, compute: () => Promise<T>) {
   const { value, etag } = await answer(route, request, async () => pack(await compute()));
   return data(value, { headers: { ETag: etag, 'Cache-Control': 'private, no-cache' } });
-}
-
-/** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it. */
-interface Body {
-  bytes: Uint8Array<ArrayBuffer>;
-  gzip: Uint8Array<ArrayBuffer> | null;
 }
 
 const GZIP_FROM_BYTES = 1024;

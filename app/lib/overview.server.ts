@@ -1,5 +1,5 @@
 /** Everything the overview shows, from the KPI functions only. */
-import { getBreakdown, getBuckets, getCalendar, getFreezes, getServiceCadence } from '../../queries/analysis.ts';
+import { getBreakdown, getBuckets, getFreezes, getServiceCadence } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import type { KpiParams } from '../../queries/params.ts';
 import type { TileData } from '../components/KpiTile.tsx';
@@ -14,12 +14,11 @@ function yearBefore(to: string): string {
 
 export async function overview(params: KpiParams) {
   const previousParams = previousPeriod(params);
-  const [current, previous, monthly, breakdown, goLives, freezes, cadence] = await Promise.all([
+  const [current, previous, monthly, breakdown, freezes, cadence] = await Promise.all([
     getKpis(params),
     getKpis(previousParams),
     getBuckets({ ...params, from: yearBefore(params.to) }, 'month'),
     getBreakdown(params),
-    getCalendar(params),
     getFreezes(params),
     getServiceCadence(params),
   ]);
@@ -49,6 +48,7 @@ export async function overview(params: KpiParams) {
     previousPeriod: previousParams,
     tiles: tileData,
     breakdown,
-    calendar: { units: goLives, windows: freezes },
+    // the go-lives themselves are fetched by the page from /api/calendar (thousands a quarter)
+    calendar: { windows: freezes },
   };
 }

@@ -1,8 +1,10 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useSearchParams } from '@remix-run/react';
 import { useMemo } from 'react';
+import type { CalendarColumns } from '../../queries/analysis.ts';
+import { ArrowState, useJson } from '../components/ArrowCharts.tsx';
 import { BreakdownTable } from '../components/BreakdownTable.tsx';
-import { calendarUnits, releaseCalendar } from '../components/charts/calendar.ts';
+import { type CalendarWindow, calendarUnits, releaseCalendar } from '../components/charts/calendar.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
@@ -30,8 +32,6 @@ export default function Overview() {
   const { filters, report, tiles, breakdown, calendar, previousPeriod } = useAnswer<typeof loader>();
   const [search] = useSearchParams();
   const p = filters.params;
-  const goLives = useMemo(() => calendarUnits(calendar.units), [calendar.units]);
-  const services = [...new Set(goLives.map((u) => u.service).filter((s): s is string => Boolean(s)))].sort();
   return (
     <>
       <h1>Overview</h1>
@@ -67,14 +67,32 @@ export default function Overview() {
       </p>
       <BreakdownTable rows={breakdown} search={search.toString()} />
       <h2>Release calendar</h2>
-      <PlotFigure
-        build={releaseCalendar}
-        data={{ units: goLives, windows: calendar.windows, services }}
-        options={{ from: p.from, to: p.to }}
-        title={`Go-lives by service, ${p.from} to ${p.to}`}
-        alt={`${goLives.length} go-lives; ${goLives.filter((u) => u.is_failed).length} failed; ${goLives.filter((u) => u.is_freeze_violation).length} inside a freeze window; ${calendar.windows.length} freeze or maintenance windows.`}
+      <ReleaseCalendar
+        search={search.toString()}
+        from={p.from}
+        to={p.to}
+        windows={calendar.windows}
+        alt={`${report.kpis.completed} go-lives; ${report.kpis.change_failure_rate?.numerator ?? 0} failed; ${report.kpis.freeze_violations} inside a freeze window; ${calendar.windows.length} freeze or maintenance windows.`}
       />
     </>
+  );
+}
+
+/** The calendar's go-lives come from /api/calendar after the page loads: a quarter holds thousands. */
+function ReleaseCalendar(props: { search: string; from: string; to: string; windows: CalendarWindow[]; alt: string }) {
+  const { data, error } = useJson<CalendarColumns>(`/api/calendar?${props.search}`);
+  const goLives = useMemo(() => (data ? calendarUnits(data) : []), [data]);
+  const services = [...new Set(goLives.map((u) => u.service).filter((s): s is string => Boolean(s)))].sort();
+  return (
+    <ArrowState error={error} loading={data === null} what="go-lives">
+      <PlotFigure
+        build={releaseCalendar}
+        data={{ units: goLives, windows: props.windows, services }}
+        options={{ from: props.from, to: props.to }}
+        title={`Go-lives by service, ${props.from} to ${props.to}`}
+        alt={props.alt}
+      />
+    </ArrowState>
   );
 }
 

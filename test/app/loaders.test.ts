@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as overview from '../../app/routes/_index.tsx';
+import * as apiCalendar from '../../app/routes/api.calendar.ts';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
 import * as apiUnits from '../../app/routes/api.units.ts';
 import * as data from '../../app/routes/data.tsx';
@@ -89,8 +90,12 @@ describe('overview', () => {
       completed: 4,
       failed: 3,
     });
-    expect(d?.calendar.units.unit_id).toHaveLength(9);
     expect(d?.calendar.windows.map((w) => w.window_id)).toEqual(['F1', 'F2']);
+    // the go-lives come from /api/calendar: one per completed unit of the period
+    const { data: res } = await callLoader(apiCalendar.loader, `/api/calendar?${march}`);
+    const goLives = await (res as Response).json();
+    expect(goLives.unit_id).toHaveLength(9);
+    expect(goLives.unit_id).toHaveLength(d?.report.kpis.completed ?? -1);
   });
 
   it('throws a 400 for a bad period', async () => {

@@ -86,6 +86,10 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
       Math.abs((await value('deployment_frequency_per_week')) - expected.kpis.deployment_frequency_per_week),
     ).toBeLessThan(1e-6);
     await expect.poll(() => page.locator('[data-kpi="success_rate"] svg').count()).toBeGreaterThan(0);
+    // the release calendar draws its go-lives once /api/calendar has answered
+    const calendar = page.locator('figure', { hasText: 'Go-lives by service' });
+    await expect.poll(() => calendar.locator('svg').count()).toBeGreaterThan(0);
+    expect(await calendar.textContent()).toMatch(/9 go-lives/);
     await page.screenshot({ path: path.join(results, 'golden-overview.png'), fullPage: true });
     await page.close();
   });

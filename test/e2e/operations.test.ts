@@ -95,6 +95,7 @@ describe('ingest while the dashboard serves', () => {
       '/data',
       '/api/kpis',
       '/api/units',
+      '/api/calendar',
       '/api/sensitivity',
       '/incidents.arrow',
       '/releases.csv',
