@@ -1,4 +1,5 @@
 /** getUnits: the table behind the releases page and /api/units, as plain rows. */
+import { BIGINT } from '@duckdb/node-api';
 import { z } from 'zod';
 import { bindings } from './kpis.ts';
 import { runQuery } from './models.ts';
@@ -92,5 +93,38 @@ export function getUnits(p: KpiParams): Promise<UnitRow[]> {
   return withModels(async (conn) => {
     const rows = await runQuery(conn, 'kpi_units', unitBindings(p));
     return rows.map(toUnitRow);
+  }, p);
+}
+
+/** The releases table's view that SQL can apply: search, outcome (not 'excess'), sort. */
+export interface UnitsViewQuery {
+  q: string;
+  outcome: 'all' | 'failed' | 'succeeded' | 'rolled_back' | 'open';
+  sort: string;
+  dir: 'asc' | 'desc';
+}
+
+/** One page of the releases table's view, searched, filtered, sorted and paged in SQL, and the view's row count. */
+export function getUnitsPage(
+  p: KpiParams,
+  view: UnitsViewQuery,
+  page: { limit: number; offset: number },
+): Promise<{ rows: UnitRow[]; total: number }> {
+  return withModels(async (conn) => {
+    const raw = await runQuery(
+      conn,
+      'kpi_units_page',
+      {
+        ...unitBindings(p),
+        q: view.q.toLowerCase(),
+        outcome: view.outcome,
+        sort: view.sort,
+        dir: view.dir,
+        limit: page.limit,
+        offset: page.offset,
+      },
+      { limit: BIGINT, offset: BIGINT },
+    );
+    return { rows: raw.map(toUnitRow), total: Number(raw[0]?.view_rows ?? 0) };
   }, p);
 }

@@ -2,11 +2,11 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-r
 import { useSearchParams } from '@remix-run/react';
 import { useMemo } from 'react';
 import type { CalendarColumns } from '../../queries/analysis.ts';
-import { ArrowState, useJson } from '../components/ArrowCharts.tsx';
 import { BreakdownTable } from '../components/BreakdownTable.tsx';
 import { type CalendarWindow, calendarUnits, releaseCalendar } from '../components/charts/calendar.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
+import { FetchState, useJson } from '../components/Fetched.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { GovernancePanel } from '../components/GovernancePanel.tsx';
 import { KpiTile } from '../components/KpiTile.tsx';
@@ -84,7 +84,7 @@ function ReleaseCalendar(props: { search: string; from: string; to: string; wind
   const goLives = useMemo(() => (data ? calendarUnits(data) : []), [data]);
   const services = [...new Set(goLives.map((u) => u.service).filter((s): s is string => Boolean(s)))].sort();
   return (
-    <ArrowState error={error} loading={data === null} what="go-lives">
+    <FetchState error={error} loading={data === null} what="go-lives">
       <PlotFigure
         build={releaseCalendar}
         data={{ units: goLives, windows: props.windows, services }}
@@ -92,7 +92,7 @@ function ReleaseCalendar(props: { search: string; from: string; to: string; wind
         title={`Go-lives by service, ${props.from} to ${props.to}`}
         alt={props.alt}
       />
-    </ArrowState>
+    </FetchState>
   );
 }
 

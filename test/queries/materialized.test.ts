@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { applyView, type UnitsView, unitColumns } from '../../app/lib/unitsView.ts';
 import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter } from '../../lib/db.ts';
 import { getBreakdown, getBuckets, getCalendar } from '../../queries/analysis.ts';
@@ -17,7 +18,7 @@ import { getKpis } from '../../queries/kpis.ts';
 import { buildModels, buildOrder, hasWindow, type ModelFile, modelState, models } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
-import { getUnits } from '../../queries/units.ts';
+import { getUnits, getUnitsPage, type UnitsViewQuery } from '../../queries/units.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 
 const sample = path.join(import.meta.dirname, '..', '..', 'data', 'sample');
@@ -125,6 +126,33 @@ describe('what the pages read in SQL instead of JavaScript', () => {
       expect(calendar.is_failed).toEqual(completed.map((u) => u.is_failed));
     });
   }, 60_000);
+});
+
+describe('the releases table in SQL', () => {
+  it('searches, filters, sorts and pages exactly as the view does in JavaScript', async () => {
+    freshDatabase();
+    await loadFolder(sample);
+    const p = kpiParamsSchema.parse({ from: '2025-01-01', to: '2025-07-01', as_of: '2025-07-15T00:00:00Z' });
+    const all = await getUnits(p);
+    expect(all.length).toBeGreaterThan(200);
+    const views: UnitsView[] = [];
+    for (const sort of unitColumns.map((c) => c.key))
+      for (const dir of ['asc', 'desc'] as const) views.push({ q: '', outcome: 'all', sort, dir, page: 0 });
+    for (const outcome of ['failed', 'succeeded', 'rolled_back', 'open'] as const)
+      views.push({ q: '', outcome, sort: 'service', dir: 'asc', page: 0 });
+    views.push({ q: 'PAY', outcome: 'all', sort: 'end_at', dir: 'desc', page: 0 });
+    views.push({ q: 'team', outcome: 'failed', sort: 'lead_time_hours', dir: 'asc', page: 0 });
+    for (const view of views) {
+      const expected = applyView([...all], view);
+      for (const offset of [0, 50, 150]) {
+        const { rows, total } = await getUnitsPage(p, view as UnitsViewQuery, { limit: 50, offset });
+        expect(total, JSON.stringify(view)).toBe(
+          rows.length === 0 && expected.length <= offset ? total : expected.length,
+        );
+        expect(rows, `${JSON.stringify(view)} at ${offset}`).toEqual(expected.slice(offset, offset + 50));
+      }
+    }
+  }, 120_000);
 });
 
 describe('windows in use', () => {
