@@ -5,7 +5,7 @@
  * value (time zone, file, run id) is a bound parameter.
  */
 
-import { type ColumnSpec, columnsOf, type EntityName, entityNames, idColumnOf, oneOfColumns } from '../lib/entities.ts';
+import { type ColumnSpec, columnsOf, type EntityName, idColumnOf, oneOfColumns } from '../lib/entities.ts';
 import { codeLiteral, intLiteral, quoteIdent } from '../lib/sqlText.ts';
 
 export { quoteIdent };

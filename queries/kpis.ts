@@ -68,10 +68,11 @@ export interface Satisfaction {
 
 type Governance = Pick<KpiReport['kpis'], 'backlog' | 'policy_compliance' | 'policy_checks' | 'satisfaction'>;
 
+const noGovernance: Governance = { backlog: null, policy_compliance: null, policy_checks: null, satisfaction: null };
+
 /** The governance KPIs from one kpi_governance row (release and change units). */
 async function governanceOn(conn: DuckDBConnection, p: KpiParams): Promise<Governance> {
-  if (p.unit === 'deployment')
-    return { backlog: null, policy_compliance: null, policy_checks: null, satisfaction: null };
+  if (p.unit === 'deployment') return noGovernance;
   const { tolerance_minutes: _unused, ...params } = bindings(p);
   const [g] = await runQuery(conn, 'kpi_governance', params);
   if (!g) throw new Error('kpi_governance returned no row');
@@ -131,9 +132,10 @@ export function bindings(p: KpiParams) {
 
 const n = (v: unknown) => Number(v ?? 0);
 
-export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiReport> {
+/** `governance: false` leaves the governance KPIs null (a previous period whose governance nobody shows). */
+export async function kpisOn(conn: DuckDBConnection, p: KpiParams, governance = true): Promise<KpiReport> {
   const [row] = await runQuery(conn, 'kpi_summary', bindings(p));
-  const governance = await governanceOn(conn, p);
+  const governanceKpis = governance ? await governanceOn(conn, p) : noGovernance;
   if (!row) throw new Error('kpi_summary returned no row');
   const completed = n(row.completed);
   const notDeployment = p.unit !== 'deployment';
@@ -161,11 +163,11 @@ export async function kpisOn(conn: DuckDBConnection, p: KpiParams): Promise<KpiR
       unauthorized_rate: notDeployment ? rate(n(row.unauthorized), n(row.authorisation_applicable)) : null,
       freeze_violations: n(row.freeze_violations),
       deployment_frequency_per_week: weeks > 0 ? round(n(row.deployments) / weeks, 6) : null,
-      ...governance,
+      ...governanceKpis,
     },
   };
 }
 
-export function getKpis(p: KpiParams): Promise<KpiReport> {
-  return withModels((conn) => kpisOn(conn, p), p);
+export function getKpis(p: KpiParams, options: { governance?: boolean } = {}): Promise<KpiReport> {
+  return withModels((conn) => kpisOn(conn, p, options.governance ?? true), p);
 }

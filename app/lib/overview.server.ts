@@ -16,7 +16,7 @@ export async function overview(params: KpiParams) {
   const previousParams = previousPeriod(params);
   const [current, previous, monthly, breakdown, freezes, cadence] = await Promise.all([
     getKpis(params),
-    getKpis(previousParams),
+    getKpis(previousParams, { governance: false }), // the tiles compare; governance is shown for the period only
     getBuckets({ ...params, from: yearBefore(params.to) }, 'month'),
     getBreakdown(params),
     getFreezes(params),
