@@ -278,7 +278,9 @@ const GZIP_FROM_BYTES = 1024;
 
 function keptBody(content: string | Uint8Array<ArrayBuffer>): Body {
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  return { bytes, gzip: bytes.byteLength >= GZIP_FROM_BYTES ? new Uint8Array(gzipSync(bytes)) : null };
+  if (bytes.byteLength < GZIP_FROM_BYTES) return { bytes, gzip: null };
+  // the fastest level for large bodies: a quarter of deployments is 14 MB of JSON, on the first request's path
+  return { bytes, gzip: new Uint8Array(gzipSync(bytes, { level: bytes.byteLength > 1_000_000 ? 1 : 6 })) };
 }
 
 /**
