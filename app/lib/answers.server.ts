@@ -14,7 +14,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { data } from '@remix-run/node';
 import { databasePath, writeCount } from '../../lib/db.ts';
 import { beforeVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
@@ -24,14 +25,15 @@ import { secureHeaders } from './security.server.ts';
 
 /** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it. */
 interface Body {
+  /** The body as is (small ones), or gzipped (the rest; unzipped for the rare client that asks for no gzip). */
   bytes: Uint8Array<ArrayBuffer>;
-  gzip: Uint8Array<ArrayBuffer> | null;
+  gzipped: boolean;
 }
 
 /** What the cache keeps. */
 type Kept = Packed<unknown> | Body;
 
-const sizeOf = (v: Kept) => ('json' in v ? v.json.length : v.bytes.byteLength + (v.gzip?.byteLength ?? 0));
+const sizeOf = (v: Kept) => ('json' in v ? v.json.length : v.bytes.byteLength);
 
 const MAX_ENTRIES = 500;
 /** The cache's budget in bytes: answers differ in size by a thousand times (a KPI object, every unit of a quarter). */
@@ -114,6 +116,8 @@ export const clock = { now: () => Date.now() };
  * a request whose answer is cached is served without opening a snapshot.
  */
 const seen = new Map<string, { writes: number; dataVersion: number }>();
+/** Per database: the newest data version a read has seen. */
+const newestVersion = new Map<string, number>();
 
 /**
  * The answers asked for most recently (without data version or step), with
@@ -228,6 +232,11 @@ async function answer<T extends Kept>(
   }
   const found = await readSnapshot(async (dataVersion): Promise<{ value: T; etag: string; refresh?: boolean }> => {
     seen.set(file, { writes, dataVersion });
+    if (dataVersion > (newestVersion.get(file) ?? 0)) {
+      // a new data version is current: the answers of older ones can never be asked for again
+      newestVersion.set(file, dataVersion);
+      forgetOlderThan(file, dataVersion);
+    }
     const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
     const key = `${base}|${asOf}`;
     if (cache.has(key)) {
@@ -275,12 +284,19 @@ export async function cachedLoader<T>(route: string, request: Request, compute: 
 }
 
 const GZIP_FROM_BYTES = 1024;
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
-function keptBody(content: string | Uint8Array<ArrayBuffer>): Body {
+/**
+ * Gzipped off the main thread (a quarter of deployments is 14 MB of JSON; a
+ * synchronous gzip held every other request for it), at the fastest level for
+ * large bodies. Only the gzip is kept: a twentieth of the memory.
+ */
+async function keptBody(content: string | Uint8Array<ArrayBuffer>): Promise<Body> {
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  if (bytes.byteLength < GZIP_FROM_BYTES) return { bytes, gzip: null };
-  // the fastest level for large bodies: a quarter of deployments is 14 MB of JSON, on the first request's path
-  return { bytes, gzip: new Uint8Array(gzipSync(bytes, { level: bytes.byteLength > 1_000_000 ? 1 : 6 })) };
+  if (bytes.byteLength < GZIP_FROM_BYTES) return { bytes, gzipped: false };
+  const zipped = await gzipAsync(bytes, { level: bytes.byteLength > 1_000_000 ? 1 : 6 });
+  return { bytes: new Uint8Array(zipped), gzipped: true };
 }
 
 /**
@@ -298,15 +314,16 @@ export async function cachedBody(
   /** The post-release windows the answer reads (default: the request's own). */
   windows?: number[],
 ): Promise<Response> {
-  const { value, etag } = await answer(route, request, async () => keptBody(await compute()), true, windows);
+  const { value, etag } = await answer(route, request, async () => await keptBody(await compute()), true, windows);
   const headers = secureHeaders({ ETag: etag, 'Cache-Control': 'private, no-cache', Vary: 'Accept-Encoding' });
   if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
   headers.set('Content-Type', contentType);
-  if (value.gzip && /\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
+  if (!value.gzipped) return new Response(value.bytes, { headers });
+  if (/\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
     headers.set('Content-Encoding', 'gzip');
-    return new Response(value.gzip, { headers });
+    return new Response(value.bytes, { headers });
   }
-  return new Response(value.bytes, { headers });
+  return new Response(new Uint8Array(await gunzipAsync(value.bytes)), { headers });
 }
 
 /** For the JSON APIs: the answer as JSON text, with its ETag. */

@@ -1,8 +1,10 @@
 /** Answers cached by data version: same parameters and data give a 304, an ingest gives new answers. */
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { clock, NOW_STEP_MS } from '../../app/lib/answers.server.ts';
 import * as overview from '../../app/routes/_index.tsx';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
+import * as apiUnits from '../../app/routes/api.units.ts';
 import { ingestFile } from '../../ingest/load.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 
@@ -72,6 +74,22 @@ describe('cached answers', () => {
     const fresh = await (await get(`${path}&severity=2`)).json();
     expect(prepared).toEqual(fresh);
     expect(prepared.kpis.post_release_incidents).toBe(before.kpis.post_release_incidents + 1);
+  });
+
+  it('keeps large bodies gzipped: sent as they are to a client that accepts gzip, unzipped for one that does not', async () => {
+    const ask = (headers: Record<string, string>) =>
+      apiUnits.loader({
+        request: new Request(`http://localhost/api/units?${march}`, { headers }),
+        params: {},
+        context: {},
+      } as never);
+    const zipped = await ask({ 'Accept-Encoding': 'gzip, deflate' });
+    expect(zipped.headers.get('Content-Encoding')).toBe('gzip');
+    const plain = await ask({});
+    expect(plain.headers.get('Content-Encoding')).toBeNull();
+    const text = await plain.text();
+    expect(JSON.parse(text).units.length).toBeGreaterThan(0);
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8')).toBe(text);
   });
 
   it('sets the ETag on page loaders too', async () => {
