@@ -1,7 +1,6 @@
 /** Typed query functions for the dashboard's breakdowns, trends and calendar. */
-import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { bindings } from './kpis.ts';
+import { bindings, periodBindings } from './kpis.ts';
 import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { withModels } from './snapshot.ts';
@@ -118,18 +117,7 @@ export type ServiceCadence = z.output<typeof cadenceSchema>;
 
 export function getServiceCadence(p: KpiParams): Promise<ServiceCadence> {
   return withModels(async (conn) =>
-    cadenceSchema.parse(
-      (
-        await runQuery(conn, 'kpi_service_cadence', {
-          tz: p.tz,
-          from: p.from,
-          to: p.to,
-          services: listValue(p.service),
-          teams: listValue(p.team),
-          types: listValue(p.type),
-        })
-      )[0],
-    ),
+    cadenceSchema.parse((await runQuery(conn, 'kpi_service_cadence', periodBindings(p)))[0]),
   );
 }
 
@@ -141,18 +129,9 @@ export function getBacklogSeries(p: KpiParams, bucket: Bucket): Promise<BacklogP
   if (p.unit === 'deployment') return Promise.resolve([]);
   return withModels(
     async (conn) =>
-      (
-        await runQuery(conn, 'kpi_backlog_series', {
-          unit: p.unit,
-          tz: p.tz,
-          from: p.from,
-          to: p.to,
-          bucket,
-          services: listValue(p.service),
-          teams: listValue(p.team),
-          types: listValue(p.type),
-        })
-      ).map((r) => backlogPointSchema.parse(r)),
+      (await runQuery(conn, 'kpi_backlog_series', { unit: p.unit, bucket, ...periodBindings(p) })).map((r) =>
+        backlogPointSchema.parse(r),
+      ),
     p,
   );
 }

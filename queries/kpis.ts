@@ -113,6 +113,18 @@ export function resolveAsOf(p: KpiParams): string {
   return p.as_of ? isoInstant(new Date(p.as_of)) : isoInstant(new Date());
 }
 
+/** The period and the list filters, as bound values: what every query of a period binds. */
+export function periodBindings(p: KpiParams) {
+  return {
+    tz: p.tz,
+    from: p.from,
+    to: p.to,
+    services: listValue(p.service),
+    teams: listValue(p.team),
+    types: listValue(p.type),
+  };
+}
+
 /** Bound values shared by every kpi_* and analysis query. */
 export function bindings(p: KpiParams) {
   return {
@@ -120,13 +132,8 @@ export function bindings(p: KpiParams) {
     window_hours: p.window,
     failure_max_priority: p.severity,
     tolerance_minutes: p.tolerance,
-    tz: p.tz,
-    from: p.from,
-    to: p.to,
+    ...periodBindings(p),
     as_of: resolveAsOf(p),
-    services: listValue(p.service),
-    teams: listValue(p.team),
-    types: listValue(p.type),
   };
 }
 

@@ -5,9 +5,8 @@
  * defended with data. Each window is read from its materialized store (built
  * on first use).
  */
-import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { getKpis } from './kpis.ts';
+import { getKpis, periodBindings } from './kpis.ts';
 import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { withModels } from './snapshot.ts';
@@ -53,12 +52,7 @@ export async function getSensitivity(p: KpiParams): Promise<Sensitivity> {
         await runQuery(conn, 'kpi_window_curve', {
           unit: p.unit,
           failure_max_priority: p.severity,
-          tz: p.tz,
-          from: p.from,
-          to: p.to,
-          services: listValue(p.service),
-          teams: listValue(p.team),
-          types: listValue(p.type),
+          ...periodBindings(p),
         })
       ).map((r) => curvePointSchema.parse(r)),
     { ...p, window: 168 },
