@@ -32,5 +32,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    globalSetup: ['test/setup/tmp.ts'],
   },
 });
