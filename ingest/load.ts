@@ -14,7 +14,7 @@ import { type DuckDBConnection, type DuckDBValue, LIST, listValue, VARCHAR } fro
 import { databasePath, typesFor, withScratch, withWriter } from '../lib/db.ts';
 import { type EntityName, idColumnOf } from '../lib/entities.ts';
 import { ensureSchema, rawTable } from '../lib/schema.ts';
-import { buildModels } from '../queries/models.ts';
+import { updateModels } from '../queries/refresh.ts';
 import { type ArchiveEntry, appendEntry, type ReplayOptions, storeFile, storeMapping } from './archive.ts';
 import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
 import { chooseLayout, type Layout } from './layout.ts';
@@ -262,7 +262,7 @@ export function ingestBatch(
     if (!results.some((r) => r.summary)) return batch;
     const t0 = performance.now();
     try {
-      batch.dataVersion = await buildModels(conn);
+      batch.dataVersion = await updateModels(conn);
     } catch (err) {
       batch.buildError = new Error(
         `the data loaded, but the models could not be rebuilt: ${(err as Error).message}; they are rebuilt when the dashboard next reads`,

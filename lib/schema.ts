@@ -81,6 +81,7 @@ ${cols.join(',\n')},
 );`,
     `create table if not exists model_state (
   data_version integer not null,
+  schema_name varchar,
   models_hash varchar not null,
   mode varchar not null,
   last_run_id integer not null,
@@ -94,6 +95,8 @@ ${cols.join(',\n')},
 /** Creates the raw and bookkeeping tables when they are missing, and adds new optional columns. */
 export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   await conn.run(schemaDdl());
+  // model_state.schema_name came with incremental refreshes; earlier rows name schema m<data_version>
+  await conn.run('alter table model_state add column if not exists schema_name varchar');
   const present = new Set(
     (
       await conn.runAndReadAll(

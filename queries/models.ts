@@ -25,7 +25,7 @@ import { projectFile } from '../lib/paths.ts';
 
 export const DEFAULT_WINDOW_HOURS = 48;
 
-const unitKinds = ['release', 'change', 'deployment'] as const;
+export const unitKinds = ['release', 'change', 'deployment'] as const;
 
 /** What a read needs from the stores: the rows of one post-release window for one unit kind. */
 export interface WindowNeed {
@@ -128,23 +128,35 @@ const statementFor = (m: ModelFile, live: boolean): string | null => {
   }
 };
 
-const stores = () => models().filter((m) => m.materialized === 'store');
+export const stores = () => models().filter((m) => m.materialized === 'store');
 
-/** The schema that holds the models of one data version: m1, m2, ... */
-export const versionSchema = (dataVersion: number): string => {
-  if (!Number.isInteger(dataVersion) || dataVersion < 1) throw new Error(`bad data version ${dataVersion}`);
-  return `m${dataVersion}`;
+/** The schema that holds one build of the models: m<n>, named after the data version that built it. */
+export const versionSchema = (build: number): string => {
+  if (!Number.isInteger(build) || build < 1) throw new Error(`bad data version ${build}`);
+  return `m${build}`;
 };
 
-/** Resolves unqualified names in the models of one data version first, then in main (raw tables). */
-export async function enterVersion(conn: DuckDBConnection, dataVersion: number): Promise<void> {
-  await conn.run(`set schema = '${versionSchema(dataVersion)}'`);
+const checkedSchema = (schema: string): string => {
+  if (!/^m[1-9][0-9]*$/.test(schema)) throw new Error(`bad model schema ${schema}`);
+  return schema;
+};
+
+/** Resolves unqualified names in one build of the models first, then in main (raw tables). */
+export async function enterSchema(conn: DuckDBConnection, schema: string): Promise<void> {
+  await conn.run(`set schema = '${checkedSchema(schema)}'`);
 }
 
-/** A data version whose models are built and committed, about to become current. */
+/** A data version whose models are built, about to become current. */
 export interface PreparedVersion {
   dataVersion: number;
+  /** The schema that holds its models (a refresh keeps the schema and changes its rows). */
+  schema: string;
   live: boolean;
+  /**
+   * The writer's connection, when the version is visible only inside the
+   * writer's open transaction (a refresh); reads of it run on that connection.
+   */
+  conn?: DuckDBConnection;
 }
 
 const beforeCurrent: ((next: PreparedVersion) => Promise<void>)[] = [];
@@ -158,12 +170,48 @@ export function beforeVersionIsCurrent(hook: (next: PreparedVersion) => Promise<
   beforeCurrent.push(hook);
 }
 
-const trace = (t0: number, what: string) => {
+/** Runs the beforeVersionIsCurrent hooks; their failures are reported, never the build's. */
+export async function prepareNext(next: PreparedVersion): Promise<void> {
+  for (const hook of beforeCurrent) {
+    await hook(next).catch((err) => console.error(`preparing data version ${next.dataVersion}: ${err}`));
+  }
+}
+
+/** The last statement of every build: one row in main.model_state makes the version current. */
+export async function recordState(
+  conn: DuckDBConnection,
+  state: { dataVersion: number; schema: string; live: boolean; lastRunId: number; seconds: number },
+): Promise<void> {
+  await conn.run(
+    `insert into main.model_state (data_version, schema_name, models_hash, mode, last_run_id, built_at, build_seconds)
+     values ($version, $schema, $hash, $mode, $last_run, now(), $seconds)`,
+    {
+      version: state.dataVersion,
+      schema: checkedSchema(state.schema),
+      hash: modelsHash(),
+      mode: state.live ? 'live' : 'materialized',
+      last_run: state.lastRunId,
+      seconds: state.seconds,
+    },
+  );
+}
+
+export const trace = (t0: number, what: string) => {
   // RELEASELENS_TRACE=1 prints how long each model takes to build and each query to answer.
   if (process.env.RELEASELENS_TRACE) {
     process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${what}\n`);
   }
 };
+
+/** The next data version, and the last ingest run a build now would include. */
+export async function nextVersion(conn: DuckDBConnection): Promise<{ dataVersion: number; lastRunId: number }> {
+  const next = await conn.runAndReadAll(
+    `select coalesce((select max(data_version) from main.model_state), 0)::integer + 1,
+            coalesce((select max(run_id) from main.ingest_runs where status = 'loaded'), 0)::integer`,
+  );
+  const [dataVersion, lastRunId] = (next.getRows()[0] ?? []).map(Number) as [number, number];
+  return { dataVersion, lastRunId };
+}
 
 /**
  * Builds every model of a new data version in a schema of its own (m<version>):
@@ -171,20 +219,18 @@ const trace = (t0: number, what: string) => {
  * committed as it goes so the next one reads committed data (DuckDB reads large
  * uncommitted tables far more slowly). Readers keep reading the previous
  * version until the last statement, one row in main.model_state, makes the new
- * one current. Versions older than the previous one are dropped.
- * Needs a connection outside any transaction.
+ * one current. Schemas older than the previous one are dropped.
+ * Needs a connection outside any transaction. (queries/build.ts decides between
+ * this and an incremental refresh.)
  */
 export async function buildModels(conn: DuckDBConnection, options: { live?: boolean } = {}): Promise<number> {
   const live = options.live ?? false;
   const t0 = performance.now();
-  const next = await conn.runAndReadAll(
-    `select coalesce((select max(data_version) from main.model_state), 0)::integer + 1,
-            coalesce((select max(run_id) from main.ingest_runs where status = 'loaded'), 0)::integer`,
-  );
-  const [version, lastRunId] = (next.getRows()[0] ?? []).map(Number) as [number, number];
+  const previous = await modelState(conn);
+  const { dataVersion: version, lastRunId } = await nextVersion(conn);
   const schema = versionSchema(version);
   await conn.run(`drop schema if exists ${schema} cascade; create schema ${schema}`);
-  await enterVersion(conn, version);
+  await enterSchema(conn, schema);
   try {
     for (const m of models()) {
       const sql = statementFor(m, live);
@@ -194,7 +240,7 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       else {
         // The table takes its columns from the first unit kind; the others are added to it.
         const [first, ...rest] = unitKinds;
-        await conn.run(sql, { window_hours: DEFAULT_WINDOW_HOURS, unit_kind: first });
+        await conn.run(sql, { window_hours: DEFAULT_WINDOW_HOURS, unit_kind: first, refresh: false });
         for (const kind of rest) await fillStore(conn, m, kind, DEFAULT_WINDOW_HOURS);
       }
       trace(t, `model ${m.name}`);
@@ -205,7 +251,7 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
         await conn.run('insert into mat_windows values ($w, $kind)', { w: DEFAULT_WINDOW_HOURS, kind });
       }
       // Windows people asked for on the previous version carry over, so they need not be added while pages wait.
-      for (const need of await windowsInUse(conn, version - 1)) {
+      for (const need of previous ? await windowsInUse(conn, previous.schema) : []) {
         const t = performance.now();
         for (const m of stores()) await fillStore(conn, m, need.unit, need.window);
         await conn.run('insert into mat_windows values ($w, $kind)', { w: need.window, kind: need.unit });
@@ -213,25 +259,22 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       }
     }
     // The new version is complete but not yet current: whoever asked may prepare for it (answers.server.ts warms its cache).
-    for (const hook of beforeCurrent) {
-      await hook({ dataVersion: version, live }).catch((err) =>
-        console.error(`preparing data version ${version}: ${err}`),
-      );
-    }
-    await conn.run('insert into main.model_state values ($version, $hash, $mode, $last_run, now(), $seconds)', {
-      version,
-      hash: modelsHash(),
-      mode: live ? 'live' : 'materialized',
-      last_run: lastRunId,
+    await prepareNext({ dataVersion: version, schema, live });
+    await recordState(conn, {
+      dataVersion: version,
+      schema,
+      live,
+      lastRunId,
       seconds: (performance.now() - t0) / 1000,
     });
   } finally {
     await conn.run("set schema = 'main'");
   }
+  const keep = previous ? Number(previous.schema.slice(1)) : version;
   const old = await conn.runAndReadAll(
     `select schema_name from information_schema.schemata
      where regexp_full_match(schema_name, 'm[0-9]+') and cast(substr(schema_name, 2) as integer) < $keep`,
-    { keep: version - 1 },
+    { keep },
   );
   for (const [name] of old.getRows())
     await conn.run(`drop schema if exists ${versionSchema(Number(String(name).slice(1)))} cascade`);
@@ -242,16 +285,15 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
 /** At most this many windows other than the default carry over to a new data version (each costs seconds at scale). */
 const CARRIED_WINDOWS = 6;
 
-/** The (window, unit kind) pairs other than the default that a data version holds, in the order they were added. */
-async function windowsInUse(conn: DuckDBConnection, dataVersion: number): Promise<WindowNeed[]> {
-  if (dataVersion < 1) return [];
+/** The (window, unit kind) pairs other than the default that a build of the models holds, in the order they were added. */
+async function windowsInUse(conn: DuckDBConnection, schema: string): Promise<WindowNeed[]> {
   const exists = await conn.runAndReadAll(
     `select 1 from information_schema.tables where table_schema = $schema and table_name = 'mat_windows'`,
-    { schema: versionSchema(dataVersion) },
+    { schema: checkedSchema(schema) },
   );
   if (exists.getRows().length === 0) return [];
   const rows = await conn.runAndReadAll(
-    `select window_hours, unit_kind from ${versionSchema(dataVersion)}.mat_windows
+    `select window_hours, unit_kind from ${schema}.mat_windows
      where window_hours <> $default order by rowid limit $max`,
     { default: DEFAULT_WINDOW_HOURS, max: CARRIED_WINDOWS },
     { max: BIGINT },
@@ -262,12 +304,17 @@ async function windowsInUse(conn: DuckDBConnection, dataVersion: number): Promis
     .filter((n) => unitKinds.includes(n.unit));
 }
 
-const fillStore = (conn: DuckDBConnection, m: ModelFile, kind: string, windowHours: number) =>
-  conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, { window_hours: windowHours, unit_kind: kind });
+/** Adds the rows of one (window, unit kind) to a store; `refresh`: only those of an incremental refresh (refresh.ts). */
+export const fillStore = (conn: DuckDBConnection, m: ModelFile, kind: string, windowHours: number, refresh = false) =>
+  conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, {
+    window_hours: windowHours,
+    unit_kind: kind,
+    refresh,
+  });
 
-/** Adds one more (window, unit kind) to every store of a (materialized) data version, in the caller's transaction. */
-export async function addWindow(conn: DuckDBConnection, dataVersion: number, need: WindowNeed): Promise<void> {
-  await enterVersion(conn, dataVersion);
+/** Adds one more (window, unit kind) to every store of a (materialized) build, in the caller's transaction. */
+export async function addWindow(conn: DuckDBConnection, schema: string, need: WindowNeed): Promise<void> {
+  await enterSchema(conn, schema);
   try {
     for (const m of stores()) await fillStore(conn, m, need.unit, need.window);
     await conn.run('insert into mat_windows values ($w, $kind)', { w: need.window, kind: need.unit });
@@ -278,6 +325,8 @@ export async function addWindow(conn: DuckDBConnection, dataVersion: number, nee
 
 export interface ModelState {
   dataVersion: number;
+  /** The schema that holds its models. */
+  schema: string;
   hash: string;
   mode: 'live' | 'materialized';
   lastRunId: number;
@@ -287,7 +336,7 @@ export interface ModelState {
 export async function modelState(conn: DuckDBConnection): Promise<(ModelState & { stale: boolean }) | null> {
   const row = (
     await conn.runAndReadAll(
-      `select data_version::integer as v, models_hash, mode, last_run_id,
+      `select data_version::integer as v, coalesce(schema_name, 'm' || data_version) as schema_name, models_hash, mode, last_run_id,
          coalesce((select max(run_id) from main.ingest_runs where status = 'loaded'), 0) > last_run_id as stale
        from main.model_state order by data_version desc limit 1`,
     )
@@ -295,6 +344,7 @@ export async function modelState(conn: DuckDBConnection): Promise<(ModelState & 
   if (!row) return null;
   return {
     dataVersion: Number(row.v),
+    schema: checkedSchema(String(row.schema_name)),
     hash: String(row.models_hash),
     mode: row.mode as ModelState['mode'],
     lastRunId: Number(row.last_run_id),
@@ -302,9 +352,9 @@ export async function modelState(conn: DuckDBConnection): Promise<(ModelState & 
   };
 }
 
-export async function hasWindow(conn: DuckDBConnection, dataVersion: number, need: WindowNeed): Promise<boolean> {
+export async function hasWindow(conn: DuckDBConnection, schema: string, need: WindowNeed): Promise<boolean> {
   const rows = await conn.runAndReadAll(
-    `select 1 from ${versionSchema(dataVersion)}.mat_windows where window_hours = $w and unit_kind = $kind`,
+    `select 1 from ${checkedSchema(schema)}.mat_windows where window_hours = $w and unit_kind = $kind`,
     { w: need.window, kind: need.unit },
   );
   return rows.getRows().length > 0;

@@ -16,15 +16,15 @@ import { databasePath, instance, withWriter } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
 import {
   addWindow,
-  buildModels,
   DEFAULT_WINDOW_HOURS,
-  enterVersion,
+  enterSchema,
   hasWindow,
   modelState,
   modelsHash,
   type PreparedVersion,
   type WindowNeed,
 } from './models.ts';
+import { updateModels } from './refresh.ts';
 
 interface Snapshot {
   conn: DuckDBConnection;
@@ -53,7 +53,7 @@ export function ensureModels(): Promise<void> {
       await ensureSchema(conn);
       const state = await modelState(conn);
       if (state && state.hash === modelsHash() && !state.stale) return;
-      await buildModels(conn, { live: state?.mode === 'live' });
+      await updateModels(conn, { live: state?.mode === 'live' });
     });
     current.set(key, ready);
     ready.catch(() => current.delete(key));
@@ -66,10 +66,10 @@ const keyOf = (need: WindowNeed) => `${need.unit}@${need.window}`;
 async function ensureWindow(need: WindowNeed): Promise<void> {
   await withWriter(async (conn) => {
     const state = await modelState(conn);
-    if (state?.mode !== 'materialized' || (await hasWindow(conn, state.dataVersion, need))) return;
+    if (state?.mode !== 'materialized' || (await hasWindow(conn, state.schema, need))) return;
     await conn.run('begin transaction');
     try {
-      await addWindow(conn, state.dataVersion, need);
+      await addWindow(conn, state.schema, need);
       await conn.run('commit');
     } catch (err) {
       await conn.run('rollback');
@@ -96,7 +96,7 @@ export async function readSnapshot<T>(
       if (!state) throw new Error('the database has no models');
       const live = state.mode === 'live';
       const missing: WindowNeed[] = [];
-      if (!live) for (const w of windows) if (!(await hasWindow(conn, state.dataVersion, w))) missing.push(w);
+      if (!live) for (const w of windows) if (!(await hasWindow(conn, state.schema, w))) missing.push(w);
       if (missing.length > 0) {
         // Add them outside this snapshot, then open a new one that sees them.
         await conn.run('rollback');
@@ -104,7 +104,7 @@ export async function readSnapshot<T>(
         for (const w of missing) await ensureWindow(w);
         continue;
       }
-      const result = await readOn(conn, { dataVersion: state.dataVersion, live }, windows, work);
+      const result = await readOn(conn, { dataVersion: state.dataVersion, schema: state.schema, live }, windows, work);
       await conn.run('commit');
       committed = true;
       return result;
@@ -123,7 +123,7 @@ async function readOn<T>(
   windows: WindowNeed[],
   work: (dataVersion: number) => Promise<T>,
 ): Promise<T> {
-  await enterVersion(conn, version.dataVersion);
+  await enterSchema(conn, version.schema);
   const snapshot: Snapshot = {
     conn,
     dataVersion: version.dataVersion,
@@ -149,17 +149,22 @@ export async function readPrepared<T>(
   work: (dataVersion: number) => Promise<T>,
   windows: WindowNeed[],
 ): Promise<T> {
+  const read = async (conn: DuckDBConnection) => {
+    if (!version.live)
+      for (const w of windows)
+        if (!(await hasWindow(conn, version.schema, w)))
+          throw new WindowNotPrepared(
+            `data version ${version.dataVersion} has no ${w.unit} window of ${w.window} h yet`,
+          );
+    return readOn(conn, version, windows, work);
+  };
+  // A refresh's version exists only in the writer's open transaction: read it there (the caller takes turns).
+  if (version.conn) return read(version.conn);
   const conn = await (await instance()).connect();
   try {
     await conn.run('begin transaction');
     try {
-      if (!version.live)
-        for (const w of windows)
-          if (!(await hasWindow(conn, version.dataVersion, w)))
-            throw new WindowNotPrepared(
-              `data version ${version.dataVersion} has no ${w.unit} window of ${w.window} h yet`,
-            );
-      return await readOn(conn, version, windows, work);
+      return await read(conn);
     } finally {
       await conn.run('rollback').catch(() => {});
     }

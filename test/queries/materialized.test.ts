@@ -167,8 +167,8 @@ describe('windows in use', () => {
     await withWriter(async (conn) => {
       const state = await modelState(conn);
       expect(state?.dataVersion).toBeGreaterThan(1);
-      expect(await hasWindow(conn, state?.dataVersion ?? 0, { unit: 'change', window: 24 })).toBe(true);
-      expect(await hasWindow(conn, state?.dataVersion ?? 0, { unit: 'release', window: 24 })).toBe(false);
+      expect(await hasWindow(conn, state?.schema ?? '', { unit: 'change', window: 24 })).toBe(true);
+      expect(await hasWindow(conn, state?.schema ?? '', { unit: 'release', window: 24 })).toBe(false);
     });
     expect((await getKpis(p)).kpis.completed).toBe(before.kpis.completed);
   });

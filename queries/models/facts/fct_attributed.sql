@@ -12,4 +12,4 @@ where unit_kind = p_unit_kind and window_hours = p_window_hours::double;
 -- live:
 create or replace macro fct_attributed(p_unit_kind, p_window_hours) as table
 select incident_id, unit_id, rule
-from int_attribution(p_unit_kind, p_window_hours);
+from int_attribution(p_unit_kind, p_window_hours, false);

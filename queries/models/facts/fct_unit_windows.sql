@@ -8,4 +8,4 @@ select * from mat_unit_windows
 where unit_kind = p_unit_kind and window_hours = p_window_hours::double;
 -- live:
 create or replace macro fct_unit_windows(p_unit_kind, p_window_hours) as table
-select * from int_unit_windows(p_unit_kind, p_window_hours);
+select * from int_unit_windows(p_unit_kind, p_window_hours, false);

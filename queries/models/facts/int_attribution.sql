@@ -1,4 +1,4 @@
--- int_attribution(unit_kind, window_hours): one row per attributed incident
+-- int_attribution(unit_kind, window_hours, refresh): one row per attributed incident
 -- (incident_id, unit_id, rule),
 -- naming the unit of that kind it is attributed to and the rule used.
 --   confirmed: an explicit link (fct_confirmed_links), whatever the time gap;
@@ -8,9 +8,11 @@
 -- Set-based: an ASOF join finds, per match key, the latest unit that started at
 -- or before the incident; a range join runs only for the few incidents that an
 -- earlier-starting unit could still reach (see docs/decisions/002-attribution.md).
+-- An incident's attribution depends only on its own record and the units, so
+-- with p_refresh it is computed for the incidents in refresh_incidents alone.
 -- The computation behind fct_attribution, which keeps its rows per window.
--- Materialized: macro. Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents, window_reach.
-create or replace macro int_attribution(p_unit_kind, p_window_hours) as table
+-- Materialized: macro. Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents, window_reach, refresh_incidents.
+create or replace macro int_attribution(p_unit_kind, p_window_hours, p_refresh) as table
 with units as (
   select
     unit_id, service, start_at, end_at,
@@ -34,6 +36,7 @@ starts as (
 ),
 incidents as (
   select * from stg_incidents
+  where not p_refresh or incident_id in (select incident_id from refresh_incidents)
 ),
 incident_keys as (
   select incident_id, opened_at, 'service' as key_kind, service as key from incidents where service is not null
@@ -70,6 +73,7 @@ likely as (
 confirmed as (
   select record_id as incident_id, unit_id
   from fct_confirmed_links where record_kind = 'incident' and unit_kind = p_unit_kind
+    and (not p_refresh or record_id in (select incident_id from refresh_incidents))
 ),
 final as (
   select

@@ -1,4 +1,4 @@
--- int_unit_windows(unit_kind, window_hours): one row per unit of that kind (the
+-- int_unit_windows(unit_kind, window_hours, refresh): one row per unit of that kind (the
 -- columns of fct_units) with what its post-release window W adds, for every
 -- failure severity at once:
 --   post_release_incidents  attributed incidents opened in [start, end + W];
@@ -10,22 +10,29 @@
 --   background_incidents,   the service's incidents attributed to no unit in
 --   expected_incidents      the 28 days before start, and what that rate
 --                           predicts for [start, end + W] (two ASOF joins on
---                           per-service running counts, not a range join).
+--                           per-service running counts, not a range join; the
+--                           counts include every incident at the same instant,
+--                           so a tie cannot drop one).
+-- With p_refresh, only the units in refresh_units (the background incidents
+-- are read only for their services and weeks).
 -- The computation behind fct_unit_windows.
--- Materialized: macro. Reads: fct_units, fct_attribution, stg_incidents, window_reach.
-create or replace macro int_unit_windows(p_unit_kind, p_window_hours) as table
+-- Materialized: macro. Reads: fct_units, fct_attributed, stg_incidents, window_reach, refresh_units.
+create or replace macro int_unit_windows(p_unit_kind, p_window_hours, p_refresh) as table
 with units as (
-  select * from fct_units where unit_kind = p_unit_kind
+  select * from fct_units
+  where unit_kind = p_unit_kind
+    and (not p_refresh or unit_id in (select unit_id from refresh_units where unit_kind = p_unit_kind))
 ),
 attribution as (
-  select * from fct_attribution(p_unit_kind, p_window_hours)
+  select * from fct_attributed(p_unit_kind, p_window_hours)
 ),
 attributed as (
   select
-    a.unit_id, a.rule, a.priority, a.resolved_at,
-    a.opened_at between u.start_at and window_reach(u.end_at, p_window_hours) as is_in_window
+    a.unit_id, a.rule, i.priority, i.resolved_at,
+    i.opened_at between u.start_at and window_reach(u.end_at, p_window_hours) as is_in_window
   from attribution a
   join units u using (unit_id)
+  join stg_incidents i using (incident_id)
 ),
 incident_counts as (
   select
@@ -47,11 +54,15 @@ baseline_units as (
   where is_completed and service is not null
 ),
 background as (
+  -- only the services and weeks the baselines look at; the difference of two
+  -- running counts is the same whatever came before
   select i.service, i.opened_at,
-    row_number() over (partition by i.service order by i.opened_at) as running_count
+    count(*) over (partition by i.service order by i.opened_at) as running_count
   from stg_incidents i
   anti join attribution a using (incident_id)
-  where i.service is not null
+  where i.service in (select service from baseline_units)
+    and i.opened_at >= (select min(start_at) - interval 28 day from baseline_units)
+    and i.opened_at < (select max(start_at) from baseline_units)
 ),
 before_start as (
   select u.unit_id, coalesce(b.running_count, 0) as running_count

@@ -1,5 +1,5 @@
 -- mat_unit_windows: one row per (window, unit): the rows of int_unit_windows,
 -- kept per window and unit kind like mat_attribution (which it reads through
--- fct_attribution).
--- Materialized: store. Reads: int_unit_windows, mat_attribution. Binds: $window_hours, $unit_kind.
-select * from int_unit_windows($unit_kind, $window_hours)
+-- fct_attribution). $refresh: only the units in refresh_units.
+-- Materialized: store. Reads: int_unit_windows, mat_attribution. Binds: $window_hours, $unit_kind, $refresh.
+select * from int_unit_windows($unit_kind, $window_hours, $refresh)

@@ -1,0 +1,5 @@
+-- refresh_units: the units whose window figures an incremental refresh
+-- recomputes (filled and emptied like refresh_incidents); int_unit_windows
+-- reads only these units of its kind when p_refresh.
+-- Materialized: table. Reads: fct_units.
+select unit_kind, unit_id from fct_units where false
