@@ -20,20 +20,6 @@ with units as (
   from fct_units
   where unit_kind = p_unit_kind and is_completed
 ),
-unit_keys as (
-  select 'service' as key_kind, service as key, unit_id, start_at, reach_at
-  from units where service is not null
-  union all
-  select 'ci', c.ci, u.unit_id, u.start_at, u.reach_at
-  from units u join fct_unit_cis c on c.unit_kind = p_unit_kind and c.unit_id = u.unit_id
-),
-starts as (
-  -- each distinct start per key, with the furthest reach of any unit starting at or before it
-  select
-    key_kind, key, start_at,
-    max(max_reach) over (partition by key_kind, key order by start_at rows unbounded preceding) as reach_so_far
-  from (select key_kind, key, start_at, max(reach_at) as max_reach from unit_keys group by all)
-),
 incidents as (
   select * from stg_incidents
   where not p_refresh or incident_id in (select incident_id from refresh_incidents)
@@ -42,6 +28,27 @@ incident_keys as (
   select incident_id, opened_at, 'service' as key_kind, service as key from incidents where service is not null
   union all
   select incident_id, opened_at, 'ci', ci from incidents where ci is not null
+),
+unit_keys as (
+  select * from (
+    select 'service' as key_kind, service as key, unit_id, start_at, reach_at
+    from units where service is not null
+    union all
+    select 'ci', c.ci, u.unit_id, u.start_at, u.reach_at
+    from units u join fct_unit_cis c on c.unit_kind = p_unit_kind and c.unit_id = u.unit_id
+  )
+  -- a refresh needs only the keys of its incidents (each key's units are taken whole)
+  where not p_refresh or key in (
+    select unnest([service, ci]) from stg_incidents
+    where incident_id in (select incident_id from refresh_incidents)
+  )
+),
+starts as (
+  -- each distinct start per key, with the furthest reach of any unit starting at or before it
+  select
+    key_kind, key, start_at,
+    max(max_reach) over (partition by key_kind, key order by start_at rows unbounded preceding) as reach_so_far
+  from (select key_kind, key, start_at, max(reach_at) as max_reach from unit_keys group by all)
 ),
 nearest as (
   select i.*, s.start_at as latest_start, s.reach_so_far
