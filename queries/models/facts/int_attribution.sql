@@ -43,38 +43,50 @@ unit_keys as (
     where incident_id in (select incident_id from refresh_incidents)
   )
 ),
+key_numbers as (
+  -- the ASOF join sorts by its partition: one integer sorts far faster than two strings
+  select key_kind, key, row_number() over () as key_no
+  from (select distinct key_kind, key from unit_keys)
+),
+numbered_units as (
+  select k.key_no, u.unit_id, u.start_at, u.reach_at
+  from unit_keys u join key_numbers k using (key_kind, key)
+),
 starts as (
   -- each distinct start per key, with the furthest reach of any unit starting at or before it
   select
-    key_kind, key, start_at,
-    max(max_reach) over (partition by key_kind, key order by start_at rows unbounded preceding) as reach_so_far
-  from (select key_kind, key, start_at, max(reach_at) as max_reach from unit_keys group by all)
+    key_no, start_at,
+    max(max_reach) over (partition by key_no order by start_at rows unbounded preceding) as reach_so_far
+  from (select key_no, start_at, max(reach_at) as max_reach from numbered_units group by all)
 ),
 nearest as (
-  select i.*, s.start_at as latest_start, s.reach_so_far
+  select i.incident_id, i.opened_at, k.key_no, s.start_at as latest_start, s.reach_so_far
   from incident_keys i
-  asof join starts s on i.key_kind = s.key_kind and i.key = s.key and i.opened_at >= s.start_at
+  join key_numbers k using (key_kind, key)
+  asof join starts s on k.key_no = s.key_no and i.opened_at >= s.start_at
 ),
-at_latest as (
-  select n.incident_id, n.key_kind, u.unit_id, u.start_at
+at_latest_start as (
+  -- the units that started at that latest start and reach the incident; none: unit_id is null
+  select n.*, u.unit_id, u.start_at
   from nearest n
-  join unit_keys u on u.key_kind = n.key_kind and u.key = n.key and u.start_at = n.latest_start
-  where n.opened_at <= u.reach_at
-),
-needs_range as (
-  select n.* from nearest n
-  anti join at_latest a on a.incident_id = n.incident_id and a.key_kind = n.key_kind
-  where n.reach_so_far >= n.opened_at
+  left join numbered_units u
+    on u.key_no = n.key_no and u.start_at = n.latest_start and n.opened_at <= u.reach_at
 ),
 by_range as (
-  select n.incident_id, n.key_kind, u.unit_id, u.start_at
-  from needs_range n
-  join unit_keys u on u.key_kind = n.key_kind and u.key = n.key
-  where n.opened_at between u.start_at and u.reach_at
+  -- no unit at the latest start reaches it, but an earlier one might
+  select n.incident_id, u.unit_id, u.start_at
+  from at_latest_start n
+  join numbered_units u on u.key_no = n.key_no
+  where n.unit_id is null and n.reach_so_far >= n.opened_at
+    and n.opened_at between u.start_at and u.reach_at
 ),
 likely as (
   select incident_id, arg_max(unit_id, (start_at, unit_id)) as unit_id
-  from (select * from at_latest union all select * from by_range)
+  from (
+    select incident_id, unit_id, start_at from at_latest_start where unit_id is not null
+    union all
+    select * from by_range
+  )
   group by all
 ),
 confirmed as (

@@ -53,16 +53,20 @@ baseline_units as (
   from units
   where is_completed and service is not null
 ),
+baseline_reach as (
+  -- per service, the weeks the baselines look at
+  select service, min(start_at) - interval 28 day as from_at, max(start_at) as to_at
+  from baseline_units
+  group by service
+),
 background as (
-  -- only the services and weeks the baselines look at; the difference of two
-  -- running counts is the same whatever came before
+  -- only those services and weeks: the difference of two running counts is
+  -- the same whatever came before
   select i.service, i.opened_at,
     count(*) over (partition by i.service order by i.opened_at) as running_count
   from stg_incidents i
+  join baseline_reach r on r.service = i.service and i.opened_at >= r.from_at and i.opened_at < r.to_at
   anti join attribution a using (incident_id)
-  where i.service in (select service from baseline_units)
-    and i.opened_at >= (select min(start_at) - interval 28 day from baseline_units)
-    and i.opened_at < (select max(start_at) from baseline_units)
 ),
 before_start as (
   select u.unit_id, coalesce(b.running_count, 0) as running_count
