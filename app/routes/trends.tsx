@@ -1,6 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLocation } from '@remix-run/react';
-import { getBacklogSeries, getBuckets } from '../../queries/analysis.ts';
+import { getBacklogSeries, getBuckets, getFreezes } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { differenceInterval, type Rate } from '../../queries/stats.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
@@ -14,7 +14,7 @@ import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { series } from '../lib/series.ts';
 import { definitions } from '../lib/tiles.ts';
-import { pChart, trendMetrics } from '../lib/trends.ts';
+import { MAX_EVENTS, type PPoint, parseEvents, pChart, RUN_LENGTH, trendMetrics } from '../lib/trends.ts';
 import { RouteError } from '../root.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Trends · ReleaseLens' }];
@@ -34,22 +34,39 @@ function midpoint(from: string, to: string) {
 }
 
 async function load({ request }: LoaderFunctionArgs) {
-  const filters = await pageFilters(request, ['bucket', 'split']);
+  const filters = await pageFilters(request, ['bucket', 'split', 'event']);
   const search = new URL(request.url).searchParams;
   const p = filters.params;
   const bucket = search.get('bucket') ?? 'month';
   if (bucket !== 'week' && bucket !== 'month') throw badRequest([`bucket: '${bucket}' is not one of week, month`]);
-  const split = search.get('split') || midpoint(p.from, p.to);
+  // An explicit compare date starts a new phase on the charts; the default (the midpoint) only splits the table.
+  const chosenSplit = search.get('split') || null;
+  const split = chosenSplit ?? midpoint(p.from, p.to);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(split) || Number.isNaN(Date.parse(split)) || split <= p.from || split >= p.to) {
     throw badRequest([`split: '${split}' must be a date (YYYY-MM-DD) after ${p.from} and before ${p.to}`]);
   }
-  const [rows, backlog, before, after] = await Promise.all([
+  const { events, problems } = parseEvents(search.getAll('event'), p.from, p.to);
+  if (problems.length > 0) throw badRequest(problems);
+  const [rows, backlog, before, after, freezeRows] = await Promise.all([
     getBuckets(p, bucket),
     getBacklogSeries(p, bucket),
     getKpis({ ...p, to: split }),
     getKpis({ ...p, from: split }),
+    getFreezes(p),
   ]);
-  const charts = trendMetrics.map((m) => ({ ...m, points: pChart(rows, m.spark, bucket) }));
+  const boundaries = [...(chosenSplit ? [chosenSplit] : []), ...events.map((e) => e.date)];
+  const charts = trendMetrics.map((m) => ({ ...m, points: pChart(rows, m.spark, bucket, 'all', boundaries) }));
+  const marks = {
+    split: chosenSplit,
+    events,
+    freezes: freezeRows
+      .filter((f) => f.kind === 'freeze' && (p.service.length === 0 || !f.service || p.service.includes(f.service)))
+      .map((f) => ({
+        from: String(f.starts_at),
+        to: String(f.ends_at),
+        label: `${f.name ?? 'freeze'}${f.service ? ` (${f.service})` : ''}`,
+      })),
+  };
   const segments = (['planned', 'emergency'] as const).flatMap((segment) =>
     series(rows, 'failure', bucket, segment).map((s) => ({ bucket_start: s.bucket_start, segment, rate: s.value })),
   );
@@ -60,29 +77,35 @@ async function load({ request }: LoaderFunctionArgs) {
       b && a ? differenceInterval({ k: b.numerator, n: b.denominator }, { k: a.numerator, n: a.denominator }) : null;
     return { key, label, before: b, after: a, diff };
   });
-  return { filters, bucket, split, charts, segments, comparison, backlog };
+  return { filters, bucket, split, chosenSplit, events, marks, charts, segments, comparison, backlog };
 }
 
 export const loader = (args: LoaderFunctionArgs) => cachedLoader('trends', args.request, () => load(args));
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Trends() {
-  const { filters, bucket, split, charts, segments, comparison, backlog } = useAnswer<typeof loader>();
+  const { filters, bucket, split, chosenSplit, events, marks, charts, segments, comparison, backlog } =
+    useAnswer<typeof loader>();
   const { search } = useLocation();
   const p = filters.params;
-  const keep = Object.fromEntries([...new URLSearchParams(search)].filter(([k]) => !['bucket', 'split'].includes(k)));
+  const keep = [...new URLSearchParams(search)].filter(([k]) => !['bucket', 'split', 'event'].includes(k));
   return (
     <>
       <h1>Trends</h1>
       <p className="lede">
-        Each {p.unit} rate by {bucket} as a p-chart: the line is the pooled rate over the period, the band its 3-sigma
-        limits for each {bucket}'s number of units. Points outside the band (red) are signals; the rest is noise.
+        Each {p.unit} rate by {bucket} as a p-chart: the line is the pooled rate, the band its 3-sigma limits for each{' '}
+        {bucket}'s number of units. Points outside the band (red) are signals, and so are runs of {bucket}s on one side
+        of the line that chance would produce no more often than {RUN_LENGTH} coin tosses landing alike (orange: a
+        sustained shift too small for the limits; small {bucket}s of rare events need longer runs); the rest is noise.{' '}
+        {chosenSplit || events.length > 0
+          ? 'The compare date and each event start a new phase, with its own pooled rate and limits.'
+          : 'Set a compare date or add an event (a new CAB process, a freeze) to judge each phase against its own level.'}
       </p>
       <FilterBar state={filters.state} options={filters.options} extra={{ bucket }} />
       <Definitions items={definitions(p)} />
       <Form method="get" className="toolbar" aria-label="Trend options">
-        {Object.entries(keep).map(([k, v]) => (
-          <input key={k} type="hidden" name={k} value={v} />
+        {keep.map(([k, v], i) => (
+          <input key={`${k}-${i}`} type="hidden" name={k} value={v} />
         ))}
         <label>
           Bucket{' '}
@@ -94,6 +117,22 @@ export default function Trends() {
         <label>
           Compare before / after <input type="date" name="split" defaultValue={split} />
         </label>
+        {events.map((e) => (
+          <input key={`${e.date}:${e.label}`} type="hidden" name="event" value={`${e.date}:${e.label}`} />
+        ))}
+        {events.length < MAX_EVENTS && (
+          <label>
+            Add an event{' '}
+            <input
+              type="text"
+              name="event"
+              placeholder="2025-03-01:New CAB process"
+              pattern="\d{4}-\d{2}-\d{2}:.{1,80}"
+              title="A date and a label: YYYY-MM-DD:label"
+              size={28}
+            />
+          </label>
+        )}
         <button type="submit">Show</button>
         <span>
           Buckets as <a href={`/download/buckets/csv${search}`}>CSV</a>{' '}
@@ -107,12 +146,9 @@ export default function Trends() {
             key={c.spark}
             build={pChartPlot}
             data={c.points}
-            options={{ label: c.label }}
+            options={{ label: c.label, ...marks }}
             title={`${c.label} by ${bucket}`}
-            alt={`${c.label}: pooled ${pct(c.points[0]?.centre)}; ${c.points.filter((x) => x.signal).length} of ${c.points.length} ${bucket}s outside the 3-sigma limits${c.points
-              .filter((x) => x.signal)
-              .map((x) => ` (${x.bucket_start}: ${pct(x.rate)}, ${x.signal})`)
-              .join('')}.`}
+            alt={pChartSummary(c.label, c.points, bucket)}
           />
         ))}
         <PlotFigure
@@ -173,6 +209,21 @@ export default function Trends() {
       </table>
     </>
   );
+}
+
+/** What a p-chart shows, in words (its accessible name and the text under it). */
+function pChartSummary(label: string, points: PPoint[], bucket: string): string {
+  const phases = [...new Set(points.map((x) => x.phase))].map((phase) => {
+    const inPhase = points.filter((x) => x.phase === phase);
+    return `${pct(inPhase[0]?.centre)} from ${inPhase[0]?.bucket_start}`;
+  });
+  const outside = points.filter((x) => x.signal);
+  const runs = points.filter((x) => x.run);
+  return `${label}: pooled ${phases.join(', then ')}; ${outside.length} of ${points.length} ${bucket}s outside the 3-sigma limits${outside
+    .map((x) => ` (${x.bucket_start}: ${pct(x.rate)}, ${x.signal})`)
+    .join(
+      '',
+    )}; ${runs.length > 0 ? `${runs.length} ${bucket}s in runs on one side of the line (a sustained shift), from ${runs[0]?.bucket_start}` : 'no sustained shift'}.`;
 }
 
 export function ErrorBoundary() {

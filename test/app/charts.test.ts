@@ -14,7 +14,7 @@ import {
 import { sparkline } from '../../app/components/charts/sparkline.ts';
 import { releaseTimeline } from '../../app/components/charts/timeline.ts';
 import { pChartPlot, segmentsPlot } from '../../app/components/charts/trends.ts';
-import { pChart } from '../../app/lib/trends.ts';
+import { markRuns, parseEvents, pChart, sideProbabilities } from '../../app/lib/trends.ts';
 import type { BucketRow } from '../../queries/analysis.ts';
 
 const svg = (el: Element) => el.outerHTML;
@@ -238,5 +238,100 @@ describe('chart builders', () => {
         ),
       ),
     ).toMatchSnapshot();
+  });
+
+  it('p-chart: the compare date and events start phases with their own pooled rate and limits', () => {
+    const weeks = ['2025-01-06', '2025-01-13', '2025-01-20', '2025-01-27', '2025-02-03', '2025-02-10'];
+    const rows = weeks.map((w, i) => bucket(w, 40, i < 3 ? 8 : 2));
+    const p = pChart(rows, 'failure', 'week', 'all', ['2025-01-27']);
+    expect(p.map((x) => x.phase)).toEqual([0, 0, 0, 1, 1, 1]);
+    // phase 1: 24 of 120 = 0.2; limits 0.2 +- 3 * sqrt(0.2 * 0.8 / 40) = 0.2 +- 0.189737
+    expect(p[0]?.centre).toBeCloseTo(0.2, 12);
+    expect(p[0]?.ucl).toBeCloseTo(0.389737, 6);
+    expect(p[0]?.lcl).toBeCloseTo(0.010263, 6);
+    // phase 2: 6 of 120 = 0.05; sqrt(0.05 * 0.95 / 40) = 0.0344601, so the lower limit is below 0: 0
+    expect(p[5]?.centre).toBeCloseTo(0.05, 12);
+    expect(p[5]?.ucl).toBeCloseTo(0.15338, 5); // 0.05 + 3 * 0.0344601
+    expect(p[5]?.lcl).toBe(0);
+    // one phase over both levels: the pooled 0.125 puts every week clearly on one side, but no run is 8 long
+    const one = pChart(rows, 'failure', 'week');
+    expect(one.every((x) => x.centre === 0.125)).toBe(true);
+    expect(one.some((x) => x.run)).toBe(false);
+  });
+
+  it('p-chart: the run rule flags runs on one side of the centre line as unlikely as 8 coin tosses alike', () => {
+    // Binomial side chances, by hand: n = 10 at 5%: below = 0.95^10 = 0.598737;
+    // n = 20 at 10%: below = 0.9^20 + 20 * 0.1 * 0.9^19 = 0.391747, above = 1 - 0.391747 - 190 * 0.01 * 0.9^18 = 0.323073
+    expect(sideProbabilities(10, 0.05).below).toBeCloseTo(0.598737, 6);
+    expect(sideProbabilities(10, 0.05).above).toBeCloseTo(0.401263, 6);
+    expect(sideProbabilities(20, 0.1).below).toBeCloseTo(0.391747, 6);
+    expect(sideProbabilities(20, 0.1).above).toBeCloseTo(0.323073, 6);
+    // large buckets: either side about even (0.4933 each, P(X = 1000) = 0.0133), so 8 in a row and not 7
+    const line = (rates: number[], n = 10_000) => rates.map((rate) => ({ rate, centre: 0.1, n }));
+    expect(markRuns(line([0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.05]))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(markRuns(line([0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.05, 0.2]))).toEqual(Array(9).fill(false));
+    // a point on the line breaks a run
+    expect(markRuns(line([0.2, 0.2, 0.2, 0.2, 0.1, 0.2, 0.2, 0.2, 0.2]))).toEqual(Array(9).fill(false));
+    expect(markRuns(line([0.05, 0.2, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]))).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    // small buckets of a rare event: 0% is the likely outcome (0.598737), so 10 zero buckets in a row are
+    // not a signal (0.598737^10 = 0.0059 > 2^-8 = 0.0039) and 11 are (0.598737^11 = 0.0035)
+    const rare = (count: number) => Array.from({ length: count }, () => ({ rate: 0, centre: 0.05, n: 10 }));
+    expect(markRuns(rare(10))).toEqual(Array(10).fill(false));
+    expect(markRuns(rare(11))).toEqual(Array(11).fill(true));
+    // a planted shift: ten months at 19% then ten at 8% (100 units a month), too small for the 3-sigma limits
+    const months = Array.from({ length: 20 }, (_, i) =>
+      bucket(`${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`, 100, i < 10 ? 19 : 8),
+    );
+    const shifted = pChart(months, 'failure', 'month');
+    expect(shifted.filter((x) => x.signal)).toHaveLength(0);
+    expect(shifted.filter((x) => x.run)).toHaveLength(20);
+    // judged per phase from the month of the change, nothing is left to flag
+    const phased = pChart(months, 'failure', 'month', 'all', ['2024-11-01']);
+    expect(phased.filter((x) => x.run || x.signal)).toHaveLength(0);
+  });
+
+  it('reads trend events from the URL and refuses malformed ones with a reason', () => {
+    expect(parseEvents(['2025-03-01:New CAB process', '2025-02-01:Freeze'], '2025-01-01', '2025-07-01')).toEqual({
+      events: [
+        { date: '2025-02-01', label: 'Freeze' },
+        { date: '2025-03-01', label: 'New CAB process' },
+      ],
+      problems: [],
+    });
+    const bad = parseEvents(
+      ['2025-03-01', '2024-12-01:before', `2025-03-01:${'x'.repeat(81)}`],
+      '2025-01-01',
+      '2025-07-01',
+    );
+    expect(bad.events).toEqual([]);
+    expect(bad.problems).toHaveLength(3);
+    expect(bad.problems[1]).toBe('event: 2024-12-01 must be after 2025-01-01 and before 2025-07-01');
+    const many = parseEvents(
+      Array.from({ length: 11 }, (_, i) => `2025-02-${String(i + 1).padStart(2, '0')}:e${i}`),
+      '2025-01-01',
+      '2025-07-01',
+    );
+    expect(many.problems).toEqual(['event: at most 10 events']);
   });
 });

@@ -149,14 +149,29 @@ describe('incident patterns, trends, data, downloads', () => {
   });
 
   it('builds p-charts and a before/after comparison', async () => {
+    const { data: whole } = await callLoader(trends.loader, `/trends?${march}&bucket=week`);
+    const pooled = whole?.charts.find((c) => c.spark === 'failure');
+    expect(pooled?.points.reduce((s, p) => s + p.n, 0)).toBe(9);
+    expect(pooled?.points[0]?.centre).toBeCloseTo(6 / 9, 6);
+    // a chosen compare date starts a second phase: each phase pooled over its own weeks
     const { data: d } = await callLoader(trends.loader, `/trends?${march}&bucket=week&split=2025-03-15`);
     const cfr = d?.charts.find((c) => c.spark === 'failure');
     expect(cfr?.points.reduce((s, p) => s + p.n, 0)).toBe(9);
-    expect(cfr?.points[0]?.centre).toBeCloseTo(6 / 9, 6);
+    expect(new Set(cfr?.points.map((p) => p.phase))).toEqual(new Set([0, 1]));
+    for (const phase of [0, 1]) {
+      const inPhase = cfr?.points.filter((p) => p.phase === phase) ?? [];
+      const k = inPhase.reduce((s, p) => s + p.k, 0);
+      const n = inPhase.reduce((s, p) => s + p.n, 0);
+      for (const p of inPhase) expect(p.centre).toBeCloseTo(k / n, 12);
+    }
+    expect(cfr?.points.every((p) => (p.phase === 0) === p.bucket_start < '2025-03-15')).toBe(true);
     const before = d?.comparison.find((c) => c.key === 'change_failure_rate');
     expect(before?.before).toMatchObject({ numerator: 3, denominator: 5 });
     const bad = await callLoader(trends.loader, `/trends?${march}&split=2030-01-01`);
     expect(bad.thrown?.status).toBe(400);
+    const { data: marked } = await callLoader(trends.loader, `/trends?${march}&event=2025-03-20:New%20CAB`);
+    expect(marked?.events).toEqual([{ date: '2025-03-20', label: 'New CAB' }]);
+    expect((await callLoader(trends.loader, `/trends?${march}&event=soon`)).thrown?.status).toBe(400);
   });
 
   it('reports ingest runs, counts and uploads disabled without a token', async () => {

@@ -168,4 +168,33 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     }
     expect(consoleErrors).toEqual([]);
   });
+
+  it("the run rule flags Team Find's planted shift, and phases split at a chosen compare date and event", async () => {
+    // Team Find's change failure rate halves from 2025-01-01 (data/sample/README.md): by week, a run below the line
+    const page = await open(`${sampleServer.url}/trends?preset=all&team=Team+Find&bucket=week`);
+    const cfr = page.locator('figure.chart', {
+      has: page.locator('figcaption', { hasText: /^Change failure rate by week$/ }),
+    });
+    const label = (await cfr.locator('[role="img"]').getAttribute('aria-label')) ?? '';
+    expect(label).toMatch(
+      /weeks in runs on one side of the line \(a sustained shift\), from 2024-1[12]-|from 2025-0[1-3]-/,
+    );
+    expect(await cfr.locator('circle[fill="#c05621"]').count()).toBeGreaterThanOrEqual(8);
+    await page.screenshot({ path: path.join(results, 'sample-trends-run-rule.png'), fullPage: true });
+    await page.close();
+    const phased = await open(
+      `${sampleServer.url}/trends?preset=all&team=Team+Find&split=2025-01-01&event=2024-06-01:New+CAB+process`,
+    );
+    const chart = phased.locator('figure.chart', {
+      has: phased.locator('figcaption', { hasText: /^Change failure rate by month$/ }),
+    });
+    expect(await chart.locator('[role="img"]').getAttribute('aria-label')).toMatch(
+      /pooled [0-9.]+% from 2024-01-01, then [0-9.]+% from 2024-06-01, then [0-9.]+% from 2025-01-01/,
+    );
+    expect(await chart.textContent()).toContain('New CAB process');
+    expect(await chart.textContent()).toContain('compare 2025-01-01');
+    await phased.screenshot({ path: path.join(results, 'sample-trends-phases.png'), fullPage: true });
+    await phased.close();
+    expect(consoleErrors).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 /** Chart builders for the trends page. */
 import * as Plot from '@observablehq/plot';
-import type { PPoint } from '../../lib/trends.ts';
+import type { PPoint, TrendEvent } from '../../lib/trends.ts';
 
 interface Opts {
   label: string;
@@ -8,38 +8,69 @@ interface Opts {
   document?: Document;
 }
 
+/** What a p-chart draws besides its points: the compare date, events and freeze windows. */
+export interface TrendMarks {
+  /** The compare date, when one was chosen (it starts a phase). */
+  split?: string | null;
+  events?: TrendEvent[];
+  freezes?: { from: string; to: string; label: string }[];
+}
+
 const at = (s: string) => new Date(`${s}T00:00:00Z`);
 
-/** p-chart: each bucket's rate, the pooled centre line, and per-bucket 3-sigma limits; signals in red. */
-export function pChartPlot(points: PPoint[], options: Opts) {
+const signalOf = (d: PPoint) => (d.signal ? 'outside the limits' : d.run ? 'run on one side' : 'within limits');
+
+/**
+ * p-chart: each bucket's rate, its phase's pooled centre line and per-bucket
+ * 3-sigma limits; points outside the limits in red, runs in orange; phase
+ * boundaries (compare date, events) as labelled rules, freezes shaded.
+ */
+export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
   const data = points.map((p) => ({ ...p, date: at(p.bucket_start) }));
+  const boundaries = [
+    ...(options.split ? [{ date: at(options.split), label: `compare ${options.split}` }] : []),
+    ...(options.events ?? []).map((e) => ({ date: at(e.date), label: e.label })),
+  ];
+  const freezes = (options.freezes ?? []).map((f) => ({ ...f, x1: new Date(f.from), x2: new Date(f.to) }));
+  const top = Math.min(1, Math.max(0.05, ...data.map((d) => Math.max(d.ucl, d.rate))) * 1.15);
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
     height: 240,
+    marginTop: boundaries.length > 0 ? 24 : 20,
     x: { type: 'utc', label: 'Bucket start' },
     // percent: true scales values by 100, so the domain is in percent too
-    y: {
-      label: `${options.label} (%)`,
-      percent: true,
-      grid: true,
-      domain: [0, 100 * Math.min(1, Math.max(0.05, ...data.map((d) => Math.max(d.ucl, d.rate))) * 1.1)],
+    y: { label: `${options.label} (%)`, percent: true, grid: true, domain: [0, 100 * top] },
+    color: {
+      domain: ['within limits', 'run on one side', 'outside the limits'],
+      range: ['#2d5bd7', '#c05621', '#b42318'],
+      legend: true,
     },
-    color: { domain: ['within limits', 'signal'], range: ['#2d5bd7', '#b42318'], legend: true },
     marks: [
-      Plot.areaY(data, { x: 'date', y1: 'lcl', y2: 'ucl', curve: 'step', fill: '#2d5bd7', fillOpacity: 0.08 }),
-      Plot.lineY(data, { x: 'date', y: 'ucl', curve: 'step', stroke: '#9fb3e8', strokeDasharray: '3,3' }),
-      Plot.lineY(data, { x: 'date', y: 'lcl', curve: 'step', stroke: '#9fb3e8', strokeDasharray: '3,3' }),
-      Plot.ruleY(data.slice(0, 1), { y: 'centre', stroke: '#1f2933' }),
+      Plot.rectX(freezes, { x1: 'x1', x2: 'x2', fill: '#f0b429', fillOpacity: 0.15, title: 'label' }),
+      Plot.areaY(data, {
+        x: 'date',
+        y1: 'lcl',
+        y2: 'ucl',
+        z: 'phase',
+        curve: 'step',
+        fill: '#2d5bd7',
+        fillOpacity: 0.08,
+      }),
+      Plot.lineY(data, { x: 'date', y: 'ucl', z: 'phase', curve: 'step', stroke: '#9fb3e8', strokeDasharray: '3,3' }),
+      Plot.lineY(data, { x: 'date', y: 'lcl', z: 'phase', curve: 'step', stroke: '#9fb3e8', strokeDasharray: '3,3' }),
+      Plot.lineY(data, { x: 'date', y: 'centre', z: 'phase', curve: 'step', stroke: '#1f2933' }),
+      Plot.ruleX(boundaries, { x: 'date', stroke: '#1f2933', strokeDasharray: '4,2' }),
+      Plot.text(boundaries, { x: 'date', text: 'label', frameAnchor: 'top', dy: -12, fontSize: 10, lineWidth: 14 }),
       Plot.lineY(data, { x: 'date', y: 'rate', stroke: '#7b8794' }),
       Plot.dot(data, {
         x: 'date',
         y: 'rate',
         r: 3.5,
-        fill: (d: PPoint) => (d.signal ? 'signal' : 'within limits'),
+        fill: signalOf,
         tip: true,
         title: (d: PPoint) =>
-          `${d.bucket_start}: ${(d.rate * 100).toFixed(1)}% (${d.k}/${d.n})\nlimits ${(d.lcl * 100).toFixed(1)}–${(d.ucl * 100).toFixed(1)}%${d.signal ? `\nsignal: ${d.signal} the limits` : ''}`,
+          `${d.bucket_start}: ${(d.rate * 100).toFixed(1)}% (${d.k}/${d.n})\nphase ${d.phase + 1}: pooled ${(d.centre * 100).toFixed(1)}%, limits ${(d.lcl * 100).toFixed(1)}–${(d.ucl * 100).toFixed(1)}%${d.signal ? `\nsignal: ${d.signal} the limits` : ''}${d.run ? '\nsignal: part of a run on one side of the line' : ''}`,
       }),
     ],
   });
