@@ -197,4 +197,33 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     await phased.close();
     expect(consoleErrors).toEqual([]);
   });
+
+  it('at a 390 px phone width no page scrolls sideways, and the first release can be tapped', async () => {
+    const pages = ['/', '/releases', '/releases/REL-00020', '/incidents', '/trends', '/data'];
+    for (const url of pages) {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+      page.on('pageerror', (e) => consoleErrors.push(`${url}: ${e.message}`));
+      await page.goto(`${sampleServer.url}${url}`, { waitUntil: 'networkidle' });
+      const [scrollWidth, innerWidth] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        window.innerWidth,
+      ]);
+      expect(scrollWidth, `${url} is ${scrollWidth} px wide on a ${innerWidth} px screen`).toBeLessThanOrEqual(
+        innerWidth,
+      );
+      expect(await page.locator('nav a', { hasText: 'Data' }).isVisible(), `${url}: Data is in the navigation`).toBe(
+        true,
+      );
+      if (url === '/releases') {
+        await page.screenshot({ path: path.join(results, 'sample-phone-releases.png') });
+        const first = page.locator('[data-table="units"] tbody a').first();
+        const id = await first.textContent();
+        await first.tap();
+        await page.waitForURL(/\/releases\/.+/);
+        await expect.poll(() => page.locator('main h1').textContent()).toContain(id ?? '?');
+      }
+      await page.close();
+    }
+    expect(consoleErrors).toEqual([]);
+  });
 });

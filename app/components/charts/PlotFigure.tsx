@@ -7,6 +7,9 @@ import { useEffect, useRef } from 'react';
 
 export type ChartBuilder<D, O> = (data: D, options: O) => Element;
 
+/** Below this width of its card a chart is drawn to fit the card. */
+const NARROW_PX = 600;
+
 export function PlotFigure<D, O>({
   build,
   data,
@@ -24,7 +27,10 @@ export function PlotFigure<D, O>({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const node = build(data, options);
+    // On a narrow screen the chart takes the width of its card instead of its own (charts take options.width).
+    const room = ref.current?.clientWidth ?? 0;
+    const fitted = room > 0 && room < NARROW_PX ? ({ ...options, width: room } as O) : options;
+    const node = build(data, fitted);
     ref.current?.append(node);
     return () => node.remove();
   }, [build, data, options]);
