@@ -8,6 +8,8 @@ export interface PageFilters {
   state: FilterState;
   options: FilterOptions;
   lastDataAt: string | null;
+  /** The first record's time, for the "data covers ... to ..." of empty views. */
+  firstDataAt: string | null;
 }
 
 export function filterState(f: Filters): FilterState {
@@ -41,5 +43,6 @@ export async function pageFilters(request: Request, extraKnown: string[] = []): 
       presets: presets.map((value) => ({ value, label: presetLabels[value] })),
     },
     lastDataAt: f.range.last_at ? f.range.last_at.toISOString() : null,
+    firstDataAt: f.range.first_at ? f.range.first_at.toISOString() : null,
   };
 }

@@ -6,6 +6,7 @@ import { BreakdownTable } from '../components/BreakdownTable.tsx';
 import { type CalendarWindow, calendarUnits, releaseCalendar } from '../components/charts/calendar.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
+import { EmptyPeriod } from '../components/EmptyPeriod.tsx';
 import { FetchState, useJson } from '../components/Fetched.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { GovernancePanel } from '../components/GovernancePanel.tsx';
@@ -41,6 +42,7 @@ export default function Overview() {
       </p>
       <FilterBar state={filters.state} options={filters.options} />
       <Definitions items={definitions(p)} />
+      {report.kpis.completed === 0 && <EmptyPeriod filters={filters} />}
       <section className="tiles" aria-label="Key figures">
         {tiles.map((t) => (
           <KpiTile key={t.spec.key} t={t} />

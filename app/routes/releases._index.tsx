@@ -3,6 +3,7 @@ import { Form, Link, useLocation } from '@remix-run/react';
 import type { KpiParams } from '../../queries/params.ts';
 import { getUnits, getUnitsPage, type UnitRow } from '../../queries/units.ts';
 import { Definitions } from '../components/Definitions.tsx';
+import { EmptyPeriod } from '../components/EmptyPeriod.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
@@ -101,6 +102,12 @@ export default function Releases() {
           Parquet
         </a>
       </Form>
+      {total === 0 && (
+        <EmptyPeriod
+          filters={filters}
+          what={view.q || view.outcome !== 'all' ? `${p.unit}s matching this view` : undefined}
+        />
+      )}
       <table data-table="units">
         <thead>
           <tr>

@@ -6,6 +6,7 @@ import { differenceInterval, type Rate } from '../../queries/stats.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { backlogPlot, pChartPlot, segmentsPlot } from '../components/charts/trends.ts';
 import { Definitions } from '../components/Definitions.tsx';
+import { EmptyPeriod } from '../components/EmptyPeriod.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
@@ -103,6 +104,7 @@ export default function Trends() {
       </p>
       <FilterBar state={filters.state} options={filters.options} extra={{ bucket }} />
       <Definitions items={definitions(p)} />
+      {charts.every((c) => c.points.length === 0) && <EmptyPeriod filters={filters} />}
       <Form method="get" className="toolbar" aria-label="Trend options">
         {keep.map(([k, v], i) => (
           <input key={`${k}-${i}`} type="hidden" name={k} value={v} />

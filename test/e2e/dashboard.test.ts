@@ -226,4 +226,20 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     }
     expect(consoleErrors).toEqual([]);
   });
+
+  it('an empty period says what is empty, what the data covers, and links to all of it', async () => {
+    const page = await open(`${goldenServer.url}/?from=2020-01-01&to=2020-04-01&team=Team+Ledger`);
+    const notice = page.locator('[data-empty="period"]');
+    await expect
+      .poll(() => notice.textContent())
+      .toMatch(
+        /^No releases went live between 2020-01-01 and 2020-04-01 \(UTC\) with these filters \(teams Team Ledger\)\. The data covers 20\d\d-\d\d-\d\d to 20\d\d-\d\d-\d\d: show all data or remove the filters\.$/,
+      );
+    await notice.locator('a', { hasText: 'show all data' }).click();
+    await page.waitForURL(/preset=all/);
+    expect(await page.locator('[data-empty="period"]').count()).toBe(0);
+    expect(await page.locator('.lede').first().textContent()).not.toMatch(/^0 completed/);
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
 });
