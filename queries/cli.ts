@@ -2,7 +2,11 @@
  * npm run kpis -- --from 2025-03-01 --to 2025-04-01 [--unit release|change|deployment]
  *   [--tz UTC] [--window 48] [--severity 2] [--tolerance 0] [--as-of ISO]
  *   [--service S]... [--team T]... [--type T]... [--json] [--db FILE]
- *   [--fail-if "KPI[.FIELD] OP NUMBER"]... [--junit FILE]
+ *   [--fail-if "KPI[.FIELD] OP NUMBER"]... [--targets] [--junit FILE]
+ *
+ * --targets adds a gate per target of the targets file in force (config/targets.yaml
+ * or RELEASELENS_TARGETS; a single --team or --service uses its own): { max: N }
+ * gates KPI>N, { min: N } gates KPI<N.
  *
  * Exit 0, or 3 when a --fail-if gate is breached (one line per breach on
  * stderr), 2 for bad arguments or a bad gate (with the grammar).
@@ -11,6 +15,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { setDatabasePath } from '../lib/db.ts';
+import { readTargets, targetFor, targetKeys } from '../lib/targets.ts';
 import { describeGate, evaluateGates, type Gate, type GateResult, junitXml, parseGate } from './gates.ts';
 import { getKpis, type KpiReport, policyChecks } from './kpis.ts';
 import { describeIssues, kpiParamsSchema } from './params.ts';
@@ -18,7 +23,7 @@ import { describeIssues, kpiParamsSchema } from './params.ts';
 const usage = `usage: npm run kpis -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
   [--tz ZONE] [--window HOURS] [--severity 1..4] [--tolerance MINUTES] [--as-of ISO]
   [--service NAME]... [--team NAME]... [--type TYPE]... [--json] [--db FILE]
-  [--fail-if "KPI[.FIELD] OP NUMBER"]... [--junit FILE]`;
+  [--fail-if "KPI[.FIELD] OP NUMBER"]... [--targets] [--junit FILE]`;
 
 function parse() {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true }>>;
@@ -38,6 +43,7 @@ function parse() {
     db: { type: 'string' },
     'fail-if': { type: 'string', multiple: true },
     junit: { type: 'string' },
+    targets: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   try {
@@ -50,18 +56,28 @@ function parse() {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
   }
-  const { 'as-of': asOf, json, db, help: _help, 'fail-if': failIf, junit, ...rest } = values;
+  const { 'as-of': asOf, json, db, help: _help, 'fail-if': failIf, junit, targets, ...rest } = values;
   const result = kpiParamsSchema.safeParse({ ...rest, as_of: asOf });
   if (!result.success) throw new UsageError(`${describeIssues(result.error).join('\n')}\n${usage}`);
   let gates: Gate[];
   try {
-    gates = (failIf ?? []).map(parseGate);
+    gates = [...(failIf ?? []), ...(targets ? targetGates(result.data) : [])].map(parseGate);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (junit && gates.length === 0)
-    throw new UsageError('--junit writes the result of --fail-if gates: give at least one');
+    throw new UsageError('--junit writes the result of --fail-if or --targets gates: give at least one');
   return { params: result.data, json: json ?? false, db, gates, junit };
+}
+
+/** The gates of the targets file in force for these filters: KPI>max or KPI<min. */
+function targetGates(params: { team: string[]; service: string[] }): string[] {
+  const file = readTargets();
+  return targetKeys.flatMap((key) => {
+    const found = targetFor(file, key, params);
+    if (!found) return [];
+    return ['max' in found.target ? `${key}>${found.target.max}` : `${key}<${found.target.min}`];
+  });
 }
 
 const pct = (r: { value: number; numerator: number; denominator: number } | null) =>

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { fixtures, goldenInput, tempCsv, withoutGovernance } from './helpers.ts';
 
 const root = path.join(import.meta.dirname, '..');
-const run = (script: string, args: string[]) =>
+const run = (script: string, args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, TZ: 'UTC' },
+    env: { ...process.env, TZ: 'UTC', ...env },
   });
 
 describe('npm run ingest and npm run kpis', () => {
@@ -91,6 +91,31 @@ describe('npm run ingest and npm run kpis', () => {
     const ok = run('queries/cli.ts', [...period, '--fail-if', 'success_rate<0.3', '--fail-if', 'backlog.overdue>5']);
     expect(ok.status).toBe(0);
     expect(ok.stderr).toContain('gates: 0 of 2 breached');
+  });
+
+  it('--targets gates on the targets file: max as KPI>N, min as KPI<N, a single team with its own', () => {
+    const period = ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01', '--as-of', '2025-04-15T00:00:00Z'];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-targets-'));
+    const file = path.join(dir, 'targets.yaml');
+    fs.writeFileSync(
+      file,
+      'targets:\n  change_failure_rate: { max: 0.15 }\n  success_rate: { min: 0.3 }\nteams:\n  Team Ledger:\n    change_failure_rate: { max: 0.9 }\n',
+    );
+    const env = { RELEASELENS_TARGETS: file };
+    // golden March: change failure rate 6/9 = 0.666667, success rate 3/9
+    const r = run('queries/cli.ts', [...period, '--targets'], env);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain('breach: change_failure_rate = 0.666667 (95% interval 0.354202-0.879416) > 0.15');
+    expect(r.stderr).toContain('gates: 1 of 2 breached');
+    // Team Ledger in March: 3 of 4 failed (0.75), within its own 0.9 though above the organisation's 0.15
+    const team = run('queries/cli.ts', [...period, '--team', 'Team Ledger', '--targets'], env);
+    expect(team.stderr).not.toContain('breach: change_failure_rate');
+    expect(team.stderr).toContain('breach: success_rate = 0.25');
+    expect(team.stderr).toContain('gates: 1 of 2 breached');
+    fs.writeFileSync(file, 'targets:\n  change_fail_rate: { max: 0.15 }\n');
+    const bad = run('queries/cli.ts', [...period, '--targets'], env);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${file}: targets: Unrecognized key`);
   });
 
   it('--fail-if: a bad expression or an unknown KPI is exit 2 with the grammar', () => {

@@ -1,7 +1,8 @@
+import type { TargetStatus } from '../../lib/targets.ts';
 import type { Duration, Rate } from '../../queries/stats.ts';
 import { doraBand } from '../lib/dora.ts';
 import { hours, pct } from '../lib/format.ts';
-import type { TileSpec } from '../lib/tiles.ts';
+import { showTileValue, type TileSpec } from '../lib/tiles.ts';
 import { PlotFigure } from './charts/PlotFigure.tsx';
 import { type SparkPoint, sparkline } from './charts/sparkline.ts';
 
@@ -16,17 +17,31 @@ export interface TileData {
   notApplicable?: string | null;
   /** When the DORA band is rated on another figure than the tile's value, that figure and what it is. */
   dora?: { value: number | null; basis: string };
+  /** The target in force (targets file) and how the value stands against it; null when it has none or no value. */
+  target?: { text: string; status: TargetStatus; scope: string } | null;
+}
+
+const statusWords: Record<TargetStatus, string> = {
+  met: 'met',
+  close: 'missed, within the 95% interval (may be noise)',
+  missed: 'missed',
+};
+
+function TargetLine({ target }: { target: NonNullable<TileData['target']> }) {
+  return (
+    <span className="detail" data-target={target.status}>
+      <span className={`status ${target.status}`}>
+        {target.status === 'met' ? 'on target' : target.status === 'close' ? 'close' : 'off target'}
+      </span>{' '}
+      target {target.text} ({target.scope}): {statusWords[target.status]}
+    </span>
+  );
 }
 
 const isRate = (v: unknown): v is Rate => typeof v === 'object' && v !== null && 'denominator' in v;
 const isDuration = (v: unknown): v is Duration => typeof v === 'object' && v !== null && 'median' in v;
 
-function show(spec: TileSpec, v: number | null) {
-  if (v === null) return '—';
-  if (spec.kind === 'rate') return pct(v);
-  if (spec.kind === 'duration') return hours(v);
-  return `${v.toFixed(1)}/wk`;
-}
+const show = showTileValue;
 
 function Delta({ t }: { t: TileData }) {
   if (t.value === null) return <span className="detail">no units in this period to measure</span>;
@@ -80,6 +95,7 @@ export function KpiTile({ t }: { t: TileData }) {
       )}
       {t.spec.kind === 'frequency' && <span className="detail">production deployments per week</span>}
       <Delta t={t} />
+      {t.target && <TargetLine target={t.target} />}
       {band && (
         <span className="detail">
           DORA <span className={`band ${band.band}`}>{band.band}</span> ({band.text}; {band.year} report)

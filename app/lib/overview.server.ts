@@ -1,11 +1,14 @@
 /** Everything the overview shows, from the KPI functions only. */
+
+import { readTargets, status, targetFor } from '../../lib/targets.ts';
 import { getBreakdown, getBuckets, getFreezes, getServiceCadence } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import type { KpiParams } from '../../queries/params.ts';
 import type { TileData } from '../components/KpiTile.tsx';
 import { previousPeriod } from './filters.server.ts';
 import { series } from './series.ts';
-import { headline, notApplicable, tiles } from './tiles.ts';
+import { overviewSummary } from './summary.ts';
+import { headline, notApplicable, showTileValue, tiles } from './tiles.ts';
 
 function yearBefore(to: string): string {
   const d = new Date(`${to}T00:00:00Z`);
@@ -22,6 +25,7 @@ export async function overview(params: KpiParams) {
     getFreezes(params),
     getServiceCadence(params),
   ]);
+  const targets = readTargets();
   const tileData: TileData[] = tiles.map((spec) => ({
     spec,
     current: current.kpis[spec.key],
@@ -43,10 +47,33 @@ export async function overview(params: KpiParams) {
         }
       : {}),
   }));
+  const judged = tileData.map((t) => {
+    const found = t.notApplicable ? null : targetFor(targets, t.spec.key, params);
+    // deployment frequency is judged, like its DORA band, on the median service's cadence
+    const value = t.dora ? t.dora.value : t.value;
+    if (!found || value === null) return { ...t, target: null, judged: null };
+    const c = t.current;
+    const interval: [number, number] | null =
+      c && typeof c === 'object' && 'ci95_low' in c ? [c.ci95_low, c.ci95_high] : null;
+    const s = status(found.target, value, interval);
+    const limit =
+      'min' in found.target
+        ? `≥ ${showTileValue(t.spec, found.target.min)}`
+        : `≤ ${showTileValue(t.spec, found.target.max)}`;
+    return {
+      ...t,
+      target: { text: `${limit}${t.dora ? ' for the median service' : ''}`, status: s, scope: found.scope },
+      judged: { target: found.target, status: s },
+    };
+  });
+  const summary = overviewSummary(
+    judged.map((t) => ({ ...t, value: t.dora ? t.dora.value : t.value, target: t.judged })),
+  );
   return {
+    summary,
     report: current,
     previousPeriod: previousParams,
-    tiles: tileData,
+    tiles: judged.map(({ judged: _judged, ...t }) => t),
     breakdown,
     // the go-lives themselves are fetched by the page from /api/calendar (thousands a quarter)
     calendar: { windows: freezes },

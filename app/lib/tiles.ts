@@ -1,6 +1,7 @@
 /** The overview tiles: which KPI each shows, how it reads, which DORA metric it is. */
 import type { KpiReport } from '../../queries/kpis.ts';
 import type { DoraMetric } from './dora.ts';
+import { hours, pct } from './format.ts';
 
 export type TileKey =
   | 'success_rate'
@@ -73,6 +74,14 @@ export const tiles: TileSpec[] = [
     spark: 'recovery',
   },
 ];
+
+/** A tile's number as people read it: 15.9%, 36.5 h, 2.8/wk. */
+export function showTileValue(spec: Pick<TileSpec, 'kind'>, v: number | null): string {
+  if (v === null) return '—';
+  if (spec.kind === 'rate') return pct(v);
+  if (spec.kind === 'duration') return hours(v);
+  return `${v.toFixed(1)}/wk`;
+}
 
 /** The single number a tile compares and bands: rate value, median hours, or per week. */
 export function headline(k: KpiReport['kpis'], key: TileKey): number | null {

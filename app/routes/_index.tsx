@@ -30,7 +30,7 @@ export const loader = (args: LoaderFunctionArgs) => cachedLoader('overview', arg
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Overview() {
-  const { filters, report, tiles, breakdown, calendar, previousPeriod } = useAnswer<typeof loader>();
+  const { filters, summary, report, tiles, breakdown, calendar, previousPeriod } = useAnswer<typeof loader>();
   const [search] = useSearchParams();
   const p = filters.params;
   return (
@@ -42,7 +42,13 @@ export default function Overview() {
       </p>
       <FilterBar state={filters.state} options={filters.options} />
       <Definitions items={definitions(p)} />
-      {report.kpis.completed === 0 && <EmptyPeriod filters={filters} />}
+      {report.kpis.completed === 0 ? (
+        <EmptyPeriod filters={filters} />
+      ) : (
+        <p className="sentence" data-summary="">
+          {summary}
+        </p>
+      )}
       <section className="tiles" aria-label="Key figures">
         {tiles.map((t) => (
           <KpiTile key={t.spec.key} t={t} />

@@ -242,4 +242,18 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     await page.close();
     expect(consoleErrors).toEqual([]);
   });
+
+  it('tiles show their target and status, and the overview says what misses it in one sentence', async () => {
+    // golden March: change failure rate 6/9 = 66.7%, 95% interval 35.4%-87.9%, against config/targets.yaml's 15%
+    const page = await open(`${goldenServer.url}/?${march}`);
+    const target = page.locator('[data-kpi="change_failure_rate"] [data-target]');
+    expect(await target.getAttribute('data-target')).toBe('missed');
+    expect(await target.textContent()).toBe('off target target ≤ 15.0% (organisation): missed');
+    expect(await page.locator('[data-summary]').textContent()).toContain(
+      'change failure rate is 66.7%, above the 15.0% target;',
+    );
+    await page.screenshot({ path: path.join(results, 'golden-overview-targets.png') });
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
 });
