@@ -1,5 +1,5 @@
 /** getUnits: the table behind the releases page and /api/units, as plain rows. */
-import { BIGINT } from '@duckdb/node-api';
+import { BIGINT, INTEGER } from '@duckdb/node-api';
 import { z } from 'zod';
 import { bindings } from './kpis.ts';
 import { runQuery } from './models.ts';
@@ -102,6 +102,8 @@ export interface UnitsViewQuery {
   outcome: 'all' | 'failed' | 'succeeded' | 'rolled_back' | 'open';
   sort: string;
   dir: 'asc' | 'desc';
+  /** Only units that went live on this ISO weekday and 3-hour band (report time zone). */
+  slot?: { weekday: number; hourBand: number } | null;
 }
 
 /** One page of the releases table's view, searched, filtered, sorted and paged in SQL, and the view's row count. */
@@ -120,10 +122,12 @@ export function getUnitsPage(
         outcome: view.outcome,
         sort: view.sort,
         dir: view.dir,
+        weekday: view.slot?.weekday ?? null,
+        hour_band: view.slot?.hourBand ?? null,
         limit: page.limit,
         offset: page.offset,
       },
-      { limit: BIGINT, offset: BIGINT },
+      { limit: BIGINT, offset: BIGINT, weekday: INTEGER, hour_band: INTEGER },
     );
     return { rows: raw.map(toUnitRow), total: Number(raw[0]?.view_rows ?? 0) };
   }, p);

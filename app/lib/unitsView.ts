@@ -26,28 +26,75 @@ export type UnitColumn = (typeof unitColumns)[number]['key'];
 export const outcomeFilters = ['all', 'failed', 'succeeded', 'rolled_back', 'excess', 'open'] as const;
 export type OutcomeFilter = (typeof outcomeFilters)[number];
 
+/** A go-live slot of the incident patterns heatmap: ISO weekday (1 = Monday) and 3-hour band, in the report's time zone. */
+export interface GoliveSlot {
+  weekday: number;
+  hourBand: number;
+}
+
 export interface UnitsView {
   q: string;
   outcome: OutcomeFilter;
   sort: UnitColumn;
   dir: 'asc' | 'desc';
   page: number;
+  /** Only units that went live in this slot (a heatmap cell's records); null for all. */
+  slot: GoliveSlot | null;
+}
+
+/** The slot of `weekday` and `hour_band` (both or neither), or null; a malformed one is ignored like a bad sort. */
+function parseSlot(search: URLSearchParams): GoliveSlot | null {
+  const weekday = Number(search.get('weekday'));
+  const hourBand = Number(search.get('hour_band'));
+  if (!search.has('weekday') || !search.has('hour_band')) return null;
+  if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7) return null;
+  if (!Number.isInteger(hourBand) || hourBand < 0 || hourBand > 21 || hourBand % 3 !== 0) return null;
+  return { weekday, hourBand };
 }
 
 export function parseView(search: URLSearchParams): UnitsView {
   const sort = unitColumns.find((c) => c.key === search.get('sort'))?.key ?? 'end_at';
   const outcome = outcomeFilters.find((o) => o === search.get('outcome')) ?? 'all';
   const page = Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0);
-  return { q: (search.get('q') ?? '').trim(), outcome, sort, dir: search.get('dir') === 'asc' ? 'asc' : 'desc', page };
+  return {
+    q: (search.get('q') ?? '').trim(),
+    outcome,
+    sort,
+    dir: search.get('dir') === 'asc' ? 'asc' : 'desc',
+    page,
+    slot: parseSlot(search),
+  };
 }
 
-export const viewParams = ['q', 'outcome', 'sort', 'dir', 'page'];
+export const viewParams = ['q', 'outcome', 'sort', 'dir', 'page', 'weekday', 'hour_band'];
 
-/** All rows of the current view (filtered and sorted), before paging. */
-export function applyView(rows: UnitRow[], v: UnitsView): UnitRow[] {
+export const weekdayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+const slotFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The go-live slot of an instant in a time zone. */
+export function slotOf(iso: string, tz: string): GoliveSlot {
+  let format = slotFormats.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: tz, weekday: 'short', hour: '2-digit', hourCycle: 'h23' });
+    slotFormats.set(tz, format);
+  }
+  const parts = format.formatToParts(new Date(iso));
+  const weekday = weekdayNames.indexOf(parts.find((x) => x.type === 'weekday')?.value ?? '') + 1;
+  const hour = Number(parts.find((x) => x.type === 'hour')?.value);
+  return { weekday, hourBand: Math.floor(hour / 3) * 3 };
+}
+
+/** All rows of the current view (filtered and sorted), before paging. `tz`: the report's, for the go-live slot. */
+export function applyView(rows: UnitRow[], v: UnitsView, tz = 'UTC'): UnitRow[] {
   const q = v.q.toLowerCase();
   const filtered = rows.filter((r) => {
     if (q && ![r.unit_id, r.title, r.service, r.team].some((s) => s?.toLowerCase().includes(q))) return false;
+    if (v.slot) {
+      if (!r.is_completed || !r.end_at) return false;
+      const slot = slotOf(r.end_at, tz);
+      if (slot.weekday !== v.slot.weekday || slot.hourBand !== v.slot.hourBand) return false;
+    }
     switch (v.outcome) {
       case 'failed':
         return r.is_completed && r.is_failed;

@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLocation } from '@remix-run/react';
+import { useMemo } from 'react';
 import { getGoliveCells, getIncidentCounts, getIncidentPage, type IncidentCount } from '../../queries/incidents.ts';
 import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
 import {
@@ -143,6 +144,14 @@ export default function Incidents() {
   const keep = Object.fromEntries(
     [...new URLSearchParams(search)].filter(([k]) => !['priority', 'rule', 'page'].includes(k)),
   );
+  // a heatmap cell leads to the units that went live in its slot, with the page's filters
+  const cellOptions = useMemo(
+    () => ({
+      cellHref: (weekday: number, hourBand: number) =>
+        `/releases${withParams(search, { weekday: String(weekday), hour_band: String(hourBand), priority: null, rule: null, page: null })}`,
+    }),
+    [search],
+  );
   return (
     <>
       <h1>Incident patterns</h1>
@@ -156,7 +165,7 @@ export default function Incidents() {
       <PlotFigure
         build={weekdayHourHeatmap}
         data={d.cells}
-        options={{}}
+        options={cellOptions}
         title="Change failure rate by weekday and hour of go-live"
         alt={describeCells(d.cells)}
       />

@@ -8,7 +8,7 @@ import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
-import { count, dateTime, hours } from '../lib/format.ts';
+import { count, dateTime, hours, withParams } from '../lib/format.ts';
 import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
@@ -20,6 +20,7 @@ import {
   type UnitsView,
   unitColumns,
   viewParams,
+  weekdayNames,
 } from '../lib/unitsView.ts';
 import { RouteError } from '../root.tsx';
 
@@ -39,11 +40,11 @@ async function load({ request }: LoaderFunctionArgs) {
  */
 async function viewPage(params: KpiParams, view: UnitsView): Promise<{ rows: UnitRow[]; total: number }> {
   if (view.outcome === 'excess') {
-    const all = applyView(await getUnits(params), view);
+    const all = applyView(await getUnits(params), view, params.tz);
     const page = Math.min(view.page, Math.max(0, Math.ceil(all.length / pageSize) - 1));
     return { rows: all.slice(page * pageSize, (page + 1) * pageSize), total: all.length };
   }
-  const query = { q: view.q, outcome: view.outcome, sort: view.sort, dir: view.dir };
+  const query = { q: view.q, outcome: view.outcome, sort: view.sort, dir: view.dir, slot: view.slot };
   const first = await getUnitsPage(params, query, { limit: pageSize, offset: view.page * pageSize });
   if (first.rows.length > 0 || view.page === 0) return first;
   // past the last page: the last page (the count came back with no rows, so ask for it)
@@ -71,6 +72,14 @@ export default function Releases() {
       </p>
       <FilterBar state={filters.state} options={filters.options} />
       <Definitions items={definitions(p)} />
+      {view.slot && (
+        <p className="notice" data-slot={`${view.slot.weekday}-${view.slot.hourBand}`}>
+          Only {p.unit}s that went live on {weekdayNames[view.slot.weekday - 1]}{' '}
+          {String(view.slot.hourBand).padStart(2, '0')}–{String(view.slot.hourBand + 3).padStart(2, '0')}h ({p.tz}), a
+          cell of the incident patterns heatmap.{' '}
+          <a href={withParams(search, { weekday: null, hour_band: null, page: null })}>Show every {p.unit}</a>
+        </p>
+      )}
       <Form method="get" className="toolbar" aria-label="Search the table">
         {Object.entries(keep).map(([k, v]) => (
           <input key={k} type="hidden" name={k} value={v} />

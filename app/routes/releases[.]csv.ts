@@ -7,7 +7,7 @@ import { applyView, parseView, unitsCsv, viewParams } from '../lib/unitsView.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { params } = await pageFilters(request, viewParams);
-  const rows = applyView(await getUnits(params), parseView(new URL(request.url).searchParams));
+  const rows = applyView(await getUnits(params), parseView(new URL(request.url).searchParams), params.tz);
   return new Response(unitsCsv(rows), {
     headers: secureHeaders({
       'Content-Type': 'text/csv; charset=utf-8',

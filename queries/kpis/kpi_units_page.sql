@@ -6,7 +6,8 @@
 -- not filtered here.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types, $q (lower case, '' for none), $outcome,
---        $sort, $dir, $limit, $offset.
+--        $sort, $dir, $weekday and $hour_band (a go-live slot of the incident
+--        patterns heatmap, null for any), $limit, $offset.
 -- Reads: fct_listed_units.
 with listed as (
   select *
@@ -35,6 +36,8 @@ viewed as (
       when 'open' then not is_completed
       else true
     end
+    and ($weekday is null or (is_completed
+      and isodow(timezone($tz, end_at)) = $weekday and hour(timezone($tz, end_at)) // 3 * 3 = $hour_band))
 )
 select * exclude (sort_text, sort_number, sort_at), count(*) over () as view_rows
 from viewed

@@ -256,4 +256,30 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     await page.close();
     expect(consoleErrors).toEqual([]);
   });
+
+  it('a heatmap cell leads to the units that went live in its slot', async () => {
+    const page = await open(`${sampleServer.url}/incidents?preset=all`);
+    const heatmap = page.locator('figure.chart', {
+      has: page.locator('figcaption', { hasText: /^Change failure rate by weekday and hour of go-live$/ }),
+    });
+    // Plot writes the link as xlink:href
+    const link = heatmap.locator('svg a').first();
+    await expect.poll(() => link.count()).toBe(1);
+    expect(await link.evaluate((a) => a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'))).toMatch(/^\/releases\?preset=all&weekday=\d&hour_band=\d+$/);
+    const title = (await link.locator('title').first().textContent()) ?? '';
+    const units = Number(/: \d+ of (\d+) failed/.exec(title)?.[1]);
+    expect(units).toBeGreaterThan(0);
+    await link.locator('rect').click({ position: { x: 4, y: 4 } }); // a corner: the count sits in the middle
+    await page.waitForURL(/\/releases\?.*weekday=\d&hour_band=\d+/);
+    await expect.poll(() => page.locator('[data-slot]').count()).toBe(1);
+    expect(
+      await page
+        .locator('.toolbar span', { hasText: /releases$/ })
+        .first()
+        .textContent(),
+    ).toBe(`${units} releases`);
+    await page.screenshot({ path: path.join(results, 'sample-heatmap-drilldown.png') });
+    await page.close();
+    expect(consoleErrors).toEqual([]);
+  });
 });

@@ -137,13 +137,17 @@ describe('the releases table in SQL', () => {
     expect(all.length).toBeGreaterThan(200);
     const views: UnitsView[] = [];
     for (const sort of unitColumns.map((c) => c.key))
-      for (const dir of ['asc', 'desc'] as const) views.push({ q: '', outcome: 'all', sort, dir, page: 0 });
+      for (const dir of ['asc', 'desc'] as const) views.push({ q: '', outcome: 'all', sort, dir, page: 0, slot: null });
     for (const outcome of ['failed', 'succeeded', 'rolled_back', 'open'] as const)
-      views.push({ q: '', outcome, sort: 'service', dir: 'asc', page: 0 });
-    views.push({ q: 'PAY', outcome: 'all', sort: 'end_at', dir: 'desc', page: 0 });
-    views.push({ q: 'team', outcome: 'failed', sort: 'lead_time_hours', dir: 'asc', page: 0 });
+      views.push({ q: '', outcome, sort: 'service', dir: 'asc', page: 0, slot: null });
+    views.push({ q: 'PAY', outcome: 'all', sort: 'end_at', dir: 'desc', page: 0, slot: null });
+    views.push({ q: 'team', outcome: 'failed', sort: 'lead_time_hours', dir: 'asc', page: 0, slot: null });
+    // a heatmap cell's units: Tuesday 09-12h, Friday 18-21h
+    views.push({ q: '', outcome: 'all', sort: 'end_at', dir: 'desc', page: 0, slot: { weekday: 2, hourBand: 9 } });
+    views.push({ q: '', outcome: 'failed', sort: 'unit_id', dir: 'asc', page: 0, slot: { weekday: 5, hourBand: 18 } });
     for (const view of views) {
       const expected = applyView([...all], view);
+      if (view.slot) expect(expected.length, JSON.stringify(view)).toBeGreaterThan(0);
       for (const offset of [0, 50, 150]) {
         const { rows, total } = await getUnitsPage(p, view as UnitsViewQuery, { limit: 50, offset });
         expect(total, JSON.stringify(view)).toBe(
@@ -152,6 +156,22 @@ describe('the releases table in SQL', () => {
         expect(rows, `${JSON.stringify(view)} at ${offset}`).toEqual(expected.slice(offset, offset + 50));
       }
     }
+    // the slot is taken in the report's time zone
+    const ny = kpiParamsSchema.parse({ ...p, tz: 'America/New_York' });
+    const slotView: UnitsView = {
+      q: '',
+      outcome: 'all',
+      sort: 'end_at',
+      dir: 'asc',
+      page: 0,
+      slot: { weekday: 1, hourBand: 6 },
+    };
+    const inNewYork = applyView(await getUnits(ny), slotView, 'America/New_York');
+    expect(inNewYork.length).toBeGreaterThan(0);
+    expect((await getUnitsPage(ny, slotView as UnitsViewQuery, { limit: 500, offset: 0 })).rows).toEqual(inNewYork);
+    // and the heatmap cell counts the same units
+    const cells = await getGoliveCells(ny);
+    expect(cells.find((c) => c.weekday === 1 && c.hour_band === 6)?.completed).toBe(inNewYork.length);
   }, 120_000);
 });
 

@@ -127,8 +127,14 @@ export interface WeekdayHourCell {
   incidents: number;
 }
 
-/** Change failure rate by weekday and 3-hour band of go-live (reporting time zone); text = units. */
-export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {}) {
+/**
+ * Change failure rate by weekday and 3-hour band of go-live (reporting time
+ * zone); text = units. `cellHref`: where a cell leads (the units behind it).
+ */
+export function weekdayHourHeatmap(
+  cells: WeekdayHourCell[],
+  options: Opts & { cellHref?: (weekday: number, hourBand: number) => string } = {},
+) {
   const data = cells.map((c) => ({
     ...c,
     day: weekdays[c.weekday - 1],
@@ -160,7 +166,8 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
         fill: 'rate',
         inset: 0.5,
         title: (d: { day: string; band: string; failed: number; completed: number; incidents: number }) =>
-          `${d.day} ${d.band}h: ${d.failed} of ${d.completed} failed, ${d.incidents} incidents`,
+          `${d.day} ${d.band}h: ${d.failed} of ${d.completed} failed, ${d.incidents} incidents${options.cellHref ? '\nclick for these units' : ''}`,
+        ...(options.cellHref ? { href: (d: WeekdayHourCell) => options.cellHref?.(d.weekday, d.hour_band) ?? '' } : {}),
       }),
       Plot.text(data, {
         x: 'day',
@@ -169,6 +176,8 @@ export function weekdayHourHeatmap(cells: WeekdayHourCell[], options: Opts = {})
         // light text on the dark half of the scale, dark text on the light half
         fill: (d: { rate: number | null }) => ((d.rate ?? 0) > 0.3 ? '#ffffff' : '#1f2933'),
         fontSize: 10,
+        // the count sits on the cell: it leads where the cell does
+        ...(options.cellHref ? { href: (d: WeekdayHourCell) => options.cellHref?.(d.weekday, d.hour_band) ?? '' } : {}),
       }),
     ],
   });
