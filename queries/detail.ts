@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { getDataRange } from './range.ts';
 import { withModels } from './snapshot.ts';
-import { toUnitRow, type UnitRow } from './units.ts';
+import { excessFamily, toUnitRow, type UnitRow, withReadings } from './units.ts';
 
 const instant = z
   .date()
@@ -51,7 +52,8 @@ export interface UnitDetail {
 }
 
 /** The unit of the chosen kind with this id, or null when there is none. */
-export function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail | null> {
+export async function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail | null> {
+  const range = await getDataRange();
   return withModels(async (conn) => {
     const [row] = await runQuery(conn, 'detail_unit', {
       unit: p.unit,
@@ -68,7 +70,7 @@ export function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitDetail 
       window_hours: p.window,
     });
     return {
-      unit: toUnitRow(row),
+      unit: withReadings([toUnitRow(row)], await excessFamily(conn, p), p, range.incidents_from)[0] as UnitRow,
       records: records.map((r) => recordRowSchema.parse(r)),
       incidents: incidents.map((r) => nearbyIncidentSchema.parse(r)),
     };

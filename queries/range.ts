@@ -7,6 +7,7 @@ import { withModels } from './snapshot.ts';
 const rangeSchema = z.object({
   first_at: z.date().nullable(),
   last_at: z.date().nullable(),
+  incidents_from: z.date().nullable(),
   services: z
     .array(z.string())
     .nullable()

@@ -95,3 +95,22 @@ export function poissonUpperTail(k: number, lambda: number): number {
   }
   return Math.max(0, 1 - below);
 }
+
+/**
+ * Benjamini–Hochberg adjusted p-values (q-values), in the order given: the
+ * smallest false-discovery rate at which each test would be called
+ * significant among all of them. q_(i) = min over j >= i of m / j * p_(j),
+ * capped at 1, for the p-values sorted ascending.
+ */
+export function benjaminiHochberg(pValues: number[]): number[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const q = new Array<number>(m);
+  let running = 1;
+  for (let rank = m; rank >= 1; rank--) {
+    const [p, index] = order[rank - 1] as readonly [number, number];
+    running = Math.min(running, (p * m) / rank);
+    q[index] = running;
+  }
+  return q;
+}

@@ -1,9 +1,11 @@
 /** getUnits: the table behind the releases page and /api/units, as plain rows. */
-import { BIGINT, INTEGER } from '@duckdb/node-api';
+import { BIGINT, type DuckDBConnection, INTEGER } from '@duckdb/node-api';
 import { z } from 'zod';
+import { type ExcessInput, type ExcessReading, excessReadings } from './excess.ts';
 import { bindings } from './kpis.ts';
 import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { getDataRange } from './range.ts';
 import { withModels } from './snapshot.ts';
 import { poissonUpperTail, round } from './stats.ts';
 
@@ -61,7 +63,7 @@ export type UnitRow = Omit<UnitColumns, InstantKey> &
     excess_incidents: number | null;
     excess_p_value: number | null;
     is_excess: boolean;
-  };
+  } & ExcessReading;
 
 /**
  * One unit row: its columns checked, instants as ISO text, and the excess
@@ -89,10 +91,49 @@ export function unitBindings(p: KpiParams) {
   return rest;
 }
 
-export function getUnits(p: KpiParams): Promise<UnitRow[]> {
+/** The completed units of the period with what their excess reading needs: the family its false-discovery control runs over. */
+export async function excessFamily(conn: DuckDBConnection, p: KpiParams): Promise<ExcessInput[]> {
+  return (await runQuery(conn, 'kpi_excess_family', unitBindings(p))).map((r) => ({
+    ...(r as unknown as ExcessInput),
+    start_at: (r.start_at as Date | null)?.toISOString() ?? null,
+    end_at: (r.end_at as Date | null)?.toISOString() ?? null,
+  }));
+}
+
+/**
+ * Adds the excess readings (queries/excess.ts) of a family of units to the
+ * rows shown. A row outside the family gets its floored p and history but no q.
+ */
+export function withReadings(
+  rows: UnitRow[],
+  family: ExcessInput[],
+  p: KpiParams,
+  incidentsFrom: Date | null,
+): UnitRow[] {
+  const from = incidentsFrom?.toISOString() ?? null;
+  const readings = excessReadings(family, p.window, from);
+  for (const row of rows) {
+    const alone = () => {
+      const r = excessReadings([row], p.window, from).get(row.unit_id);
+      return r && { ...r, excess_q_value: null, is_excess_fdr: false };
+    };
+    const r = readings.get(row.unit_id) ?? alone();
+    row.excess_p_floored = r?.excess_p_floored == null ? null : round(r.excess_p_floored, 6);
+    row.excess_q_value = r?.excess_q_value == null ? null : round(r.excess_q_value, 6);
+    row.too_little_history = r?.too_little_history ?? false;
+    row.is_excess_fdr = r?.is_excess_fdr ?? false;
+  }
+  return rows;
+}
+
+const inPeriod = (r: UnitRow) => r.is_completed && r.expected_incidents !== null;
+
+export async function getUnits(p: KpiParams): Promise<UnitRow[]> {
+  const range = await getDataRange();
   return withModels(async (conn) => {
-    const rows = await runQuery(conn, 'kpi_units', unitBindings(p));
-    return rows.map(toUnitRow);
+    const rows = (await runQuery(conn, 'kpi_units', unitBindings(p))).map(toUnitRow);
+    // the family is the period's completed units: the same rows kpi_excess_family gives the paged view
+    return withReadings(rows, rows.filter(inPeriod), p, range.incidents_from);
   }, p);
 }
 
@@ -107,11 +148,12 @@ export interface UnitsViewQuery {
 }
 
 /** One page of the releases table's view, searched, filtered, sorted and paged in SQL, and the view's row count. */
-export function getUnitsPage(
+export async function getUnitsPage(
   p: KpiParams,
   view: UnitsViewQuery,
   page: { limit: number; offset: number },
 ): Promise<{ rows: UnitRow[]; total: number }> {
+  const range = await getDataRange();
   return withModels(async (conn) => {
     const raw = await runQuery(
       conn,
@@ -129,6 +171,7 @@ export function getUnitsPage(
       },
       { limit: BIGINT, offset: BIGINT, weekday: INTEGER, hour_band: INTEGER },
     );
-    return { rows: raw.map(toUnitRow), total: Number(raw[0]?.view_rows ?? 0) };
+    const rows = withReadings(raw.map(toUnitRow), await excessFamily(conn, p), p, range.incidents_from);
+    return { rows, total: Number(raw[0]?.view_rows ?? 0) };
   }, p);
 }

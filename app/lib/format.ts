@@ -55,3 +55,8 @@ export function withParams(search: string, changes: Record<string, string | stri
   const out = s.toString();
   return out ? `?${out}` : '';
 }
+
+/** A p-value as people read it: "p < 0.001", else two significant digits. */
+export function formatP(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toPrecision(2)}`;
+}

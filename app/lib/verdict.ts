@@ -4,6 +4,7 @@
  */
 import type { UnitDetail } from '../../queries/detail.ts';
 import type { KpiParams } from '../../queries/params.ts';
+import { formatP } from './format.ts';
 
 /** A plain sentence comparing the incidents in the window with the service's background rate. */
 export function excessSentence(d: UnitDetail, p: KpiParams): string | null {
@@ -11,10 +12,22 @@ export function excessSentence(d: UnitDetail, p: KpiParams): string | null {
   if (u.expected_incidents === null || u.excess_p_value === null) return null;
   const seen = `${u.post_release_incidents} incident${u.post_release_incidents === 1 ? '' : 's'} in the ${p.window}-hour window`;
   const expected = `${u.expected_incidents.toFixed(2)} expected from ${u.service}'s background rate (${u.background_incidents} unattributed incidents in the 28 days before)`;
-  const reading = u.is_excess
-    ? `more than chance explains (Poisson p = ${u.excess_p_value.toPrecision(2)})`
-    : 'within normal variation';
-  return `${seen} against ${expected}: ${reading}.`;
+  const floor =
+    u.background_incidents === 0 && u.excess_p_floored !== null
+      ? `; the service had no background incident, so with half an incident as the floor, ${formatP(u.excess_p_floored)}`
+      : '';
+  if (u.too_little_history)
+    return `${seen} against ${expected}: too little history to judge (Poisson ${formatP(u.excess_p_value)}${floor}), the data starts less than 28 days before this ${p.unit}, so the expectation is too low.`;
+  const family =
+    u.excess_q_value === null
+      ? ''
+      : `; among the period's ${p.unit}s, false-discovery q = ${u.excess_q_value.toPrecision(2)}`;
+  const reading = u.is_excess_fdr
+    ? 'more than chance explains'
+    : u.is_excess
+      ? `more than expected, but with this many ${p.unit}s tested that may be chance`
+      : 'within normal variation';
+  return `${seen} against ${expected}: ${reading} (Poisson ${formatP(u.excess_p_value)}${floor}${family}).`;
 }
 
 /** A plain sentence saying why the unit counts as failed or successful. */

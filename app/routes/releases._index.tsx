@@ -8,7 +8,7 @@ import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
-import { count, dateTime, hours, withParams } from '../lib/format.ts';
+import { count, dateTime, formatP, hours, withParams } from '../lib/format.ts';
 import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
@@ -145,15 +145,13 @@ export default function Releases() {
               <td className="num">{r.confirmed_incidents}</td>
               <td className="num">{r.likely_incidents}</td>
               <td
-                className={`num${r.is_excess ? ' failed' : ''}`}
-                title={
-                  r.excess_p_value === null
-                    ? ''
-                    : `${r.post_release_incidents} in the window, Poisson p = ${r.excess_p_value}`
-                }
+                className={`num${r.is_excess_fdr ? ' failed' : ''}`}
+                data-excess={r.is_excess_fdr ? 'significant' : r.is_excess ? 'chance' : undefined}
+                title={excessTitle(r)}
               >
                 {r.expected_incidents === null ? '—' : r.expected_incidents.toFixed(2)}
-                {r.is_excess ? ' ▲' : ''}
+                {r.is_excess_fdr ? ' ▲' : r.is_excess ? ' △' : ''}
+                {r.too_little_history && r.expected_incidents !== null ? ' ⁺' : ''}
               </td>
               <td className={r.is_failed ? 'failed' : 'ok'}>
                 {!r.is_completed
@@ -176,6 +174,25 @@ export default function Releases() {
       <Pager search={search} page={view.page} pages={pages} />
     </>
   );
+}
+
+/** The Expected cell's explanation: what was seen, the test, and how far to trust it. */
+function excessTitle(r: UnitRow): string {
+  if (r.excess_p_value === null || r.excess_p_floored === null) return '';
+  const parts = [
+    `${r.post_release_incidents} in the window against ${r.expected_incidents?.toFixed(2)} expected: Poisson ${formatP(r.excess_p_value)}`,
+  ];
+  if (r.background_incidents === 0)
+    parts.push(
+      `no background incident in the 28 days before; with half an incident as the floor, ${formatP(r.excess_p_floored)}`,
+    );
+  if (r.too_little_history)
+    parts.push('⁺ too little history: the data starts less than 28 days before, so the expectation is too low');
+  else if (r.excess_q_value !== null)
+    parts.push(
+      `${r.is_excess_fdr ? '▲ more than chance explains' : r.is_excess ? '△ may be chance' : 'within chance'} among the period's units (false-discovery q = ${r.excess_q_value.toPrecision(2)})`,
+    );
+  return parts.join('\n');
 }
 
 export function ErrorBoundary() {

@@ -1,5 +1,6 @@
 -- kpi_data_range: one row: the first and last instant of any record the KPIs
--- can count (unit go-live, incident opened), and the values the filters offer.
+-- can count (unit go-live, incident opened), the first incident (how much
+-- history the baselines have), and the values the filters offer.
 -- Binds: nothing. Reads: fct_units, stg_incidents.
 with units as (
   select * from fct_units
@@ -10,12 +11,14 @@ incidents as (
 bounds as (
   select
     least((select min(end_at) from units), (select min(opened_at) from incidents)) as first_at,
-    greatest((select max(end_at) from units), (select max(opened_at) from incidents)) as last_at
+    greatest((select max(end_at) from units), (select max(opened_at) from incidents)) as last_at,
+    (select min(opened_at) from incidents) as incidents_from
 ),
 final as (
   select
     first_at,
     last_at,
+    incidents_from,
     (select list(distinct service order by service) from units where service is not null) as services,
     (select list(distinct team order by team) from units where team is not null) as teams,
     (select list(distinct unit_type order by unit_type) from units where unit_type is not null and unit_kind = 'release') as release_types,

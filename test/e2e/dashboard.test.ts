@@ -265,7 +265,9 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     // Plot writes the link as xlink:href
     const link = heatmap.locator('svg a').first();
     await expect.poll(() => link.count()).toBe(1);
-    expect(await link.evaluate((a) => a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'))).toMatch(/^\/releases\?preset=all&weekday=\d&hour_band=\d+$/);
+    expect(await link.evaluate((a) => a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'))).toMatch(
+      /^\/releases\?preset=all&weekday=\d&hour_band=\d+$/,
+    );
     const title = (await link.locator('title').first().textContent()) ?? '';
     const units = Number(/: \d+ of (\d+) failed/.exec(title)?.[1]);
     expect(units).toBeGreaterThan(0);
