@@ -47,16 +47,36 @@ export const incidentCountSchema = z.object({
 });
 export type IncidentCount = z.output<typeof incidentCountSchema>;
 
-export interface IncidentFilter {
+/** Which incidents of the period: their own service, CI, category and problem (null: any). */
+export interface IncidentRecordFilter {
+  service: string | null;
+  ci: string | null;
+  category: string | null;
+  problem: string | null;
+}
+
+export const anyRecord: IncidentRecordFilter = { service: null, ci: null, category: null, problem: null };
+
+export interface IncidentFilter extends Partial<IncidentRecordFilter> {
   priority: number | null;
   rule: 'confirmed' | 'likely' | null;
 }
 
+const recordBindings = (f: Partial<IncidentRecordFilter>) => ({
+  incident_service: f.service ?? null,
+  incident_ci: f.ci ?? null,
+  category: f.category ?? null,
+  problem: f.problem ?? null,
+});
+const recordTypes = { incident_service: VARCHAR, incident_ci: VARCHAR, category: VARCHAR, problem: VARCHAR };
+
 /** The period's attributed incidents counted by rule, priority and window (for any filter's totals). */
-export function getIncidentCounts(p: KpiParams): Promise<IncidentCount[]> {
+export function getIncidentCounts(p: KpiParams, records: IncidentRecordFilter = anyRecord): Promise<IncidentCount[]> {
   return withModels(
     async (conn) =>
-      (await runQuery(conn, 'kpi_incident_counts', unitBindings(p))).map((r) => incidentCountSchema.parse(r)),
+      (
+        await runQuery(conn, 'kpi_incident_counts', { ...unitBindings(p), ...recordBindings(records) }, recordTypes)
+      ).map((r) => incidentCountSchema.parse(r)),
     p,
   );
 }
@@ -75,10 +95,11 @@ export function getIncidentPage(
         ...unitBindings(p),
         priority: filter.priority,
         rule: filter.rule,
+        ...recordBindings(filter),
         limit: page.limit,
         offset: page.offset,
       },
-      { priority: INTEGER, rule: VARCHAR, limit: BIGINT, offset: BIGINT },
+      { priority: INTEGER, rule: VARCHAR, limit: BIGINT, offset: BIGINT, ...recordTypes },
     );
     return rows.map((r) => incidentPointSchema.parse(r));
   }, p);

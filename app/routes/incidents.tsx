@@ -1,7 +1,13 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
-import { getGoliveCells, getIncidentCounts, getIncidentPage, type IncidentCount } from '../../queries/incidents.ts';
+import {
+  getGoliveCells,
+  getIncidentCounts,
+  getIncidentPage,
+  type IncidentCount,
+  type IncidentRecordFilter,
+} from '../../queries/incidents.ts';
 import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
 import {
   goliveIncidentHeatmap,
@@ -30,7 +36,7 @@ export const meta: MetaFunction = () => [{ title: 'Incident patterns · ReleaseL
 const pageSize = 50;
 
 async function load({ request }: LoaderFunctionArgs) {
-  const filters = await pageFilters(request, ['priority', 'rule', 'page']);
+  const filters = await pageFilters(request, ['priority', 'rule', 'page', ...recordParams]);
   const search = new URL(request.url).searchParams;
   const priority = search.get('priority') || 'all';
   const rule = search.get('rule') || 'all';
@@ -38,11 +44,16 @@ async function load({ request }: LoaderFunctionArgs) {
     throw badRequest([`priority: '${priority}' is not one of all, 1, 2, 3, 4`]);
   if (!['all', 'confirmed', 'likely'].includes(rule))
     throw badRequest([`rule: '${rule}' is not one of all, confirmed, likely`]);
+  const records = recordFilter(search);
   const filter = {
     priority: priority === 'all' ? null : Number(priority),
     rule: rule === 'all' ? null : (rule as 'confirmed' | 'likely'),
+    ...records,
   };
-  const [counts, cells] = await Promise.all([getIncidentCounts(filters.params), getGoliveCells(filters.params)]);
+  const [counts, cells] = await Promise.all([
+    getIncidentCounts(filters.params, records),
+    getGoliveCells(filters.params),
+  ]);
   const sum = (keep: (c: IncidentCount) => boolean) => counts.filter(keep).reduce((s, c) => s + c.incidents, 0);
   const matching = sum(
     (c) =>
@@ -55,6 +66,7 @@ async function load({ request }: LoaderFunctionArgs) {
     filters,
     priority,
     rule,
+    records,
     total: sum(() => true),
     confirmed: sum((c) => c.rule === 'confirmed'),
     inWindow: sum((c) => c.is_in_window),
@@ -63,6 +75,24 @@ async function load({ request }: LoaderFunctionArgs) {
     page,
     pages,
     rows: rows.map(({ opened_ms, golive_ms, ...r }) => ({ ...r, opened_at: new Date(opened_ms).toISOString() })),
+  };
+}
+
+/** The URL parameters of the incident record filters, by the field they filter. */
+const recordParamOf = { service: 'incident_service', ci: 'ci', category: 'category', problem: 'problem' } as const;
+const recordParams = Object.values(recordParamOf);
+
+function recordFilter(search: URLSearchParams): IncidentRecordFilter {
+  const read = (name: string) => {
+    const v = (search.get(name) ?? '').trim();
+    if (v.length > 200) throw badRequest([`${name}: at most 200 characters`]);
+    return v === '' ? null : v;
+  };
+  return {
+    service: read(recordParamOf.service),
+    ci: read(recordParamOf.ci),
+    category: read(recordParamOf.category),
+    problem: read(recordParamOf.problem),
   };
 }
 
@@ -142,8 +172,22 @@ export default function Incidents() {
   const { search } = useLocation();
   const p = d.filters.params;
   const keep = Object.fromEntries(
-    [...new URLSearchParams(search)].filter(([k]) => !['priority', 'rule', 'page'].includes(k)),
+    [...new URLSearchParams(search)].filter(
+      ([k]) => !['priority', 'rule', 'page', ...(recordParams as readonly string[])].includes(k),
+    ),
   );
+  /** A table cell that filters the table to its value. */
+  const filterLink = (field: keyof typeof recordParamOf, value: string | null) =>
+    value ? (
+      <Link
+        to={withParams(search, { [recordParamOf[field]]: value, page: null })}
+        title={`only incidents with this ${field}`}
+      >
+        {value}
+      </Link>
+    ) : (
+      '—'
+    );
   // a heatmap cell leads to the units that went live in its slot, with the page's filters
   const cellOptions = useMemo(
     () => ({
@@ -195,6 +239,12 @@ export default function Incidents() {
             ))}
           </select>
         </label>
+        {(['service', 'ci', 'category', 'problem'] as const).map((field) => (
+          <label key={field}>
+            {field === 'ci' ? 'CI' : field[0]?.toUpperCase() + field.slice(1)}{' '}
+            <input type="text" name={recordParamOf[field]} defaultValue={d.records[field] ?? ''} size={12} />
+          </label>
+        ))}
         <button type="submit">Show</button>
         <span>{count(d.matching)} incidents</span>
         <a className="button secondary" href={`/download/incidents/csv${search}`}>
@@ -216,7 +266,7 @@ export default function Incidents() {
             <th>Opened</th>
             <th className="num">Hours after go-live</th>
             <th>{p.unit}</th>
-            <th>Service</th>
+            <th>Incident service</th>
             <th>CI</th>
             <th>Category</th>
             <th>Problem</th>
@@ -239,10 +289,10 @@ export default function Incidents() {
                   {r.unit_id}
                 </Link>
               </td>
-              <td>{r.service ?? '—'}</td>
-              <td>{r.incident_ci || '—'}</td>
-              <td>{r.category ?? '—'}</td>
-              <td>{r.problem_id ?? ''}</td>
+              <td>{filterLink('service', r.incident_service || null)}</td>
+              <td>{filterLink('ci', r.incident_ci || null)}</td>
+              <td>{filterLink('category', r.category)}</td>
+              <td>{filterLink('problem', r.problem_id)}</td>
             </tr>
           ))}
         </tbody>

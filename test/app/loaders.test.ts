@@ -148,6 +148,31 @@ describe('incident patterns, trends, data, downloads', () => {
     expect(bad.thrown?.status).toBe(400);
   });
 
+  it('filters the incidents by their own service, CI, category and problem, in the table and its totals', async () => {
+    const { data: all } = await callLoader(incidents.loader, `/incidents?${march}`);
+    const rows = all?.rows ?? [];
+    for (const [param, field] of [
+      ['incident_service', 'incident_service'],
+      ['ci', 'incident_ci'],
+      ['category', 'category'],
+      ['problem', 'problem_id'],
+    ] as const) {
+      const value = rows.find((r) => r[field])?.[field];
+      if (!value) continue;
+      const { data: d } = await callLoader(
+        incidents.loader,
+        `/incidents?${march}&${param}=${encodeURIComponent(value)}`,
+      );
+      const expected = rows.filter((r) => r[field] === value).length; // the golden period fits on one page
+      expect(d?.matching, `${param}=${value}`).toBe(expected);
+      expect(d?.rows.every((r) => r[field] === value)).toBe(true);
+      expect(d?.total).toBe(expected);
+    }
+    expect(rows.some((r) => r.category)).toBe(true);
+    const long = await callLoader(incidents.loader, `/incidents?${march}&ci=${'x'.repeat(201)}`);
+    expect(long.thrown?.status).toBe(400);
+  });
+
   it('builds p-charts and a before/after comparison', async () => {
     const { data: whole } = await callLoader(trends.loader, `/trends?${march}&bucket=week`);
     const pooled = whole?.charts.find((c) => c.spark === 'failure');
