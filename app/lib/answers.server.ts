@@ -67,16 +67,27 @@ const newest = new Map<string, string>();
  */
 const MAX_COMPUTING = 2;
 let computing = 0;
+/** Someone waits for these answers. */
 const waiting: (() => void)[] = [];
+/** Nobody waits for these: the next step of answers served from the previous step meanwhile. */
+const waitingLater: (() => void)[] = [];
 
-async function inTurn<T>(work: () => Promise<T>): Promise<T> {
-  if (computing >= MAX_COMPUTING) await new Promise<void>((resolve) => waiting.push(resolve));
+/**
+ * Runs `work` when one of the MAX_COMPUTING turns is free. Work someone waits
+ * for goes before background work: otherwise, at the turn of a step, the
+ * recomputation of every open answer queues ahead of the requests for answers
+ * that are not kept at all (after an ingest), and those time out.
+ */
+async function inTurn<T>(work: () => Promise<T>, background = false): Promise<T> {
+  if (computing >= MAX_COMPUTING) {
+    await new Promise<void>((resolve) => (background ? waitingLater : waiting).push(resolve));
+  }
   computing++;
   try {
     return await work();
   } finally {
     computing--;
-    waiting.shift()?.();
+    (waiting.shift() ?? waitingLater.shift())?.();
   }
 }
 
@@ -252,7 +263,7 @@ async function answer<T extends Kept>(
     }
     let pending = inflight.get(key) as Promise<T> | undefined;
     if (!pending) {
-      pending = inTurn(compute);
+      pending = inTurn(compute, !allowStale);
       inflight.set(key, pending);
       pending
         .then((value) => {
