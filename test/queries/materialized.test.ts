@@ -11,44 +11,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyView, type UnitsView, unitColumns } from '../../app/lib/unitsView.ts';
 import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter } from '../../lib/db.ts';
-import { getBreakdown, getBuckets, getCalendar } from '../../queries/analysis.ts';
-import { getUnitDetail } from '../../queries/detail.ts';
+import { getCalendar } from '../../queries/analysis.ts';
 import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { buildModels, buildOrder, hasWindow, type ModelFile, modelState, models } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
 import { getUnits, getUnitsPage, type UnitsViewQuery } from '../../queries/units.ts';
+import { dashboardAnswers } from '../dashboard-answers.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 
 const sample = path.join(import.meta.dirname, '..', '..', 'data', 'sample');
-
-async function everything(unit: string, window: number, tz: string) {
-  const p = kpiParamsSchema.parse({
-    unit,
-    window,
-    tz,
-    from: '2025-01-01',
-    to: '2025-07-01',
-    as_of: '2025-07-15T00:00:00Z',
-  });
-  return readSnapshot(async () => {
-    const unitRows = await getUnits(p);
-    const failed = unitRows.find((u) => u.is_failed);
-    return {
-      kpis: await getKpis(p),
-      buckets: await getBuckets(p, 'month'),
-      breakdown: await getBreakdown(p),
-      units: unitRows,
-      incidents: await getAttributedIncidents(p),
-      incidentCounts: await getIncidentCounts(p),
-      incidentPage: await getIncidentPage(p, { priority: 3, rule: 'likely' }, { limit: 20, offset: 5 }),
-      calendar: await getCalendar(p),
-      cells: await getGoliveCells(p),
-      detail: failed ? await getUnitDetail(p, failed.unit_id) : null,
-    };
-  }, [p]);
-}
 
 describe('materialized and live models', () => {
   let materialized = '';
@@ -71,9 +44,9 @@ describe('materialized and live models', () => {
       for (const tz of ['UTC', 'America/New_York']) {
         it(`${unit}, ${window} h, ${tz}: identical answers`, async () => {
           setDatabasePath(live);
-          const expected = await everything(unit, window, tz);
+          const expected = await dashboardAnswers(unit, window, tz);
           setDatabasePath(materialized);
-          const actual = await everything(unit, window, tz);
+          const actual = await dashboardAnswers(unit, window, tz);
           expect(expected.kpis.kpis.completed).toBeGreaterThan(0);
           expect(expected.incidents.length).toBeGreaterThan(0);
           expect(actual).toEqual(expected);

@@ -12,44 +12,14 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter } from '../../lib/db.ts';
-import { getBreakdown, getBuckets, getCalendar } from '../../queries/analysis.ts';
-import { getUnitDetail } from '../../queries/detail.ts';
-import { getAttributedIncidents, getGoliveCells, getIncidentCounts } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { buildModels, hasWindow, modelState } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
 import { stagedModels } from '../../queries/refresh.ts';
-import { readSnapshot } from '../../queries/snapshot.ts';
-import { getUnits } from '../../queries/units.ts';
+import { dashboardAnswers } from '../dashboard-answers.ts';
 import { freshDatabase, loadFolder, tempCsv } from '../helpers.ts';
 
 const sample = path.join(import.meta.dirname, '..', '..', 'data', 'sample');
-
-async function everything(unit: string, window: number, tz = 'UTC') {
-  const p = kpiParamsSchema.parse({
-    unit,
-    window,
-    tz,
-    from: '2025-01-01',
-    to: '2025-07-01',
-    as_of: '2025-07-15T00:00:00Z',
-  });
-  return readSnapshot(async () => {
-    const unitRows = await getUnits(p);
-    const failed = unitRows.filter((u) => u.is_failed).slice(0, 3);
-    return {
-      kpis: await getKpis(p),
-      buckets: await getBuckets(p, 'month'),
-      breakdown: await getBreakdown(p),
-      units: unitRows,
-      incidents: await getAttributedIncidents(p),
-      incidentCounts: await getIncidentCounts(p),
-      calendar: await getCalendar(p),
-      cells: await getGoliveCells(p),
-      details: await Promise.all(failed.map((u) => getUnitDetail(p, u.unit_id))),
-    };
-  }, [p]);
-}
 
 const addHours = (iso: string, hours: number) =>
   new Date(Date.parse(iso) + hours * 3_600_000).toISOString().replace('.000Z', 'Z');
@@ -106,7 +76,7 @@ describe('a refresh after an incidents-only ingest', () => {
   beforeAll(async () => {
     refreshed = freshDatabase();
     await loadFolder(sample);
-    for (const unit of units) await everything(unit, 24); // the 24 h window in use for every kind
+    for (const unit of units) await dashboardAnswers(unit, 24); // the 24 h window in use for every kind
     const before = await withWriter(modelState);
     const summary = await ingestFile(tempCsv('incidents.csv', changedIncidents()));
     expect(summary.newRecords).toBeGreaterThan(100);
@@ -127,9 +97,9 @@ describe('a refresh after an incidents-only ingest', () => {
     for (const window of [48, 24]) {
       it(`${unit}, ${window} h: the same answers as a whole build`, async () => {
         setDatabasePath(whole);
-        const expected = await everything(unit, window);
+        const expected = await dashboardAnswers(unit, window);
         setDatabasePath(refreshed);
-        const actual = await everything(unit, window);
+        const actual = await dashboardAnswers(unit, window);
         expect(expected.incidents.some((i) => String(i.incident_id).startsWith('NEW'))).toBe(true);
         expect(actual).toEqual(expected);
       }, 60_000);
@@ -138,9 +108,9 @@ describe('a refresh after an incidents-only ingest', () => {
 
   it('release, 48 h, in New York time: the same answers', async () => {
     setDatabasePath(whole);
-    const expected = await everything('release', 48, 'America/New_York');
+    const expected = await dashboardAnswers('release', 48, 'America/New_York');
     setDatabasePath(refreshed);
-    expect(await everything('release', 48, 'America/New_York')).toEqual(expected);
+    expect(await dashboardAnswers('release', 48, 'America/New_York')).toEqual(expected);
   }, 60_000);
 
   it('builds whole when anything but incidents changed, and keeps the windows in use', async () => {
