@@ -35,10 +35,11 @@ export function build(): void {
   }
   try {
     if (fs.existsSync(marker)) return;
+    // the production bundle, as npm start builds it (vitest's NODE_ENV=test would give React's development build)
     const r = spawnSync(path.join(root, 'node_modules', '.bin', 'remix'), ['vite:build'], {
       cwd: root,
       encoding: 'utf8',
-      env: appEnv(),
+      env: appEnv({ NODE_ENV: 'production' }),
     });
     if (r.status !== 0) throw new Error(`remix vite:build failed:\n${r.stdout}\n${r.stderr}`);
     fs.writeFileSync(marker, '');
