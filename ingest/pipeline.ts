@@ -1,0 +1,304 @@
+/**
+ * Phase 2 of a load: one prepared file through DuckDB, in one transaction.
+ *
+ * 1. DuckDB reads the file, every column as text; records it cannot split go
+ *    to its rejects table.
+ * 2. The canonical columns: the landing table itself, or the export mapped
+ *    onto it (mapSql.ts).
+ * 3. SQL generated from the entity schema converts and checks every value;
+ *    each bad value becomes a reject.
+ * 4. The records with no reject are upserted by (source, id).
+ * 5. Rejects are given their record and physical line numbers.
+ * Any failure rolls the whole file back and is recorded as a failed run. A
+ * dry run does all of it and rolls back.
+ */
+import path from 'node:path';
+import { type DuckDBConnection, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { typesFor } from '../lib/db.ts';
+import { idColumnOf } from '../lib/entities.ts';
+import { ensureSchema, rawTable } from '../lib/schema.ts';
+import { ingestSql } from './ingestSql.ts';
+import type { Prepared } from './prepare.ts';
+import { archiveBeforeCommit, recordRun } from './record.ts';
+import { preview, unknownValues } from './report.ts';
+import { IngestError } from './sniff.ts';
+import { checkedSql, idOf, rejectHints, typedColumns, valueRejectsSql } from './sql.ts';
+import type { IngestOptions, IngestSummary, Reject } from './types.ts';
+
+const num = (v: unknown) => Number(v ?? 0);
+
+type Run = (sql: string, values?: Record<string, DuckDBValue>) => Promise<void>;
+
+/** Runs a statement; RELEASELENS_TRACE=1 prints how long each one takes. */
+function runner(conn: DuckDBConnection): Run {
+  const trace = Boolean(process.env.RELEASELENS_TRACE);
+  return async (sql, values) => {
+    const t0 = performance.now();
+    await conn.run(sql, values, values ? typesFor(values) : undefined);
+    if (trace)
+      process.stderr.write(`  ${((performance.now() - t0) / 1000).toFixed(3)} s  ${sql.trim().split('\n')[0]}\n`);
+  };
+}
+
+export async function loadPrepared(
+  conn: DuckDBConnection,
+  p: Prepared,
+  options: IngestOptions,
+  started: Date,
+): Promise<IngestSummary> {
+  const dryRun = options.dryRun !== undefined;
+  // A dry run reads the first N rows, or all of them with 'all'.
+  const limit = typeof options.dryRun === 'number' ? options.dryRun : null;
+  await ensureSchema(conn);
+  const runId = dryRun
+    ? 0
+    : num((await conn.runAndReadAll("select nextval('ingest_run_seq')::integer")).getRows()[0]?.[0]);
+  const run = runner(conn);
+  const { entity, source } = p;
+  try {
+    await run('begin transaction');
+    await readFile(conn, run, p, options, limit);
+    const { relation, present, rawLabels } = await canonicalColumns(run, p);
+    await checkValues(run, p, relation, present, rawLabels);
+    const diff = await upsert(conn, run, p, rawLabels, runId);
+    await run(ingestSql('located_rejects'), { run: runId, file: p.label });
+    const summary = await summarise(conn, p, relation, runId, diff);
+    if (dryRun) {
+      summary.preview = await preview(conn, p, runId, options.dryRun ?? 10);
+      await conn.run('rollback');
+    } else {
+      summary.seconds = (Date.now() - started.getTime()) / 1000;
+      await recordRun(conn, summary, started, 'loaded', null);
+      for (const note of summary.notes)
+        await run('insert into ingest_notes values ($run, $note)', { run: runId, note });
+      const archived = archiveBeforeCommit(p, options);
+      await run('commit');
+      archived?.({ runId, name: p.label, entity, loadedAt: new Date().toISOString() });
+    }
+    summary.seconds = (Date.now() - started.getTime()) / 1000;
+    return summary;
+  } catch (err) {
+    await conn.run('rollback');
+    const message = (err as Error).message;
+    if (!dryRun) {
+      await recordRun(
+        conn,
+        { runId, file: p.label, entity, source, sha256: p.sha256, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 },
+        started,
+        'failed',
+        message,
+      );
+    }
+    throw new IngestError(p.label, `nothing from this file was loaded: ${message}`);
+  }
+}
+
+/** Step 1: the file into landing_raw, all text; structural rejects and line shifts beside it. */
+async function readFile(
+  conn: DuckDBConnection,
+  run: Run,
+  p: Prepared,
+  options: IngestOptions,
+  limit: number | null,
+): Promise<void> {
+  const columns = p.normalized.map((_, i) => `'c${i}': 'varchar'`).join(', ');
+  const read = run(
+    `create or replace temp table landing_raw as
+     select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
+       quote = '"', escape = '"', columns = {${columns}}, store_rejects = true,
+       rejects_table = 'rej_errors', rejects_scan = 'rej_scans', parallel = true)
+     ${limit !== null ? 'limit $limit' : ''}`,
+    { path: path.resolve(p.readPath), delim: p.delimiter, ...(limit !== null ? { limit } : {}) },
+  );
+  if (options.onProgress) await conn.run('set enable_progress_bar = true; set enable_progress_bar_print = false');
+  const timer = options.onProgress
+    ? setInterval(() => {
+        const pct = conn.progress.percentage;
+        if (pct >= 0) options.onProgress?.(pct);
+      }, 250)
+    : undefined;
+  try {
+    await read;
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  await run(ingestSql('struct_rejects'), { limit });
+  await run(ingestSql('struct_shift'));
+  await run('create or replace temp table line_shifts (record integer, extra integer)');
+  if (p.lineShifts.length > 0) {
+    await run('insert into line_shifts select unnest($r), unnest($e)', {
+      r: listValue(p.lineShifts.map((s) => s[0])),
+      e: listValue(p.lineShifts.map((s) => s[1])),
+    });
+  }
+}
+
+/** Step 2: the relation that holds the canonical columns, and which landing column holds each. */
+async function canonicalColumns(
+  run: Run,
+  p: Prepared,
+): Promise<{ relation: string; present: Map<string, string>; rawLabels: Set<string> }> {
+  const rawLabels = new Set(p.plan ? p.plan.mappedColumns.keys() : []);
+  if (p.plan) {
+    await run('create or replace temp table value_maps ("column" varchar, source varchar, target varchar)');
+    if (p.plan.valueMaps.length > 0) {
+      await run('insert into value_maps select unnest($c), unnest($s), unnest($t)', {
+        c: listValue(p.plan.valueMaps.map((v) => v.column)),
+        s: listValue(p.plan.valueMaps.map((v) => v.source)),
+        t: listValue(p.plan.valueMaps.map((v) => v.target)),
+      });
+    }
+    await run(p.plan.sql, p.plan.params);
+    return { relation: 'mapped', present: p.plan.present, rawLabels };
+  }
+  await run(`create or replace temp view landing as
+    select rowid - (select min(rowid) from landing_raw) as ord, * from landing_raw`);
+  const present = new Map<string, string>();
+  p.normalized.forEach((name, i) => {
+    if (!present.has(name)) present.set(name, `c${i}`);
+  });
+  return { relation: 'landing', present, rawLabels };
+}
+
+/** Step 3: `checked` (typed values) and `value_rejects` (one row per bad value, duplicate id or foreign id). */
+async function checkValues(
+  run: Run,
+  p: Prepared,
+  relation: string,
+  present: Map<string, string>,
+  rawLabels: Set<string>,
+): Promise<void> {
+  const { entity, source } = p;
+  const id = idOf(entity);
+  await run(
+    checkedSql(
+      entity,
+      present,
+      relation,
+      [...rawLabels].map((c) => `raw_${c}`),
+    ),
+    { tz: p.timezone },
+  );
+  await run(valueRejectsSql(entity), rejectHints(entity, p.plan?.timestampHints));
+  await run(
+    `insert into value_rejects
+     select ord, '${idColumnOf(entity)}', ${id},
+       'the same id appears again later in this file; the last row wins'
+     from (select ord, ${id}, row_number() over (partition by ${id} order by ord desc) as nth
+           from checked where ${id} is not null) where nth > 1`,
+  );
+  await run(
+    `insert into value_rejects
+     select c.ord, '${idColumnOf(entity)}', c.${id},
+       'id ' || c.${id} || ' already belongs to source ''' || r.source || '''; this file is source ''' || $source || ''''
+     from checked c join ${rawTable(entity)} r on r.${id} = c.${id} and r.source <> $source`,
+    { source },
+  );
+}
+
+/** Step 4: the records with no reject replace their stored versions; returns how many were new and changed. */
+async function upsert(
+  conn: DuckDBConnection,
+  run: Run,
+  p: Prepared,
+  rawLabels: Set<string>,
+  runId: number,
+): Promise<{ newRecords: number; changed: number }> {
+  const { entity, source } = p;
+  const id = idOf(entity);
+  await run(`create or replace temp view good as
+    select * from checked anti join (select distinct ord from value_rejects) using (ord)`);
+  const typed = typedColumns(entity, rawLabels);
+  // What the upsert will do to each record: new, changed (any stored value differs), or unchanged.
+  const diff = (
+    await conn.runAndReadAll(
+      `select count(*) filter (where r.${id} is null)::integer as new_records,
+              count(*) filter (where r.${id} is not null
+                and (${typed.map((t) => `g.${t.target}`).join(', ')}, $source)
+                    is distinct from (${typed.map((t) => `r.${t.target}`).join(', ')}, r.source))::integer as changed
+       from (select ${typed.map((t) => `${t.expr} as ${t.target}`).join(', ')} from good) g
+       left join ${rawTable(entity)} r on r.${id} = g.${id}`,
+      { source },
+    )
+  ).getRowObjectsJS()[0];
+  await run(`delete from ${rawTable(entity)} where ${id} in (select ${id} from good)`);
+  await run(
+    `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)
+     select $source, ${typed.map((t) => t.expr).join(', ')}, $run, now() from good`,
+    { source, run: runId },
+  );
+  if (entity === 'changes') {
+    await run('delete from raw_change_cis where change_id in (select change_id from good)');
+    if (p.plan?.collect) {
+      await run(
+        `insert into raw_change_cis
+         select $source, g.change_id, unnest(m.ci_list), $run from good g join mapped m using (ord)`,
+        { source, run: runId },
+      );
+    }
+  }
+  return { newRecords: num(diff?.new_records), changed: num(diff?.changed) };
+}
+
+/** Step 5's report: the run's counts, first rejects and unknown labels. */
+async function summarise(
+  conn: DuckDBConnection,
+  p: Prepared,
+  relation: string,
+  runId: number,
+  diff: { newRecords: number; changed: number },
+): Promise<IngestSummary> {
+  const counts = (
+    await conn.runAndReadAll(
+      `select (select count(*) from landing_raw)::integer as landed,
+              (select count(distinct record) from struct_rejects)::integer as structural,
+              (select count(*) from ${relation})::integer as records,
+              (select count(*) from good)::integer as loaded`,
+    )
+  ).getRowObjectsJS()[0];
+  const rowsRead = num(counts?.landed) + num(counts?.structural);
+  const records = num(counts?.records);
+  const skipped = p.plan?.skippedSql
+    ? num(
+        (
+          await conn.runAndReadAll(
+            p.plan.skippedSql,
+            { null_tokens: p.plan.params.null_tokens ?? listValue([]) },
+            { null_tokens: LIST(VARCHAR) },
+          )
+        ).getRows()[0]?.[0],
+      )
+    : 0;
+  const rowsLoaded = num(counts?.loaded);
+  const firstRejects = (
+    await conn.runAndReadAll(
+      `select line, "column", value, reason from ingest_rejects where run_id = $run order by line, "column" limit 20`,
+      { run: runId },
+    )
+  ).getRowObjectsJS() as unknown as Reject[];
+  return {
+    runId,
+    file: p.label,
+    entity: p.entity,
+    source: p.source,
+    layout: p.layout.kind === 'mapped' ? p.layout.name : 'canonical',
+    encoding: p.encoding,
+    sha256: p.sha256,
+    bytes: p.bytes,
+    rowsRead,
+    records,
+    merged: num(counts?.landed) - records - skipped,
+    skipped,
+    rowsLoaded,
+    newRecords: diff.newRecords,
+    changedRecords: diff.changed,
+    unchangedRecords: rowsLoaded - diff.newRecords - diff.changed,
+    rowsRejected: records - rowsLoaded + num(counts?.structural),
+    seconds: 0,
+    modelSeconds: 0,
+    firstRejects,
+    unknownValues: p.plan ? await unknownValues(conn, p.plan) : [],
+    notes: p.plan?.notes ?? [],
+    also: [],
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Phase 1 of a load: the file before DuckDB reads it. Its encoding (converted
+ * to UTF-8 when needed), its header and delimiter, its layout (canonical or a
+ * mapping, and the mapping's SQL plan), its hash and the line shifts of quoted
+ * line breaks.
+ */
+import type { EntityName } from '../lib/entities.ts';
+import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
+import { chooseLayout, type Layout } from './layout.ts';
+import { type MappedPlan, planMapping } from './mapSql.ts';
+import { scanFile } from './scan.ts';
+import { IngestError, sniff } from './sniff.ts';
+import type { IngestOptions } from './types.ts';
+
+export interface Prepared {
+  /** The file as given (archived as it is). */
+  file: string;
+  label: string;
+  readPath: string;
+  cleanup: () => void;
+  header: string[];
+  normalized: string[];
+  delimiter: string;
+  layout: Layout;
+  plan: MappedPlan | null;
+  entity: EntityName;
+  source: string;
+  timezone: string;
+  encoding: Encoding;
+  sha256: string;
+  bytes: number;
+  lineShifts: [number, number][];
+}
+
+export async function prepare(file: string, options: IngestOptions): Promise<Prepared> {
+  const label = options.displayName ?? file;
+  // A file that is not UTF-8 is read as Windows-1252 unless its mapping says which single-byte encoding it is.
+  const detected = detectEncoding(file);
+  let shape = sniff(file, options.delimiter, label);
+  const layout = chooseLayout(file, label, shape, {
+    mappingFile: options.mappingFile,
+    profile: options.profile,
+    entity: options.entity,
+    starterMapping: options.starterMapping,
+  });
+  let readPath = file;
+  let cleanup = () => {};
+  let plan: MappedPlan | null = null;
+  let encoding: Encoding = detected;
+  if (layout.kind === 'canonical' && detected !== 'utf-8') {
+    ({ file: readPath, cleanup } = await asUtf8(file, detected));
+    shape = sniff(readPath, options.delimiter, label);
+  }
+  if (layout.kind === 'mapped') {
+    const m = layout.mapping;
+    if (options.entity && options.entity !== m.entity) {
+      throw new IngestError(label, `--entity ${options.entity} does not match the mapping's entity ${m.entity}`);
+    }
+    encoding = m.csv.encoding === 'utf-8' ? detected : m.csv.encoding;
+    ({ file: readPath, cleanup } = await asUtf8(file, encoding));
+    const delimiter =
+      m.csv.delimiter === 'auto' ? options.delimiter : m.csv.delimiter === 'tab' ? '\t' : m.csv.delimiter;
+    shape = sniff(readPath, delimiter, label);
+    try {
+      plan = planMapping(m, shape.header);
+    } catch (err) {
+      cleanup();
+      throw new IngestError(label, `${layout.name}: ${(err as Error).message}`, 1);
+    }
+  }
+  const scan = await scanFile(file);
+  const mapping = layout.kind === 'mapped' ? layout.mapping : undefined;
+  return {
+    file,
+    label,
+    readPath,
+    cleanup,
+    header: shape.header,
+    normalized: shape.normalized,
+    delimiter: shape.delimiter,
+    layout,
+    plan,
+    entity: layout.kind === 'mapped' ? layout.mapping.entity : layout.entity,
+    source: options.source ?? mapping?.source ?? 'csv',
+    timezone: options.timezone ?? mapping?.timestamps.timezone ?? 'UTC',
+    encoding,
+    sha256: scan.sha256,
+    bytes: scan.bytes,
+    lineShifts: scan.lineShifts,
+  };
+}

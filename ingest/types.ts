@@ -1,0 +1,84 @@
+/** What an ingest is asked to do and what it reports: the shapes every phase of a load shares. */
+import type { EntityName } from '../lib/entities.ts';
+import type { Encoding } from './encoding.ts';
+
+export interface IngestOptions {
+  source?: string;
+  timezone?: string;
+  entity?: EntityName;
+  delimiter?: string;
+  /** Name used in messages and ingest_runs (default: the path as given). */
+  displayName?: string;
+  /** A mapping file (YAML or JSON) describing the export's layout. */
+  mappingFile?: string;
+  /** canonical | auto (default) | servicenow | jira | a profile name from ingest/profiles. */
+  profile?: string;
+  /** Check the first N records (or all) in a scratch database and return a preview; nothing is written. */
+  dryRun?: number | 'all';
+  /** Called with 0..100 while DuckDB reads a large file. */
+  onProgress?: (percent: number) => void;
+  /** Write a starter mapping beside an unrecognised file (default true; uploads: false). */
+  starterMapping?: boolean;
+  /** Keep a copy of each loaded file in the database's archive (default true; a rebuild replays it). */
+  archive?: boolean;
+}
+
+export interface Reject {
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export interface UnknownValue {
+  column: string;
+  value: string;
+  count: number;
+  resolution: 'rejected' | 'null' | 'default';
+}
+
+export interface Preview {
+  header: string[];
+  /** The header cells the mapping reads (all, for a canonical file). */
+  used: number[];
+  rows: { line: number; source: (string | null)[]; mapped: Record<string, unknown> | null; rejects: Reject[] }[];
+  /** Rejects of every checked row by column and reason (the value taken out of the reason). */
+  tally: { column: string; reason: string; count: number }[];
+  /** Whether every row was checked (`--dry-run all`) or the first N. */
+  checked: 'all' | number;
+}
+
+export interface IngestSummary {
+  runId: number;
+  file: string;
+  entity: EntityName;
+  source: string;
+  /** "canonical", a profile name, or the mapping file's name. */
+  layout: string;
+  encoding: Encoding;
+  sha256: string;
+  bytes: number;
+  rowsRead: number;
+  /** Records after merging versions (latest_by) or rows of one record (collect). */
+  records: number;
+  /** Rows folded into another row's record (older versions, further CIs of one change). */
+  merged: number;
+  /** Rows left out because the mapping's skip_empty columns were all empty (e.g. issues without a rating). */
+  skipped: number;
+  rowsLoaded: number;
+  /** Of the loaded records: not stored before; stored with some other value; stored exactly so. */
+  newRecords: number;
+  changedRecords: number;
+  unchangedRecords: number;
+  rowsRejected: number;
+  seconds: number;
+  /** Of those seconds, the model build (0 for a dry run). */
+  modelSeconds: number;
+  firstRejects: Reject[];
+  unknownValues: UnknownValue[];
+  /** How the mapping read the file where it had to choose (e.g. the go-live from 'Resolved'). */
+  notes: string[];
+  /** The further entities loaded from the same file (the mapping's `also`), one run each. */
+  also: IngestSummary[];
+  preview?: Preview;
+}
