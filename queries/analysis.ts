@@ -22,6 +22,9 @@ export const bucketRowSchema = z.object({
   freeze_violations: num,
   lead_time_median_hours: numOrNull,
   recovery_median_hours: numOrNull,
+  overran: num,
+  overrun_cohort: num,
+  duration_median_minutes: numOrNull,
   on_time: numOrNull,
   schedule_cohort: numOrNull,
   deployments: numOrNull,
@@ -84,6 +87,8 @@ export const calendarRowSchema = z.object({
   end_ms: num,
   is_failed: z.boolean(),
   is_freeze_violation: z.boolean(),
+  collides_with: z.string().nullable(),
+  collides_on: z.string().nullable(),
 });
 
 /** The release calendar's go-lives, column by column (a quarter holds thousands; columns travel lighter than objects). */
@@ -93,12 +98,23 @@ export interface CalendarColumns {
   end_ms: number[];
   is_failed: boolean[];
   is_freeze_violation: boolean[];
+  /** The unit whose window this one's collides with on a shared service or CI (fct_collisions), or null. */
+  collides_with: (string | null)[];
+  collides_on: (string | null)[];
 }
 
 /** The completed units of the period as the release calendar draws them. */
 export function getCalendar(p: KpiParams): Promise<CalendarColumns> {
   return withModels(async (conn) => {
-    const out: CalendarColumns = { unit_id: [], service: [], end_ms: [], is_failed: [], is_freeze_violation: [] };
+    const out: CalendarColumns = {
+      unit_id: [],
+      service: [],
+      end_ms: [],
+      is_failed: [],
+      is_freeze_violation: [],
+      collides_with: [],
+      collides_on: [],
+    };
     for (const r of await runQuery(conn, 'kpi_calendar', unitBindings(p))) {
       const row = calendarRowSchema.parse(r);
       out.unit_id.push(row.unit_id);
@@ -106,6 +122,8 @@ export function getCalendar(p: KpiParams): Promise<CalendarColumns> {
       out.end_ms.push(row.end_ms);
       out.is_failed.push(row.is_failed);
       out.is_freeze_violation.push(row.is_freeze_violation);
+      out.collides_with.push(row.collides_with);
+      out.collides_on.push(row.collides_on);
     }
     return out;
   }, p);

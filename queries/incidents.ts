@@ -120,3 +120,34 @@ export function getGoliveCells(p: KpiParams): Promise<GoliveCell[]> {
     p,
   );
 }
+
+const countedSchema = z.object({ id: z.string(), incidents: z.number() });
+
+/** A problem record behind the period's attributed incidents (kpi_problems). */
+export const problemRowSchema = z.object({
+  problem_id: z.string(),
+  /** Incidents attributed to the period's units and linked to this problem. */
+  incidents: z.number(),
+  failure_making: z.number(),
+  confirmed: z.number(),
+  units: z.number(),
+  /** Every incident linked to the problem that opened in the period, attributed or not. */
+  problem_incidents: z.number(),
+  first_opened_ms: z.number(),
+  last_opened_ms: z.number(),
+  top_units: z.array(countedSchema),
+  cis: z.number(),
+  top_cis: z.array(countedSchema),
+});
+export type ProblemRow = z.output<typeof problemRowSchema>;
+
+/** Problems ranked by the period's release-attributed incidents, with the units and CIs that feed each. */
+export function getProblems(p: KpiParams, limit = 20): Promise<ProblemRow[]> {
+  return withModels(
+    async (conn) =>
+      (await runQuery(conn, 'kpi_problems', { ...unitBindings(p), limit }, { limit: BIGINT })).map((r) =>
+        problemRowSchema.parse(r),
+      ),
+    p,
+  );
+}

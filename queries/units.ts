@@ -39,11 +39,18 @@ const unitColumnsSchema = z.object({
   confirmed_incidents: z.number(),
   likely_incidents: z.number(),
   slip_minutes: z.number().nullable(),
+  /** The real deployment window's length, the planned one's, and the difference (null when an end is missing). */
+  duration_minutes: z.number().nullable(),
+  planned_minutes: z.number().nullable(),
+  overrun_minutes: z.number().nullable(),
   lead_time_hours: z.number().nullable(),
   recovery_hours: z.number().nullable(),
   is_emergency: z.boolean().nullable(),
   is_unauthorized: z.boolean().nullable(),
   is_freeze_violation: z.boolean(),
+  /** A unit whose go-live window overlapped this one's on a shared service or CI, and what they share. */
+  collides_with: z.string().nullable(),
+  collides_on: z.string().nullable(),
   golive_weekday: z.number().nullable(),
   golive_hour: z.number().nullable(),
   background_incidents: z.number().nullable(),

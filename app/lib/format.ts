@@ -10,6 +10,13 @@ export function hours(v: number | null | undefined): string {
   return `${(v / 24).toFixed(1)} d`;
 }
 
+/** A difference in minutes as '+1.5 h', '−20 min', '0 min' (slip, overrun). */
+export function signedHours(minutes: number | null | undefined): string {
+  if (minutes === null || minutes === undefined) return '—';
+  const sign = minutes > 0 ? '+' : minutes < 0 ? '−' : '';
+  return `${sign}${hours(Math.abs(minutes) / 60)}`;
+}
+
 export const count = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : v.toLocaleString('en-US');
 

@@ -58,6 +58,13 @@ export function series(
             numerator: r.on_time ?? 0,
             denominator: r.schedule_cohort ?? 0,
           };
+        case 'overrun':
+          return {
+            ...base,
+            value: ratio(r.overran, r.overrun_cohort),
+            numerator: r.overran,
+            denominator: r.overrun_cohort,
+          };
         case 'lead':
           return { ...base, value: r.lead_time_median_hours };
         case 'recovery':

@@ -41,6 +41,7 @@ export const trendMetrics: { spark: TileSpec['spark']; label: string }[] = [
   { spark: 'rollback', label: 'Rollback rate' },
   { spark: 'incidents', label: 'Post-release incident rate' },
   { spark: 'schedule', label: 'Schedule adherence' },
+  { spark: 'overrun', label: 'Deployment windows overrun' },
 ];
 
 /**

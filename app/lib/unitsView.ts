@@ -14,6 +14,8 @@ export const unitColumns = [
   { key: 'planned_end', label: 'Planned go-live' },
   { key: 'end_at', label: 'Actual go-live' },
   { key: 'slip_minutes', label: 'Slip', numeric: true },
+  { key: 'duration_minutes', label: 'Duration', numeric: true },
+  { key: 'overrun_minutes', label: 'Overrun', numeric: true },
   { key: 'lead_time_hours', label: 'Lead time', numeric: true },
   { key: 'confirmed_incidents', label: 'Confirmed', numeric: true },
   { key: 'likely_incidents', label: 'Likely', numeric: true },

@@ -91,14 +91,24 @@ function ReleaseCalendar(props: { search: string; from: string; to: string; wind
   const { data, error } = useJson<CalendarColumns>(`/api/calendar?${props.search}`);
   const goLives = useMemo(() => (data ? calendarUnits(data) : []), [data]);
   const services = [...new Set(goLives.map((u) => u.service).filter((s): s is string => Boolean(s)))].sort();
+  const collisions = goLives.filter((u) => u.collides_with).length;
+  // a go-live's tick opens its unit, with the page's filters
+  const options = useMemo(
+    () => ({
+      from: props.from,
+      to: props.to,
+      unitHref: (id: string) => `/releases/${encodeURIComponent(id)}?${props.search}`,
+    }),
+    [props.from, props.to, props.search],
+  );
   return (
     <FetchState error={error} loading={data === null} what="go-lives">
       <PlotFigure
         build={releaseCalendar}
         data={{ units: goLives, windows: props.windows, services }}
-        options={{ from: props.from, to: props.to }}
-        title={`Go-lives by service, ${props.from} to ${props.to}`}
-        alt={props.alt}
+        options={options}
+        title={`Go-lives by service, ${props.from} to ${props.to}${data ? ` · ◆ ${collisions} of ${goLives.length} overlapped another go-live on a shared service or CI` : ''}`}
+        alt={`${props.alt} ${collisions} go-lives overlapped another go-live's window on a shared service or CI.`}
       />
     </FetchState>
   );

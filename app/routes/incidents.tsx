@@ -5,6 +5,7 @@ import {
   getGoliveCells,
   getIncidentCounts,
   getIncidentPage,
+  getProblems,
   type IncidentCount,
   type IncidentRecordFilter,
 } from '../../queries/incidents.ts';
@@ -22,6 +23,7 @@ import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
+import { ProblemTable } from '../components/ProblemTable.tsx';
 import { WindowSensitivity } from '../components/WindowSensitivity.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
@@ -50,9 +52,10 @@ async function load({ request }: LoaderFunctionArgs) {
     rule: rule === 'all' ? null : (rule as 'confirmed' | 'likely'),
     ...records,
   };
-  const [counts, cells] = await Promise.all([
+  const [counts, cells, problems] = await Promise.all([
     getIncidentCounts(filters.params, records),
     getGoliveCells(filters.params),
+    getProblems(filters.params),
   ]);
   const sum = (keep: (c: IncidentCount) => boolean) => counts.filter(keep).reduce((s, c) => s + c.incidents, 0);
   const matching = sum(
@@ -71,6 +74,7 @@ async function load({ request }: LoaderFunctionArgs) {
     confirmed: sum((c) => c.rule === 'confirmed'),
     inWindow: sum((c) => c.is_in_window),
     cells,
+    problems,
     matching,
     page,
     pages,
@@ -216,6 +220,8 @@ export default function Incidents() {
       <Charts search={search} windowHours={p.window} />
       <h2>Why {p.window} hours? The window compared</h2>
       <WindowSensitivity search={search} windowHours={p.window} />
+      <h2>Problems behind the go-lives</h2>
+      <ProblemTable rows={d.problems} search={search} unit={p.unit} tz={p.tz} />
       <h2>Attributed incidents</h2>
       <Form method="get" className="toolbar" aria-label="Filter the incidents">
         {Object.entries(keep).map(([k, v]) => (

@@ -4,7 +4,7 @@ import { getUnitDetail } from '../../queries/detail.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../components/charts/timeline.ts';
 import { cachedLoader } from '../lib/answers.server.ts';
-import { dateTime, hours } from '../lib/format.ts';
+import { dateTime, hours, signedHours } from '../lib/format.ts';
 import { type AnswerOf, type Packed, unpack, useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { policySentence } from '../lib/policy.ts';
@@ -66,7 +66,21 @@ export default function ReleaseDetail() {
         {'; '}planned {dateTime(u.planned_start, p.tz)} – {dateTime(u.planned_end, p.tz)}, went live{' '}
         {dateTime(u.start_at, p.tz)} – {dateTime(u.end_at, p.tz)} ({p.tz}). Lead time {hours(u.lead_time_hours)}
         {u.slip_minutes !== null ? `, ${u.slip_minutes > 0 ? `${hours(u.slip_minutes / 60)} late` : 'on time'}` : ''}
-        {u.is_freeze_violation ? ', inside a freeze window' : ''}.
+        {u.is_freeze_violation ? ', inside a freeze window' : ''}
+        {u.collides_with ? (
+          <>
+            , overlapping{' '}
+            <Link to={`/releases/${encodeURIComponent(u.collides_with)}${search}`}>{u.collides_with}</Link> on{' '}
+            {u.collides_on}
+          </>
+        ) : (
+          ''
+        )}
+        {u.duration_minutes !== null ? `. The deployment window took ${hours(u.duration_minutes / 60)}` : ''}
+        {u.overrun_minutes !== null && u.planned_minutes !== null
+          ? ` against ${hours(u.planned_minutes / 60)} planned (${u.overrun_minutes > 0 ? `${signedHours(u.overrun_minutes)} over` : 'within plan'})`
+          : ''}
+        .
       </p>
       <p className="sentence" data-verdict={u.is_failed ? 'failed' : 'successful'}>
         {sentence}

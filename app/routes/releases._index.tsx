@@ -8,7 +8,7 @@ import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { SortHeader } from '../components/SortHeader.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
-import { count, dateTime, formatP, hours, withParams } from '../lib/format.ts';
+import { count, dateTime, formatP, hours, signedHours, withParams } from '../lib/format.ts';
 import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
@@ -138,8 +138,13 @@ export default function Releases() {
               <td>{r.record_status ?? '—'}</td>
               <td>{dateTime(r.planned_end, p.tz)}</td>
               <td>{dateTime(r.end_at, p.tz)}</td>
-              <td className="num">
-                {r.slip_minutes === null ? '—' : `${r.slip_minutes > 0 ? '+' : ''}${hours(r.slip_minutes / 60)}`}
+              <td className="num">{signedHours(r.slip_minutes)}</td>
+              <td className="num">{hours(r.duration_minutes === null ? null : r.duration_minutes / 60)}</td>
+              <td
+                className="num"
+                title={r.planned_minutes === null ? 'no planned window' : `planned ${hours(r.planned_minutes / 60)}`}
+              >
+                {signedHours(r.overrun_minutes)}
               </td>
               <td className="num">{hours(r.lead_time_hours)}</td>
               <td className="num">{r.confirmed_incidents}</td>

@@ -107,6 +107,7 @@ export default function Trends() {
       {charts.every((c) => c.points.length === 0) && <EmptyPeriod filters={filters} />}
       <Form method="get" className="toolbar" aria-label="Trend options">
         {keep.map(([k, v], i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the URL's own order; a key may repeat (event=), and the list is rebuilt per URL
           <input key={`${k}-${i}`} type="hidden" name={k} value={v} />
         ))}
         <label>

@@ -1,5 +1,5 @@
 -- kpi_buckets: one row per (bucket, segment): the counts behind each rate and
--- the median durations, for units that went live in the period, bucketed by
+-- the median durations (lead time, recovery, deployment window), for units that went live in the period, bucketed by
 -- week (starting Monday) or month in the reporting time zone. Segments: 'all',
 -- and 'planned' / 'emergency' (release or change type) for side-by-side trends.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
@@ -28,7 +28,11 @@ outcomes as (
     count(is_unauthorized)::integer as authorisation_applicable,
     count(*) filter (where is_freeze_violation)::integer as freeze_violations,
     quantile_cont(lead_time_hours, 0.5) filter (where lead_time_hours > 0) as lead_time_median_hours,
-    quantile_cont(recovery_hours, 0.5) as recovery_median_hours
+    quantile_cont(recovery_hours, 0.5) as recovery_median_hours,
+    -- deployment windows: ran longer than planned by more than the tolerance, of those with both windows
+    count(*) filter (where overrun_minutes > $tolerance_minutes)::integer as overran,
+    count(overrun_minutes)::integer as overrun_cohort,
+    quantile_cont(duration_minutes, 0.5) as duration_median_minutes
   from completed
   group by grouping sets ((bucket), (bucket, emergency_flag))
 ),

@@ -21,6 +21,7 @@ viewed as (
     end as sort_text,
     case $sort
       when 'slip_minutes' then slip_minutes when 'lead_time_hours' then lead_time_hours
+      when 'duration_minutes' then duration_minutes when 'overrun_minutes' then overrun_minutes
       when 'confirmed_incidents' then confirmed_incidents when 'likely_incidents' then likely_incidents
       when 'expected_incidents' then expected_incidents when 'is_failed' then is_failed::integer
       when 'policy_failed_checks' then policy_failed_checks

@@ -7,6 +7,9 @@ export interface CalendarUnit {
   end_at: string | null;
   is_failed: boolean;
   is_freeze_violation: boolean;
+  /** The unit whose window this one's collides with on a shared service or CI, and what they share. */
+  collides_with?: string | null;
+  collides_on?: string | null;
 }
 
 /** The loader's go-lives, sent column by column, as the rows the calendar draws. */
@@ -16,6 +19,8 @@ export function calendarUnits(columns: {
   end_ms: number[];
   is_failed: boolean[];
   is_freeze_violation: boolean[];
+  collides_with?: (string | null)[];
+  collides_on?: (string | null)[];
 }): CalendarUnit[] {
   return columns.unit_id.map((unit_id, i) => ({
     unit_id,
@@ -23,6 +28,8 @@ export function calendarUnits(columns: {
     end_at: new Date(columns.end_ms[i] ?? 0).toISOString(),
     is_failed: columns.is_failed[i] ?? false,
     is_freeze_violation: columns.is_freeze_violation[i] ?? false,
+    collides_with: columns.collides_with?.[i] ?? null,
+    collides_on: columns.collides_on?.[i] ?? null,
   }));
 }
 
@@ -34,13 +41,26 @@ export interface CalendarWindow {
   ends_at: string;
 }
 
+/** The hover text of a go-live: what it is, when, how it went, and what it collided with. */
+export function goLiveTitle(u: CalendarUnit & { at: Date; outcome: string }): string {
+  const lines = [
+    `${u.unit_id} · ${u.service}`,
+    `${u.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    `${u.outcome}${u.is_freeze_violation ? ' · freeze violation' : ''}`,
+  ];
+  if (u.collides_with) lines.push(`overlaps ${u.collides_with} on ${u.collides_on}`);
+  return lines.join('\n');
+}
+
 /**
  * Release calendar: one row per service, a tick per go-live (red when failed,
- * ringed when it collided with a freeze), freeze windows shaded behind.
+ * ringed when it collided with a freeze, an amber diamond when its window
+ * overlapped another go-live's on a shared service or CI), freeze windows
+ * shaded behind. A tick links to its unit (`unitHref`).
  */
 export function releaseCalendar(
   data: { units: CalendarUnit[]; windows: CalendarWindow[]; services: string[] },
-  options: { from: string; to: string; width?: number; document?: Document },
+  options: { from: string; to: string; width?: number; document?: Document; unitHref?: (unitId: string) => string },
 ) {
   const units = data.units
     .filter((u) => u.end_at && u.service)
@@ -78,18 +98,27 @@ export function releaseCalendar(
         fillOpacity: 0.5,
         title: (w: CalendarWindow) => `${w.name ?? w.kind}`,
       }),
-      Plot.tickX(units, { x: 'at', y: 'service', stroke: 'outcome', strokeWidth: 2 }),
+      Plot.tickX(units, {
+        x: 'at',
+        y: 'service',
+        stroke: 'outcome',
+        strokeWidth: 2,
+        ...(options.unitHref ? { href: (u: CalendarUnit) => options.unitHref?.(u.unit_id) } : {}),
+      }),
       Plot.dot(
         units.filter((u) => u.is_freeze_violation),
         { x: 'at', y: 'service', r: 7, stroke: '#b42318', strokeWidth: 2 },
+      ),
+      Plot.dot(
+        units.filter((u) => u.collides_with),
+        { x: 'at', y: 'service', dy: -9, r: 3.5, symbol: 'diamond', fill: '#b45309' },
       ),
       Plot.tip(
         units,
         Plot.pointer({
           x: 'at',
           y: 'service',
-          title: (u: CalendarUnit & { at: Date; outcome: string }) =>
-            `${u.unit_id} · ${u.service}\n${u.at.toISOString().slice(0, 16).replace('T', ' ')} UTC\n${u.outcome}${u.is_freeze_violation ? ' · freeze violation' : ''}`,
+          title: goLiveTitle,
         }),
       ),
     ],

@@ -1,11 +1,14 @@
 -- fct_unit_rows(unit_kind, window_hours, failure_max_priority, tz): one row per
 -- unit of that kind with the columns the releases table, the release detail and
--- /api/units show: outcomes, rounded durations, local go-live weekday and hour
--- (in tz), the excess-incident baseline, and the policy checks (null = not applicable).
--- Materialized: macro. Reads: fct_unit_outcomes, review_on_time.
+-- /api/units show: outcomes, rounded durations (lead time, deployment window, overrun), local go-live weekday and hour
+-- (in tz), the excess-incident baseline, the policy checks (null = not applicable)
+-- and the unit its go-live window collides with (fct_collisions).
+-- Materialized: macro. Reads: fct_unit_outcomes, fct_collisions, review_on_time.
 create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
 with units as (
-  select * from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
+  select o.*, c.collides_with, c.collides_on
+  from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority) o
+  left join fct_collisions c on c.unit_kind = p_unit_kind and c.unit_id = o.unit_id
 ),
 final as (
   select
@@ -14,9 +17,12 @@ final as (
     is_completed, is_cancelled, is_failed, is_rolled_back, own_failed,
     post_release_incidents, confirmed_incidents, likely_incidents,
     round(slip_minutes, 1) as slip_minutes,
+    round(duration_minutes, 1) as duration_minutes,
+    round(planned_minutes, 1) as planned_minutes,
+    round(overrun_minutes, 1) as overrun_minutes,
     round(lead_time_hours, 4) as lead_time_hours,
     round(recovery_hours, 4) as recovery_hours,
-    is_emergency, is_unauthorized, is_freeze_violation,
+    is_emergency, is_unauthorized, is_freeze_violation, collides_with, collides_on,
     isodow(timezone(p_tz, end_at))::integer as golive_weekday,
     hour(timezone(p_tz, end_at))::integer as golive_hour,
     background_incidents,

@@ -1,7 +1,8 @@
 -- fct_units: one row per delivery unit of every kind (release, change, and
 -- production deployment that is not itself a rollback), with its go-live window,
 -- what its own records say about failure and rollback, and the facts that do
--- not depend on a KPI parameter (lead time, authorisation, freeze violation, slip).
+-- not depend on a KPI parameter (lead time, authorisation, freeze violation, slip,
+-- the deployment window's duration and overrun against the planned one).
 -- A production deployment belongs to its change, and to its own release_id or
 -- else its change's release.
 -- Materialized: table. Reads: stg_releases, stg_changes, stg_deployments, stg_freeze_windows.
@@ -57,7 +58,9 @@ release_units as (
     r.rollback_tested, r.service_desk_notified_at, r.review_completed_at,
     -- a cancelled release leaves the backlog at the latest of its own timestamps
     case when r.status = 'cancelled' then greatest(r.requested_at, r.approved_at, r.planned_start, r.planned_end,
-      r.actual_start, r.actual_end, r.service_desk_notified_at, r.review_completed_at) end as cancelled_at
+      r.actual_start, r.actual_end, r.service_desk_notified_at, r.review_completed_at) end as cancelled_at,
+    -- the real deployment window's length; null when either end is missing
+    epoch(r.actual_end - r.actual_start) / 60 as duration_minutes
   from releases r
   left join deploy_rollups d on d.owner_kind = 'release' and d.owner_id = r.release_id
 ),
@@ -77,7 +80,8 @@ change_units as (
     -- a cancelled change leaves the backlog at its closed_at, else at the latest of its own timestamps
     case when c.outcome = 'cancelled' then coalesce(c.closed_at, greatest(c.requested_at, c.approved_at,
       c.planned_start, c.planned_end, c.actual_start, c.actual_end, c.service_desk_notified_at,
-      c.review_completed_at)) end
+      c.review_completed_at)) end,
+    epoch(c.actual_end - c.actual_start) / 60
   from changes c
   left join releases r on r.release_id = c.release_id
   left join deploy_rollups d on d.owner_kind = 'change' and d.owner_id = c.change_id
@@ -94,7 +98,8 @@ deployment_units as (
     p.status = 'rolled_back' or p.is_reverted,
     p.reverted_at,
     p.source,
-    null::boolean, null::timestamptz, null::timestamptz, null::timestamptz
+    null::boolean, null::timestamptz, null::timestamptz, null::timestamptz,
+    epoch(p.finished_at - p.started_at) / 60
   from production p
   left join changes c on c.change_id = p.change_id
   left join releases r on r.release_id = p.owner_release_id
@@ -145,7 +150,10 @@ final as (
     coalesce(g.has_review, false) as review_applicable,
     u.unit_type = 'emergency' as is_emergency,
     coalesce(f.freeze_overlaps, 0) > 0 as is_freeze_violation,
-    epoch(u.end_at - u.planned_end) / 60 as slip_minutes
+    epoch(u.end_at - u.planned_end) / 60 as slip_minutes,
+    -- the planned window's length, and how much longer the real one took (negative: shorter)
+    epoch(u.planned_end - u.planned_start) / 60 as planned_minutes,
+    u.duration_minutes - epoch(u.planned_end - u.planned_start) / 60 as overrun_minutes
   from units u
   left join freezes f using (unit_kind, unit_id)
   left join governance_sources g on g.unit_kind = u.unit_kind and g.source = u.source

@@ -1,0 +1,82 @@
+import { Link } from '@remix-run/react';
+import type { ProblemRow } from '../../queries/incidents.ts';
+import { count, dateTime, pct, withParams } from '../lib/format.ts';
+
+/**
+ * The problem view: problem records ranked by the incidents attributed to the
+ * period's units, with the units and CIs that feed each. A problem, unit or CI
+ * leads to the incidents or the unit behind it, with the page's filters.
+ */
+export function ProblemTable({
+  rows,
+  search,
+  unit,
+  tz,
+}: {
+  rows: ProblemRow[];
+  search: string;
+  unit: string;
+  tz: string;
+}) {
+  if (rows.length === 0)
+    return <p className="lede">No incident attributed to a {unit} of this period is linked to a problem record.</p>;
+  const list = (search: string) => withParams(search, { priority: null, rule: null, page: null });
+  return (
+    <table data-table="problems">
+      <caption className="sr-only">Problems ranked by attributed incidents</caption>
+      <thead>
+        <tr>
+          <th>Problem</th>
+          <th className="num" title="incidents attributed to this period's units and linked to the problem">
+            Attributed incidents
+          </th>
+          <th className="num" title="of them, priority at or above the failure threshold">
+            Failure-making
+          </th>
+          <th className="num" title="attributed incidents of all the problem's incidents opened in the period">
+            Share after go-lives
+          </th>
+          <th>{unit[0]?.toUpperCase() + unit.slice(1)}s feeding it (incidents)</th>
+          <th>CIs (incidents)</th>
+          <th>Last incident</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.problem_id}>
+            <td>
+              <Link to={withParams(list(search), { problem: r.problem_id })} title="the incidents of this problem">
+                {r.problem_id}
+              </Link>
+            </td>
+            <td className="num">{count(r.incidents)}</td>
+            <td className="num">{count(r.failure_making)}</td>
+            <td className="num" title={`${r.incidents} of ${r.problem_incidents}`}>
+              {r.problem_incidents > 0 ? pct(r.incidents / r.problem_incidents, 0) : '—'}
+            </td>
+            <td>
+              {r.top_units.map((u, i) => (
+                <span key={u.id}>
+                  {i > 0 ? ', ' : ''}
+                  <Link to={`/releases/${encodeURIComponent(u.id)}${list(search)}`}>{u.id}</Link> ({u.incidents})
+                </span>
+              ))}
+              {r.units > r.top_units.length ? ` and ${r.units - r.top_units.length} more` : ''}
+            </td>
+            <td>
+              {r.top_cis.map((c, i) => (
+                <span key={c.id}>
+                  {i > 0 ? ', ' : ''}
+                  <Link to={withParams(list(search), { ci: c.id })}>{c.id}</Link> ({c.incidents})
+                </span>
+              ))}
+              {r.cis > r.top_cis.length ? ` and ${r.cis - r.top_cis.length} more` : ''}
+              {r.cis === 0 ? '—' : ''}
+            </td>
+            <td>{dateTime(new Date(r.last_opened_ms).toISOString(), tz)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
