@@ -20,7 +20,16 @@ export interface TileSpec {
   higherIsBetter: boolean;
   dora?: DoraMetric;
   /** Which monthly bucket series feeds the sparkline. */
-  spark: 'success' | 'failure' | 'rollback' | 'schedule' | 'lead' | 'incidents' | 'deployments' | 'recovery' | 'overrun';
+  spark:
+    | 'success'
+    | 'failure'
+    | 'rollback'
+    | 'schedule'
+    | 'lead'
+    | 'incidents'
+    | 'deployments'
+    | 'recovery'
+    | 'overrun';
 }
 
 /** Why a tile's KPI is empty by definition for this unit kind (the contract leaves them null), or null. */

@@ -2,7 +2,7 @@
  * Sentences for people about one unit (the release detail): why it counts as
  * failed or successful, and how its incidents compare with the background.
  */
-import type { UnitDetail } from '../../queries/detail.ts';
+import type { NearbyIncident, UnitDetail } from '../../queries/detail.ts';
 import type { KpiParams } from '../../queries/params.ts';
 import { formatP } from './format.ts';
 
@@ -30,8 +30,14 @@ export function excessSentence(d: UnitDetail, p: KpiParams): string | null {
   return `${seen} against ${expected}: ${reading} (Poisson ${formatP(u.excess_p_value)}${floor}${family}).`;
 }
 
+/** What the verdict reads: the unit, and its incidents with how each was attributed. */
+export interface VerdictInput {
+  unit: UnitDetail['unit'];
+  incidents: Pick<NearbyIncident, 'incident_id' | 'priority' | 'attribution'>[];
+}
+
 /** A plain sentence saying why the unit counts as failed or successful. */
-export function verdict(d: UnitDetail, p: KpiParams): string {
+export function verdict(d: VerdictInput, p: KpiParams): string {
   const u = d.unit;
   const kind = p.unit;
   if (!u.is_completed) {

@@ -41,6 +41,14 @@ export default function Overview() {
         {previousPeriod.from} to {previousPeriod.to}. Newest data: {filters.lastDataAt?.slice(0, 10) ?? 'none'}.
       </p>
       <FilterBar state={filters.state} options={filters.options} />
+      <p className="no-print">
+        <a className="button secondary" href={`/report?${search.toString()}`} data-report="">
+          Download report
+        </a>{' '}
+        <span className="hint">
+          one HTML file for a retrospective: these KPIs, trends, failed {p.unit}s and patterns
+        </span>
+      </p>
       <Definitions items={definitions(p)} />
       {report.kpis.completed === 0 ? (
         <EmptyPeriod filters={filters} />

@@ -103,6 +103,12 @@ export default function Trends() {
           : 'Set a compare date or add an event (a new CAB process, a freeze) to judge each phase against its own level.'}
       </p>
       <FilterBar state={filters.state} options={filters.options} extra={{ bucket }} />
+      <p className="no-print">
+        <a className="button secondary" href={`/report${search}`} data-report="">
+          Download report
+        </a>{' '}
+        <span className="hint">with these events and this bucket</span>
+      </p>
       <Definitions items={definitions(p)} />
       {charts.every((c) => c.points.length === 0) && <EmptyPeriod filters={filters} />}
       <Form method="get" className="toolbar" aria-label="Trend options">

@@ -257,6 +257,33 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('"Download report" saves the report for the page\'s filters; it opens with no error and requests nothing', async () => {
+    const page = await open(`${goldenServer.url}/?${march}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[data-report]').click()]);
+    expect(download.suggestedFilename()).toBe('releaselens-report-release-2025-03-01-2025-04-01.html');
+    const file = path.join(results, 'golden-report.html');
+    await download.saveAs(file);
+    await page.close();
+    const html = fs.readFileSync(file, 'utf8');
+    const cfr = expected.kpis.change_failure_rate.value;
+    expect(html).toContain(`data-kpi="change_failure_rate" data-value="${cfr}"`);
+    // opened from disk, as people keep it: no console error, and no request beyond the file itself
+    const viewer = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const requests: string[] = [];
+    viewer.on('request', (r) => requests.push(r.url()));
+    viewer.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`report: ${m.text()}`);
+    });
+    viewer.on('pageerror', (e) => consoleErrors.push(`report: ${e.message}`));
+    await viewer.goto(`file://${file}`, { waitUntil: 'load' });
+    expect(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('data:'))).toEqual([]);
+    expect(await viewer.locator('svg').count()).toBeGreaterThan(2);
+    expect(await viewer.locator('[data-kpi="change_failure_rate"]').textContent()).toBe(`${(cfr * 100).toFixed(1)}%`);
+    await viewer.screenshot({ path: path.join(results, 'golden-report.png') });
+    await viewer.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('a heatmap cell leads to the units that went live in its slot', async () => {
     const page = await open(`${sampleServer.url}/incidents?preset=all`);
     const heatmap = page.locator('figure.chart', {

@@ -1,0 +1,452 @@
+/**
+ * The retrospective report: one self-contained HTML document (styles inline,
+ * charts as inline SVG, no script, no external request) for a period and the
+ * dashboard's filters. `reportData` gathers what the pages show from the same
+ * query functions; `renderReport` turns it into the document. Served by
+ * /report (the "Download report" buttons) and written by `npm run report`.
+ */
+import { renderToStaticMarkup } from 'react-dom/server';
+import { getBuckets, getFreezes } from '../../queries/analysis.ts';
+import { getDataStatus } from '../../queries/data.ts';
+import { getAttributedIncidents, getGoliveCells, getProblems, type IncidentPoint } from '../../queries/incidents.ts';
+import type { KpiParams } from '../../queries/params.ts';
+import { getUnits } from '../../queries/units.ts';
+import { pareto, weekdayHourHeatmap } from '../components/charts/incidents.ts';
+import { pChartPlot } from '../components/charts/trends.ts';
+import { GovernancePanel } from '../components/GovernancePanel.tsx';
+import { count, dateTime, formatP, pct } from './format.ts';
+import { overview } from './overview.server.ts';
+import { reportStyles } from './reportStyles.ts';
+import { staticChart } from './staticChart.server.ts';
+import { definitions, showTileValue } from './tiles.ts';
+import { type PPoint, pChart, type TrendEvent, trendMetrics } from './trends.ts';
+import { verdict } from './verdict.ts';
+
+/** Failed units listed in full; the rest are counted (the CSV download has them all). */
+export const MAX_LISTED_UNITS = 200;
+
+export interface ReportOptions {
+  /** Events that start a new phase on the trend charts (as on the trends page). */
+  events?: TrendEvent[];
+  /** Bucket of the trend charts; default: week for periods up to 92 days, else month. */
+  bucket?: 'week' | 'month';
+  /** When the report was made (default now). */
+  generatedAt?: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+function defaultBucket(p: KpiParams): 'week' | 'month' {
+  const days = (Date.parse(`${p.to}T00:00:00Z`) - Date.parse(`${p.from}T00:00:00Z`)) / DAY_MS;
+  return days <= 92 ? 'week' : 'month';
+}
+
+export async function reportData(params: KpiParams, options: ReportOptions = {}) {
+  const bucket = options.bucket ?? defaultBucket(params);
+  const events = options.events ?? [];
+  const [headline, buckets, freezes, units, incidents, cells, problems, status] = await Promise.all([
+    overview(params),
+    getBuckets(params, bucket),
+    getFreezes(params),
+    getUnits(params),
+    getAttributedIncidents(params),
+    getGoliveCells(params),
+    getProblems(params, 10),
+    getDataStatus(0, 10),
+  ]);
+  const boundaries = events.map((e) => e.date);
+  const trends = trendMetrics.map((m) => ({ ...m, points: pChart(buckets, m.spark, bucket, 'all', boundaries) }));
+  const byUnit = new Map<string, IncidentPoint[]>();
+  for (const i of incidents) byUnit.set(i.unit_id, [...(byUnit.get(i.unit_id) ?? []), i]);
+  const failed = units
+    .filter((u) => u.is_completed && u.is_failed)
+    .sort((a, b) => (a.end_at ?? '').localeCompare(b.end_at ?? '') || a.unit_id.localeCompare(b.unit_id));
+  const listed = failed.slice(0, MAX_LISTED_UNITS).map((unit) => {
+    const own = (byUnit.get(unit.unit_id) ?? []).sort((a, b) => a.opened_ms - b.opened_ms);
+    const sentence = verdict(
+      { unit, incidents: own.map((i) => ({ incident_id: i.incident_id, priority: i.priority, attribution: i.rule })) },
+      params,
+    );
+    return { unit, sentence, incidents: own };
+  });
+  const excess = units
+    .filter((u) => u.is_completed && u.is_excess_fdr)
+    .sort((a, b) => (a.excess_q_value ?? 1) - (b.excess_q_value ?? 1) || a.unit_id.localeCompare(b.unit_id));
+  return {
+    params,
+    bucket,
+    events,
+    generatedAt: (options.generatedAt ?? new Date()).toISOString(),
+    headline,
+    trends,
+    freezes: freezes.filter((f) => f.kind === 'freeze'),
+    failed: { total: failed.length, listed },
+    cells,
+    incidents,
+    problems,
+    excess,
+    status,
+  };
+}
+
+export type ReportData = Awaited<ReturnType<typeof reportData>>;
+
+/** The report as one HTML document. */
+export function renderReport(data: ReportData): string {
+  return `<!doctype html>\n${renderToStaticMarkup(<ReportDocument data={data} />)}\n`;
+}
+
+/** One line naming the period and every filter: the report's header and the PDF's page header. */
+export function describeScope(p: KpiParams): string {
+  const filters = [
+    p.service.length > 0 ? `services ${p.service.join(', ')}` : 'all services',
+    p.team.length > 0 ? `teams ${p.team.join(', ')}` : 'all teams',
+    p.type.length > 0 ? `types ${p.type.join(', ')}` : 'all types',
+  ];
+  return `${p.unit}s, ${p.from} to ${p.to} (${p.tz}); ${filters.join('; ')}; window ${p.window} h, failure P1-P${p.severity}`;
+}
+
+function Chart({ svg, title, alt }: { svg: string; title: string; alt: string }) {
+  return (
+    <figure>
+      <figcaption>{title}</figcaption>
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the chart builders' own SVG, serialised by jsdom (text from the data is escaped there), never markup taken from the data */}
+      <div role="img" aria-label={alt} dangerouslySetInnerHTML={{ __html: svg }} />
+    </figure>
+  );
+}
+
+function ReportDocument({ data }: { data: ReportData }) {
+  const p = data.params;
+  const { headline, status } = data;
+  const kpis = headline.report.kpis;
+  const scope = describeScope(p);
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`Release report · ${p.from} to ${p.to}`}</title>
+        <style>{reportStyles}</style>
+      </head>
+      <body>
+        <header>
+          <h1>Release report</h1>
+          <p className="scope" data-scope="">
+            {scope}
+          </p>
+          <p className="muted">
+            Made {data.generatedAt.slice(0, 16).replace('T', ' ')} UTC by ReleaseLens; compared with{' '}
+            {headline.previousPeriod.from} to {headline.previousPeriod.to}. Newest record:{' '}
+            {newestRecord(status.counts) ?? 'none'}.
+          </p>
+        </header>
+
+        <section>
+          <h2>Headline</h2>
+          <p className="sentence">
+            {kpis.completed === 0 ? `No ${p.unit} went live in this period.` : headline.summary}
+          </p>
+          <table data-table="kpis">
+            <thead>
+              <tr>
+                <th>KPI</th>
+                <th className="num">Value</th>
+                <th>95% interval</th>
+                <th className="num">Previous period</th>
+                <th>Target</th>
+              </tr>
+            </thead>
+            <tbody>
+              {headline.tiles.map((t) => (
+                <tr key={t.spec.key}>
+                  <td>{t.spec.label}</td>
+                  <td className="num" data-kpi={t.spec.key} data-value={t.value ?? ''}>
+                    {t.notApplicable ? 'n/a' : showTileValue(t.spec, t.value)}
+                  </td>
+                  <td>{intervalText(t)}</td>
+                  <td className="num">{t.notApplicable ? '—' : showTileValue(t.spec, t.previousValue)}</td>
+                  <td>{t.target ? `${t.target.text}: ${t.target.status}` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            {count(kpis.completed)} completed {p.unit}s, {count(kpis.post_release_incidents)} attributed incidents,{' '}
+            <span data-kpi="freeze_violations" data-value={kpis.freeze_violations}>
+              {kpis.freeze_violations}
+            </span>{' '}
+            freeze violations, emergency rate {pct(kpis.emergency_rate?.value)}, unauthorised rate{' '}
+            {pct(kpis.unauthorized_rate?.value)}.
+          </p>
+          <h3>Release governance</h3>
+          <GovernancePanel kpis={kpis} unit={p.unit} asOf={headline.report.parameters.as_of} />
+        </section>
+
+        <section>
+          <h2>Trends by {data.bucket}</h2>
+          <p className="muted">
+            p-charts: the line is the pooled rate of each phase, the band its 3-sigma limits for each {data.bucket}'s
+            number of units. Red points are outside the limits, orange ones part of a run on one side of the line:
+            signals; the rest is noise.
+            {data.events.length > 0
+              ? ` Events start new phases: ${data.events.map((e) => `${e.date} ${e.label}`).join('; ')}.`
+              : ''}
+          </p>
+          <div className="grid">
+            {data.trends.map((t) => (
+              <Chart
+                key={t.spark}
+                title={t.label}
+                alt={describeTrend(t.label, t.points)}
+                svg={
+                  t.points.length === 0
+                    ? '<p class="muted">No data in this period.</p>'
+                    : staticChart(pChartPlot, t.points, {
+                        label: t.label,
+                        width: 520,
+                        events: data.events,
+                        freezes: data.freezes.map((f) => ({
+                          from: f.starts_at,
+                          to: f.ends_at,
+                          label: f.name ?? 'freeze',
+                        })),
+                      })
+                }
+              />
+            ))}
+          </div>
+        </section>
+
+        <section>
+          <h2>
+            Failed and rolled-back {p.unit}s ({count(data.failed.total)})
+          </h2>
+          {data.failed.total > data.failed.listed.length && (
+            <p className="muted">
+              The first {data.failed.listed.length} by go-live; the releases table and its CSV download list all{' '}
+              {count(data.failed.total)}.
+            </p>
+          )}
+          {data.failed.listed.length === 0 && <p>None.</p>}
+          {data.failed.listed.map(({ unit, sentence, incidents }) => (
+            <article key={unit.unit_id} className="unit" data-unit={unit.unit_id}>
+              <h3>
+                {unit.unit_id}
+                {unit.title ? ` · ${unit.title}` : ''}{' '}
+                <span className="muted">
+                  {unit.service ?? '—'}, live {dateTime(unit.end_at, p.tz)}
+                  {unit.is_rolled_back ? ', rolled back' : ''}
+                </span>
+              </h3>
+              <p>{sentence}</p>
+              {incidents.length > 0 && (
+                <table>
+                  <thead>
+                    <tr>
+                      <th>Incident</th>
+                      <th>Rule</th>
+                      <th className="num">Priority</th>
+                      <th>Opened</th>
+                      <th className="num">Hours after go-live</th>
+                      <th>Title</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {incidents.map((i) => (
+                      <tr key={i.incident_id}>
+                        <td>{i.incident_id}</td>
+                        <td>{i.rule}</td>
+                        <td className="num">P{i.priority}</td>
+                        <td>{dateTime(new Date(i.opened_ms).toISOString(), p.tz)}</td>
+                        <td className="num">{i.hours_after_golive.toFixed(1)}</td>
+                        <td>{i.title ?? ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </article>
+          ))}
+        </section>
+
+        <section>
+          <h2>Incident patterns</h2>
+          <div className="grid">
+            <Chart
+              title="Change failure rate by weekday and hour of go-live"
+              alt="Failed of completed units by the weekday and 3-hour band of go-live."
+              svg={staticChart(weekdayHourHeatmap, data.cells, { width: 520 })}
+            />
+            <Chart
+              title="Pareto of attributed incidents by configuration item"
+              alt="Attributed incidents by the incident's CI, largest first, with the cumulative share."
+              svg={
+                data.incidents.length === 0
+                  ? '<p class="muted">No attributed incident.</p>'
+                  : staticChart(pareto, data.incidents, { key: 'incident_ci', label: 'Configuration item', width: 520 })
+              }
+            />
+          </div>
+          <h3>Problems behind the go-lives</h3>
+          {data.problems.length === 0 ? (
+            <p>No attributed incident is linked to a problem record.</p>
+          ) : (
+            <table data-table="problems">
+              <thead>
+                <tr>
+                  <th>Problem</th>
+                  <th className="num">Attributed incidents</th>
+                  <th className="num">Failure-making</th>
+                  <th>{p.unit}s feeding it</th>
+                  <th>CIs</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.problems.map((r) => (
+                  <tr key={r.problem_id}>
+                    <td>{r.problem_id}</td>
+                    <td className="num">{r.incidents}</td>
+                    <td className="num">{r.failure_making}</td>
+                    <td>{r.top_units.map((u) => `${u.id} (${u.incidents})`).join(', ')}</td>
+                    <td>{r.top_cis.map((c) => `${c.id} (${c.incidents})`).join(', ') || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h3>{p.unit}s with more incidents than chance explains</h3>
+          {data.excess.length === 0 ? (
+            <p>
+              None: no {p.unit} of the period has significantly more incidents than its service's background rate, after
+              false-discovery control over the period's {p.unit}s.
+            </p>
+          ) : (
+            <table data-table="excess">
+              <thead>
+                <tr>
+                  <th>{p.unit}</th>
+                  <th>Service</th>
+                  <th className="num">Incidents</th>
+                  <th className="num">Expected</th>
+                  <th>Poisson p</th>
+                  <th className="num">q</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.excess.map((u) => (
+                  <tr key={u.unit_id}>
+                    <td>{u.unit_id}</td>
+                    <td>{u.service ?? '—'}</td>
+                    <td className="num">{u.post_release_incidents}</td>
+                    <td className="num">{u.expected_incidents?.toFixed(2) ?? '—'}</td>
+                    <td>{u.excess_p_floored === null ? '—' : formatP(u.excess_p_floored)}</td>
+                    <td className="num">{u.excess_q_value?.toPrecision(2) ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section>
+          <h2>Definitions and parameters</h2>
+          <dl>
+            {definitions(p).map((d) => (
+              <div key={d.term}>
+                <dt>{d.term}</dt>
+                <dd>{d.text}</dd>
+              </div>
+            ))}
+          </dl>
+          <p>
+            Window {p.window} hours; incidents of priority P1-P{p.severity} make a unit failed; schedule tolerance{' '}
+            {p.tolerance} minutes; reporting time zone {p.tz}; as of {headline.report.parameters.as_of}.
+          </p>
+        </section>
+
+        <section>
+          <h2>Data quality</h2>
+          <table data-table="freshness">
+            <thead>
+              <tr>
+                <th>Records</th>
+                <th>Source</th>
+                <th className="num">Count</th>
+                <th>Newest</th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.counts.map((c) => (
+                <tr key={`${c.entity}/${c.source}`}>
+                  <td>{c.entity}</td>
+                  <td>{c.source}</td>
+                  <td className="num">{count(c.records)}</td>
+                  <td>{c.newest_at ? dateTime(c.newest_at, p.tz) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ul>
+            {qualityNotes(status).map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </section>
+      </body>
+    </html>
+  );
+}
+
+function intervalText(t: ReportData['headline']['tiles'][number]): string {
+  const c = t.current;
+  if (t.notApplicable) return t.notApplicable;
+  if (c && typeof c === 'object' && 'ci95_low' in c)
+    return `${pct(c.ci95_low)}–${pct(c.ci95_high)} (${c.numerator} of ${c.denominator})`;
+  if (c && typeof c === 'object' && 'p85' in c) return `p85 ${showTileValue(t.spec, c.p85)}, n = ${c.n}`;
+  return '—';
+}
+
+function describeTrend(label: string, points: PPoint[]): string {
+  const signals = points.filter((q) => q.signal || q.run).length;
+  return `${label}: ${points.length} buckets, ${signals} of them signals (outside the limits or in a run).`;
+}
+
+function newestRecord(counts: ReportData['status']['counts']): string | null {
+  const newest = counts
+    .map((c) => c.newest_at)
+    .filter((v): v is string => Boolean(v))
+    .sort()
+    .at(-1);
+  return newest ? newest.slice(0, 10) : null;
+}
+
+const expectedEntities = ['releases', 'changes', 'deployments', 'incidents'];
+
+/** The data-quality notes: missing entities, rejects, incidents no rule can attribute, inconsistent records. */
+function qualityNotes(status: ReportData['status']): string[] {
+  const q = status.quality;
+  const present = new Set(status.counts.filter((c) => c.records > 0).map((c) => c.entity));
+  const notes = expectedEntities
+    .filter((e) => !present.has(e))
+    .map((e) => `No ${e} loaded: every KPI that reads them is empty or understated.`);
+  if (q.rejects > 0) notes.push(`${count(q.rejects)} rows were rejected by ingests (the data page lists them).`);
+  if (q.incidents_without_service_or_ci > 0)
+    notes.push(
+      `${count(q.incidents_without_service_or_ci)} of ${count(q.incidents)} incidents have neither service nor CI: only an explicit link can attribute them.`,
+    );
+  if (q.releases_requested_after_golive + q.changes_requested_after_golive > 0)
+    notes.push(
+      `${count(q.releases_requested_after_golive)} releases and ${count(q.changes_requested_after_golive)} changes were requested after they went live; lead time leaves them out.`,
+    );
+  if (q.deployments_without_release_or_change > 0)
+    notes.push(`${count(q.deployments_without_release_or_change)} deployments name neither release nor change.`);
+  if (q.links_to_unknown_changes + q.links_to_unknown_releases > 0)
+    notes.push(
+      `${count(q.links_to_unknown_changes + q.links_to_unknown_releases)} incident links name a change or release that is not loaded.`,
+    );
+  for (const d of status.doneWithoutEnd)
+    notes.push(`${count(d.records)} ${d.entity} of ${d.source} say done but have no ${d.column}: no KPI counts them.`);
+  if (notes.length === 0) notes.push('No data-quality problem found.');
+  return notes;
+}

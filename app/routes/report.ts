@@ -1,0 +1,31 @@
+/**
+ * GET /report: the retrospective report for the current filters as one
+ * self-contained HTML file (the overview's and trends' "Download report").
+ * Takes the trends page's `event=YYYY-MM-DD:label` and `bucket` too.
+ */
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { badRequest, resolveFilters } from '../lib/filters.server.ts';
+import { renderReport, reportData } from '../lib/report.server.tsx';
+import { secureHeaders } from '../lib/security.server.ts';
+import { parseEvents } from '../lib/trends.ts';
+
+/** The report runs no script and loads nothing: its policy says so. */
+const reportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const { params } = await resolveFilters(url, ['bucket', 'event', 'split', 'sort', 'dir']);
+  const bucket = url.searchParams.get('bucket');
+  if (bucket !== null && bucket !== 'week' && bucket !== 'month')
+    throw badRequest([`bucket: '${bucket}' is not one of week, month`]);
+  const { events, problems } = parseEvents(url.searchParams.getAll('event'), params.from, params.to);
+  if (problems.length > 0) throw badRequest(problems);
+  const html = renderReport(await reportData(params, { events, bucket: bucket ?? undefined }));
+  return new Response(html, {
+    headers: secureHeaders({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Disposition': `attachment; filename="releaselens-report-${params.unit}-${params.from}-${params.to}.html"`,
+      'Content-Security-Policy': reportPolicy,
+    }),
+  });
+}
