@@ -11,7 +11,7 @@ import { getDataStatus } from '../../queries/data.ts';
 import { getAttributedIncidents, getGoliveCells, getProblems, type IncidentPoint } from '../../queries/incidents.ts';
 import type { KpiParams } from '../../queries/params.ts';
 import { getUnits } from '../../queries/units.ts';
-import { pareto, weekdayHourHeatmap } from '../components/charts/incidents.ts';
+import { pareto, serviceWeekHeatmap, weekdayHourHeatmap } from '../components/charts/incidents.ts';
 import { pChartPlot } from '../components/charts/trends.ts';
 import { GovernancePanel } from '../components/GovernancePanel.tsx';
 import { count, dateTime, formatP, pct } from './format.ts';
@@ -279,6 +279,15 @@ function ReportDocument({ data }: { data: ReportData }) {
               svg={staticChart(weekdayHourHeatmap, data.cells, { width: 520 })}
             />
             <Chart
+              title="Attributed incidents by service and week"
+              alt="Attributed incidents by the service of the unit they are attributed to and the week they were opened."
+              svg={
+                data.incidents.length === 0
+                  ? '<p class="muted">No attributed incident.</p>'
+                  : staticChart(serviceWeekHeatmap, data.incidents, { width: 520 })
+              }
+            />
+            <Chart
               title="Pareto of attributed incidents by configuration item"
               alt="Attributed incidents by the incident's CI, largest first, with the cumulative share."
               svg={
@@ -298,7 +307,7 @@ function ReportDocument({ data }: { data: ReportData }) {
                   <th>Problem</th>
                   <th className="num">Attributed incidents</th>
                   <th className="num">Failure-making</th>
-                  <th>{p.unit}s feeding it</th>
+                  <th>{capital(p.unit)}s feeding it</th>
                   <th>CIs</th>
                 </tr>
               </thead>
@@ -315,7 +324,7 @@ function ReportDocument({ data }: { data: ReportData }) {
               </tbody>
             </table>
           )}
-          <h3>{p.unit}s with more incidents than chance explains</h3>
+          <h3>{capital(p.unit)}s with more incidents than chance explains</h3>
           {data.excess.length === 0 ? (
             <p>
               None: no {p.unit} of the period has significantly more incidents than its service's background rate, after
@@ -325,7 +334,7 @@ function ReportDocument({ data }: { data: ReportData }) {
             <table data-table="excess">
               <thead>
                 <tr>
-                  <th>{p.unit}</th>
+                  <th>{capital(p.unit)}</th>
                   <th>Service</th>
                   <th className="num">Incidents</th>
                   <th className="num">Expected</th>
@@ -397,6 +406,8 @@ function ReportDocument({ data }: { data: ReportData }) {
     </html>
   );
 }
+
+const capital = (s: string) => `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}`;
 
 function intervalText(t: ReportData['headline']['tiles'][number]): string {
   const c = t.current;
