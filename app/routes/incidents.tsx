@@ -121,6 +121,18 @@ function describeCells(cells: { weekday: number; hour_band: number; completed: n
 function Charts({ search, windowHours }: { search: string; windowHours: number }) {
   const { rows, error } = useArrowRows<Point>(`/incidents.arrow${search}`);
   const points = rows ?? [];
+  // a Pareto bar leads to the incidents with its CI or category, with the page's filters
+  const paretoOptions = useMemo(() => {
+    const byValue = (key: 'incident_ci' | 'category', label: string, param: string) => ({
+      key,
+      label,
+      barHref: (name: string) => `/incidents${withParams(search, { [param]: name, page: null })}#incidents`,
+    });
+    return {
+      ci: byValue('incident_ci', 'Configuration item', recordParamOf.ci),
+      category: byValue('category', 'Category', recordParamOf.category),
+    };
+  }, [search]);
   return (
     <ArrowState error={error} loading={rows === null}>
       <div className="grid2">
@@ -141,14 +153,14 @@ function Charts({ search, windowHours }: { search: string; windowHours: number }
         <PlotFigure
           build={pareto}
           data={points}
-          options={{ key: 'incident_ci', label: 'Configuration item' }}
+          options={paretoOptions.ci}
           title="Pareto by configuration item"
           alt="Attributed incidents by the incident's CI, largest first, with the cumulative share."
         />
         <PlotFigure
           build={pareto}
           data={points}
-          options={{ key: 'category', label: 'Category' }}
+          options={paretoOptions.category}
           title="Pareto by category"
           alt="Attributed incidents by incident category, largest first, with the cumulative share."
         />
@@ -222,7 +234,7 @@ export default function Incidents() {
       <WindowSensitivity search={search} windowHours={p.window} />
       <h2>Problems behind the go-lives</h2>
       <ProblemTable rows={d.problems} search={search} unit={p.unit} tz={p.tz} />
-      <h2>Attributed incidents</h2>
+      <h2 id="incidents">Attributed incidents</h2>
       <Form method="get" className="toolbar" aria-label="Filter the incidents">
         {Object.entries(keep).map(([k, v]) => (
           <input key={k} type="hidden" name={k} value={v} />

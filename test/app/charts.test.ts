@@ -1,12 +1,13 @@
 // @vitest-environment jsdom
 /** Chart builders are pure: the same data gives the same SVG. Snapshots catch unintended changes. */
 import { describe, expect, it } from 'vitest';
-import { releaseCalendar } from '../../app/components/charts/calendar.ts';
+import { goLiveTitle, releaseCalendar } from '../../app/components/charts/calendar.ts';
 import {
   goliveIncidentHeatmap,
   hoursHistogram,
   type Point,
   pareto,
+  paretoRows,
   serviceWeekHeatmap,
   typeRiskBars,
   weekdayHourHeatmap,
@@ -336,5 +337,48 @@ describe('chart builders', () => {
       '2025-07-01',
     );
     expect(many.problems).toEqual(['event: at most 10 events']);
+  });
+
+  it('the Pareto sums the values past its top bars in one "other" bar, so the cumulative share ends at 100%', () => {
+    const withCi = (ci: string, i: number): Point => ({
+      ...(points[0] as Point),
+      incident_id: `P${i}`,
+      incident_ci: ci,
+    });
+    // a x3, b x2, then three values with one incident each: (none), c, d
+    const many = ['a', 'a', 'a', 'b', 'b', '', 'c', 'd'].map(withCi);
+    expect(paretoRows(many, 'incident_ci', 3)).toEqual([
+      { name: 'a', n: 3, cumulative: 3 / 8 },
+      { name: 'b', n: 2, cumulative: 5 / 8 },
+      { name: 'other (3)', n: 3, cumulative: 1, others: 3 },
+    ]);
+    // no "other" bar when every value fits
+    expect(paretoRows(many, 'incident_ci', 5).map((r) => r.name)).toEqual(['a', 'b', '(none)', 'c', 'd']);
+    // long names are cut on the axis, whole in the bar's title; bars lead to their incidents, "(none)" nowhere
+    const long = [
+      withCi('a-configuration-item-with-a-long-name', 1),
+      withCi('a-configuration-item-with-a-long-name', 2),
+      withCi('', 3),
+    ];
+    const html = svg(pareto(long, { key: 'incident_ci', label: 'CI', document, barHref: (n) => `/incidents?ci=${n}` }));
+    expect(html).toContain('>a-configuration…</text>');
+    expect(html).toContain('<title>a-configuration-item-with-a-long-name: 2 incidents, 67% cumulative');
+    expect(html).toContain('href="/incidents?ci=a-configuration-item-with-a-long-name"');
+    expect(html.match(/href="/g)?.length).toBe(1);
+  });
+
+  it("a go-live's title names the unit it overlapped", () => {
+    const at = new Date('2025-03-03T10:00:00Z');
+    const base = {
+      unit_id: 'R1',
+      service: 'pay',
+      end_at: at.toISOString(),
+      is_failed: false,
+      is_freeze_violation: false,
+    };
+    expect(goLiveTitle({ ...base, at, outcome: 'succeeded', collides_with: 'R2', collides_on: 'pay' })).toBe(
+      'R1 · pay\n2025-03-03 10:00 UTC\nsucceeded\noverlaps R2 on pay',
+    );
+    expect(goLiveTitle({ ...base, at, outcome: 'failed' })).toBe('R1 · pay\n2025-03-03 10:00 UTC\nfailed');
   });
 });

@@ -49,35 +49,82 @@ export function serviceWeekHeatmap(points: Point[], options: Opts = {}) {
   });
 }
 
-/** Pareto: bars of counts by a key, largest first, with the cumulative share as a line (right axis in %). */
-export function pareto(
-  points: Point[],
-  options: Opts & { key: 'incident_ci' | 'category'; label: string; top?: number },
-) {
+export interface ParetoRow {
+  name: string;
+  n: number;
+  /** Share of all points up to and including this bar. */
+  cumulative: number;
+  /** The bar that sums every value past the top ones (how many values it holds). */
+  others?: number;
+}
+
+/**
+ * The Pareto's bars: counts by a key, largest first (ties by name), the top
+ * ones each, the rest summed in one "other" bar, so the cumulative line ends at
+ * 100%. An empty value counts as "(none)".
+ */
+export function paretoRows(points: Point[], key: 'incident_ci' | 'category', top = 15): ParetoRow[] {
   const counts = new Map<string, number>();
   for (const p of points) {
-    const k = (p[options.key] as string | null) || '(none)';
+    const k = (p[key] as string | null) || '(none)';
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const total = points.length || 1;
+  const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.length > top ? sorted.slice(0, top - 1) : sorted;
+  const rest = sorted.slice(shown.length);
   let running = 0;
-  const rows = [...counts.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, options.top ?? 15)
-    .map(([name, n]) => {
-      running += n;
-      return { name, n, cumulative: running / total };
-    });
+  const rows: ParetoRow[] = shown.map(([name, n]) => {
+    running += n;
+    return { name, n, cumulative: running / total };
+  });
+  if (rest.length > 0) {
+    const n = rest.reduce((s, [, c]) => s + c, 0);
+    rows.push({ name: `other (${rest.length})`, n, cumulative: (running + n) / total, others: rest.length });
+  }
+  return rows;
+}
+
+/** A tick label cut to `max` characters with an ellipsis (the bar's title keeps the whole name). */
+const shortLabel = (max: number) => (name: string) => (name.length > max ? `${name.slice(0, max - 1)}…` : name);
+
+/**
+ * Pareto: bars of counts by a key, largest first, with the cumulative share as
+ * a line (right axis in %); past the top 15 one "other" bar. `barHref`: where a
+ * bar leads (the incidents with that value); the "other" and "(none)" bars lead nowhere.
+ */
+export function pareto(
+  points: Point[],
+  options: Opts & {
+    key: 'incident_ci' | 'category';
+    label: string;
+    top?: number;
+    barHref?: (name: string) => string;
+  },
+) {
+  const rows = paretoRows(points, options.key, options.top ?? 15);
   const max = Math.max(1, ...rows.map((r) => r.n));
+  const linkable = (r: ParetoRow) => r.others === undefined && r.name !== '(none)';
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
-    marginBottom: 70,
+    marginBottom: 80,
+    // rotated labels run down and left from their tick: room for the first one, long names cut
+    marginLeft: 72,
     marginRight: 40,
-    x: { domain: rows.map((r) => r.name), label: options.label, tickRotate: -35 },
+    x: { domain: rows.map((r) => r.name), label: options.label, tickRotate: -35, tickFormat: shortLabel(16) },
     y: { grid: true, domain: [0, max] },
     marks: [
-      Plot.barY(rows, { x: 'name', y: 'n', fill: '#2d5bd7', tip: true }),
+      Plot.barY(rows, {
+        x: 'name',
+        y: 'n',
+        fill: (r: ParetoRow) => (r.others === undefined ? '#2d5bd7' : '#9aa5b1'),
+        title: (r: ParetoRow) =>
+          `${r.name}: ${r.n} incidents, ${Math.round(r.cumulative * 100)}% cumulative${r.others !== undefined ? `\n${r.others} values with fewer incidents each` : options.barHref && linkable(r) ? '\nclick for these incidents' : ''}`,
+        ...(options.barHref
+          ? { href: (r: ParetoRow) => (linkable(r) ? (options.barHref?.(r.name) ?? null) : null) }
+          : {}),
+      }),
       Plot.lineY(rows, {
         x: 'name',
         y: (r: { cumulative: number }) => r.cumulative * max,
