@@ -1,5 +1,6 @@
 import type { BreakdownRow } from '../../queries/analysis.ts';
-import { hours, pct } from '../lib/format.ts';
+import { Link } from '@remix-run/react';
+import { hours, pct, withParams } from '../lib/format.ts';
 import { SortHeader, sortRows } from './SortHeader.tsx';
 
 type Row = BreakdownRow & {
@@ -22,7 +23,10 @@ const columns: { key: keyof Row; label: string; numeric?: boolean }[] = [
   { key: 'compliance_rate', label: 'Policy compliance', numeric: true },
 ];
 
-/** Breakdown by service and by team, sortable by any column through the URL. */
+/**
+ * Breakdown by service and by team, sortable by any column through the URL. A
+ * name filters the page to that service or team; a count opens its units.
+ */
 export function BreakdownTable({ rows, search }: { rows: BreakdownRow[]; search: string }) {
   const params = new URLSearchParams(search);
   const sort = columns.find((c) => c.key === params.get('sort'))?.key;
@@ -58,8 +62,20 @@ export function BreakdownTable({ rows, search }: { rows: BreakdownRow[]; search:
               params.get('dir'),
             ).map((r) => (
               <tr key={r.name}>
-                <td>{r.name}</td>
-                <td className="num">{r.completed}</td>
+                <td>
+                  {/* a row filters the page to its service or team */}
+                  <Link to={withParams(search, { [dimension]: r.name })} title={`only ${dimension} ${r.name}`}>
+                    {r.name}
+                  </Link>
+                </td>
+                <td className="num">
+                  <Link
+                    to={`/releases${withParams(search, { [dimension]: r.name, sort: null, dir: null })}`}
+                    title={`the completed units of ${dimension} ${r.name}`}
+                  >
+                    {r.completed}
+                  </Link>
+                </td>
                 <td className="num">{pct(r.failure_rate)}</td>
                 <td className="num">{pct(r.incident_rate)}</td>
                 <td className="num">{r.post_release_incidents}</td>
