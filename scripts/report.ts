@@ -14,7 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeScope, renderReport, reportData } from '../app/lib/report.server.tsx';
+import { describeScope } from '../app/lib/format.ts';
+import { renderReport, reportData } from '../app/lib/report.server.tsx';
 import { parseEvents, type TrendEvent } from '../app/lib/trends.ts';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';

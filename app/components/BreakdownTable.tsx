@@ -1,5 +1,5 @@
-import type { BreakdownRow } from '../../queries/analysis.ts';
 import { Link } from '@remix-run/react';
+import type { BreakdownRow } from '../../queries/analysis.ts';
 import { hours, pct, withParams } from '../lib/format.ts';
 import { SortHeader, sortRows } from './SortHeader.tsx';
 

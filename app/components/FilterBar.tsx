@@ -1,6 +1,7 @@
 /** The filter bar: a GET form, so its state is the URL (shareable, back button works, no JS needed). */
 import { Form, Link } from '@remix-run/react';
 import { useRef } from 'react';
+import { describeScope } from '../lib/format.ts';
 
 export interface FilterState {
   preset: string;
@@ -52,93 +53,99 @@ export function FilterBar({
   };
   const tzOptions = zones.includes(state.tz) ? zones : [state.tz, ...zones];
   return (
-    <Form method="get" className="filters" aria-label="Filters">
-      {extra && Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <label>
-        Period
-        <select name="preset" defaultValue={state.preset} ref={presetRef}>
-          {options.presets.map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        From
-        <input type="date" name="from" defaultValue={state.from} onChange={toCustom} />
-      </label>
-      <label>
-        To (exclusive)
-        <input type="date" name="to" defaultValue={state.to} onChange={toCustom} />
-      </label>
-      <label>
-        Delivery unit
-        <select name="unit" defaultValue={state.unit}>
-          <option value="release">Release</option>
-          <option value="change">Change</option>
-          <option value="deployment">Deployment</option>
-        </select>
-      </label>
-      <label>
-        Services
-        <select name="service" multiple defaultValue={state.service}>
-          {options.services.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Teams
-        <select name="team" multiple defaultValue={state.team}>
-          {options.teams.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Types
-        <select name="type" multiple defaultValue={state.type}>
-          {options.types.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      <details>
-        <summary>Assumptions</summary>
-        <div>
-          <label>
-            Incident window (hours)
-            <input type="number" name="window" min="1" max="2160" step="any" defaultValue={state.window} />
-          </label>
-          <label>
-            Failure = priority up to
-            <select name="severity" defaultValue={String(state.severity)}>
-              <option value="1">P1</option>
-              <option value="2">P2</option>
-              <option value="3">P3</option>
-              <option value="4">P4</option>
-            </select>
-          </label>
-          <label>
-            Schedule tolerance (minutes)
-            <input type="number" name="tolerance" min="0" step="1" defaultValue={state.tolerance} />
-          </label>
-          <label>
-            Reporting time zone
-            <select name="tz" defaultValue={state.tz}>
-              {tzOptions.map((z) => (
-                <option key={z}>{z}</option>
-              ))}
-            </select>
-          </label>
-          {state.as_of && <input type="hidden" name="as_of" value={state.as_of} />}
-        </div>
-      </details>
-      <button type="submit">Apply</button>
-      <Link to="?" className="button secondary">
-        Reset
-      </Link>
-    </Form>
+    <>
+      {/* printed instead of the form: what the page shows */}
+      <p className="print-only" data-print-scope="">
+        {describeScope(state)}
+      </p>
+      <Form method="get" className="filters" aria-label="Filters">
+        {extra && Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+        <label>
+          Period
+          <select name="preset" defaultValue={state.preset} ref={presetRef}>
+            {options.presets.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" name="from" defaultValue={state.from} onChange={toCustom} />
+        </label>
+        <label>
+          To (exclusive)
+          <input type="date" name="to" defaultValue={state.to} onChange={toCustom} />
+        </label>
+        <label>
+          Delivery unit
+          <select name="unit" defaultValue={state.unit}>
+            <option value="release">Release</option>
+            <option value="change">Change</option>
+            <option value="deployment">Deployment</option>
+          </select>
+        </label>
+        <label>
+          Services
+          <select name="service" multiple defaultValue={state.service}>
+            {options.services.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Teams
+          <select name="team" multiple defaultValue={state.team}>
+            {options.teams.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Types
+          <select name="type" multiple defaultValue={state.type}>
+            {options.types.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <details>
+          <summary>Assumptions</summary>
+          <div>
+            <label>
+              Incident window (hours)
+              <input type="number" name="window" min="1" max="2160" step="any" defaultValue={state.window} />
+            </label>
+            <label>
+              Failure = priority up to
+              <select name="severity" defaultValue={String(state.severity)}>
+                <option value="1">P1</option>
+                <option value="2">P2</option>
+                <option value="3">P3</option>
+                <option value="4">P4</option>
+              </select>
+            </label>
+            <label>
+              Schedule tolerance (minutes)
+              <input type="number" name="tolerance" min="0" step="1" defaultValue={state.tolerance} />
+            </label>
+            <label>
+              Reporting time zone
+              <select name="tz" defaultValue={state.tz}>
+                {tzOptions.map((z) => (
+                  <option key={z}>{z}</option>
+                ))}
+              </select>
+            </label>
+            {state.as_of && <input type="hidden" name="as_of" value={state.as_of} />}
+          </div>
+        </details>
+        <button type="submit">Apply</button>
+        <Link to="?" className="button secondary">
+          Reset
+        </Link>
+      </Form>
+    </>
   );
 }

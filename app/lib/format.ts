@@ -67,3 +67,23 @@ export function withParams(search: string, changes: Record<string, string | stri
 export function formatP(p: number): string {
   return p < 0.001 ? 'p < 0.001' : `p = ${p.toPrecision(2)}`;
 }
+
+/** One line naming the period and every filter: the report's header and the PDF's page header. */
+export function describeScope(p: {
+  unit: string;
+  from: string;
+  to: string;
+  tz: string;
+  window: number;
+  severity: number;
+  service: string[];
+  team: string[];
+  type: string[];
+}): string {
+  const filters = [
+    p.service.length > 0 ? `services ${p.service.join(', ')}` : 'all services',
+    p.team.length > 0 ? `teams ${p.team.join(', ')}` : 'all teams',
+    p.type.length > 0 ? `types ${p.type.join(', ')}` : 'all types',
+  ];
+  return `${p.unit}s, ${p.from} to ${p.to} (${p.tz}); ${filters.join('; ')}; window ${p.window} h, failure P1-P${p.severity}`;
+}

@@ -14,7 +14,7 @@ import { getUnits } from '../../queries/units.ts';
 import { pareto, serviceWeekHeatmap, weekdayHourHeatmap } from '../components/charts/incidents.ts';
 import { pChartPlot } from '../components/charts/trends.ts';
 import { GovernancePanel } from '../components/GovernancePanel.tsx';
-import { count, dateTime, formatP, pct } from './format.ts';
+import { count, dateTime, describeScope, formatP, pct } from './format.ts';
 import { overview } from './overview.server.ts';
 import { reportStyles } from './reportStyles.ts';
 import { staticChart } from './staticChart.server.ts';
@@ -94,16 +94,6 @@ export type ReportData = Awaited<ReturnType<typeof reportData>>;
 /** The report as one HTML document. */
 export function renderReport(data: ReportData): string {
   return `<!doctype html>\n${renderToStaticMarkup(<ReportDocument data={data} />)}\n`;
-}
-
-/** One line naming the period and every filter: the report's header and the PDF's page header. */
-export function describeScope(p: KpiParams): string {
-  const filters = [
-    p.service.length > 0 ? `services ${p.service.join(', ')}` : 'all services',
-    p.team.length > 0 ? `teams ${p.team.join(', ')}` : 'all teams',
-    p.type.length > 0 ? `types ${p.type.join(', ')}` : 'all types',
-  ];
-  return `${p.unit}s, ${p.from} to ${p.to} (${p.tz}); ${filters.join('; ')}; window ${p.window} h, failure P1-P${p.severity}`;
 }
 
 function Chart({ svg, title, alt }: { svg: string; title: string; alt: string }) {

@@ -11,12 +11,14 @@
 import zlib from 'node:zlib';
 import { color } from 'd3';
 import { JSDOM } from 'jsdom';
+import { accessibleChart } from '../components/charts/accessible.ts';
 
 let dom: JSDOM | undefined;
 
 export function staticChart<D, O>(build: (data: D, options: O) => Element, data: D, options: O): string {
   dom ??= pixelRowCanvas(new JSDOM('<!doctype html><html><body></body></html>'));
   const node = build(data, { ...options, document: dom.window.document });
+  accessibleChart(node);
   return node.outerHTML;
 }
 

@@ -284,6 +284,44 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('no page has a serious or critical accessibility violation (axe), and a printout names its scope', async () => {
+    // axe is injected as a script, which the pages' Content-Security-Policy would refuse
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 } });
+    const found: string[] = [];
+    for (const route of ['/', '/releases', '/releases/REL-00790', '/incidents', '/trends', '/data']) {
+      const page = await context.newPage();
+      await page.goto(`${sampleServer.url}${route}${route === '/data' ? '' : '?preset=all'}`, {
+        waitUntil: 'networkidle',
+      });
+      await page.addScriptTag({ path: path.join(root, 'node_modules', 'axe-core', 'axe.min.js') });
+      const violations = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run: (d: Document) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+          }
+        ).axe;
+        return (await axe.run(document)).violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id} (${v.nodes.length})`);
+      });
+      found.push(...violations.map((v) => `${route}: ${v}`));
+      if (route === '/') {
+        // the first Tab reaches the skip link
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+        await page.emulateMedia({ media: 'print' });
+        expect(await page.locator('[data-print-scope]').textContent()).toMatch(
+          /^releases, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(UTC\); all services/,
+        );
+        expect(await page.locator('[data-print-scope]').isVisible()).toBe(true);
+        expect(await page.locator('form.filters').isVisible()).toBe(false);
+      }
+      await page.close();
+    }
+    await context.close();
+    expect(found).toEqual([]);
+  });
+
   it('a heatmap cell leads to the units that went live in its slot', async () => {
     const page = await open(`${sampleServer.url}/incidents?preset=all`);
     const heatmap = page.locator('figure.chart', {

@@ -4,6 +4,7 @@
  * drawn in an effect and removed on cleanup.
  */
 import { useEffect, useRef } from 'react';
+import { accessibleChart } from './accessible.ts';
 
 export type ChartBuilder<D, O> = (data: D, options: O) => Element;
 
@@ -31,6 +32,8 @@ export function PlotFigure<D, O>({
     const room = ref.current?.clientWidth ?? 0;
     const fitted = room > 0 && room < NARROW_PX ? ({ ...options, width: room } as O) : options;
     const node = build(data, fitted);
+    // a chart whose marks are links is a group of links, not one image
+    ref.current?.setAttribute('role', accessibleChart(node).interactive ? 'group' : 'img');
     ref.current?.append(node);
     return () => node.remove();
   }, [build, data, options]);

@@ -103,6 +103,7 @@ export function releaseCalendar(
         y: 'service',
         stroke: 'outcome',
         strokeWidth: 2,
+        title: goLiveTitle,
         ...(options.unitHref ? { href: (u: CalendarUnit) => options.unitHref?.(u.unit_id) } : {}),
       }),
       Plot.dot(

@@ -1,0 +1,21 @@
+/**
+ * Makes a built chart read well with assistive technology. The figure around
+ * it carries the chart's name and text alternative; Plot also labels its mark
+ * groups with aria-label, which ARIA forbids on a plain <g>, so those go. A
+ * link a mark became (a heatmap cell, a go-live) takes its name from the
+ * first line of the mark's title. Returns whether the chart holds links: then
+ * it is a group of links rather than a single image.
+ */
+export function accessibleChart(node: Element): { interactive: boolean } {
+  for (const el of node.querySelectorAll('[aria-label]')) {
+    const tag = el.tagName.toLowerCase();
+    if (!el.hasAttribute('role') && tag !== 'a' && tag !== 'svg') el.removeAttribute('aria-label');
+  }
+  const links = node.querySelectorAll('a');
+  for (const a of links) {
+    if (a.hasAttribute('aria-label')) continue;
+    const title = a.querySelector('title')?.textContent?.split('\n')[0];
+    if (title) a.setAttribute('aria-label', title);
+  }
+  return { interactive: links.length > 0 };
+}
