@@ -162,3 +162,38 @@ export function definitions(p: {
     },
   ];
 }
+
+/** The releases table's columns that are statistics or derived figures, in plain words. */
+export function unitColumnDefinitions(p: { window: number; tolerance: number; unit: string }): Definition[] {
+  const unit = p.unit;
+  return [
+    {
+      term: 'Confirmed / Likely',
+      text: `Incidents attributed to the ${unit}: by an explicit "caused by" link, or by the same service or CI within ${p.window} hours of go-live (the latest ${unit} wins).`,
+    },
+    {
+      term: 'Expected',
+      text: `Incidents the ${unit}'s service would have had anyway in its window (start to ${p.window} h after the end): its unattributed incidents per hour over the 28 days before, times the window's hours.`,
+    },
+    {
+      term: '▲ / △ / ⁺',
+      text: `▲: more incidents than chance explains, after false-discovery control over the period's ${unit}s (q < 0.05). △: more than expected by a single Poisson test (p < 0.05), which among many ${unit}s may be chance. ⁺: less than 28 days of incident history before it, so the expectation is too low.`,
+    },
+    {
+      term: 'Poisson p / q',
+      text: 'p: the chance of at least this many incidents if only the background rate were at work (with half an incident as the floor where the background was zero). q: the same reading corrected for testing every unit of the period (Benjamini-Hochberg).',
+    },
+    {
+      term: 'Slip',
+      text: 'Go-live against the planned end: + late, − early.',
+    },
+    {
+      term: 'Duration / Overrun',
+      text: `How long the deployment window took (actual start to end), and how much longer than the planned window (− shorter). Empty where a start or a plan is missing. The trends page counts a window as overrun when it ran more than ${p.tolerance} minutes over.`,
+    },
+    {
+      term: 'Policy checks failed',
+      text: 'How many applicable release policy checks the unit fails (authorised before start, rollback tested, service desk notified, outside freezes, review within five business days); see its detail page.',
+    },
+  ];
+}

@@ -11,7 +11,7 @@ import { cachedLoader } from '../lib/answers.server.ts';
 import { count, dateTime, formatP, hours, signedHours, withParams } from '../lib/format.ts';
 import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
-import { definitions } from '../lib/tiles.ts';
+import { definitions, unitColumnDefinitions } from '../lib/tiles.ts';
 import {
   applyView,
   outcomeFilters,
@@ -71,7 +71,7 @@ export default function Releases() {
         = explicit link, likely = same service or CI within {p.window} h.
       </p>
       <FilterBar state={filters.state} options={filters.options} />
-      <Definitions items={definitions(p)} />
+      <Definitions items={[...definitions(p), ...unitColumnDefinitions(p)]} />
       {view.slot && (
         <p className="notice" data-slot={`${view.slot.weekday}-${view.slot.hourBand}`}>
           Only {p.unit}s that went live on {weekdayNames[view.slot.weekday - 1]}{' '}
