@@ -382,7 +382,33 @@ export async function runQuery(
 ): Promise<Record<string, unknown>[]> {
   const t0 = performance.now();
   const reader = await conn.runAndReadAll(readQuery(name), params, { ...typesFor(params), ...types });
-  const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+  const rows = rowObjects(reader.columnNames(), reader.getColumnsJS(), reader.currentRowCount);
   trace(t0, `query ${name} (${rows.length} rows)`);
+  return rows;
+}
+
+/**
+ * Rows as objects from the result's columns: the same values as the reader's
+ * getRowObjectsJS, which converts value by value (the releases table's 13,000
+ * rows of 44 columns: 290-540 ms; by column and one object literal per row,
+ * 115 ms). The literal's maker is compiled once per list of column names, so
+ * every row object has the same shape. The names come from our own SQL files,
+ * and each is written as a JSON string literal.
+ */
+const makers = new Map<string, (columns: unknown[][], i: number) => Record<string, unknown>>();
+
+export function rowObjects(names: string[], columns: unknown[][], count: number): Record<string, unknown>[] {
+  const key = JSON.stringify(names);
+  let make = makers.get(key);
+  if (!make) {
+    const fields = names.map((n, j) => `${JSON.stringify(n)}: c[${j}][i]`).join(', ');
+    make = new Function('c', 'i', `return { ${fields} };`) as (
+      columns: unknown[][],
+      i: number,
+    ) => Record<string, unknown>;
+    makers.set(key, make);
+  }
+  const rows: Record<string, unknown>[] = new Array(count);
+  for (let i = 0; i < count; i++) rows[i] = make(columns, i);
   return rows;
 }
