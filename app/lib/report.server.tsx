@@ -6,6 +6,7 @@
  * /report (the "Download report" buttons) and written by `npm run report`.
  */
 import { renderToStaticMarkup } from 'react-dom/server';
+import { readTargets, targetFor } from '../../lib/targets.ts';
 import { getBuckets, getFreezes } from '../../queries/analysis.ts';
 import { getDataStatus } from '../../queries/data.ts';
 import { getAttributedIncidents, getGoliveCells, getProblems, type IncidentPoint } from '../../queries/incidents.ts';
@@ -55,7 +56,12 @@ export async function reportData(params: KpiParams, options: ReportOptions = {})
     getDataStatus(0, 10),
   ]);
   const boundaries = events.map((e) => e.date);
-  const trends = trendMetrics.map((m) => ({ ...m, points: pChart(buckets, m.spark, bucket, 'all', boundaries) }));
+  const targets = readTargets();
+  const trends = trendMetrics.map((m) => ({
+    ...m,
+    points: pChart(buckets, m.spark, bucket, 'all', boundaries),
+    target: m.kpi ? (targetFor(targets, m.kpi, params)?.target ?? null) : null,
+  }));
   const byUnit = new Map<string, IncidentPoint[]>();
   for (const i of incidents) byUnit.set(i.unit_id, [...(byUnit.get(i.unit_id) ?? []), i]);
   const failed = units
@@ -196,6 +202,7 @@ function ReportDocument({ data }: { data: ReportData }) {
                         label: t.label,
                         width: 520,
                         events: data.events,
+                        target: t.target,
                         freezes: data.freezes.map((f) => ({
                           from: f.starts_at,
                           to: f.ends_at,

@@ -14,6 +14,8 @@
  *                      events (markRuns); a sustained shift too small for the
  *                      limits (Western Electric rule 4, Nelson rule 2).
  */
+
+import type { TargetKey } from '../../lib/targets.ts';
 import type { BucketRow } from '../../queries/analysis.ts';
 import { pChartLimits } from '../../queries/stats.ts';
 import { series } from './series.ts';
@@ -36,11 +38,12 @@ export interface PPoint {
 
 export const RUN_LENGTH = 8;
 
-export const trendMetrics: { spark: TileSpec['spark']; label: string }[] = [
-  { spark: 'failure', label: 'Change failure rate' },
-  { spark: 'rollback', label: 'Rollback rate' },
-  { spark: 'incidents', label: 'Post-release incident rate' },
-  { spark: 'schedule', label: 'Schedule adherence' },
+/** The rates the trends page charts; `kpi`: the KPI whose target the chart draws. */
+export const trendMetrics: { spark: TileSpec['spark']; label: string; kpi?: TargetKey }[] = [
+  { spark: 'failure', label: 'Change failure rate', kpi: 'change_failure_rate' },
+  { spark: 'rollback', label: 'Rollback rate', kpi: 'rollback_rate' },
+  { spark: 'incidents', label: 'Post-release incident rate', kpi: 'post_release_incident_rate' },
+  { spark: 'schedule', label: 'Schedule adherence', kpi: 'schedule_adherence' },
   { spark: 'overrun', label: 'Deployment windows overrun' },
 ];
 

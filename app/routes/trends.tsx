@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLocation } from '@remix-run/react';
+import { readTargets, targetFor } from '../../lib/targets.ts';
 import { getBacklogSeries, getBuckets, getFreezes } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { differenceInterval, type Rate } from '../../queries/stats.ts';
@@ -56,7 +57,12 @@ async function load({ request }: LoaderFunctionArgs) {
     getFreezes(p),
   ]);
   const boundaries = [...(chosenSplit ? [chosenSplit] : []), ...events.map((e) => e.date)];
-  const charts = trendMetrics.map((m) => ({ ...m, points: pChart(rows, m.spark, bucket, 'all', boundaries) }));
+  const targets = readTargets();
+  const charts = trendMetrics.map((m) => ({
+    ...m,
+    points: pChart(rows, m.spark, bucket, 'all', boundaries),
+    target: m.kpi ? (targetFor(targets, m.kpi, p)?.target ?? null) : null,
+  }));
   const marks = {
     split: chosenSplit,
     events,
@@ -155,7 +161,7 @@ export default function Trends() {
             key={c.spark}
             build={pChartPlot}
             data={c.points}
-            options={{ label: c.label, ...marks }}
+            options={{ label: c.label, ...marks, target: c.target }}
             title={`${c.label} by ${bucket}`}
             alt={pChartSummary(c.label, c.points, bucket)}
           />

@@ -381,4 +381,16 @@ describe('chart builders', () => {
     );
     expect(goLiveTitle({ ...base, at, outcome: 'failed' })).toBe('R1 · pay\n2025-03-03 10:00 UTC\nfailed');
   });
+
+  it('a p-chart draws the KPI target as a labelled line, inside its scale', () => {
+    const p = pChart([bucket('2025-01-06', 40, 2), bucket('2025-01-13', 40, 3)], 'failure', 'week');
+    const html = svg(pChartPlot(p, { label: 'Change failure rate', document, target: { max: 0.15 } }));
+    expect(html).toContain('>target ≤ 15%</text>');
+    // at most 5% + limits without it; the axis now reaches past the 15% line
+    expect(html).toMatch(/>15</);
+    expect(svg(pChartPlot(p, { label: 'Schedule adherence', document, target: { min: 0.8 } }))).toContain(
+      '>target ≥ 80%</text>',
+    );
+    expect(svg(pChartPlot(p, { label: 'Change failure rate', document }))).not.toContain('target');
+  });
 });

@@ -14,9 +14,29 @@ export interface TrendMarks {
   split?: string | null;
   events?: TrendEvent[];
   freezes?: { from: string; to: string; label: string }[];
+  /** The KPI's target in force, drawn as a line: at most `max` or at least `min` (a fraction). */
+  target?: { max: number } | { min: number } | null;
 }
 
 const at = (s: string) => new Date(`${s}T00:00:00Z`);
+
+/** The target as a green dashed line labelled at its right end ("target ≤ 15%"). */
+function targetMarks(target: TrendMarks['target']) {
+  if (!target) return [];
+  const value = 'max' in target ? target.max : target.min;
+  const text = `target ${'max' in target ? '≤' : '≥'} ${Math.round(value * 1000) / 10}%`;
+  return [
+    Plot.ruleY([value], { stroke: '#1f7a4d', strokeDasharray: '6,3', strokeWidth: 1.5 }),
+    Plot.text([value], {
+      y: (v: number) => v,
+      text: [text],
+      frameAnchor: 'right',
+      dy: -6,
+      fill: '#1f7a4d',
+      fontSize: 10,
+    }),
+  ];
+}
 
 const signalOf = (d: PPoint) => (d.signal ? 'outside the limits' : d.run ? 'run on one side' : 'within limits');
 
@@ -32,7 +52,8 @@ export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
     ...(options.events ?? []).map((e) => ({ date: at(e.date), label: e.label })),
   ];
   const freezes = (options.freezes ?? []).map((f) => ({ ...f, x1: new Date(f.from), x2: new Date(f.to) }));
-  const top = Math.min(1, Math.max(0.05, ...data.map((d) => Math.max(d.ucl, d.rate))) * 1.15);
+  const targetValue = options.target ? ('max' in options.target ? options.target.max : options.target.min) : 0;
+  const top = Math.min(1, Math.max(0.05, targetValue, ...data.map((d) => Math.max(d.ucl, d.rate))) * 1.15);
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
@@ -61,6 +82,7 @@ export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
       Plot.lineY(data, { x: 'date', y: 'lcl', z: 'phase', curve: 'step', stroke: '#9fb3e8', strokeDasharray: '3,3' }),
       Plot.lineY(data, { x: 'date', y: 'centre', z: 'phase', curve: 'step', stroke: '#1f2933' }),
       Plot.ruleX(boundaries, { x: 'date', stroke: '#1f2933', strokeDasharray: '4,2' }),
+      ...targetMarks(options.target),
       Plot.text(boundaries, { x: 'date', text: 'label', frameAnchor: 'top', dy: -12, fontSize: 10, lineWidth: 14 }),
       Plot.lineY(data, { x: 'date', y: 'rate', stroke: '#7b8794' }),
       Plot.dot(data, {
