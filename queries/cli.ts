@@ -18,7 +18,7 @@ import { setDatabasePath } from '../lib/db.ts';
 import { readTargets, targetFor, targetKeys } from '../lib/targets.ts';
 import { describeGate, evaluateGates, type Gate, type GateResult, junitXml, parseGate } from './gates.ts';
 import { getKpis, type KpiReport, policyChecks } from './kpis.ts';
-import { describeIssues, kpiParamsSchema } from './params.ts';
+import { describeIssues, kpiParamOptions, kpiParamsSchema } from './params.ts';
 
 const usage = `usage: npm run kpis -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
   [--tz ZONE] [--window HOURS] [--severity 1..4] [--tolerance MINUTES] [--as-of ISO]
@@ -28,17 +28,7 @@ const usage = `usage: npm run kpis -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit 
 function parse() {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true }>>;
   const options = {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    unit: { type: 'string' },
-    tz: { type: 'string' },
-    window: { type: 'string' },
-    severity: { type: 'string' },
-    tolerance: { type: 'string' },
-    'as-of': { type: 'string' },
-    service: { type: 'string', multiple: true },
-    team: { type: 'string', multiple: true },
-    type: { type: 'string', multiple: true },
+    ...kpiParamOptions,
     json: { type: 'boolean' },
     db: { type: 'string' },
     'fail-if': { type: 'string', multiple: true },

@@ -68,3 +68,18 @@ export function fromSearchParams(search: URLSearchParams): Record<string, unknow
   }
   return raw;
 }
+
+/** The command-line options (node:util parseArgs) that carry the KPI parameters: npm run kpis and npm run report. */
+export const kpiParamOptions = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  unit: { type: 'string' },
+  tz: { type: 'string' },
+  window: { type: 'string' },
+  severity: { type: 'string' },
+  tolerance: { type: 'string' },
+  'as-of': { type: 'string' },
+  service: { type: 'string', multiple: true },
+  team: { type: 'string', multiple: true },
+  type: { type: 'string', multiple: true },
+} as const;

@@ -20,7 +20,7 @@ import { parseEvents, type TrendEvent } from '../app/lib/trends.ts';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
 import { readServerInfo } from '../lib/handoff.ts';
-import { describeIssues, type KpiParams, kpiParamsSchema } from '../queries/params.ts';
+import { describeIssues, type KpiParams, kpiParamOptions, kpiParamsSchema } from '../queries/params.ts';
 
 const usage = `usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
   [--tz ZONE] [--window HOURS] [--severity 1..4] [--tolerance MINUTES] [--as-of ISO]
@@ -31,17 +31,7 @@ const CHROMIUM = '/usr/bin/chromium';
 
 function parse() {
   const options = {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    unit: { type: 'string' },
-    tz: { type: 'string' },
-    window: { type: 'string' },
-    severity: { type: 'string' },
-    tolerance: { type: 'string' },
-    'as-of': { type: 'string' },
-    service: { type: 'string', multiple: true },
-    team: { type: 'string', multiple: true },
-    type: { type: 'string', multiple: true },
+    ...kpiParamOptions,
     event: { type: 'string', multiple: true },
     bucket: { type: 'string' },
     out: { type: 'string' },

@@ -22,6 +22,14 @@ if (!haveBrowser) console.warn(`report PDF test skipped: ${chromiumPath} is miss
 const golden = path.join(root, 'test', 'fixtures', 'golden');
 const expected = JSON.parse(fs.readFileSync(path.join(golden, 'expected', 'release.json'), 'utf8'));
 
+/** npm run report with these arguments, in a child process. */
+const report = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'report.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+
 /** Each page's text, its items joined by spaces. */
 async function pdfPages(file: string): Promise<string[]> {
   const doc = await getDocument({ data: new Uint8Array(fs.readFileSync(file)), useSystemFonts: false }).promise;
@@ -49,28 +57,21 @@ describe.skipIf(!haveBrowser)('npm run report -- --pdf', () => {
 
   it('writes the HTML and an A4 PDF whose pages carry the scope, page numbers and the KPIs', async () => {
     const out = path.join(dir, 'march.html');
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(root, 'scripts', 'report.ts'),
-        '--db',
-        db,
-        '--from',
-        '2025-03-01',
-        '--to',
-        '2025-04-01',
-        '--as-of',
-        '2025-04-15T00:00:00Z',
-        '--event',
-        '2025-03-15:new CAB',
-        '--out',
-        out,
-        '--pdf',
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 120_000 },
-    );
+    const r = report([
+      '--db',
+      db,
+      '--from',
+      '2025-03-01',
+      '--to',
+      '2025-04-01',
+      '--as-of',
+      '2025-04-15T00:00:00Z',
+      '--event',
+      '2025-03-15:new CAB',
+      '--out',
+      out,
+      '--pdf',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/wrote .*march\.html/);
     expect(r.stderr).toMatch(/wrote .*march\.pdf/);
@@ -91,21 +92,7 @@ describe.skipIf(!haveBrowser)('npm run report -- --pdf', () => {
   });
 
   it('exits 2 naming a bad argument', () => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(root, 'scripts', 'report.ts'),
-        '--db',
-        db,
-        '--from',
-        '2025-03-01',
-        '--to',
-        '2025-02-01',
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
+    const r = report(['--db', db, '--from', '2025-03-01', '--to', '2025-02-01']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/to: from must be before to/);
     expect(r.stderr).toMatch(/usage: npm run report/);
