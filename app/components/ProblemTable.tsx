@@ -20,7 +20,8 @@ export function ProblemTable({
 }) {
   if (rows.length === 0)
     return <p className="lede">No incident attributed to a {unit} of this period is linked to a problem record.</p>;
-  const list = (search: string) => withParams(search, { priority: null, rule: null, page: null });
+  // the incidents list with the page's filters, less its own priority, rule and page
+  const list = withParams(search, { priority: null, rule: null, page: null });
   return (
     <table data-table="problems">
       <caption className="sr-only">Problems ranked by attributed incidents</caption>
@@ -45,7 +46,7 @@ export function ProblemTable({
         {rows.map((r) => (
           <tr key={r.problem_id}>
             <td>
-              <Link to={withParams(list(search), { problem: r.problem_id })} title="the incidents of this problem">
+              <Link to={withParams(list, { problem: r.problem_id })} title="the incidents of this problem">
                 {r.problem_id}
               </Link>
             </td>
@@ -58,7 +59,7 @@ export function ProblemTable({
               {r.top_units.map((u, i) => (
                 <span key={u.id}>
                   {i > 0 ? ', ' : ''}
-                  <Link to={`/releases/${encodeURIComponent(u.id)}${list(search)}`}>{u.id}</Link> ({u.incidents})
+                  <Link to={`/releases/${encodeURIComponent(u.id)}${list}`}>{u.id}</Link> ({u.incidents})
                 </span>
               ))}
               {r.units > r.top_units.length ? ` and ${r.units - r.top_units.length} more` : ''}
@@ -67,7 +68,7 @@ export function ProblemTable({
               {r.top_cis.map((c, i) => (
                 <span key={c.id}>
                   {i > 0 ? ', ' : ''}
-                  <Link to={withParams(list(search), { ci: c.id })}>{c.id}</Link> ({c.incidents})
+                  <Link to={withParams(list, { ci: c.id })}>{c.id}</Link> ({c.incidents})
                 </span>
               ))}
               {r.cis > r.top_cis.length ? ` and ${r.cis - r.top_cis.length} more` : ''}

@@ -63,7 +63,11 @@ export async function reportData(params: KpiParams, options: ReportOptions = {})
     target: m.kpi ? (targetFor(targets, m.kpi, params)?.target ?? null) : null,
   }));
   const byUnit = new Map<string, IncidentPoint[]>();
-  for (const i of incidents) byUnit.set(i.unit_id, [...(byUnit.get(i.unit_id) ?? []), i]);
+  for (const i of incidents) {
+    const own = byUnit.get(i.unit_id);
+    if (own) own.push(i);
+    else byUnit.set(i.unit_id, [i]);
+  }
   const failed = units
     .filter((u) => u.is_completed && u.is_failed)
     .sort((a, b) => (a.end_at ?? '').localeCompare(b.end_at ?? '') || a.unit_id.localeCompare(b.unit_id));
