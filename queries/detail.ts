@@ -13,6 +13,7 @@ const instant = z
 
 export const recordRowSchema = z.object({
   record: z.enum(['change', 'deployment']),
+  source: z.string(),
   id: z.string(),
   kind: z.string().nullable(),
   risk: z.string().nullable(),
@@ -29,6 +30,7 @@ export type RecordRow = z.output<typeof recordRowSchema>;
 
 export const nearbyIncidentSchema = z.object({
   incident_id: z.string(),
+  source: z.string(),
   opened_at: instant,
   resolved_at: instant,
   priority: z.number(),
@@ -47,6 +49,8 @@ export type NearbyIncident = z.output<typeof nearbyIncidentSchema>;
 
 export interface UnitDetail {
   unit: UnitRow;
+  /** The source that sent the unit's record (for its link to that system). */
+  source: string;
   records: RecordRow[];
   incidents: NearbyIncident[];
 }
@@ -71,6 +75,7 @@ export async function getUnitDetail(p: KpiParams, unitId: string): Promise<UnitD
     });
     return {
       unit: withReadings([toUnitRow(row)], await excessFamily(conn, p), p, range.incidents_from)[0] as UnitRow,
+      source: String(row.source),
       records: records.map((r) => recordRowSchema.parse(r)),
       incidents: incidents.map((r) => nearbyIncidentSchema.parse(r)),
     };

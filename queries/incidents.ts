@@ -8,6 +8,7 @@ import { unitBindings } from './units.ts';
 
 export const incidentPointSchema = z.object({
   incident_id: z.string(),
+  source: z.string(),
   rule: z.enum(['confirmed', 'likely']),
   priority: z.number(),
   category: z.string().nullable(),
@@ -126,6 +127,8 @@ const countedSchema = z.object({ id: z.string(), incidents: z.number() });
 /** A problem record behind the period's attributed incidents (kpi_problems). */
 export const problemRowSchema = z.object({
   problem_id: z.string(),
+  /** The source of the problem's incidents, for its link to that system. */
+  source: z.string(),
   /** Incidents attributed to the period's units and linked to this problem. */
   incidents: z.number(),
   failure_making: z.number(),

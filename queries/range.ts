@@ -8,6 +8,7 @@ const rangeSchema = z.object({
   first_at: z.date().nullable(),
   last_at: z.date().nullable(),
   incidents_from: z.date().nullable(),
+  loaded_at: z.date().nullable(),
   services: z
     .array(z.string())
     .nullable()

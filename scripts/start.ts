@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fail, log } from '../lib/cli.ts';
 import { config } from '../lib/config.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
+import { readLinks } from '../lib/links.ts';
+import { readTargets } from '../lib/targets.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const serverBuild = path.join(root, 'build', 'server', 'index.js');
@@ -32,6 +34,9 @@ function run(command: string, args: string[]) {
 
 function main() {
   const { PORT, RELEASELENS_DB } = config(); // validates the environment before anything runs
+  // and the configuration files, so a bad one stops the start with its message, not a page later
+  readTargets();
+  readLinks();
   const database = path.resolve(root, RELEASELENS_DB);
   const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
   if (needsBuild()) {

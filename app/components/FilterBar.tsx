@@ -2,6 +2,7 @@
 import { Form, Link } from '@remix-run/react';
 import { useRef } from 'react';
 import { describeScope } from '../lib/format.ts';
+import { CheckList } from './CheckList.tsx';
 
 export interface FilterState {
   preset: string;
@@ -23,6 +24,8 @@ export interface FilterOptions {
   teams: string[];
   types: string[];
   presets: { value: string; label: string }[];
+  /** What the data covers and when it last arrived, for the printed header. */
+  freshness: string;
 }
 
 const zones = [
@@ -57,6 +60,8 @@ export function FilterBar({
       {/* printed instead of the form: what the page shows */}
       <p className="print-only" data-print-scope="">
         {describeScope(state)}
+        <br />
+        <span data-print-freshness="">{options.freshness}</span>
       </p>
       <Form method="get" className="filters" aria-label="Filters">
         {extra && Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
@@ -86,30 +91,9 @@ export function FilterBar({
             <option value="deployment">Deployment</option>
           </select>
         </label>
-        <label>
-          Services
-          <select name="service" multiple defaultValue={state.service}>
-            {options.services.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Teams
-          <select name="team" multiple defaultValue={state.team}>
-            {options.teams.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Types
-          <select name="type" multiple defaultValue={state.type}>
-            {options.types.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <CheckList name="service" label="Services" values={options.services} selected={state.service} />
+        <CheckList name="team" label="Teams" values={options.teams} selected={state.team} />
+        <CheckList name="type" label="Types" values={options.types} selected={state.type} />
         <details>
           <summary>Assumptions</summary>
           <div>

@@ -1,6 +1,8 @@
 import { Link } from '@remix-run/react';
+import type { LinkTemplates } from '../../lib/links.ts';
 import type { ProblemRow } from '../../queries/incidents.ts';
 import { count, dateTime, pct, withParams } from '../lib/format.ts';
+import { SourceLink } from './SourceId.tsx';
 
 /**
  * The problem view: problem records ranked by the incidents attributed to the
@@ -12,11 +14,13 @@ export function ProblemTable({
   search,
   unit,
   tz,
+  links,
 }: {
   rows: ProblemRow[];
   search: string;
   unit: string;
   tz: string;
+  links: LinkTemplates;
 }) {
   if (rows.length === 0)
     return <p className="lede">No incident attributed to a {unit} of this period is linked to a problem record.</p>;
@@ -49,6 +53,7 @@ export function ProblemTable({
               <Link to={withParams(list, { problem: r.problem_id })} title="the incidents of this problem">
                 {r.problem_id}
               </Link>
+              <SourceLink links={links} kind="problem" source={r.source} id={r.problem_id} />
             </td>
             <td className="num">{count(r.incidents)}</td>
             <td className="num">{count(r.failure_making)}</td>

@@ -7,6 +7,7 @@ export function SortHeader({
   label,
   search,
   numeric,
+  help,
   sortKey = 'sort',
   dirKey = 'dir',
 }: {
@@ -14,6 +15,8 @@ export function SortHeader({
   label: string;
   search: string;
   numeric?: boolean;
+  /** What the column means, shown as the header's tooltip. */
+  help?: string;
   sortKey?: string;
   dirKey?: string;
 }) {
@@ -25,7 +28,11 @@ export function SortHeader({
       className={numeric ? 'num' : undefined}
       aria-sort={active ? (params.get(dirKey) === 'asc' ? 'ascending' : 'descending') : 'none'}
     >
-      <Link to={withParams(search, { [sortKey]: column, [dirKey]: dir, page: null })} preventScrollReset>
+      <Link
+        to={withParams(search, { [sortKey]: column, [dirKey]: dir, page: null })}
+        preventScrollReset
+        title={help ? `${help} Click to sort.` : undefined}
+      >
         {label}
         {active ? (params.get(dirKey) === 'asc' ? ' ▲' : ' ▼') : ''}
       </Link>

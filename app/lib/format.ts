@@ -87,3 +87,11 @@ export function describeScope(p: {
   ];
   return `${p.unit}s, ${p.from} to ${p.to} (${p.tz}); ${filters.join('; ')}; window ${p.window} h, failure P1-P${p.severity}`;
 }
+
+/** The printed header's second line: the newest record and when data last arrived (UTC, to the minute). */
+export function describeFreshness(lastDataAt: Date | null, loadedAt: Date | null): string {
+  const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  if (lastDataAt === null) return 'No data loaded.';
+  const loaded = loadedAt ? `; last loaded ${minute(loadedAt)}` : '';
+  return `Data to ${minute(lastDataAt)}${loaded}.`;
+}

@@ -2,6 +2,7 @@
 import type { KpiParams } from '../../queries/params.ts';
 import type { FilterOptions, FilterState } from '../components/FilterBar.tsx';
 import { type Filters, presetLabels, presets, resolveFilters } from './filters.server.ts';
+import { describeFreshness } from './format.ts';
 
 export interface PageFilters {
   params: KpiParams;
@@ -41,6 +42,7 @@ export async function pageFilters(request: Request, extraKnown: string[] = []): 
       teams: f.range.teams,
       types,
       presets: presets.map((value) => ({ value, label: presetLabels[value] })),
+      freshness: describeFreshness(f.range.last_at, f.range.loaded_at),
     },
     lastDataAt: f.range.last_at ? f.range.last_at.toISOString() : null,
     firstDataAt: f.range.first_at ? f.range.first_at.toISOString() : null,

@@ -197,3 +197,26 @@ export function unitColumnDefinitions(p: { window: number; tolerance: number; un
     },
   ];
 }
+
+/**
+ * One line per releases-table column that is a figure, for its header's tooltip;
+ * the longer definition of each is in the drawer (unitColumnDefinitions).
+ */
+export function unitColumnHelp(p: { window: number; tolerance: number; unit: string }): Record<string, string> {
+  const unit = p.unit;
+  return {
+    record_status: `The ${unit}'s own status in its source system.`,
+    planned_end: 'When the plan said it would go live.',
+    end_at: 'When it went live: the end of its production deployment window.',
+    slip_minutes: 'Go-live against the planned end: + late, − early.',
+    duration_minutes: 'How long the deployment window took, actual start to end.',
+    overrun_minutes: 'How much longer the deployment window took than planned (− shorter).',
+    lead_time_hours: 'From the request to go-live.',
+    confirmed_incidents: `Incidents with an explicit "caused by" link to the ${unit}.`,
+    likely_incidents: `Incidents of the same service or CI within ${p.window} hours of go-live, where this was the latest ${unit}.`,
+    expected_incidents: `Incidents the service would have had anyway in the ${unit}'s window, from its background rate over the 28 days before. ▲ more than chance explains across the table (q < 0.05), △ by a single test only (p < 0.05), ⁺ under 28 days of history.`,
+    is_failed:
+      'Failed: its own record says failed or rolled back, or an attributed incident is of a failure-making priority.',
+    policy_failed_checks: 'How many applicable release policy checks the unit fails; see its detail page.',
+  };
+}

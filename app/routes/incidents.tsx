@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
+import { readLinks } from '../../lib/links.ts';
 import {
   getGoliveCells,
   getIncidentCounts,
@@ -24,6 +25,7 @@ import { Definitions } from '../components/Definitions.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProblemTable } from '../components/ProblemTable.tsx';
+import { SourceId, SourceLink } from '../components/SourceId.tsx';
 import { WindowSensitivity } from '../components/WindowSensitivity.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
@@ -79,6 +81,7 @@ async function load({ request }: LoaderFunctionArgs) {
     page,
     pages,
     rows: rows.map(({ opened_ms, golive_ms, ...r }) => ({ ...r, opened_at: new Date(opened_ms).toISOString() })),
+    links: readLinks(),
   };
 }
 
@@ -233,7 +236,7 @@ export default function Incidents() {
       <h2>Why {p.window} hours? The window compared</h2>
       <WindowSensitivity search={search} windowHours={p.window} />
       <h2>Problems behind the go-lives</h2>
-      <ProblemTable rows={d.problems} search={search} unit={p.unit} tz={p.tz} />
+      <ProblemTable rows={d.problems} search={search} unit={p.unit} tz={p.tz} links={d.links} />
       <h2 id="incidents">Attributed incidents</h2>
       <Form method="get" className="toolbar" aria-label="Filter the incidents">
         {Object.entries(keep).map(([k, v]) => (
@@ -293,7 +296,9 @@ export default function Incidents() {
         <tbody>
           {d.rows.map((r) => (
             <tr key={r.incident_id}>
-              <td title={r.title ?? ''}>{r.incident_id}</td>
+              <td title={r.title ?? ''}>
+                <SourceId links={d.links} kind="incident" source={r.source} id={r.incident_id} />
+              </td>
               <td>
                 <span className={`pill ${r.rule}`}>{r.rule}</span>
               </td>
@@ -310,7 +315,10 @@ export default function Incidents() {
               <td>{filterLink('service', r.incident_service || null)}</td>
               <td>{filterLink('ci', r.incident_ci || null)}</td>
               <td>{filterLink('category', r.category)}</td>
-              <td>{filterLink('problem', r.problem_id)}</td>
+              <td>
+                {filterLink('problem', r.problem_id)}
+                <SourceLink links={d.links} kind="problem" source={r.source} id={r.problem_id} />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,8 +1,10 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLocation } from '@remix-run/react';
+import { readLinks } from '../../lib/links.ts';
 import { getUnitDetail } from '../../queries/detail.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../components/charts/timeline.ts';
+import { SourceId, SourceLink } from '../components/SourceId.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { dateTime, hours, signedHours } from '../lib/format.ts';
 import { type AnswerOf, type Packed, unpack, useAnswer } from '../lib/packed.ts';
@@ -39,6 +41,7 @@ async function load({ request, params }: LoaderFunctionArgs) {
     excess: excessSentence(detail, filters.params),
     policy: policySentence(detail.unit, filters.params.unit),
     windowEnd,
+    links: readLinks(),
   };
 }
 
@@ -47,7 +50,7 @@ export const loader = (args: LoaderFunctionArgs) =>
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function ReleaseDetail() {
-  const { params: p, detail, sentence, excess, policy, windowEnd } = useAnswer<typeof loader>();
+  const { params: p, detail, sentence, excess, policy, windowEnd, links } = useAnswer<typeof loader>();
   const { search } = useLocation();
   const u = detail.unit;
   const changes = detail.records.filter((r) => r.record === 'change');
@@ -60,6 +63,7 @@ export default function ReleaseDetail() {
       </p>
       <h1>
         {u.unit_id} {u.title ? `· ${u.title}` : ''}
+        <SourceLink links={links} kind={p.unit} source={detail.source} id={u.unit_id} />
       </h1>
       <p className="lede">
         {u.unit_type ?? '—'} {p.unit} of {u.service ?? '—'} ({u.team ?? 'no team'}), status {u.record_status ?? '—'}
@@ -132,7 +136,9 @@ export default function ReleaseDetail() {
         <tbody>
           {detail.incidents.map((i) => (
             <tr key={i.incident_id} data-attribution={i.attribution}>
-              <td>{i.incident_id}</td>
+              <td>
+                <SourceId links={links} kind="incident" source={i.source} id={i.incident_id} />
+              </td>
               <td>
                 <span className={`pill ${i.attribution}`}>{i.attribution}</span>
                 {i.attributed_to ? ` (${i.attributed_to})` : ''}
@@ -144,7 +150,7 @@ export default function ReleaseDetail() {
                 {i.service ?? '—'} / {i.ci ?? '—'}
               </td>
               <td>{i.title ?? ''}</td>
-              <td>{i.problem_id ?? ''}</td>
+              <td>{i.problem_id && <SourceId links={links} kind="problem" source={i.source} id={i.problem_id} />}</td>
             </tr>
           ))}
         </tbody>
@@ -167,7 +173,9 @@ export default function ReleaseDetail() {
             <tbody>
               {changes.map((c) => (
                 <tr key={c.id}>
-                  <td>{c.id}</td>
+                  <td>
+                    <SourceId links={links} kind="change" source={c.source} id={c.id} />
+                  </td>
                   <td>{c.kind ?? '—'}</td>
                   <td>{c.risk ?? '—'}</td>
                   <td>{c.ci ?? '—'}</td>
@@ -193,7 +201,9 @@ export default function ReleaseDetail() {
             <tbody>
               {deployments.map((d) => (
                 <tr key={d.id}>
-                  <td>{d.id}</td>
+                  <td>
+                    <SourceId links={links} kind="deployment" source={d.source} id={d.id} />
+                  </td>
                   <td>{d.environment ?? '—'}</td>
                   <td className={d.status === 'succeeded' ? '' : 'failed'}>
                     {d.is_rollback ? `rollback of ${d.reverts ?? '?'}` : d.status}

@@ -11,7 +11,7 @@ import { cachedLoader } from '../lib/answers.server.ts';
 import { count, dateTime, formatP, hours, signedHours, withParams } from '../lib/format.ts';
 import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
-import { definitions, unitColumnDefinitions } from '../lib/tiles.ts';
+import { definitions, unitColumnDefinitions, unitColumnHelp } from '../lib/tiles.ts';
 import {
   applyView,
   outcomeFilters,
@@ -60,6 +60,7 @@ export default function Releases() {
   const { filters, view, total, pages, rows } = useAnswer<typeof loader>();
   const { search } = useLocation();
   const p = filters.params;
+  const help: Record<string, string | undefined> = unitColumnHelp(p);
   const keep = Object.fromEntries(
     [...new URLSearchParams(search)].filter(([k]) => !['q', 'outcome', 'page'].includes(k)),
   );
@@ -121,7 +122,14 @@ export default function Releases() {
         <thead>
           <tr>
             {unitColumns.map((c) => (
-              <SortHeader key={c.key} column={c.key} label={c.label} search={search} numeric={'numeric' in c} />
+              <SortHeader
+                key={c.key}
+                column={c.key}
+                label={c.label}
+                search={search}
+                numeric={'numeric' in c}
+                help={help[c.key]}
+              />
             ))}
           </tr>
         </thead>

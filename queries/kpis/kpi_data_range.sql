@@ -1,7 +1,8 @@
 -- kpi_data_range: one row: the first and last instant of any record the KPIs
 -- can count (unit go-live, incident opened), the first incident (how much
--- history the baselines have), and the values the filters offer.
--- Binds: nothing. Reads: fct_units, stg_incidents.
+-- history the baselines have), when data last arrived (the newest loaded
+-- ingest run), and the values the filters offer.
+-- Binds: nothing. Reads: fct_units, stg_incidents, ingest_runs.
 with units as (
   select * from fct_units
 ),
@@ -19,6 +20,7 @@ final as (
     first_at,
     last_at,
     incidents_from,
+    (select max(finished_at) from ingest_runs where status = 'loaded') as loaded_at,
     (select list(distinct service order by service) from units where service is not null) as services,
     (select list(distinct team order by team) from units where team is not null) as teams,
     (select list(distinct unit_type order by unit_type) from units where unit_type is not null and unit_kind = 'release') as release_types,

@@ -40,6 +40,8 @@ ci_lists as (
 final as (
   select
     a.problem_id,
+    -- the source of the problem's record: that of its incidents (the first by name when they differ)
+    min(a.source) as source,
     count(*)::integer as incidents,
     count(*) filter (where a.is_failure_making)::integer as failure_making,
     count(*) filter (where a.rule = 'confirmed')::integer as confirmed,

@@ -22,7 +22,7 @@ nearby as (
 ),
 final as (
   select
-    n.incident_id, n.opened_at, n.resolved_at, n.priority, n.service, n.ci, n.category, n.title, n.problem_id,
+    n.incident_id, n.source, n.opened_at, n.resolved_at, n.priority, n.service, n.ci, n.category, n.title, n.problem_id,
     n.caused_by_change_id, n.caused_by_release_id,
     case when a.unit_id = $unit_id then a.rule when a.unit_id is not null then 'other unit' else 'not attributed' end as attribution,
     case when a.unit_id <> $unit_id then a.unit_id end as attributed_to,

@@ -11,17 +11,19 @@ changes as (
 ),
 deployments as (
   select d.* from stg_deployments d, unit u
-  where (u.unit_kind = 'release' and d.release_id = u.unit_id)
+  -- a release's deployments: its own release_id, else its change's (kpis.md)
+  where (u.unit_kind = 'release' and (d.release_id = u.unit_id
+         or (d.release_id is null and d.change_id in (select change_id from changes))))
      or (u.unit_kind = 'change' and d.change_id = u.unit_id)
      or (u.unit_kind = 'deployment' and (d.deployment_id = u.unit_id or d.rolls_back_deployment_id = u.unit_id))
 ),
 final as (
-  select 'change' as record, change_id as id, change_type as kind, risk, ci, null::varchar as environment,
+  select 'change' as record, source, change_id as id, change_type as kind, risk, ci, null::varchar as environment,
     coalesce(actual_start, planned_start) as started_at, actual_end as finished_at, outcome as status,
     null::boolean as is_rollback, null::varchar as reverts, null::varchar as strategy
   from changes
   union all
-  select 'deployment', deployment_id, change_id, null, null, environment,
+  select 'deployment', source, deployment_id, change_id, null, null, environment,
     started_at, finished_at, status, is_rollback_deployment, rolls_back_deployment_id, strategy
   from deployments
 )

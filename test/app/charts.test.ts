@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
 /** Chart builders are pure: the same data gives the same SVG. Snapshots catch unintended changes. */
 import { describe, expect, it } from 'vitest';
-import { goLiveTitle, releaseCalendar } from '../../app/components/charts/calendar.ts';
+import { calendarWindows, goLiveTitle, releaseCalendar } from '../../app/components/charts/calendar.ts';
 import {
+  clippedHours,
+  failureHeatmapCells,
+  failureRateCap,
   goliveIncidentHeatmap,
   hoursHistogram,
   type Point,
@@ -219,6 +222,65 @@ describe('chart builders', () => {
     expect(fill('Tue 09-12h')).toBeGreaterThan(fill('Fri 18-21h') + 300);
     expect(html).toMatch(/fill="#ffffff">10<\/text>/);
     expect(html).toMatch(/fill="#1f2933">20<\/text>/);
+  });
+
+  it("the failure heatmap computes each slot's rate, caps its colour at 50%, and picks a readable text colour", () => {
+    const cells = failureHeatmapCells([
+      { weekday: 1, hour_band: 0, completed: 10, failed: 1, incidents: 1 },
+      { weekday: 3, hour_band: 12, completed: 10, failed: 3, incidents: 5 },
+      { weekday: 5, hour_band: 18, completed: 3, failed: 2, incidents: 2 },
+      { weekday: 7, hour_band: 21, completed: 4, failed: 4, incidents: 9 },
+      { weekday: 2, hour_band: 6, completed: 0, failed: 0, incidents: 0 },
+    ]);
+    expect(failureRateCap).toBe(0.5);
+    expect(cells.map((c) => [c.day, c.band, c.actualRate, c.rate, c.textFill])).toEqual([
+      ['Mon', '00-03', 0.1, 0.1, '#1f2933'],
+      ['Wed', '12-15', 0.3, 0.3, '#1f2933'],
+      ['Fri', '18-21', 2 / 3, 0.5, '#ffffff'],
+      ['Sun', '21-24', 1, 0.5, '#ffffff'],
+      ['Tue', '06-09', null, null, '#1f2933'],
+    ]);
+    // the capped slots are drawn in the same, darkest colour; the slot without units is not filled
+    const html = svg(weekdayHourHeatmap(cells, { document }));
+    const fillOf = (title: string) => new RegExp(`fill="([^"]+)"><title>${title}`).exec(html)?.[1];
+    expect(fillOf('Fri 18-21h')).toBe(fillOf('Sun 21-24h'));
+    expect(fillOf('Fri 18-21h')).not.toBe(fillOf('Wed 12-15h'));
+    expect(fillOf('Tue 06-09h')).toBeUndefined();
+  });
+
+  it('the hours histogram clips to −24 h before and twice the window after go-live (at least 24 h)', () => {
+    const points = [-100, -24, -3.5, 0, 47.9, 96, 500].map((h) => ({ hours_after_golive: h }));
+    expect(clippedHours(points, 48)).toEqual({ max: 96, hours: [-24, -24, -3.5, 0, 47.9, 96, 96] });
+    expect(clippedHours(points, 6)).toEqual({ max: 24, hours: [-24, -24, -3.5, 0, 24, 24, 24] });
+  });
+
+  it("the calendar draws a service's freeze on its own row and an organisation-wide one on every row", () => {
+    const windows = calendarWindows(
+      [
+        {
+          kind: 'freeze',
+          name: 'Year end',
+          service: null,
+          starts_at: '2025-12-20T00:00:00Z',
+          ends_at: '2026-01-02T00:00:00Z',
+        },
+        {
+          kind: 'maintenance',
+          name: 'DB patch',
+          service: 'billing',
+          starts_at: '2025-11-01T22:00:00Z',
+          ends_at: '2025-11-02T02:00:00Z',
+        },
+      ],
+      ['billing', 'checkout', 'search'],
+    );
+    expect(windows.map((w) => [w.name, w.service, w.x1.toISOString(), w.x2.toISOString()])).toEqual([
+      ['Year end', 'billing', '2025-12-20T00:00:00.000Z', '2026-01-02T00:00:00.000Z'],
+      ['Year end', 'checkout', '2025-12-20T00:00:00.000Z', '2026-01-02T00:00:00.000Z'],
+      ['Year end', 'search', '2025-12-20T00:00:00.000Z', '2026-01-02T00:00:00.000Z'],
+      ['DB patch', 'billing', '2025-11-01T22:00:00.000Z', '2025-11-02T02:00:00.000Z'],
+    ]);
+    expect(calendarWindows([], ['billing'])).toEqual([]);
   });
 
   it('p-chart marks a bucket outside its limits', () => {

@@ -107,6 +107,35 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     await page.close();
   });
 
+  it('services are chosen by keyboard: search narrows the list, Enter ticks the one match, Space ticks a box', async () => {
+    const page = await open(`${sampleServer.url}/?preset=all`);
+    const services = page.locator('details.checklist').first();
+    await services.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await services.getAttribute('open')).not.toBeNull();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('check');
+    await expect
+      .poll(() => services.locator('.checklist-options label:visible').allTextContents())
+      .toEqual(['checkout']);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('pay');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await services.locator('summary').textContent()).toBe('Services: 2 of 12');
+    await page.keyboard.press('Escape');
+    expect(await services.getAttribute('open')).toBeNull();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY');
+    await page.click('button:has-text("Apply")');
+    await page.waitForURL(/service=/);
+    expect(new URL(page.url()).searchParams.getAll('service').sort()).toEqual(['checkout', 'payments']);
+    await expect
+      .poll(() => page.locator('[data-print-scope]').textContent())
+      .toMatch(/services checkout, payments|services payments, checkout/);
+    await page.close();
+  });
+
   it('a release detail shows its attributed incidents', async () => {
     const page = await open(`${goldenServer.url}/releases?${march}`);
     await page.click('a:text-is("R2")');
@@ -314,6 +343,9 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
           /^releases, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(UTC\); all services/,
         );
         expect(await page.locator('[data-print-scope]').isVisible()).toBe(true);
+        expect(await page.locator('[data-print-freshness]').textContent()).toMatch(
+          /^Data to 2025-12-31 \d\d:\d\d UTC; last loaded \d{4}-\d{2}-\d{2} \d\d:\d\d UTC\.$/,
+        );
         expect(await page.locator('form.filters').isVisible()).toBe(false);
       }
       await page.close();

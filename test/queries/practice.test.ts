@@ -177,6 +177,7 @@ describe('release practice on a hand-computed fixture', () => {
     expect(problems.map(({ first_opened_ms, last_opened_ms, ...p }) => p)).toEqual([
       {
         problem_id: 'PRB1',
+        source: 'csv',
         incidents: 3, // I1, I2, I4
         failure_making: 2, // I1 and I4 are P2
         confirmed: 1, // I4
@@ -192,6 +193,7 @@ describe('release practice on a hand-computed fixture', () => {
       },
       {
         problem_id: 'PRB2',
+        source: 'csv',
         incidents: 1,
         failure_making: 1,
         confirmed: 0,

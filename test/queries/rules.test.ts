@@ -1,5 +1,6 @@
 /** One focused test per attribution and KPI rule of docs/kpis.md, on hand-made data. */
 import { describe, expect, it } from 'vitest';
+import { getUnitDetail } from '../../queries/detail.ts';
 import { getKpis, type KpiReport } from '../../queries/kpis.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
 import { withModels } from '../../queries/snapshot.ts';
@@ -329,6 +330,12 @@ describe('which deployments belong to a release', () => {
     const r = await march();
     expect(r.kpis.change_failure_rate).toMatchObject({ numerator: 1, denominator: 1 });
     expect(r.kpis.rollback_rate).toMatchObject({ numerator: 1, denominator: 1 });
+    // and the release's detail page lists it with its change
+    const detail = await getUnitDetail(kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01' }), 'R1');
+    expect(detail?.records.map((x) => [x.record, x.id, x.source])).toEqual([
+      ['change', 'C1', 'csv'],
+      ['deployment', 'D1', 'csv'],
+    ]);
   });
 
   it("an incident linked to a change with no deployment goes to the latest deployment of the change's release", async () => {

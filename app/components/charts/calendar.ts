@@ -58,6 +58,22 @@ export function goLiveTitle(u: CalendarUnit & { at: Date; outcome: string }): st
  * overlapped another go-live's on a shared service or CI), freeze windows
  * shaded behind. A tick links to its unit (`unitHref`).
  */
+/**
+ * The calendar's shaded windows, one per row they cover: a freeze or
+ * maintenance window of one service on that service's row, one without a
+ * service (organisation-wide) on every service's row.
+ */
+export function calendarWindows(windows: CalendarWindow[], services: string[]) {
+  return windows.flatMap((w) =>
+    (w.service ? [w.service] : services).map((service) => ({
+      ...w,
+      service,
+      x1: new Date(w.starts_at),
+      x2: new Date(w.ends_at),
+    })),
+  );
+}
+
 export function releaseCalendar(
   data: { units: CalendarUnit[]; windows: CalendarWindow[]; services: string[] },
   options: { from: string; to: string; width?: number; document?: Document; unitHref?: (unitId: string) => string },
@@ -65,14 +81,7 @@ export function releaseCalendar(
   const units = data.units
     .filter((u) => u.end_at && u.service)
     .map((u) => ({ ...u, at: new Date(u.end_at as string), outcome: u.is_failed ? 'failed' : 'succeeded' }));
-  const windows = data.windows.flatMap((w) =>
-    (w.service ? [w.service] : data.services).map((service) => ({
-      ...w,
-      service,
-      x1: new Date(w.starts_at),
-      x2: new Date(w.ends_at),
-    })),
-  );
+  const windows = calendarWindows(data.windows, data.services);
   return Plot.plot({
     document: options.document,
     width: options.width ?? 1100,

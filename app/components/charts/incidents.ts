@@ -178,16 +178,41 @@ export interface WeekdayHourCell {
  * Change failure rate by weekday and 3-hour band of go-live (reporting time
  * zone); text = units. `cellHref`: where a cell leads (the units behind it).
  */
+/** The failure heatmap's colour domain: rates from 0 to this; a higher rate is drawn as this one. */
+export const failureRateCap = 0.5;
+
+/**
+ * The failure heatmap's cells: weekday and band labels, the failure rate (null
+ * without completed units: no fill), the rate the colour shows (capped at
+ * failureRateCap), and a text colour that reads on the cell: light on the dark
+ * part of the scale (over 60% of the cap), dark elsewhere.
+ */
+export function failureHeatmapCells(cells: WeekdayHourCell[]) {
+  return cells.map((c) => {
+    const rate = c.completed ? c.failed / c.completed : null;
+    const shown = rate === null ? null : Math.min(rate, failureRateCap);
+    return {
+      ...c,
+      day: weekdays[c.weekday - 1],
+      band: hourBand(c.hour_band),
+      rate: shown,
+      actualRate: rate,
+      textFill: (shown ?? 0) > 0.6 * failureRateCap ? '#ffffff' : '#1f2933',
+    };
+  });
+}
+
+/** The histogram's hours: each incident's hours from go-live, clipped to −24 .. twice the window (at least 24). */
+export function clippedHours(points: { hours_after_golive: number }[], windowHours: number) {
+  const max = Math.max(windowHours * 2, 24);
+  return { max, hours: points.map((p) => Math.max(-24, Math.min(max, p.hours_after_golive))) };
+}
+
 export function weekdayHourHeatmap(
   cells: WeekdayHourCell[],
   options: Opts & { cellHref?: (weekday: number, hourBand: number) => string } = {},
 ) {
-  const data = cells.map((c) => ({
-    ...c,
-    day: weekdays[c.weekday - 1],
-    band: hourBand(c.hour_band),
-    rate: c.completed ? c.failed / c.completed : null,
-  }));
+  const data = failureHeatmapCells(cells);
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
@@ -204,7 +229,7 @@ export function weekdayHourHeatmap(
       legend: true,
       label: 'Change failure rate',
       tickFormat: '.0%',
-      domain: [0, 0.5],
+      domain: [0, failureRateCap],
     },
     marks: [
       Plot.cell(data, {
@@ -220,8 +245,7 @@ export function weekdayHourHeatmap(
         x: 'day',
         y: 'band',
         text: (d: { completed: number }) => String(d.completed),
-        // light text on the dark half of the scale, dark text on the light half
-        fill: (d: { rate: number | null }) => ((d.rate ?? 0) > 0.3 ? '#ffffff' : '#1f2933'),
+        fill: 'textFill',
         fontSize: 10,
         // the count sits on the cell: it leads where the cell does
         ...(options.cellHref ? { href: (d: WeekdayHourCell) => options.cellHref?.(d.weekday, d.hour_band) ?? '' } : {}),
@@ -249,12 +273,12 @@ export function goliveIncidentHeatmap(points: Point[], options: Opts = {}) {
 
 /** Hours from go-live to incident, with the attribution window marked. */
 export function hoursHistogram(points: Point[], options: Opts & { windowHours: number }) {
-  const max = Math.max(options.windowHours * 2, 24);
-  const clipped = points.map((p) => ({ ...p, hours: Math.max(-24, Math.min(max, p.hours_after_golive)) }));
+  const { max, hours } = clippedHours(points, options.windowHours);
+  const clipped = points.map((p, i) => ({ ...p, hours: hours[i] }));
   return Plot.plot({
     document: options.document,
     width: options.width ?? 700,
-    x: { label: 'Hours from go-live to incident opened (clipped to −24..' + max + ')', domain: [-24, max] },
+    x: { label: `Hours from go-live to incident opened (clipped to −24..${max})`, domain: [-24, max] },
     y: { label: 'Attributed incidents', grid: true },
     color: { domain: ['confirmed', 'likely'], range: ['#b42318', '#e0892a'], legend: true },
     marks: [

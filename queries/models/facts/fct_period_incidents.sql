@@ -1,6 +1,6 @@
 -- fct_period_incidents(unit_kind, window_hours, failure_max_priority, services,
 -- teams, types, tz, from, to): one row per incident attributed to a completed
--- unit that went live in the period, with the unit's context (service, type,
+-- unit that went live in the period (and the source that sent it), with the unit's context (service, type,
 -- risk, go-live weekday and hour in tz) and hours from go-live. Times are epoch
 -- milliseconds so the rows travel well as Arrow. The period's units get their
 -- risk and local go-live weekday and hour once each, and are joined to the
@@ -34,7 +34,7 @@ attributed as (
 ),
 final as (
   select
-    a.incident_id, a.rule, i.priority, i.category, i.problem_id, i.title,
+    a.incident_id, i.source, a.rule, i.priority, i.category, i.problem_id, i.title,
     coalesce(i.service, '') as incident_service, coalesce(i.ci, '') as incident_ci,
     a.unit_id, a.service, a.team, a.unit_type,
     a.risk,
