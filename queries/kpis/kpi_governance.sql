@@ -5,7 +5,7 @@
 -- rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to, $as_of,
 --        $services, $teams, $types.
--- Reads: fct_period_units, fct_units, fct_confirmed_links, stg_surveys, in_filter, review_on_time, passes_policy, in_backlog.
+-- Reads: fct_period_units, fct_units, fct_confirmed_links, stg_surveys, in_filter, review_on_time, passes_policy, in_backlog, seconds_between.
 with completed as (
   select *, review_on_time(review_applicable, review_completed_at, end_at, $tz) as chk_review_on_time
   from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
@@ -62,9 +62,9 @@ backlog as (
   select
     count(*)::integer as backlog_count,
     count(*) filter (where planned_end < $as_of::timestamptz)::integer as backlog_overdue,
-    quantile_cont(epoch($as_of::timestamptz - requested_at) / 86400, 0.5) as age_median,
-    quantile_cont(epoch($as_of::timestamptz - requested_at) / 86400, 0.85) as age_p85,
-    avg(epoch($as_of::timestamptz - requested_at) / 86400) as age_mean,
+    quantile_cont(seconds_between($as_of::timestamptz, requested_at) / 86400, 0.5) as age_median,
+    quantile_cont(seconds_between($as_of::timestamptz, requested_at) / 86400, 0.85) as age_p85,
+    avg(seconds_between($as_of::timestamptz, requested_at) / 86400) as age_mean,
     coalesce(list(unit_id order by requested_at, unit_id)[1:10], []) as oldest
   from backlog_units
 )

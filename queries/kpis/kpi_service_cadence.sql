@@ -3,7 +3,7 @@
 -- deployment there. DORA rates a service's own cadence; the organisation's
 -- total (deployment_frequency_per_week) grows with the number of services.
 -- Binds: $tz, $from, $to, $services, $teams, $types.
--- Reads: fct_units, dim_period, in_filter.
+-- Reads: fct_units, dim_period, in_filter, seconds_between.
 with bounds as (
   select * from dim_period($tz, $from, $to)
 ),
@@ -17,5 +17,5 @@ per_service as (
 )
 select
   (select count(*) from per_service)::integer as services,
-  (select quantile_cont(deployments, 0.5) from per_service) / (epoch(b.to_at - b.from_at) / 3600 / 168) as median_per_week
+  (select quantile_cont(deployments, 0.5) from per_service) / (seconds_between(b.to_at, b.from_at) / 3600 / 168) as median_per_week
 from bounds b;

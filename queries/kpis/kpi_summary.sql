@@ -3,7 +3,7 @@
 -- and rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
 --        $from, $to (local dates, [from, to)), $as_of, $services, $teams, $types.
--- Reads: fct_period_units, fct_scoped_units, fct_units, dim_period.
+-- Reads: fct_period_units, fct_scoped_units, fct_units, dim_period, seconds_between.
 with bounds as (
   select * from dim_period($tz, $from, $to)
 ),
@@ -55,7 +55,7 @@ final as (
     (select count(*) filter (where is_on_time) from schedule_cohort)::integer as on_time,
     (select count(*) from schedule_cohort)::integer as schedule_cohort,
     d.deployments,
-    epoch(b.to_at - b.from_at) / 3600 as period_hours
+    seconds_between(b.to_at, b.from_at) / 3600 as period_hours
   from totals t, deployments d, bounds b
 )
 select * from final;

@@ -5,13 +5,13 @@
 -- the same hours. Where the attributed curve flattens to the background slope,
 -- a longer window only collects noise.
 -- Binds: $unit, $failure_max_priority, $tz, $from, $to, $services, $teams, $types.
--- Reads: fct_period_units, fct_attribution.
+-- Reads: fct_period_units, fct_attribution, seconds_between.
 with completed as (
   select unit_id, end_at, coalesce(background_incidents, 0) as background_incidents
   from fct_period_units($unit, 168, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 attributed as (
-  select epoch(a.opened_at - c.end_at) / 3600 as hours
+  select seconds_between(a.opened_at, c.end_at) / 3600 as hours
   from fct_attribution($unit, 168) a
   join completed c on c.unit_id = a.unit_id
 ),

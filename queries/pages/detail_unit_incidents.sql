@@ -2,7 +2,7 @@
 -- time), and those of its service or CIs opened from one window before its
 -- start to two windows after its end, with how each was (or was not) attributed.
 -- Binds: $unit, $unit_id, $window_hours. Reads: fct_units, fct_unit_cis,
--- fct_attribution, stg_incidents.
+-- fct_attribution, stg_incidents, seconds_between.
 with unit as (
   select * from fct_units where unit_kind = $unit and unit_id = $unit_id
 ),
@@ -26,7 +26,7 @@ final as (
     n.caused_by_change_id, n.caused_by_release_id,
     case when a.unit_id = $unit_id then a.rule when a.unit_id is not null then 'other unit' else 'not attributed' end as attribution,
     case when a.unit_id <> $unit_id then a.unit_id end as attributed_to,
-    round(epoch(n.opened_at - u.end_at) / 3600, 2) as hours_after_golive
+    round(seconds_between(n.opened_at, u.end_at) / 3600, 2) as hours_after_golive
   from nearby n
   cross join unit u
   left join attributed a using (incident_id)

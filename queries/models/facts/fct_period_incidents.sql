@@ -5,7 +5,7 @@
 -- milliseconds so the rows travel well as Arrow. The period's units get their
 -- risk and local go-live weekday and hour once each, and are joined to the
 -- attribution before the incidents are read.
--- Materialized: macro. Reads: fct_period_units, fct_attributed, stg_incidents, stg_changes, window_reach.
+-- Materialized: macro. Reads: fct_period_units, fct_attributed, stg_incidents, stg_changes, window_reach, seconds_between.
 create or replace macro fct_period_incidents(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to) as table
 with units as (
   select
@@ -40,7 +40,7 @@ final as (
     a.risk,
     epoch_ms(i.opened_at)::double as opened_ms,
     epoch_ms(a.end_at)::double as golive_ms,
-    round(epoch(i.opened_at - a.end_at) / 3600, 4) as hours_after_golive,
+    round(seconds_between(i.opened_at, a.end_at) / 3600, 4) as hours_after_golive,
     i.opened_at between a.start_at and window_reach(a.end_at, p_window_hours) as is_in_window,
     i.priority <= p_failure_max_priority as is_failure_making,
     a.golive_weekday,

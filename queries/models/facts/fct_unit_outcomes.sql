@@ -2,7 +2,7 @@
 -- unit of that kind with everything the KPIs count: failed, rolled back,
 -- incidents in the post-release window, recovery and lead time in hours,
 -- authorisation, freeze violations and the excess-incident baseline.
--- Materialized: macro. Reads: fct_unit_windows.
+-- Materialized: macro. Reads: fct_unit_windows, seconds_between.
 create or replace macro fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority) as table
 with units as (
   select * from fct_unit_windows(p_unit_kind, p_window_hours)
@@ -24,7 +24,7 @@ final as (
   select
     *,
     case when is_failed and restored_at is not null
-      then greatest(epoch(restored_at - end_at) / 3600, 0)
+      then greatest(seconds_between(restored_at, end_at) / 3600, 0)
     end as recovery_hours
   from judged
 )

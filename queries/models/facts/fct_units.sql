@@ -5,7 +5,7 @@
 -- the deployment window's duration and overrun against the planned one).
 -- A production deployment belongs to its change, and to its own release_id or
 -- else its change's release.
--- Materialized: table. Reads: stg_releases, stg_changes, stg_deployments, stg_freeze_windows.
+-- Materialized: table. Reads: stg_releases, stg_changes, stg_deployments, stg_freeze_windows, seconds_between.
 with releases as (
   select * from stg_releases
 ),
@@ -60,7 +60,7 @@ release_units as (
     case when r.status = 'cancelled' then greatest(r.requested_at, r.approved_at, r.planned_start, r.planned_end,
       r.actual_start, r.actual_end, r.service_desk_notified_at, r.review_completed_at) end as cancelled_at,
     -- the real deployment window's length; null when either end is missing
-    epoch(r.actual_end - r.actual_start) / 60 as duration_minutes
+    seconds_between(r.actual_end, r.actual_start) / 60 as duration_minutes
   from releases r
   left join deploy_rollups d on d.owner_kind = 'release' and d.owner_id = r.release_id
 ),
@@ -81,7 +81,7 @@ change_units as (
     case when c.outcome = 'cancelled' then coalesce(c.closed_at, greatest(c.requested_at, c.approved_at,
       c.planned_start, c.planned_end, c.actual_start, c.actual_end, c.service_desk_notified_at,
       c.review_completed_at)) end,
-    epoch(c.actual_end - c.actual_start) / 60
+    seconds_between(c.actual_end, c.actual_start) / 60
   from changes c
   left join releases r on r.release_id = c.release_id
   left join deploy_rollups d on d.owner_kind = 'change' and d.owner_id = c.change_id
@@ -99,7 +99,7 @@ deployment_units as (
     p.reverted_at,
     p.source,
     null::boolean, null::timestamptz, null::timestamptz, null::timestamptz,
-    epoch(p.finished_at - p.started_at) / 60
+    seconds_between(p.finished_at, p.started_at) / 60
   from production p
   left join changes c on c.change_id = p.change_id
   left join releases r on r.release_id = p.owner_release_id
@@ -138,7 +138,7 @@ governance_sources as (
 final as (
   select
     u.*,
-    case when u.unit_kind <> 'deployment' then epoch(u.end_at - u.requested_at) / 3600 end as lead_time_hours,
+    case when u.unit_kind <> 'deployment' then seconds_between(u.end_at, u.requested_at) / 3600 end as lead_time_hours,
     case when g.has_approval then u.approved_at is null or u.approved_at > u.start_at end as is_unauthorized,
     -- policy checks: null = not applicable (deployments: none)
     case when g.has_approval then u.approved_at is not null and u.approved_at <= u.start_at end as chk_authorised_before_start,
@@ -150,10 +150,10 @@ final as (
     coalesce(g.has_review, false) as review_applicable,
     u.unit_type = 'emergency' as is_emergency,
     coalesce(f.freeze_overlaps, 0) > 0 as is_freeze_violation,
-    epoch(u.end_at - u.planned_end) / 60 as slip_minutes,
+    seconds_between(u.end_at, u.planned_end) / 60 as slip_minutes,
     -- the planned window's length, and how much longer the real one took (negative: shorter)
-    epoch(u.planned_end - u.planned_start) / 60 as planned_minutes,
-    u.duration_minutes - epoch(u.planned_end - u.planned_start) / 60 as overrun_minutes
+    seconds_between(u.planned_end, u.planned_start) / 60 as planned_minutes,
+    u.duration_minutes - seconds_between(u.planned_end, u.planned_start) / 60 as overrun_minutes
   from units u
   left join freezes f using (unit_kind, unit_id)
   left join governance_sources g on g.unit_kind = u.unit_kind and g.source = u.source

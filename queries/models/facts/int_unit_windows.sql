@@ -16,7 +16,7 @@
 -- With p_refresh, only the units in refresh_units (the background incidents
 -- are read only for their services and weeks).
 -- The computation behind fct_unit_windows.
--- Materialized: macro. Reads: fct_units, fct_attributed, stg_incidents, window_reach, refresh_units.
+-- Materialized: macro. Reads: fct_units, fct_attributed, stg_incidents, window_reach, refresh_units, seconds_between.
 create or replace macro int_unit_windows(p_unit_kind, p_window_hours, p_refresh) as table
 with units as (
   select * from fct_units
@@ -83,7 +83,7 @@ baseline as (
     u.unit_id,
     (s.running_count - e.running_count)::integer as background_incidents,
     (s.running_count - e.running_count) / (28 * 24.0)
-      * (epoch(u.end_at - u.start_at) / 3600 + p_window_hours) as expected_incidents
+      * (seconds_between(u.end_at, u.start_at) / 3600 + p_window_hours) as expected_incidents
   from baseline_units u
   join before_start s using (unit_id)
   join before_baseline e using (unit_id)
