@@ -9,12 +9,9 @@
  * different scheme, whatever the data holds. A bad file is an error naming the
  * file and the key.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { configFilePath, readConfigFile } from './configFile.ts';
 import { sourceNamePattern, sourceNameRule } from './entities.ts';
-import { projectFile } from './paths.ts';
 
 export const linkKinds = ['release', 'change', 'deployment', 'incident', 'problem'] as const;
 export type LinkKind = (typeof linkKinds)[number];
@@ -61,41 +58,18 @@ const fileSchema = z
 
 export class LinksError extends Error {}
 
-const cache = new Map<string, { mtimeMs: number; links: LinkTemplates }>();
-
 /** The links file in force: RELEASELENS_LINKS, else config/links.yaml; null when there is none. */
 export function linksPath(): string | null {
-  const named = process.env.RELEASELENS_LINKS;
-  if (named) return path.resolve(named);
-  const file = projectFile('config', 'links.yaml');
-  return fs.existsSync(file) ? file : null;
+  return configFilePath('RELEASELENS_LINKS', 'links.yaml');
 }
 
 /** Reads and validates a links file (cached until it changes). */
 export function readLinks(file: string | null = linksPath()): LinkTemplates {
   if (file === null) return {};
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new LinksError(`${file}: the links file does not exist`);
-  }
-  const kept = cache.get(file);
-  if (kept && kept.mtimeMs === stat.mtimeMs) return kept.links;
-  let raw: unknown;
-  try {
-    raw = parseYaml(fs.readFileSync(file, 'utf8')) ?? {};
-  } catch (err) {
-    throw new LinksError(`${file}: not valid YAML: ${(err as Error).message}`);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
-    throw new LinksError(
-      `${file}: ${issues.join('; ')} (each link is sources.<source>.<kind>: https://...{id}...; kinds: ${linkKinds.join(', ')})`,
-    );
-  }
-  const links = parsed.data.sources ?? {};
-  cache.set(file, { mtimeMs: stat.mtimeMs, links });
-  return links;
+  const read = readConfigFile(file, fileSchema, {
+    what: 'the links file',
+    rule: `each link is sources.<source>.<kind>: https://...{id}...; kinds: ${linkKinds.join(', ')}`,
+    Failure: LinksError,
+  });
+  return read.sources ?? {};
 }

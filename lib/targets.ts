@@ -10,11 +10,8 @@
  *             less than a tenth
  *     missed  beyond that
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { projectFile } from './paths.ts';
+import { configFilePath, readConfigFile } from './configFile.ts';
 
 export const targetKeys = [
   'success_rate',
@@ -55,47 +52,20 @@ export interface TargetsFile {
 
 export class TargetsError extends Error {}
 
-const cache = new Map<string, { mtimeMs: number; targets: TargetsFile }>();
-
 /** The targets file in force: RELEASELENS_TARGETS, else config/targets.yaml; null when there is none. */
 export function targetsPath(): string | null {
-  const named = process.env.RELEASELENS_TARGETS;
-  if (named) return path.resolve(named);
-  const file = projectFile('config', 'targets.yaml');
-  return fs.existsSync(file) ? file : null;
+  return configFilePath('RELEASELENS_TARGETS', 'targets.yaml');
 }
 
 /** Reads and validates a targets file (cached until it changes). */
 export function readTargets(file: string | null = targetsPath()): TargetsFile {
   if (file === null) return { targets: {}, teams: {}, services: {} };
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new TargetsError(`${file}: the targets file does not exist`);
-  }
-  const kept = cache.get(file);
-  if (kept && kept.mtimeMs === stat.mtimeMs) return kept.targets;
-  let raw: unknown;
-  try {
-    raw = parseYaml(fs.readFileSync(file, 'utf8')) ?? {};
-  } catch (err) {
-    throw new TargetsError(`${file}: not valid YAML: ${(err as Error).message}`);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
-    throw new TargetsError(
-      `${file}: ${issues.join('; ')} (each target is { min: N } or { max: N } under targets, teams.<team> or services.<service>; KPIs: ${targetKeys.join(', ')})`,
-    );
-  }
-  const targets: TargetsFile = {
-    targets: parsed.data.targets,
-    teams: parsed.data.teams ?? {},
-    services: parsed.data.services ?? {},
-  };
-  cache.set(file, { mtimeMs: stat.mtimeMs, targets });
-  return targets;
+  const read = readConfigFile(file, fileSchema, {
+    what: 'the targets file',
+    rule: `each target is { min: N } or { max: N } under targets, teams.<team> or services.<service>; KPIs: ${targetKeys.join(', ')}`,
+    Failure: TargetsError,
+  });
+  return { targets: read.targets, teams: read.teams ?? {}, services: read.services ?? {} };
 }
 
 /** The target of one KPI for a page's filters: a single team's or service's own, else the organisation's. */

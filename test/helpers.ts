@@ -24,13 +24,16 @@ export async function loadFolder(folder: string, options: IngestOptions = {}) {
   return batch.results.flatMap((r) => (r.summary ? [r.summary] : []));
 }
 
-/** Writes a temporary CSV file and returns its path. */
-export function tempCsv(name: string, content: string | Buffer): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-csv-'));
+/** Writes a file of this name into a new temporary folder and returns its path. */
+export function tempFile(name: string, content: string | Buffer): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-file-'));
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   return file;
 }
+
+/** Writes a temporary CSV file and returns its path. */
+export const tempCsv = tempFile;
 
 type Row = Record<string, string | number | boolean | null>;
 

@@ -13,17 +13,15 @@ export function sourceHref(
   return template ? template.replace('{id}', encodeURIComponent(id)) : null;
 }
 
-export function SourceId({
-  links,
-  kind,
-  source,
-  id,
-}: {
+/** A record as the source links see it: the templates, its kind, its source and its id. */
+interface SourceProps {
   links: LinkTemplates;
   kind: LinkKind;
   source: string | null | undefined;
   id: string | null | undefined;
-}) {
+}
+
+export function SourceId({ links, kind, source, id }: SourceProps) {
   if (!id) return <>—</>;
   const href = sourceHref(links, kind, source, id);
   if (!href) return <>{id}</>;
@@ -35,17 +33,7 @@ export function SourceId({
 }
 
 /** Beside an id that already links inside the dashboard: a small ↗ to the same record in its source system. */
-export function SourceLink({
-  links,
-  kind,
-  source,
-  id,
-}: {
-  links: LinkTemplates;
-  kind: LinkKind;
-  source: string | null | undefined;
-  id: string | null | undefined;
-}) {
+export function SourceLink({ links, kind, source, id }: SourceProps) {
   const href = sourceHref(links, kind, source, id);
   if (!href) return null;
   return (

@@ -1,23 +1,16 @@
 // @vitest-environment jsdom
 /** Source links: the file is validated (https, one {id}), ids are encoded, and the pages link ids to their source system. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sourceHref } from '../../app/components/SourceId.tsx';
 import * as incidents from '../../app/routes/incidents.tsx';
 import * as releaseDetail from '../../app/routes/releases.$id.tsx';
 import { LinksError, linksPath, readLinks } from '../../lib/links.ts';
-import { freshDatabase, goldenInput, loadFolder } from '../helpers.ts';
+import { freshDatabase, goldenInput, loadFolder, tempFile } from '../helpers.ts';
 import { callLoader, renderRoute, waitForText } from './helpers.tsx';
 
 const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
 
-function tempLinks(text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-links-')), 'links.yaml');
-  fs.writeFileSync(file, text);
-  return file;
-}
+const tempLinks = (text: string) => tempFile('links.yaml', text);
 
 describe('the links file', () => {
   it('has no template in the committed default, so ids show as text', () => {

@@ -1,11 +1,9 @@
 /** Targets: the file is validated with clear messages, scoped per team or service, judged met / close / missed. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { overviewSummary } from '../../app/lib/summary.ts';
 import { tiles } from '../../app/lib/tiles.ts';
 import { readTargets, status, TargetsError, targetFor, targetsPath } from '../../lib/targets.ts';
+import { tempFile } from '../helpers.ts';
 
 const spec = (key: string) => {
   const s = tiles.find((t) => t.key === key);
@@ -20,11 +18,7 @@ const rate = (numerator: number, denominator: number, low: number, high: number)
   ci95_high: high,
 });
 
-function tempTargets(text: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-targets-')), 'targets.yaml');
-  fs.writeFileSync(file, text);
-  return file;
-}
+const tempTargets = (text: string) => tempFile('targets.yaml', text);
 
 describe('targets', () => {
   it('reads the committed defaults, and a team or service of its own when the page shows exactly that one', () => {
