@@ -163,6 +163,8 @@ export function definitions(p: {
   ];
 }
 
+const slipText = 'Go-live against the planned end: + late, − early.';
+
 /** The releases table's columns that are statistics or derived figures, in plain words. */
 export function unitColumnDefinitions(p: { window: number; tolerance: number; unit: string }): Definition[] {
   const unit = p.unit;
@@ -185,7 +187,7 @@ export function unitColumnDefinitions(p: { window: number; tolerance: number; un
     },
     {
       term: 'Slip',
-      text: 'Go-live against the planned end: + late, − early.',
+      text: slipText,
     },
     {
       term: 'Duration / Overrun',
@@ -202,13 +204,13 @@ export function unitColumnDefinitions(p: { window: number; tolerance: number; un
  * One line per releases-table column that is a figure, for its header's tooltip;
  * the longer definition of each is in the drawer (unitColumnDefinitions).
  */
-export function unitColumnHelp(p: { window: number; tolerance: number; unit: string }): Record<string, string> {
+export function unitColumnHelp(p: { window: number; unit: string }): Record<string, string> {
   const unit = p.unit;
   return {
     record_status: `The ${unit}'s own status in its source system.`,
     planned_end: 'When the plan said it would go live.',
     end_at: 'When it went live: the end of its production deployment window.',
-    slip_minutes: 'Go-live against the planned end: + late, − early.',
+    slip_minutes: slipText,
     duration_minutes: 'How long the deployment window took, actual start to end.',
     overrun_minutes: 'How much longer the deployment window took than planned (− shorter).',
     lead_time_hours: 'From the request to go-live.',

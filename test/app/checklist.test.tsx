@@ -94,7 +94,7 @@ describe('the printed header', () => {
 
 describe('releases table headers', () => {
   it('explain every figure column, with the window in force', () => {
-    const help = unitColumnHelp({ window: 24, tolerance: 0, unit: 'change' });
+    const help = unitColumnHelp({ window: 24, unit: 'change' });
     for (const c of unitColumns.filter((c) => 'numeric' in c)) expect(help[c.key], c.key).toBeTruthy();
     expect(help.likely_incidents).toMatch(/within 24 hours of go-live, where this was the latest change/);
     expect(help.expected_incidents).toMatch(/q < 0\.05/);
