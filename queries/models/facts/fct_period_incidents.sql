@@ -4,8 +4,10 @@
 -- risk, go-live weekday and hour in tz) and hours from go-live. Times are epoch
 -- milliseconds so the rows travel well as Arrow. The period's units get their
 -- risk and local go-live weekday and hour once each, and are joined to the
--- attribution before the incidents are read.
--- Materialized: macro. Reads: fct_period_units, fct_attributed, stg_incidents, stg_changes, window_reach, seconds_between.
+-- attribution, which carries the incident columns counted here. The title is
+-- not among them: a reader that shows titles joins stg_incidents for the rows
+-- it keeps (kpi_incident_page, kpi_incidents).
+-- Materialized: macro. Reads: fct_period_units, fct_attribution, stg_changes, window_reach, seconds_between.
 create or replace macro fct_period_incidents(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to) as table
 with units as (
   select
@@ -27,26 +29,21 @@ with_risk as (
   ) rr on rr.release_id = u.unit_id
   left join stg_changes cr on cr.change_id = u.change_id
 ),
-attributed as (
-  select a.incident_id, a.rule, u.*
-  from fct_attributed(p_unit_kind, p_window_hours) a
-  join with_risk u using (unit_id)
-),
 final as (
   select
-    a.incident_id, i.source, a.rule, i.priority, i.category, i.problem_id, i.title,
+    i.incident_id, i.source, i.rule, i.priority, i.category, i.problem_id,
     coalesce(i.service, '') as incident_service, coalesce(i.ci, '') as incident_ci,
-    a.unit_id, a.service, a.team, a.unit_type,
-    a.risk,
+    u.unit_id, u.service, u.team, u.unit_type,
+    u.risk,
     epoch_ms(i.opened_at)::double as opened_ms,
-    epoch_ms(a.end_at)::double as golive_ms,
-    round(seconds_between(i.opened_at, a.end_at) / 3600, 4) as hours_after_golive,
-    i.opened_at between a.start_at and window_reach(a.end_at, p_window_hours) as is_in_window,
+    epoch_ms(u.end_at)::double as golive_ms,
+    round(seconds_between(i.opened_at, u.end_at) / 3600, 4) as hours_after_golive,
+    i.opened_at between u.start_at and window_reach(u.end_at, p_window_hours) as is_in_window,
     i.priority <= p_failure_max_priority as is_failure_making,
-    a.golive_weekday,
-    a.golive_hour,
+    u.golive_weekday,
+    u.golive_hour,
     strftime(date_trunc('week', timezone(p_tz, i.opened_at)), '%Y-%m-%d') as opened_week
-  from attributed a
-  join stg_incidents i using (incident_id)
+  from fct_attribution(p_unit_kind, p_window_hours) i
+  join with_risk u using (unit_id)
 )
 select * from final;

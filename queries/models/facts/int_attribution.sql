@@ -1,6 +1,8 @@
 -- int_attribution(unit_kind, window_hours, refresh): one row per attributed incident
--- (incident_id, unit_id, rule),
--- naming the unit of that kind it is attributed to and the rule used.
+-- (incident_id, unit_id, rule), naming the unit of that kind it is attributed
+-- to and the rule used, with the incident's columns that the pages count by
+-- (source, times, priority, service, CI, category, problem): readers of the
+-- kept rows then need not join the million incident rows again.
 --   confirmed: an explicit link (fct_confirmed_links), whatever the time gap;
 --   likely:    otherwise, the completed unit with the latest start (ties: greatest
 --              id) whose window [start, end + window_hours] contains opened_at
@@ -94,12 +96,19 @@ confirmed as (
   from fct_confirmed_links where record_kind = 'incident' and unit_kind = p_unit_kind
     and (not p_refresh or record_id in (select incident_id from refresh_incidents))
 ),
-final as (
+chosen as (
   select
     coalesce(c.incident_id, l.incident_id) as incident_id,
     coalesce(c.unit_id, l.unit_id) as unit_id,
     case when c.unit_id is not null then 'confirmed' else 'likely' end as rule
   from confirmed c
   full join likely l using (incident_id)
+),
+final as (
+  select
+    a.incident_id, a.unit_id, a.rule,
+    i.source, i.opened_at, i.resolved_at, i.priority, i.service, i.ci, i.category, i.problem_id
+  from chosen a
+  join incidents i using (incident_id)
 )
 select * from final;

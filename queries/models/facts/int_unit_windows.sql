@@ -16,7 +16,7 @@
 -- With p_refresh, only the units in refresh_units (the background incidents
 -- are read only for their services and weeks).
 -- The computation behind fct_unit_windows.
--- Materialized: macro. Reads: fct_units, fct_attributed, stg_incidents, window_reach, refresh_units, seconds_between.
+-- Materialized: macro. Reads: fct_units, fct_attribution, stg_incidents, window_reach, refresh_units, seconds_between.
 create or replace macro int_unit_windows(p_unit_kind, p_window_hours, p_refresh) as table
 with units as (
   select * from fct_units
@@ -24,15 +24,14 @@ with units as (
     and (not p_refresh or unit_id in (select unit_id from refresh_units where unit_kind = p_unit_kind))
 ),
 attribution as (
-  select * from fct_attributed(p_unit_kind, p_window_hours)
+  select * from fct_attribution(p_unit_kind, p_window_hours)
 ),
 attributed as (
   select
-    a.unit_id, a.rule, i.priority, i.resolved_at,
-    i.opened_at between u.start_at and window_reach(u.end_at, p_window_hours) as is_in_window
+    a.unit_id, a.rule, a.priority, a.resolved_at,
+    a.opened_at between u.start_at and window_reach(u.end_at, p_window_hours) as is_in_window
   from attribution a
   join units u using (unit_id)
-  join stg_incidents i using (incident_id)
 ),
 incident_counts as (
   select
