@@ -5,12 +5,20 @@
  * (built when missing or made from other SQL) and every window the read needs
  * is added to the stores when it is not there yet.
  *
- *   readSnapshot(work, windows)  one connection, one transaction; the query
- *                                functions called inside share it
+ *   readSnapshot(work, windows)  one transaction; the query functions called
+ *                                inside share it
  *   withModels(work, window)     what each query function calls: the ambient
  *                                snapshot, or a snapshot of its own
+ *
+ * Most of a KPI query's time at scale is DuckDB planning it (binding the
+ * nested model macros: 20-30 ms a query, single-threaded), so the queries a
+ * page starts together run side by side: a snapshot opens a further
+ * connection ("lane") when its lanes are busy, up to one per core, and uses it
+ * only when its own transaction sees the same data version as the first
+ * (every commit that changes the models records a new version).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import os from 'node:os';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { databasePath, instance, withWriter } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
@@ -26,14 +34,27 @@ import {
 } from './models.ts';
 import { updateModels } from './refresh.ts';
 
-interface Snapshot {
+/** One connection of a snapshot, in its transaction; queries on it take turns. */
+interface Lane {
   conn: DuckDBConnection;
-  dataVersion: number;
-  windows: Set<string>;
-  live: boolean;
-  /** Queries on one connection take turns. */
+  pending: number;
   tail: Promise<unknown>;
 }
+
+interface Snapshot {
+  lanes: Lane[];
+  dataVersion: number;
+  schema: string;
+  windows: Set<string>;
+  live: boolean;
+  /** Whether further lanes may be opened (not on a writer's transaction; stops after a lane saw another version). */
+  grows: boolean;
+  /** A lane being opened. */
+  opening: Promise<Lane | null> | null;
+}
+
+/** At most this many connections per snapshot: one per core (planning is single-threaded), two to four. */
+const MAX_LANES = Math.min(4, Math.max(2, os.availableParallelism()));
 
 const ambient = new AsyncLocalStorage<Snapshot>();
 
@@ -104,7 +125,8 @@ export async function readSnapshot<T>(
         for (const w of missing) await ensureWindow(w);
         continue;
       }
-      const result = await readOn(conn, { dataVersion: state.dataVersion, schema: state.schema, live }, windows, work);
+      const version = { dataVersion: state.dataVersion, schema: state.schema, live };
+      const result = await readOn(conn, version, windows, work, true);
       await conn.run('commit');
       committed = true;
       return result;
@@ -116,24 +138,80 @@ export async function readSnapshot<T>(
   throw new Error('could not open a snapshot with the windows it needs (the data kept changing)');
 }
 
-/** Runs `work` on `conn` (in a transaction) with the models of one data version as the ambient snapshot. */
+/**
+ * Runs `work` on `conn` (in a transaction) with the models of one data version
+ * as the ambient snapshot; `grows`: it may open further lanes on that version.
+ */
 async function readOn<T>(
   conn: DuckDBConnection,
   version: PreparedVersion,
   windows: WindowNeed[],
   work: (dataVersion: number) => Promise<T>,
+  grows = false,
 ): Promise<T> {
   await enterSchema(conn, version.schema);
   const snapshot: Snapshot = {
-    conn,
+    lanes: [{ conn, pending: 0, tail: Promise.resolve() }],
     dataVersion: version.dataVersion,
+    schema: version.schema,
     windows: new Set(windows.map(keyOf)),
     live: version.live,
-    tail: Promise.resolve(),
+    grows,
+    opening: null,
   };
-  const result = await ambient.run(snapshot, () => work(version.dataVersion));
-  await snapshot.tail.catch(() => {});
-  return result;
+  try {
+    return await ambient.run(snapshot, () => work(version.dataVersion));
+  } finally {
+    await snapshot.opening;
+    for (const lane of snapshot.lanes) await lane.tail;
+    for (const lane of snapshot.lanes.slice(1)) {
+      await lane.conn.run('rollback').catch(() => {});
+      lane.conn.closeSync();
+    }
+  }
+}
+
+/** A further connection on the snapshot's data version, or null when its transaction sees another one. */
+async function openLane(snapshot: Snapshot): Promise<Lane | null> {
+  const conn = await (await instance()).connect();
+  try {
+    await conn.run('begin transaction');
+    const state = await modelState(conn);
+    if (state?.dataVersion === snapshot.dataVersion && state.schema === snapshot.schema) {
+      await enterSchema(conn, snapshot.schema);
+      return { conn, pending: 0, tail: Promise.resolve() };
+    }
+  } catch {
+    // the lane is only a way to go faster: without it the queries take turns on the others
+  }
+  await conn.run('rollback').catch(() => {});
+  conn.closeSync();
+  return null;
+}
+
+/**
+ * Takes a lane for one query: an idle one (taken before anything is awaited,
+ * so queries started together never pick the same), else a new one while
+ * there may be more, else the least busy.
+ */
+async function laneFor(snapshot: Snapshot): Promise<Lane> {
+  const take = (lane: Lane) => {
+    lane.pending++;
+    return lane;
+  };
+  const idle = snapshot.lanes.find((l) => l.pending === 0);
+  if (idle) return take(idle);
+  if (snapshot.grows && snapshot.lanes.length < MAX_LANES) {
+    snapshot.opening ??= openLane(snapshot).then((lane) => {
+      if (lane) snapshot.lanes.push(lane);
+      else snapshot.grows = false;
+      snapshot.opening = null;
+      return lane;
+    });
+    const opened = await snapshot.opening;
+    if (opened && opened.pending === 0) return take(opened);
+  }
+  return take(snapshot.lanes.reduce((a, b) => (b.pending < a.pending ? b : a)));
 }
 
 /** A window the prepared version does not hold (it is added on first use once the version is current). */
@@ -187,7 +265,9 @@ export function withModels<T>(
   if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
     return Promise.reject(new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`));
   }
-  const run = snapshot.tail.then(() => work(snapshot.conn, snapshot.dataVersion));
-  snapshot.tail = run.catch(() => {});
-  return run;
+  return laneFor(snapshot).then((lane) => {
+    const run = lane.tail.then(() => work(lane.conn, snapshot.dataVersion));
+    lane.tail = run.catch(() => {}).finally(() => lane.pending--);
+    return run;
+  });
 }

@@ -54,10 +54,15 @@ async function load({ request }: LoaderFunctionArgs) {
     rule: rule === 'all' ? null : (rule as 'confirmed' | 'likely'),
     ...records,
   };
-  const [counts, cells, problems] = await Promise.all([
+  // (no period has a million pages: a larger number is read as the last page)
+  const asked = Math.min(Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0), 1_000_000);
+  const pageAt = (page: number) => getIncidentPage(filters.params, filter, { limit: pageSize, offset: page * pageSize });
+  // The page asked for is read beside the counts; only a page past the end is read again, as the last one.
+  const [counts, cells, problems, askedRows] = await Promise.all([
     getIncidentCounts(filters.params, records),
     getGoliveCells(filters.params),
     getProblems(filters.params),
+    pageAt(asked),
   ]);
   const sum = (keep: (c: IncidentCount) => boolean) => counts.filter(keep).reduce((s, c) => s + c.incidents, 0);
   const matching = sum(
@@ -65,8 +70,8 @@ async function load({ request }: LoaderFunctionArgs) {
       (filter.priority === null || c.priority === filter.priority) && (filter.rule === null || c.rule === filter.rule),
   );
   const pages = Math.max(1, Math.ceil(matching / pageSize));
-  const page = Math.min(Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0), pages - 1);
-  const rows = await getIncidentPage(filters.params, filter, { limit: pageSize, offset: page * pageSize });
+  const page = Math.min(asked, pages - 1);
+  const rows = page === asked ? askedRows : await pageAt(page);
   return {
     filters,
     priority,
