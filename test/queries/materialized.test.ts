@@ -167,6 +167,28 @@ describe('windows in use', () => {
   });
 });
 
+describe('a snapshot read on several connections', () => {
+  it('sees one data version even when an ingest commits between its queries', async () => {
+    freshDatabase();
+    await loadFolder(goldenInput);
+    const p = kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01', unit: 'change' });
+    const counts = (k: Awaited<ReturnType<typeof getKpis>>) => [k.kpis.completed, k.kpis.post_release_incidents];
+    const before = counts(await getKpis(p));
+    const inside = await readSnapshot(async () => {
+      const first = await getKpis(p);
+      // a new version is committed while the snapshot is open; queries started together then open further lanes
+      await ingestFile(
+        tempCsv('incidents.csv', 'incident_id,opened_at,priority,service\nLANE1,2025-03-03T23:00:00Z,1,payments\n'),
+      );
+      const together = await Promise.all([getKpis(p), getKpis(p), getKpis(p)]);
+      return [first, ...together].map(counts);
+    }, [{ unit: 'change', window: 48 }]);
+    const after = counts(await getKpis(p));
+    expect(after).not.toEqual(before); // the ingest does change these numbers
+    for (const seen of inside) expect(seen).toEqual(before);
+  });
+});
+
 describe('model build order', () => {
   it('puts every model after the models its Reads: header names', () => {
     const order = models();
