@@ -9,14 +9,13 @@
  * the next request with the same ETag and URL is answered from it with a new
  * nonce. Documents without one (errors, the data page) are streamed.
  */
-import crypto from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { EntryContext, HandleDataRequestFunction } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
-import { keepDocument, keptDocument } from './lib/documents.server.ts';
+import { keepDocument, keptDocument, newNonce } from './lib/documents.server.ts';
 import { NonceContext } from './lib/nonce.ts';
 import { secure } from './lib/security.server.ts';
 
@@ -40,7 +39,7 @@ export default function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  const nonce = crypto.randomBytes(16).toString('base64');
+  const nonce = newNonce();
   secure(responseHeaders, nonce);
   const cached = responseStatusCode === 200 ? notModified(request, responseHeaders) : null;
   if (cached) return cached;
@@ -89,8 +88,9 @@ async function keptOrRendered(
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
   const url = new URL(request.url);
   const key = `${url.pathname}${url.search}`;
-  const kept = keptDocument(etag, key, nonce);
-  if (kept !== null) return new Response(kept, { headers: responseHeaders, status: 200 });
+  const gzip = /\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '');
+  const kept = keptDocument(etag, key, nonce, request.headers.get('Accept-Encoding'));
+  if (kept !== null) return new Response(bytesOf(kept), { headers: encoded(responseHeaders, gzip), status: 200 });
   let failed = false;
   const html = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -118,6 +118,18 @@ async function keptOrRendered(
     responseHeaders.delete('ETag');
     return new Response(html, { headers: responseHeaders, status: 500 });
   }
-  keepDocument(etag, key, nonce, html);
-  return new Response(html, { headers: responseHeaders, status: 200 });
+  keepDocument(etag, key, nonce, html, responseHeaders);
+  const body = keptDocument(etag, key, nonce, request.headers.get('Accept-Encoding')) as Buffer;
+  return new Response(bytesOf(body), { headers: encoded(responseHeaders, gzip), status: 200 });
 }
+
+const bytesOf = (b: Buffer) => new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
+
+/** A kept document's body is gzipped already when the browser takes gzip (the compression middleware leaves it). */
+function encoded(headers: Headers, gzip: boolean): Headers {
+  if (gzip) headers.set('Content-Encoding', 'gzip');
+  headers.set('Vary', 'Accept-Encoding');
+  return headers;
+}
+
+export { sendKept } from './lib/documents.server.ts';

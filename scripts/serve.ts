@@ -3,20 +3,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { serverCommand } from './server.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** Starts remix-serve on the build with these settings and resolves once it answers on 127.0.0.1:port. */
+/** Starts the dashboard's server (scripts/server.ts) on the build with these settings and resolves once it answers on 127.0.0.1:port. */
 export function startServer(port: number, database: string, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(
-    path.join(root, 'node_modules', '.bin', 'remix-serve'),
-    [path.join(root, 'build', 'server', 'index.js')],
-    {
-      cwd: root,
-      env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production', RELEASELENS_DB: database },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const [node, args] = serverCommand();
+  const child = spawn(node, [...args], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production', RELEASELENS_DB: database },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const poll = async () => {

@@ -10,6 +10,7 @@ import { config } from '../lib/config.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { readLinks } from '../lib/links.ts';
 import { readTargets } from '../lib/targets.ts';
+import { serverCommand } from './server.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const serverBuild = path.join(root, 'build', 'server', 'index.js');
@@ -47,7 +48,8 @@ function main() {
   log(`serving the dashboard on http://localhost:${PORT}`);
   // `npm run ingest` hands its files to this server with this token (lib/handoff.ts).
   const token = newToken();
-  const server = spawn(bin('remix-serve'), [serverBuild], {
+  const [node, args] = serverCommand(serverBuild);
+  const server = spawn(node, [...args], {
     cwd: root,
     stdio: 'inherit',
     env: {

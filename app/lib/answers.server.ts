@@ -206,6 +206,26 @@ beforeVersionIsCurrent(async (next) => {
 const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
 
 /**
+ * The ETags last handed out, with the writer count and step they were current
+ * at: while neither has moved, a request for the same parameters would get the
+ * same ETag, so a document kept for it can be sent without asking Remix
+ * (documents.server.ts).
+ */
+const handedOut = new Map<string, { writes: number; step: string }>();
+
+function handOut(etag: string, writes: number, step: string) {
+  handedOut.delete(etag);
+  handedOut.set(etag, { writes, step });
+  if (handedOut.size > MAX_ENTRIES) handedOut.delete(handedOut.keys().next().value as string);
+}
+
+/** True while an answer with this ETag is still the one its parameters get (same writes, same step of now). */
+export function isCurrentEtag(etag: string): boolean {
+  const h = handedOut.get(etag);
+  return h !== undefined && h.writes === writeCount() && (h.step === '' || h.step === nowToTheStep());
+}
+
+/**
  * The answer for a request. `allowStale`: at the turn of a step, hand back the
  * previous step's answer and compute the new one afterwards in a snapshot of
  * its own (a computation started inside this snapshot would outlive its
@@ -238,50 +258,56 @@ async function answer<T extends Kept>(
       const value = cache.get(key) as T;
       cache.delete(key); // most recently used last
       cache.set(key, value);
-      return { value, etag: etagOf(key) };
+      const etag = etagOf(key);
+      handOut(etag, writes, asOf);
+      return { value, etag };
     }
   }
-  const found = await readSnapshot(async (dataVersion): Promise<{ value: T; etag: string; refresh?: boolean }> => {
-    seen.set(file, { writes, dataVersion });
-    if (dataVersion > (newestVersion.get(file) ?? 0)) {
-      // a new data version is current: the answers of older ones can never be asked for again
-      newestVersion.set(file, dataVersion);
-      forgetOlderThan(file, dataVersion);
-    }
-    const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
-    const key = `${base}|${asOf}`;
-    if (cache.has(key)) {
-      const value = cache.get(key) as T;
-      cache.delete(key); // most recently used last
-      cache.set(key, value);
-      return { value, etag: etagOf(key) };
-    }
-    // the previous step's answer of the same data version, while this step's is computed
-    const previous = asOf && allowStale ? newest.get(base) : undefined;
-    if (previous !== undefined && cache.has(previous)) {
-      return { value: cache.get(previous) as T, etag: etagOf(previous), refresh: !inflight.has(key) };
-    }
-    let pending = inflight.get(key) as Promise<T> | undefined;
-    if (!pending) {
-      pending = inTurn(compute, !allowStale);
-      inflight.set(key, pending);
-      pending
-        .then((value) => {
-          remember(key, value);
-          if (asOf) {
-            newest.delete(base);
-            newest.set(base, key);
-            if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
-          }
-        })
-        .catch(() => {})
-        .finally(() => inflight.delete(key));
-    }
-    return { value: await pending, etag: etagOf(key) };
-  }, needs);
+  const found = await readSnapshot(
+    async (dataVersion): Promise<{ value: T; etag: string; stale?: boolean; refresh?: boolean }> => {
+      seen.set(file, { writes, dataVersion });
+      if (dataVersion > (newestVersion.get(file) ?? 0)) {
+        // a new data version is current: the answers of older ones can never be asked for again
+        newestVersion.set(file, dataVersion);
+        forgetOlderThan(file, dataVersion);
+      }
+      const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
+      const key = `${base}|${asOf}`;
+      if (cache.has(key)) {
+        const value = cache.get(key) as T;
+        cache.delete(key); // most recently used last
+        cache.set(key, value);
+        return { value, etag: etagOf(key) };
+      }
+      // the previous step's answer of the same data version, while this step's is computed
+      const previous = asOf && allowStale ? newest.get(base) : undefined;
+      if (previous !== undefined && cache.has(previous)) {
+        return { value: cache.get(previous) as T, etag: etagOf(previous), stale: true, refresh: !inflight.has(key) };
+      }
+      let pending = inflight.get(key) as Promise<T> | undefined;
+      if (!pending) {
+        pending = inTurn(compute, !allowStale);
+        inflight.set(key, pending);
+        pending
+          .then((value) => {
+            remember(key, value);
+            if (asOf) {
+              newest.delete(base);
+              newest.set(base, key);
+              if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
+            }
+          })
+          .catch(() => {})
+          .finally(() => inflight.delete(key));
+      }
+      return { value: await pending, etag: etagOf(key) };
+    },
+    needs,
+  );
   if (found.refresh) {
     answer(route, request, compute, false, windows).catch((err) => console.error(`refreshing ${route}: ${err}`));
   }
+  if (!found.stale) handOut(found.etag, writes, asOf);
   return { value: found.value, etag: found.etag };
 }
 

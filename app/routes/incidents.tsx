@@ -56,7 +56,8 @@ async function load({ request }: LoaderFunctionArgs) {
   };
   // (no period has a million pages: a larger number is read as the last page)
   const asked = Math.min(Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0), 1_000_000);
-  const pageAt = (page: number) => getIncidentPage(filters.params, filter, { limit: pageSize, offset: page * pageSize });
+  const pageAt = (page: number) =>
+    getIncidentPage(filters.params, filter, { limit: pageSize, offset: page * pageSize });
   // The page asked for is read beside the counts; only a page past the end is read again, as the last one.
   const [counts, cells, problems, askedRows] = await Promise.all([
     getIncidentCounts(filters.params, records),

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { serverCommand } from '../../scripts/server.ts';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -84,14 +85,11 @@ export interface Server {
 export async function serve(db: string, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(
-    path.join(root, 'node_modules', '.bin', 'remix-serve'),
-    [path.join(root, 'build', 'server', 'index.js')],
-    {
-      cwd: root,
-      env: appEnv({ ...env, PORT: String(port), RELEASELENS_DB: db, NODE_ENV: 'production', HOST: '127.0.0.1' }),
-    },
-  );
+  const [node, args] = serverCommand();
+  const child: ChildProcess = spawn(node, [...args], {
+    cwd: root,
+    env: appEnv({ ...env, PORT: String(port), RELEASELENS_DB: db, NODE_ENV: 'production', HOST: '127.0.0.1' }),
+  });
   child.stdout?.on('data', (d) => {
     output += d;
   });

@@ -1,0 +1,76 @@
+/**
+ * The dashboard's HTTP server: the built Remix app on Express, as remix-serve
+ * runs it (compression, the hashed assets with a year's cache), plus one thing
+ * before Remix: a page whose kept document is still current is sent from it
+ * (app/lib/documents.server.ts `sendKept`), without building a Fetch request,
+ * running loaders or gzipping 65 KB again. At a million incidents this is what
+ * lets the overview take hundreds of requests a second (docs/performance.md).
+ *
+ *   node --import tsx scripts/server.ts [build/server/index.js]
+ *
+ * Environment: PORT (3000), HOST (every interface), and what the app reads
+ * (lib/config.ts). Requests slower than a second are logged on stderr.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequestHandler } from '@remix-run/express';
+import { installGlobals, type ServerBuild } from '@remix-run/node';
+import compression from 'compression';
+import express from 'express';
+import type { KeptResponse } from '../app/lib/documents.server.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** The command that serves `build` (for npm start, the bench, the soak and the browser tests). */
+export const serverCommand = (build = path.join(root, 'build', 'server', 'index.js')) =>
+  [process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'server.ts'), build]] as const;
+
+type SendKept = (url: string, ifNoneMatch?: string, acceptEncoding?: string) => KeptResponse | null;
+
+const SLOW_MS = 1000;
+
+async function main() {
+  const buildPath = path.resolve(process.argv[2] ?? path.join(root, 'build', 'server', 'index.js'));
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  installGlobals({ nativeFetch: build.future.v3_singleFetch });
+  const sendKept = (build.entry.module as unknown as { sendKept?: SendKept }).sendKept;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    build.publicPath,
+    express.static(build.assetsBuildDirectory, { immutable: true, maxAge: '1y', fallthrough: true }),
+  );
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const ms = performance.now() - started;
+      if (ms > SLOW_MS) console.error(`${req.method} ${req.originalUrl} ${res.statusCode} ${ms.toFixed(0)} ms`);
+    });
+    if (req.method !== 'GET' || sendKept === undefined) return next();
+    const url = new URL(req.originalUrl, 'http://localhost');
+    const kept = sendKept(`${url.pathname}${url.search}`, req.headers['if-none-match'], req.headers['accept-encoding']);
+    if (kept === null) return next();
+    res.writeHead(kept.status, kept.headers);
+    res.end(kept.body);
+  });
+  app.use(compression());
+  app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  const port = Number(process.env.PORT ?? 3000);
+  const server = process.env.HOST ? app.listen(port, process.env.HOST) : app.listen(port);
+  server.on('listening', () => console.log(`[releaselens] http://localhost:${port}`));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // requests under way finish; then the process ends (a handed-over ingest is one transaction either way)
+      server.close(() => process.exit(0));
+      server.closeIdleConnections();
+      setTimeout(() => process.exit(0), 5_000).unref();
+    });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(root, 'scripts', 'server.ts')) {
+  main().catch((err) => {
+    console.error(String(err?.stack ?? err));
+    process.exit(1);
+  });
+}
