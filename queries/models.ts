@@ -253,8 +253,7 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       // Windows people asked for on the previous version carry over, so they need not be added while pages wait.
       for (const need of previous ? await windowsInUse(conn, previous.schema) : []) {
         const t = performance.now();
-        for (const m of stores()) await fillStore(conn, m, need.unit, need.window);
-        await conn.run('insert into mat_windows values ($w, $kind)', { w: need.window, kind: need.unit });
+        await fillWindow(conn, need);
         trace(t, `window ${need.window} h for ${need.unit} units, carried over`);
       }
     }
@@ -312,12 +311,56 @@ export const fillStore = (conn: DuckDBConnection, m: ModelFile, kind: string, wi
     refresh,
   });
 
+/**
+ * Fills every store for one more (window, unit kind) and records it in
+ * mat_windows. The attribution of a window narrower than one the stores hold
+ * for that kind starts from the wider one's (decision 021): a narrower
+ * window's candidates are a subset of the wider one's, so a winner that still
+ * reaches the incident stays the winner, a confirmed link does not depend on
+ * the window, and an incident no unit reached stays unattributed. Only the
+ * incidents whose winner no longer reaches them are attributed again, as a
+ * refresh attributes its incidents (int_attribution over refresh_incidents).
+ */
+async function fillWindow(conn: DuckDBConnection, need: WindowNeed): Promise<void> {
+  const at = { w: need.window, kind: need.unit };
+  const [[wider]] = (
+    await conn.runAndReadAll(
+      'select min(window_hours) from mat_windows where unit_kind = $kind and window_hours > $w',
+      at,
+    )
+  ).getRows() as [[number | null]];
+  for (const m of stores()) {
+    if (m.name !== 'mat_attribution' || wider === null) {
+      const t = performance.now();
+      await fillStore(conn, m, need.unit, need.window);
+      trace(t, `window: ${m.name}`);
+      continue;
+    }
+    const narrowed = { ...at, wider };
+    const fromWider = `from mat_attribution a join fct_units u on u.unit_kind = a.unit_kind and u.unit_id = a.unit_id
+      where a.window_hours = $wider and a.unit_kind = $kind`;
+    const lost = "a.rule = 'likely' and a.opened_at > window_reach(u.end_at, $w)";
+    const t = performance.now();
+    await conn.run(`insert into refresh_incidents select a.incident_id ${fromWider} and ${lost}`, narrowed);
+    trace(t, 'window: the incidents whose winner no longer reaches them');
+    await conn.run(
+      `insert into mat_attribution by name
+       select a.* replace ($w::double as window_hours) ${fromWider} and not (${lost})`,
+      narrowed,
+    );
+    trace(t, 'window: the winners that still reach their incidents');
+    await fillStore(conn, m, need.unit, need.window, true);
+    await conn.run('delete from refresh_incidents');
+    trace(t, 'window: the others attributed again');
+  }
+  await conn.run('insert into mat_windows values ($w, $kind)', at);
+}
+
 /** Adds one more (window, unit kind) to every store of a (materialized) build, in the caller's transaction. */
 export async function addWindow(conn: DuckDBConnection, schema: string, need: WindowNeed): Promise<void> {
   await enterSchema(conn, schema);
   try {
-    for (const m of stores()) await fillStore(conn, m, need.unit, need.window);
-    await conn.run('insert into mat_windows values ($w, $kind)', { w: need.window, kind: need.unit });
+    await fillWindow(conn, need);
   } finally {
     await conn.run("set schema = 'main'");
   }

@@ -14,7 +14,15 @@ import { setDatabasePath, withWriter } from '../../lib/db.ts';
 import { getCalendar } from '../../queries/analysis.ts';
 import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
-import { buildModels, buildOrder, hasWindow, type ModelFile, modelState, models } from '../../queries/models.ts';
+import {
+  addWindow,
+  buildModels,
+  buildOrder,
+  hasWindow,
+  type ModelFile,
+  modelState,
+  models,
+} from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
 import { getUnits, getUnitsPage, type UnitsViewQuery } from '../../queries/units.ts';
@@ -165,6 +173,37 @@ describe('windows in use', () => {
     });
     expect((await getKpis(p)).kpis.completed).toBe(before.kpis.completed);
   });
+});
+
+describe('a window narrower than one held', () => {
+  it('is attributed from the wider one exactly as from scratch, for every unit kind', async () => {
+    freshDatabase();
+    await loadFolder(sample);
+    await withWriter(async (conn) => {
+      const state = await modelState(conn);
+      const schema = state?.schema ?? '';
+      // 72 h is wider than the default (attributed from scratch), 60 h then narrows from it, 24 h and 1 h from 48 h
+      for (const unit of units) {
+        for (const window of [72, 60, 24, 1]) {
+          await conn.run('begin');
+          await addWindow(conn, schema, { unit, window });
+          await conn.run(`set schema = '${schema}'`);
+          const at = { w: window, k: unit };
+          const kept =
+            'select * exclude (window_hours, unit_kind) from mat_attribution where window_hours = $w and unit_kind = $k';
+          const fresh = 'select * from int_attribution($k, $w, false)';
+          const count = async (sql: string) => Number((await conn.runAndReadAll(sql, sql.includes('$') ? at : {})).getRows()[0]?.[0]);
+          const rows = await count(`select count(*) from (${kept})`);
+          expect(rows, `${unit} ${window} h`).toBeGreaterThan(0);
+          expect(await count(`select count(*) from (${fresh})`)).toBe(rows);
+          expect(await count(`select count(*) from (${kept} except all ${fresh})`), `${unit} ${window} h`).toBe(0);
+          expect(await count('select count(*) from refresh_incidents')).toBe(0);
+          await conn.run('commit');
+          await conn.run("set schema = 'main'");
+        }
+      }
+    });
+  }, 120_000);
 });
 
 describe('a snapshot read on several connections', () => {
