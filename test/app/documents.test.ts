@@ -70,7 +70,10 @@ describe('a kept document', () => {
   });
 
   it('is left to Remix once anything was written (the ETag may have moved)', async () => {
-    const file = tempCsv('incidents.csv', 'incident_id,opened_at,priority,service\nKEPT-1,2025-03-20T10:00:00Z,2,payments\n');
+    const file = tempCsv(
+      'incidents.csv',
+      'incident_id,opened_at,priority,service\nKEPT-1,2025-03-20T10:00:00Z,2,payments\n',
+    );
     await ingestFile(file);
     expect(sendKept(`/${search}`, undefined, 'gzip')).toBeNull();
   });

@@ -192,7 +192,8 @@ describe('a window narrower than one held', () => {
           const kept =
             'select * exclude (window_hours, unit_kind) from mat_attribution where window_hours = $w and unit_kind = $k';
           const fresh = 'select * from int_attribution($k, $w, false)';
-          const count = async (sql: string) => Number((await conn.runAndReadAll(sql, sql.includes('$') ? at : {})).getRows()[0]?.[0]);
+          const count = async (sql: string) =>
+            Number((await conn.runAndReadAll(sql, sql.includes('$') ? at : {})).getRows()[0]?.[0]);
           const rows = await count(`select count(*) from (${kept})`);
           expect(rows, `${unit} ${window} h`).toBeGreaterThan(0);
           expect(await count(`select count(*) from (${fresh})`)).toBe(rows);
