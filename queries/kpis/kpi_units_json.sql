@@ -1,5 +1,5 @@
--- kpi_units_json: the rows of kpi_units, each as the JSON text /api/units sends
--- (row_json: every column of fct_listed_units in its order, instants as ISO
+-- kpi_units_json: the rows of kpi_units, each as the JSON /api/units sends, in
+-- UTF-8 bytes (row_json: every column of fct_listed_units in its order, instants as ISO
 -- text with milliseconds in UTC, as JavaScript's toISOString writes them),
 -- beside the columns the excess readings are computed from (queries/units.ts
 -- appends those to each row's text). DuckDB writes the text on every core; the

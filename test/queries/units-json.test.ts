@@ -32,7 +32,7 @@ describe('the units as JSON text', () => {
 
   it.each(sets)('equal the rows as objects: %o', async (set) => {
     const p = kpiParamsSchema.parse(set);
-    const text = await getUnitsJson(p);
+    const text = Buffer.from(await getUnitsJson(p)).toString('utf8');
     const rows = await getUnits(p);
     expect(rows.length).toBeGreaterThan(0);
     const parsed = JSON.parse(text);
