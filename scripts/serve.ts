@@ -1,13 +1,16 @@
-/** The built dashboard served on a database for the measuring scripts (bench, soak), and its memory. */
+/** The built dashboard served on a database (npm start, the bench, the soak, the browser tests), and its memory. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { serverCommand } from './server.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** Starts the dashboard's server (scripts/server.ts) on the build with these settings and resolves once it answers on 127.0.0.1:port. */
+/** The command that serves `build` with the dashboard's server (scripts/server.mjs). */
+export const serverCommand = (build = path.join(root, 'build', 'server', 'index.js')) =>
+  [process.execPath, [path.join(root, 'scripts', 'server.mjs'), build]] as const;
+
+/** Starts the dashboard's server (scripts/server.mjs) on the build with these settings and resolves once it answers on 127.0.0.1:port. */
 export function startServer(port: number, database: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const [node, args] = serverCommand();
   const child = spawn(node, [...args], {

@@ -10,7 +10,7 @@ import { config } from '../lib/config.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { readLinks } from '../lib/links.ts';
 import { readTargets } from '../lib/targets.ts';
-import { serverCommand } from './server.ts';
+import { serverCommand } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const serverBuild = path.join(root, 'build', 'server', 'index.js');

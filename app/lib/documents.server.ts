@@ -8,7 +8,7 @@
  * repeated page costs a few buffer copies instead of a React render of a few
  * hundred kilobytes and a gzip.
  *
- * `sendKept` answers such a request before Remix sees it (scripts/server.ts),
+ * `sendKept` answers such a request before Remix sees it (scripts/server.mjs),
  * as long as the ETag is still the one its parameters get; otherwise Remix runs
  * the loader and entry.server.tsx finds the document here by the ETag it got.
  */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { serverCommand } from '../../scripts/server.ts';
+import { serverCommand } from '../../scripts/serve.ts';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 
