@@ -50,7 +50,7 @@ export function keptDocument(etag: string, url: string, nonce: string, acceptEnc
   if (kept === undefined || kept.etag !== etag) return null;
   documents.delete(url); // most recently used last
   documents.set(url, kept);
-  return acceptsGzip(acceptEncoding) ? kept.document.fill(nonce) : Buffer.from(kept.document.text(nonce), 'utf8');
+  return acceptsGzip(acceptEncoding) ? kept.document.fill(nonce) : kept.document.plain(nonce);
 }
 
 /** Keeps a document rendered with `nonce` for later requests with the same ETag and URL (replacing the URL's older one). */
@@ -60,7 +60,7 @@ export function keepDocument(etag: string, url: string, nonce: string, html: str
     etag,
     headers: [...headers].filter(([name]) => name.toLowerCase() !== 'content-security-policy'),
     document,
-    bytes: document.bytes + html.length * 2,
+    bytes: document.bytes,
   };
   const old = documents.get(url);
   if (old !== undefined) {

@@ -22,9 +22,9 @@ const STORED_MAX = 65_535;
 export interface HoledGzip {
   /** The gzip of the text with `fill` in every hole. */
   fill(fill: string): Buffer;
-  /** The text with `fill` in every hole. */
-  text(fill: string): string;
-  /** The compressed parts' size, for the cache's budget. */
+  /** The text with `fill` in every hole, as UTF-8 (for a client that takes no gzip). */
+  plain(fill: string): Buffer;
+  /** What it holds: the text's parts and their compressed form, for the cache's budget. */
   bytes: number;
 }
 
@@ -67,9 +67,10 @@ export function holedGzip(text: string, hole: string): HoledGzip {
   const parts = text.split(hole).map((p) => Buffer.from(p, 'utf8'));
   const deflated = parts.map((p) => zlib.deflateRawSync(p, { level: 6, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
   const plainBytes = parts.reduce((n, p) => n + p.length, 0);
+  const between = (fill: Buffer) => parts.flatMap((part, i) => (i === 0 ? [part] : [fill, part]));
   return {
-    bytes: deflated.reduce((n, d) => n + d.length, 0),
-    text: (fill) => text.replaceAll(hole, fill),
+    bytes: plainBytes + deflated.reduce((n, d) => n + d.length, 0),
+    plain: (fill) => Buffer.concat(between(Buffer.from(fill, 'utf8'))),
     fill(fill) {
       const filler = Buffer.from(fill, 'utf8');
       const holes = stored(filler);
