@@ -48,7 +48,8 @@ const nativeCrc32 = 'crc32' in zlib ? (zlib.crc32 as (b: Buffer, c: number) => n
 const crc32 = (bytes: Buffer, crc: number) => (bytes.length === 0 ? crc : nativeCrc32(bytes, crc));
 
 let table: Uint32Array | undefined;
-function crc32Slow(bytes: Buffer, crc: number): number {
+/** The table-driven CRC-32 (IEEE) for a Node without zlib.crc32; exported for its test. */
+export function crc32Slow(bytes: Buffer, crc: number): number {
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
