@@ -15,7 +15,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
-import { keepDocument, keptDocument, newNonce } from './lib/documents.server.ts';
+import { acceptsGzip, keepDocument, keptDocument, newNonce } from './lib/documents.server.ts';
 import { NonceContext } from './lib/nonce.ts';
 import { secure } from './lib/security.server.ts';
 
@@ -88,7 +88,7 @@ async function keptOrRendered(
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
   const url = new URL(request.url);
   const key = `${url.pathname}${url.search}`;
-  const gzip = /\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '');
+  const gzip = acceptsGzip(request.headers.get('Accept-Encoding'));
   const kept = keptDocument(etag, key, nonce, request.headers.get('Accept-Encoding'));
   if (kept !== null) return new Response(bytesOf(kept), { headers: encoded(responseHeaders, gzip), status: 200 });
   let failed = false;

@@ -42,7 +42,7 @@ export interface KeptResponse {
   body: Buffer | null;
 }
 
-const acceptsGzip = (acceptEncoding: string | null | undefined) => /\bgzip\b/.test(acceptEncoding ?? '');
+export const acceptsGzip = (acceptEncoding: string | null | undefined) => /\bgzip\b/.test(acceptEncoding ?? '');
 
 /** The kept document for this ETag and URL, filled with `nonce`, or null. */
 export function keptDocument(etag: string, url: string, nonce: string, acceptEncoding: string | null): Buffer | null {
