@@ -149,7 +149,7 @@ const recent = new Map<string, Recent>();
 const MAX_RECENT = 200;
 /** At most this many answers, and this long, per new data version: the ingest waits for it. */
 const WARM_ANSWERS = 60;
-const WARM_BUDGET_MS = 15_000;
+const WARM_BUDGET_MS = 30_000;
 
 function noteRecent(r: Recent) {
   const id = `${r.file}|${r.route}|${r.search}`;
