@@ -157,33 +157,57 @@ export async function getUnits(p: KpiParams): Promise<UnitRow[]> {
   }, p);
 }
 
+/** A page of /api/units: at most `limit` rows from `offset`, and how to ask for the next one. */
+export interface UnitsJsonPage {
+  limit: number;
+  offset: number;
+  /** The address of the page that starts at this offset (the route's own URL with it). */
+  hrefAt: (offset: number) => string;
+}
+
 /**
- * /api/units' body: `{unit, period, units: getUnits(p)}` as UTF-8 JSON, the
- * same values, with each row's columns written by DuckDB (kpi_units_json, as
- * bytes) and only the excess readings computed here. A quarter of deployments
- * is 13,000 rows and 16 MB: as objects, converting, checking and serialising
- * them held the server's one thread for most of half a second, and the text
- * was encoded once more to be gzipped.
+ * /api/units' body: `{unit, period, total, offset, limit, next, units}` as
+ * UTF-8 JSON, where `units` is one page of getUnits(p) with the same values,
+ * each row's columns written by DuckDB (kpi_units_json, as bytes) and only the
+ * excess readings computed here, over the period's whole family (as the
+ * releases table's pages are). A quarter of deployments is 13,000 rows and
+ * 16 MB: as objects, converting, checking and serialising them held the
+ * server's one thread for most of half a second.
  */
-export async function getUnitsJson(p: KpiParams): Promise<Uint8Array<ArrayBuffer>> {
+export async function getUnitsJson(p: KpiParams, page: UnitsJsonPage): Promise<Uint8Array<ArrayBuffer>> {
   const range = await getDataRange();
   return withModels(async (conn) => {
-    const rows = (await runQuery(conn, 'kpi_units_json', unitBindings(p))) as unknown as (ExcessInput & {
-      row_json: Uint8Array;
-    })[];
+    const result = (await runQuery(
+      conn,
+      'kpi_units_json',
+      { ...unitBindings(p), limit: page.limit, offset: page.offset },
+      { limit: BIGINT, offset: BIGINT },
+    )) as unknown as (ExcessInput & { row_json: Uint8Array | null; total_rows: bigint | number })[];
+    const total = Number(result[0]?.total_rows ?? 0);
+    const rows = result.filter((r) => r.row_json !== null);
     const from = range.incidents_from?.toISOString() ?? null;
-    const readings = excessReadings(
-      rows.filter((r) => r.is_completed && r.expected_incidents !== null),
-      p.window,
-      from,
-    );
-    const head = JSON.stringify({ unit: p.unit, period: { from: p.from, to: p.to, timezone: p.tz }, units: [] });
+    // the whole period on this page: its rows are the family; otherwise the family is read
+    const family =
+      page.offset === 0 && rows.length === total
+        ? rows.filter((r) => r.is_completed && r.expected_incidents !== null)
+        : await excessFamily(conn, p);
+    const readings = excessReadings(family, p.window, from);
+    const nextOffset = page.offset + rows.length;
+    const head = JSON.stringify({
+      unit: p.unit,
+      period: { from: p.from, to: p.to, timezone: p.tz },
+      total,
+      offset: page.offset,
+      limit: page.limit,
+      next: rows.length > 0 && nextOffset < total ? page.hrefAt(nextOffset) : null,
+      units: [],
+    });
     const parts: Uint8Array[] = [Buffer.from(head.slice(0, -2))];
     rows.forEach((r, i) => {
       // the row's object without its closing brace, then the fields toUnitRow and withReadings add, in their order
       const added = { ...contractExcess(r), ...readingOf(readings, r, p.window, from) };
       parts.push(
-        r.row_json.subarray(0, -1),
+        (r.row_json as Uint8Array).subarray(0, -1),
         Buffer.from(`,${JSON.stringify(added).slice(1)}${i < rows.length - 1 ? ',' : ''}`),
       );
     });

@@ -227,5 +227,39 @@ describe('incident patterns, trends, data, downloads', () => {
     const { data: res } = await callLoader(apiUnits.loader, `/api/units?${march}`);
     const body = await (res as Response).json();
     expect(body.units).toHaveLength(11);
+    expect(body).toMatchObject({ total: 11, offset: 0, limit: 1000, next: null });
+  });
+
+  it('/api/units pages: limit and offset, and next until the last page', async () => {
+    const ids: string[] = [];
+    let url: string | null = `/api/units?${march}&limit=4`;
+    const pages: number[] = [];
+    while (url !== null) {
+      const { data: res } = await callLoader(apiUnits.loader, url);
+      const body = (await (res as Response).json()) as { units: { unit_id: string }[]; next: string | null };
+      pages.push(body.units.length);
+      ids.push(...body.units.map((u) => u.unit_id));
+      url = body.next;
+    }
+    expect(pages).toEqual([4, 4, 3]);
+    const { data: whole } = await callLoader(apiUnits.loader, `/api/units?${march}`);
+    const all = (await (whole as Response).json()) as { units: { unit_id: string }[] };
+    expect(ids).toEqual(all.units.map((u) => u.unit_id));
+  });
+
+  it.each([
+    'limit=0',
+    'limit=10001',
+    'limit=-1',
+    'limit=1e3',
+    'limit=abc',
+    'offset=-5',
+    'offset=1.5',
+    'limit=2&limit=3',
+  ])('/api/units answers 400 for %s', async (query) => {
+    const bad = await callLoader(apiUnits.loader, `/api/units?${march}&${query}`);
+    expect(bad.thrown?.status).toBe(400);
+    const text = await (bad.thrown as Response).text();
+    expect(text).toMatch(/^(limit|offset): /m);
   });
 });
