@@ -1,4 +1,6 @@
 /** Helpers shared by the command-line entry points: usage errors exit 2, logs go to stderr. */
+import { writesSettled } from './db.ts';
+
 export class UsageError extends Error {}
 
 export function fail(err: unknown): never {
@@ -13,8 +15,13 @@ export function fail(err: unknown): never {
 
 export const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Exits once stdout and stderr are flushed, so output piped to a file or `less` is never cut short. */
+/**
+ * Exits once this process's writes are checkpointed into the database file
+ * (else the next process to open it replays them) and stdout and stderr are
+ * flushed, so output piped to a file or `less` is never cut short.
+ */
 export async function exit(code: number): Promise<never> {
+  await writesSettled();
   const drain = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
   await Promise.all([drain(process.stdout), drain(process.stderr)]);
   process.exit(code);

@@ -1,7 +1,7 @@
 /** npm run models [-- --db FILE]: rebuilds the models of the database as a new data version and says how long it took. */
 import { parseArgs } from 'node:util';
 import { exit, fail, log } from '../lib/cli.ts';
-import { databasePath, setDatabasePath, withWriter } from '../lib/db.ts';
+import { databasePath, setDatabasePath, withWriter, writesSettled } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
 import { buildModels } from '../queries/models.ts';
 
@@ -16,6 +16,8 @@ async function main() {
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(`${databasePath()}: models of data version ${version} built in ${seconds.toFixed(2)} s\n`);
   log('the dashboard reads the new version from its next request');
+  const checkpointSeconds = await writesSettled();
+  process.stdout.write(`then written into the database file (checkpoint) in ${checkpointSeconds.toFixed(2)} s\n`);
   await exit(0);
 }
 
