@@ -55,17 +55,23 @@ export async function loadPrepared(
     : num((await conn.runAndReadAll("select nextval('ingest_run_seq')::integer")).getRows()[0]?.[0]);
   const run = runner(conn);
   const { entity, source } = p;
+  let inTransaction = false;
   try {
-    await run('begin transaction');
+    // Steps 1-3 write only this connection's temp tables, outside the
+    // transaction: DuckDB reads a transaction's own uncommitted rows far more
+    // slowly (the checks over a million incidents: 4.1 s inside, 1.5 s outside).
     await readFile(conn, run, p, options, limit);
     const { relation, present, rawLabels } = await canonicalColumns(run, p);
     await checkValues(run, p, relation, present, rawLabels);
+    await run('begin transaction');
+    inTransaction = true;
     const diff = await upsert(conn, run, p, rawLabels, runId);
     await run(ingestSql('located_rejects'), { run: runId, file: p.label });
     const summary = await summarise(conn, p, relation, runId, diff);
     if (dryRun) {
       summary.preview = await preview(conn, p, runId, options.dryRun ?? 10);
       await conn.run('rollback');
+      inTransaction = false;
     } else {
       summary.seconds = (Date.now() - started.getTime()) / 1000;
       await recordRun(conn, summary, started, 'loaded', null);
@@ -73,12 +79,13 @@ export async function loadPrepared(
         await run('insert into ingest_notes values ($run, $note)', { run: runId, note });
       const archived = archiveBeforeCommit(p, options);
       await run('commit');
+      inTransaction = false;
       archived?.({ runId, name: p.label, entity, loadedAt: new Date().toISOString() });
     }
     summary.seconds = (Date.now() - started.getTime()) / 1000;
     return summary;
   } catch (err) {
-    await conn.run('rollback');
+    if (inTransaction) await conn.run('rollback');
     const message = (err as Error).message;
     if (!dryRun) {
       await recordRun(
@@ -90,6 +97,19 @@ export async function loadPrepared(
       );
     }
     throw new IngestError(p.label, `nothing from this file was loaded: ${message}`);
+  } finally {
+    await dropScratch(conn);
+  }
+}
+
+/** The file's temp tables, held until the connection closes otherwise (the next files and the model build need the memory). */
+async function dropScratch(conn: DuckDBConnection): Promise<void> {
+  try {
+    for (const view of ['good', 'landing']) await conn.run(`drop view if exists ${view}`);
+    for (const table of ['checked', 'mapped', 'landing_raw', 'value_rejects', 'struct_rejects', 'struct_shift'])
+      await conn.run(`drop table if exists ${table}`);
+  } catch (err) {
+    process.stderr.write(`ingest: could not drop a scratch table: ${(err as Error).message}\n`);
   }
 }
 

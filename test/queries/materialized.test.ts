@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyView, type UnitsView, unitColumns } from '../../app/lib/unitsView.ts';
 import { ingestFile } from '../../ingest/load.ts';
-import { setDatabasePath, withWriter } from '../../lib/db.ts';
+import { setDatabasePath, withWriter, writesSettled } from '../../lib/db.ts';
 import { getCalendar } from '../../queries/analysis.ts';
 import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
@@ -39,7 +39,7 @@ describe('materialized and live models', () => {
     await loadFolder(sample);
     live = path.join(path.dirname(materialized), 'live.duckdb');
     // A copy of the same data, rebuilt live: views and macros that compute on every query.
-    await withWriter((conn) => conn.run('checkpoint'));
+    await writesSettled(); // every write so far, and the checkpoint after them: the file copies whole
     fs.copyFileSync(materialized, live);
     setDatabasePath(live);
     await withWriter(async (conn) => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/load.ts';
-import { setDatabasePath, withWriter } from '../../lib/db.ts';
+import { setDatabasePath, withWriter, writesSettled } from '../../lib/db.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { buildModels, hasWindow, modelState } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
@@ -86,7 +86,7 @@ describe('a refresh after an incidents-only ingest', () => {
     expect(after?.dataVersion).toBe((before?.dataVersion ?? 0) + 1);
     expect(after?.schema, 'the refresh keeps the schema of the build').toBe(before?.schema);
     // The same database built whole.
-    await withWriter((conn) => conn.run('checkpoint'));
+    await writesSettled(); // every write so far, and the checkpoint after them: the file copies whole
     whole = path.join(path.dirname(refreshed), 'whole.duckdb');
     fs.copyFileSync(refreshed, whole);
     setDatabasePath(whole);
