@@ -166,7 +166,9 @@ async function checkpoint(conn: DuckDBConnection): Promise<void> {
   try {
     await conn.run('checkpoint');
   } catch (err) {
-    process.stderr.write(`checkpoint of ${databasePath()} failed, retried after the next write: ${(err as Error).message}\n`);
+    process.stderr.write(
+      `checkpoint of ${databasePath()} failed, retried after the next write: ${(err as Error).message}\n`,
+    );
   }
   lastCheckpointSeconds = (performance.now() - t0) / 1000;
 }

@@ -14,17 +14,14 @@
  */
 
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
 import { data } from '@remix-run/node';
 import { databasePath, writeCount } from '../../lib/db.ts';
 import { beforeVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
 import { readPrepared, readSnapshot } from '../../queries/snapshot.ts';
 import { type Packed, pack } from './packed.ts';
-import { secureHeaders } from './security.server.ts';
 
-/** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it. */
-interface Body {
+/** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it (resources.server.ts). */
+export interface Body {
   /** The body as is (small ones), or gzipped (the rest; unzipped for the rare client that asks for no gzip). */
   bytes: Uint8Array<ArrayBuffer>;
   gzipped: boolean;
@@ -231,7 +228,7 @@ export function isCurrentEtag(etag: string): boolean {
  * its own (a computation started inside this snapshot would outlive its
  * connection).
  */
-async function answer<T extends Kept>(
+export async function answer<T extends Kept>(
   route: string,
   request: Request,
   compute: () => Promise<T>,
@@ -319,50 +316,3 @@ export async function cachedLoader<T>(route: string, request: Request, compute: 
   const { value, etag } = await answer(route, request, async () => pack(await compute()));
   return data(value, { headers: { ETag: etag, 'Cache-Control': 'private, no-cache' } });
 }
-
-const GZIP_FROM_BYTES = 1024;
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
-
-/**
- * Gzipped off the main thread (a quarter of deployments is 14 MB of JSON; a
- * synchronous gzip held every other request for it), at the fastest level for
- * large bodies. Only the gzip is kept: a twentieth of the memory.
- */
-async function keptBody(content: string | Uint8Array<ArrayBuffer>): Promise<Body> {
-  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  if (bytes.byteLength < GZIP_FROM_BYTES) return { bytes, gzipped: false };
-  const zipped = await gzipAsync(bytes, { level: bytes.byteLength > 1_000_000 ? 1 : 6 });
-  return { bytes: new Uint8Array(zipped), gzipped: true };
-}
-
-/**
- * For resources (JSON, Arrow): 304 when the client holds this ETag, else the
- * body, kept as made: serialised and gzipped once per answer, not per request
- * (the server's compression middleware leaves a response with a
- * Content-Encoding alone; gzipping /api/units' 4 MB on every request made 32
- * clients wait seconds).
- */
-export async function cachedBody(
-  route: string,
-  request: Request,
-  compute: () => Promise<string | Uint8Array<ArrayBuffer>>,
-  contentType: string,
-  /** The post-release windows the answer reads (default: the request's own). */
-  windows?: number[],
-): Promise<Response> {
-  const { value, etag } = await answer(route, request, async () => await keptBody(await compute()), true, windows);
-  const headers = secureHeaders({ ETag: etag, 'Cache-Control': 'private, no-cache', Vary: 'Accept-Encoding' });
-  if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers });
-  headers.set('Content-Type', contentType);
-  if (!value.gzipped) return new Response(value.bytes, { headers });
-  if (/\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
-    headers.set('Content-Encoding', 'gzip');
-    return new Response(value.bytes, { headers });
-  }
-  return new Response(new Uint8Array(await gunzipAsync(value.bytes)), { headers });
-}
-
-/** For the JSON APIs: the answer as JSON text, with its ETag. */
-export const cachedJson = <T>(route: string, request: Request, compute: () => Promise<T>, windows?: number[]) =>
-  cachedBody(route, request, async () => JSON.stringify(await compute()), 'application/json; charset=utf-8', windows);

@@ -11,6 +11,9 @@
  * `sendKept` answers such a request before Remix sees it (scripts/server.mjs),
  * as long as the ETag is still the one its parameters get; otherwise Remix runs
  * the loader and entry.server.tsx finds the document here by the ETag it got.
+ * Resource bodies (the JSON APIs) are kept here too, as they were sent: they
+ * have no nonce, so a repeated /api/units skips Remix's Fetch request and
+ * stream adapter as a repeated page does.
  */
 import crypto from 'node:crypto';
 import { isCurrentEtag } from './answers.server.ts';
@@ -26,9 +29,20 @@ interface Kept {
   document: HoledGzip;
   bytes: number;
 }
-/** By URL: the one document of its current ETag (a new data version's document replaces the old one). */
-const documents = new Map<string, Kept>();
+
+/** A resource body as sent: no nonce, its own headers (policy included), gzipped when large. */
+interface KeptResource {
+  etag: string;
+  headers: [string, string][];
+  body: Uint8Array;
+  gzipped: boolean;
+  bytes: number;
+}
+/** By URL: the one document (or resource body) of its current ETag (a new data version's replaces the old one). */
+const documents = new Map<string, Kept | KeptResource>();
 let cachedBytes = 0;
+
+const isDocument = (kept: Kept | KeptResource): kept is Kept => 'document' in kept;
 
 /** Stands in for the nonce in a kept document; never produced by base64. */
 const MARKER = '\u0000nonce\u0000';
@@ -47,7 +61,7 @@ export const acceptsGzip = (acceptEncoding: string | null | undefined) => /\bgzi
 /** The kept document for this ETag and URL, filled with `nonce`, or null. */
 export function keptDocument(etag: string, url: string, nonce: string, acceptEncoding: string | null): Buffer | null {
   const kept = documents.get(url);
-  if (kept === undefined || kept.etag !== etag) return null;
+  if (kept === undefined || !isDocument(kept) || kept.etag !== etag) return null;
   documents.delete(url); // most recently used last
   documents.set(url, kept);
   return acceptsGzip(acceptEncoding) ? kept.document.fill(nonce) : kept.document.plain(nonce);
@@ -56,12 +70,32 @@ export function keptDocument(etag: string, url: string, nonce: string, acceptEnc
 /** Keeps a document rendered with `nonce` for later requests with the same ETag and URL (replacing the URL's older one). */
 export function keepDocument(etag: string, url: string, nonce: string, html: string, headers: Headers): void {
   const document = holedGzip(html.replaceAll(nonce, MARKER), MARKER);
-  const kept: Kept = {
+  remember(url, {
     etag,
     headers: [...headers].filter(([name]) => name.toLowerCase() !== 'content-security-policy'),
     document,
     bytes: document.bytes,
-  };
+  });
+}
+
+/**
+ * Keeps a resource body sent with `headers` (Content-Encoding: gzip when
+ * `gzipped`) for later requests of the same URL while its ETag is current.
+ * The bytes are the answer cache's own, not a copy.
+ */
+export function keepResource(etag: string, url: string, body: Uint8Array, gzipped: boolean, headers: Headers): void {
+  const kept = documents.get(url);
+  if (kept !== undefined && kept.etag === etag) return;
+  remember(url, {
+    etag,
+    headers: [...headers].filter(([name]) => name.toLowerCase() !== 'content-encoding'),
+    body,
+    gzipped,
+    bytes: body.byteLength,
+  });
+}
+
+function remember(url: string, kept: Kept | KeptResource): void {
   const old = documents.get(url);
   if (old !== undefined) {
     cachedBytes -= old.bytes;
@@ -88,6 +122,7 @@ export function sendKept(
 ): KeptResponse | null {
   const kept = documents.get(url);
   if (kept === undefined || !isCurrentEtag(kept.etag)) return null;
+  if (!isDocument(kept)) return sendResource(kept, ifNoneMatch, acceptEncoding);
   const nonce = newNonce();
   const headers: Record<string, string> = Object.fromEntries(kept.headers);
   headers['content-security-policy'] = contentSecurityPolicy(nonce);
@@ -101,4 +136,21 @@ export function sendKept(
   headers.vary = 'Accept-Encoding';
   headers['content-length'] = String(body.length);
   return { status: 200, headers, body };
+}
+
+function sendResource(
+  kept: KeptResource,
+  ifNoneMatch: string | undefined,
+  acceptEncoding: string | undefined,
+): KeptResponse | null {
+  const headers: Record<string, string> = Object.fromEntries(kept.headers);
+  if (ifNoneMatch === kept.etag) {
+    delete headers['content-type'];
+    return { status: 304, headers, body: null };
+  }
+  // A client that takes no gzip is rare: Remix unzips the kept answer for it.
+  if (kept.gzipped && !acceptsGzip(acceptEncoding)) return null;
+  if (kept.gzipped) headers['content-encoding'] = 'gzip';
+  headers['content-length'] = String(kept.body.byteLength);
+  return { status: 200, headers, body: Buffer.from(kept.body.buffer, kept.body.byteOffset, kept.body.byteLength) };
 }

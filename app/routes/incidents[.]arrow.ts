@@ -2,8 +2,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { rowsToArrow } from '../../queries/exports.ts';
 import { getAttributedIncidents } from '../../queries/incidents.ts';
-import { cachedBody } from '../lib/answers.server.ts';
 import { resolveFilters } from '../lib/filters.server.ts';
+import { cachedBody } from '../lib/resources.server.ts';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return cachedBody(
