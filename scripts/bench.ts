@@ -87,17 +87,24 @@ const p95 = (xs: number[]) => {
 };
 
 /** 30 distinct parameter sets over the pages and APIs: quarters of the three years, three units, some filters. */
+/**
+ * 30 distinct parameter sets: every page and API with five periods each, the
+ * unit kind and the extra filter varying with them (a set that repeated an
+ * earlier one would be a cache hit, not a first request).
+ */
 function parameterSets(): string[] {
   const pages = ['/', '/releases', '/incidents', '/trends', '/api/kpis', '/api/units'];
   const quarters = ['2023-01-01', '2023-07-01', '2024-01-01', '2024-04-01', '2024-10-01', '2025-07-01'];
   const units = ['release', 'change', 'deployment'];
   const out: string[] = [];
   for (let i = 0; i < 30; i++) {
-    const from = quarters[i % quarters.length] ?? '2024-01-01';
+    const round = Math.floor(i / pages.length);
+    const from = quarters[(i + round) % quarters.length] ?? '2024-01-01';
     const to = new Date(Date.UTC(Number(from.slice(0, 4)), Number(from.slice(5, 7)) + 2, 1)).toISOString().slice(0, 10);
     const extra = i % 4 === 3 ? '&service=checkout&service=payments' : i % 5 === 4 ? '&tz=America/New_York' : '';
-    out.push(`${pages[i % pages.length]}?from=${from}&to=${to}&unit=${units[i % 3]}${extra}`);
+    out.push(`${pages[i % pages.length]}?from=${from}&to=${to}&unit=${units[(i + round) % units.length]}${extra}`);
   }
+  if (new Set(out).size !== out.length) throw new Error('the parameter sets repeat');
   return out;
 }
 
@@ -174,9 +181,10 @@ async function main() {
   const [n1, a1] = tsx(path.join(root, 'scripts', 'build-models.ts'), '--db', dbFile);
   const rebuilt = measured(n1, [...a1]);
   const build = Number(/built in ([0-9.]+) s/.exec(rebuilt.stdout)?.[1] ?? Number.NaN);
+  const checkpoint = Number(/checkpoint\) in ([0-9.]+) s/.exec(rebuilt.stdout)?.[1] ?? Number.NaN);
   record(
-    'model build after a full ingest, all three unit kinds',
-    `${build.toFixed(2)} s`,
+    'model build after a full ingest, all three unit kinds (until the new version is current)',
+    `${build.toFixed(2)} s, then ${checkpoint.toFixed(2)} s writing it into the file (checkpoint, decision 023)`,
     `< ${targets.build} s`,
     build < targets.build,
   );
@@ -211,7 +219,20 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const server = await startServer(port, dbFile);
   try {
-    await timedGet(`${base}/api/kpis?from=2025-01-01&to=2025-02-01`, 120_000); // models current, process warm
+    // A server that has just started reads its tables from disk the first time
+    // each page runs; one request per route, with a period none of the 30 sets
+    // has, measures what a running server does for a new parameter set.
+    const started: string[] = [];
+    for (const route of ['/api/kpis', '/', '/releases', '/incidents', '/trends', '/api/units']) {
+      const r = await timedGet(`${base}${route}?from=2025-01-01&to=2025-03-01`, 120_000);
+      started.push(`${route} ${r.ms.toFixed(0)} ms`);
+    }
+    record(
+      'first request of each route after the server starts (not among the 30 sets)',
+      started.join(', '),
+      '—',
+      null,
+    );
     const sets = parameterSets();
     const first: number[] = [];
     const again: number[] = [];
@@ -223,7 +244,7 @@ async function main() {
     for (const s of sets) again.push((await timedGet(`${base}${s}`, 120_000)).ms / 1000);
     const firstP95 = p95(first);
     record(
-      'every page and API, first request of a parameter set, p95 over 30 sets',
+      'every page and API, first request of a parameter set, p95 over 30 distinct sets',
       `${(firstP95 * 1000).toFixed(0)} ms (max ${(Math.max(...first) * 1000).toFixed(0)} ms)`,
       `< ${targets.first * 1000} ms`,
       firstP95 < targets.first,

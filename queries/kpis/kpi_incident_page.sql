@@ -6,7 +6,8 @@
 --        $incident_ci, $category, $problem, $limit, $offset.
 -- Reads: fct_period_incidents, stg_incidents.
 with page as (
-  select *
+  -- the week is written for the page's rows only (ICU's time zones cost per row)
+  select * exclude (opened_week)
   from fct_period_incidents($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
   where ($priority is null or priority = $priority) and ($rule is null or rule = $rule)
     and ($incident_service is null or incident_service = $incident_service)
@@ -20,7 +21,8 @@ select
   p.incident_id, p.source, p.rule, p.priority, p.category, p.problem_id, i.title,
   p.incident_service, p.incident_ci, p.unit_id, p.service, p.team, p.unit_type, p.risk,
   p.opened_ms, p.golive_ms, p.hours_after_golive, p.is_in_window, p.is_failure_making,
-  p.golive_weekday, p.golive_hour, p.opened_week
+  p.golive_weekday, p.golive_hour,
+  strftime(date_trunc('week', timezone($tz, i.opened_at)), '%Y-%m-%d') as opened_week
 from page p
 join stg_incidents i using (incident_id)
 order by opened_ms desc, incident_id;
