@@ -3,11 +3,11 @@
 -- unit that went live in the period (and the source that sent it), with the unit's context (service, type,
 -- risk, go-live weekday and hour in tz) and hours from go-live. Times are epoch
 -- milliseconds so the rows travel well as Arrow. The period's units get their
--- risk and local go-live weekday and hour once each, and are joined to the
+-- risk (fct_unit_risk) and local go-live weekday and hour once each, and are joined to the
 -- attribution, which carries the incident columns counted here. The title is
 -- not among them: a reader that shows titles joins stg_incidents for the rows
 -- it keeps (kpi_incident_page, kpi_incidents).
--- Materialized: macro. Reads: fct_period_units, fct_attribution, stg_changes, window_reach, seconds_between.
+-- Materialized: macro. Reads: fct_period_units, fct_attribution, fct_unit_risk, window_reach, seconds_between.
 create or replace macro fct_period_incidents(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to) as table
 with units as (
   select
@@ -17,17 +17,9 @@ with units as (
   from fct_period_units(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to)
 ),
 with_risk as (
-  -- a release's risk is the highest of its changes'; a change's or deployment's, its change's
-  select u.*, coalesce(case when p_unit_kind = 'release' then rr.risk else cr.risk end, 'unknown') as risk
+  select u.*, r.risk
   from units u
-  left join (
-    select release_id,
-      arg_max(risk, case risk when 'low' then 1 when 'medium' then 2 when 'high' then 3 when 'critical' then 4 end) as risk
-    from stg_changes
-    where release_id is not null
-    group by all
-  ) rr on rr.release_id = u.unit_id
-  left join stg_changes cr on cr.change_id = u.change_id
+  join fct_unit_risk r on r.unit_kind = p_unit_kind and r.unit_id = u.unit_id
 ),
 final as (
   select
