@@ -160,6 +160,45 @@ export function withWriter<T>(work: (conn: DuckDBConnection) => Promise<T>): Pro
   return run;
 }
 
+/**
+ * Runs `work`; when DuckDB runs out of memory, runs it again with less: first
+ * without keeping the insertion order of results that have no ORDER BY
+ * (DuckDB then need not hold a statement's rows back to write them in order),
+ * then also on one thread (each thread holds its own share of a join or
+ * sort). `work` must be a whole statement or transaction, so a failed one
+ * leaves nothing behind. Both settings are the instance's: readers of this
+ * process run under them until `work` is done (every query the pages run
+ * orders its rows). At ten million incidents the attribution of one unit kind
+ * needs more than the default limit otherwise (docs/performance.md).
+ */
+export async function withLessMemoryOnRetry<T>(
+  conn: DuckDBConnection,
+  what: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const settings = ['set preserve_insertion_order = false', 'set threads = 1'];
+  const outOfMemory = (err: unknown) => /^Out of Memory Error/.test((err as Error).message);
+  try {
+    return await work();
+  } catch (err) {
+    if (!outOfMemory(err)) throw err;
+  }
+  try {
+    for (const [i, setting] of settings.entries()) {
+      process.stderr.write(`${what}: DuckDB ran out of memory (RELEASELENS_MEMORY_LIMIT); again with: ${setting}\n`);
+      await conn.run(setting);
+      try {
+        return await work();
+      } catch (err) {
+        if (!outOfMemory(err) || i === settings.length - 1) throw err;
+      }
+    }
+    throw new Error('unreachable');
+  } finally {
+    await conn.run('reset preserve_insertion_order; reset threads');
+  }
+}
+
 /** Writes the WAL into the database file; a failure is reported, never thrown (the WAL stays valid). */
 async function checkpoint(conn: DuckDBConnection): Promise<void> {
   const t0 = performance.now();

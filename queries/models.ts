@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { typesFor } from '../lib/db.ts';
+import { typesFor, withLessMemoryOnRetry } from '../lib/db.ts';
 import { projectFile } from '../lib/paths.ts';
 
 export const DEFAULT_WINDOW_HOURS = 48;
@@ -236,12 +236,16 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       const sql = statementFor(m, live);
       if (sql === null) continue;
       const t = performance.now();
-      if (m.materialized !== 'store') await conn.run(sql);
+      const run = (what: string, work: () => Promise<unknown>) => withLessMemoryOnRetry(conn, what, work);
+      if (m.materialized !== 'store') await run(`model ${m.name}`, () => conn.run(sql));
       else {
         // The table takes its columns from the first unit kind; the others are added to it.
         const [first, ...rest] = unitKinds;
-        await conn.run(sql, { window_hours: DEFAULT_WINDOW_HOURS, unit_kind: first, refresh: false });
-        for (const kind of rest) await fillStore(conn, m, kind, DEFAULT_WINDOW_HOURS);
+        await run(`model ${m.name} (${first} units)`, () =>
+          conn.run(sql, { window_hours: DEFAULT_WINDOW_HOURS, unit_kind: first, refresh: false }),
+        );
+        for (const kind of rest)
+          await run(`model ${m.name} (${kind} units)`, () => fillStore(conn, m, kind, DEFAULT_WINDOW_HOURS));
       }
       trace(t, `model ${m.name}`);
     }
@@ -253,7 +257,7 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       // Windows people asked for on the previous version carry over, so they need not be added while pages wait.
       for (const need of previous ? await windowsInUse(conn, previous.schema) : []) {
         const t = performance.now();
-        await fillWindow(conn, need);
+        await carryWindow(conn, need);
         trace(t, `window ${need.window} h for ${need.unit} units, carried over`);
       }
     }
@@ -279,6 +283,32 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
     await conn.run(`drop schema if exists ${versionSchema(Number(String(name).slice(1)))} cascade`);
   trace(t0, `models of data version ${version}`);
   return version;
+}
+
+/**
+ * Fills the stores of a new build for a window the previous one held. Its
+ * statements commit one by one (fillWindow), so rows of an attempt that
+ * failed are removed before the next one; a window that cannot be carried
+ * over is left out, and added when a page first asks for it.
+ */
+async function carryWindow(conn: DuckDBConnection, need: WindowNeed): Promise<void> {
+  const at = { w: need.window, kind: need.unit };
+  const clear = async () => {
+    for (const m of stores()) await conn.run(`delete from ${m.name} where window_hours = $w and unit_kind = $kind`, at);
+    await conn.run('delete from refresh_incidents');
+  };
+  const what = `window ${need.window} h for ${need.unit} units`;
+  try {
+    await withLessMemoryOnRetry(conn, what, async () => {
+      await clear();
+      await fillWindow(conn, need);
+    });
+  } catch (err) {
+    await clear();
+    console.error(
+      `${what} not carried over (${(err as Error).message.split('\n')[0]}); it is added when a page asks for it`,
+    );
+  }
 }
 
 /** At most this many windows other than the default carry over to a new data version (each costs seconds at scale). */

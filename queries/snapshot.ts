@@ -20,7 +20,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import os from 'node:os';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { databasePath, instance, withWriter } from '../lib/db.ts';
+import { databasePath, instance, withLessMemoryOnRetry, withWriter } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
 import {
   addWindow,
@@ -88,14 +88,16 @@ async function ensureWindow(need: WindowNeed): Promise<void> {
   await withWriter(async (conn) => {
     const state = await modelState(conn);
     if (state?.mode !== 'materialized' || (await hasWindow(conn, state.schema, need))) return;
-    await conn.run('begin transaction');
-    try {
-      await addWindow(conn, state.schema, need);
-      await conn.run('commit');
-    } catch (err) {
-      await conn.run('rollback');
-      throw err;
-    }
+    await withLessMemoryOnRetry(conn, `window ${need.window} h for ${need.unit} units`, async () => {
+      await conn.run('begin transaction');
+      try {
+        await addWindow(conn, state.schema, need);
+        await conn.run('commit');
+      } catch (err) {
+        await conn.run('rollback');
+        throw err;
+      }
+    });
   });
 }
 
