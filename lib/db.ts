@@ -155,7 +155,10 @@ export function withWriter<T>(work: (conn: DuckDBConnection) => Promise<T>): Pro
   const run = previous.then(() => withConnection(counted));
   // The checkpoint takes a turn of its own: whoever waits for `work` (a page,
   // an ingest handed over) does not wait for it, and readers keep reading.
-  const checkpointed = run.catch(() => {}).then(() => withConnection(checkpoint));
+  const checkpointed = run
+    .catch(() => {})
+    .then(() => withConnection(checkpoint))
+    .catch(() => {}); // the next writer runs whatever happened here
   writers.set(key, checkpointed);
   return run;
 }
@@ -177,7 +180,6 @@ export async function withLessMemoryOnRetry<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   const settings = ['set preserve_insertion_order = false', 'set threads = 1'];
-  const outOfMemory = (err: unknown) => /^Out of Memory Error/.test((err as Error).message);
   try {
     return await work();
   } catch (err) {
@@ -198,6 +200,9 @@ export async function withLessMemoryOnRetry<T>(
     await conn.run('reset preserve_insertion_order; reset threads');
   }
 }
+
+/** Whether DuckDB failed for want of memory (withLessMemoryOnRetry). */
+export const outOfMemory = (err: unknown): boolean => /^Out of Memory Error/.test((err as Error).message);
 
 /** Writes the WAL into the database file; a failure is reported, never thrown (the WAL stays valid). */
 async function checkpoint(conn: DuckDBConnection): Promise<void> {

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { typesFor, withLessMemoryOnRetry } from '../lib/db.ts';
+import { outOfMemory, typesFor, withLessMemoryOnRetry } from '../lib/db.ts';
 import { projectFile } from '../lib/paths.ts';
 
 export const DEFAULT_WINDOW_HOURS = 48;
@@ -288,8 +288,8 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
 /**
  * Fills the stores of a new build for a window the previous one held. Its
  * statements commit one by one (fillWindow), so rows of an attempt that
- * failed are removed before the next one; a window that cannot be carried
- * over is left out, and added when a page first asks for it.
+ * failed are removed before the next one; a window that does not fit in
+ * memory even so is left out, and added when a page first asks for it.
  */
 async function carryWindow(conn: DuckDBConnection, need: WindowNeed): Promise<void> {
   const at = { w: need.window, kind: need.unit };
@@ -305,6 +305,7 @@ async function carryWindow(conn: DuckDBConnection, need: WindowNeed): Promise<vo
     });
   } catch (err) {
     await clear();
+    if (!outOfMemory(err)) throw err;
     console.error(
       `${what} not carried over (${(err as Error).message.split('\n')[0]}); it is added when a page asks for it`,
     );
