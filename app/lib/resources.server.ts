@@ -6,7 +6,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { answer, type Body } from './answers.server.ts';
-import { keepResource } from './documents.server.ts';
+import { acceptsGzip, keepResource } from './documents.server.ts';
 import { secureHeaders } from './security.server.ts';
 
 const GZIP_FROM_BYTES = 1024;
@@ -50,7 +50,7 @@ export async function cachedBody(
     return new Response(null, { status: 304, headers });
   }
   if (!value.gzipped) return new Response(value.bytes, { headers });
-  if (/\bgzip\b/.test(request.headers.get('Accept-Encoding') ?? '')) {
+  if (acceptsGzip(request.headers.get('Accept-Encoding'))) {
     headers.set('Content-Encoding', 'gzip');
     return new Response(value.bytes, { headers });
   }
