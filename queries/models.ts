@@ -368,9 +368,8 @@ async function fillWindow(conn: DuckDBConnection, need: WindowNeed): Promise<voi
       continue;
     }
     const narrowed = { ...at, wider };
-    const fromWider = `from mat_attribution a join fct_units u on u.unit_kind = a.unit_kind and u.unit_id = a.unit_id
-      where a.window_hours = $wider and a.unit_kind = $kind`;
-    const lost = "a.rule = 'likely' and a.opened_at > window_reach(u.end_at, $w)";
+    const fromWider = 'from mat_attribution a where a.window_hours = $wider and a.unit_kind = $kind';
+    const lost = "a.rule = 'likely' and a.opened_at > window_reach(a.golive_at, $w)";
     const t = performance.now();
     await conn.run(`insert into refresh_incidents select a.incident_id ${fromWider} and ${lost}`, narrowed);
     trace(t, 'window: the incidents whose winner no longer reaches them');

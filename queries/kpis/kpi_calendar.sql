@@ -4,9 +4,8 @@
 -- unit its window collides with on a shared service or CI (fct_collisions), if any.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_period_units, fct_collisions.
+-- Reads: fct_period_units.
 select u.unit_id, u.service, epoch_ms(u.end_at)::double as end_ms, u.is_failed, u.is_freeze_violation,
-  c.collides_with, c.collides_on
+  u.collides_with, u.collides_on
 from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to) u
-left join fct_collisions c on c.unit_kind = $unit and c.unit_id = u.unit_id
 order by u.end_at desc, u.unit_id;

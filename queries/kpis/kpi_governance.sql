@@ -5,7 +5,7 @@
 -- rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to, $as_of,
 --        $services, $teams, $types.
--- Reads: fct_period_units, fct_units, fct_confirmed_links, stg_surveys, in_filter, review_on_time, passes_policy, in_backlog, seconds_between.
+-- Reads: fct_period_units, fct_units, fct_unit_surveys, stg_surveys, in_filter, review_on_time, passes_policy, in_backlog, seconds_between.
 with completed as (
   select *, review_on_time(review_applicable, review_completed_at, end_at, $tz) as chk_review_on_time
   from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
@@ -34,20 +34,18 @@ checks as (
   from checked
 ),
 responses as (
-  -- responses linked to a completed unit of the period, within 14 days after its go-live
-  select c.unit_id, s.score
-  from fct_confirmed_links l
-  join stg_surveys s on s.response_id = l.record_id
-  join completed c on c.unit_id = l.unit_id
-  where l.record_kind = 'survey' and l.unit_kind = $unit
-    and s.responded_at between c.end_at and c.end_at + interval 14 days
+  -- per completed unit of the period, its responses within 14 days after go-live (units without any have no row)
+  select r.responses, r.satisfied, r.score_sum
+  from completed c
+  join fct_unit_surveys r on r.unit_kind = $unit and r.unit_id = c.unit_id
 ),
 satisfaction as (
   select
-    count(*)::integer as responses,
-    count(*) filter (where score >= 4)::integer as satisfied,
-    avg(score) as mean_score,
-    count(distinct unit_id)::integer as units_with_responses,
+    coalesce(sum(responses), 0)::integer as responses,
+    coalesce(sum(satisfied), 0)::integer as satisfied,
+    -- the mean of the scores: their sum over their count, as avg(score) divides them
+    case when sum(responses) > 0 then sum(score_sum)::double / sum(responses) end as mean_score,
+    count(*)::integer as units_with_responses,
     (select count(*) from stg_surveys)::integer as survey_records
   from responses
 ),

@@ -8,7 +8,7 @@
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types, $limit.
 -- Reads: fct_period_incidents, stg_incidents, dim_period.
-with attributed as (
+with attributed as materialized (
   select *
   from fct_period_incidents($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
   where problem_id is not null

@@ -2,24 +2,20 @@
 -- teams, types, tz, from, to): one row per incident attributed to a completed
 -- unit that went live in the period (and the source that sent it), with the unit's context (service, type,
 -- risk, go-live weekday and hour in tz) and hours from go-live. Times are epoch
--- milliseconds so the rows travel well as Arrow. The period's units get their
--- risk (fct_unit_risk) and local go-live weekday and hour once each, and are joined to the
--- attribution, which carries the incident columns counted here. The title is
+-- milliseconds so the rows travel well as Arrow. The period's units (which carry
+-- their change risk, fct_unit_risk) get their local go-live weekday and hour once
+-- each, and are joined to the attribution, which carries the incident columns
+-- counted here; its rows of other periods are skipped by their go-live. The title is
 -- not among them: a reader that shows titles joins stg_incidents for the rows
 -- it keeps (kpi_incident_page, kpi_incidents).
--- Materialized: macro. Reads: fct_period_units, fct_attribution, fct_unit_risk, window_reach, seconds_between.
+-- Materialized: macro. Reads: fct_period_units, fct_attribution, window_reach, seconds_between, local_instant.
 create or replace macro fct_period_incidents(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to) as table
 with units as (
   select
-    unit_id, service, team, unit_type, change_id, start_at, end_at,
+    unit_id, service, team, unit_type, risk, start_at, end_at,
     isodow(timezone(p_tz, end_at))::integer as golive_weekday,
     hour(timezone(p_tz, end_at))::integer as golive_hour
   from fct_period_units(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to)
-),
-with_risk as (
-  select u.*, r.risk
-  from units u
-  join fct_unit_risk r on r.unit_kind = p_unit_kind and r.unit_id = u.unit_id
 ),
 final as (
   select
@@ -36,6 +32,8 @@ final as (
     u.golive_hour,
     strftime(date_trunc('week', timezone(p_tz, i.opened_at)), '%Y-%m-%d') as opened_week
   from fct_attribution(p_unit_kind, p_window_hours) i
-  join with_risk u using (unit_id)
+  join units u using (unit_id)
+  -- implied by the join (a unit of the period went live in it); lets the scan skip other periods' rows
+  where i.golive_at >= local_instant(p_tz, p_from) and i.golive_at < local_instant(p_tz, p_to)
 )
 select * from final;

@@ -2,13 +2,12 @@
 -- unit of that kind with the columns the releases table, the release detail and
 -- /api/units show: outcomes, rounded durations (lead time, deployment window, overrun), local go-live weekday and hour
 -- (in tz), the excess-incident baseline, the policy checks (null = not applicable)
--- and the unit its go-live window collides with (fct_collisions).
--- Materialized: macro. Reads: fct_unit_outcomes, fct_collisions, review_on_time.
+-- and the unit its go-live window collides with (fct_collisions, carried by
+-- every window's rows).
+-- Materialized: macro. Reads: fct_unit_outcomes, review_on_time.
 create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
 with units as (
-  select o.*, c.collides_with, c.collides_on
-  from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority) o
-  left join fct_collisions c on c.unit_kind = p_unit_kind and c.unit_id = o.unit_id
+  select * from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
 ),
 final as (
   select

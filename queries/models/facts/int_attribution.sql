@@ -2,7 +2,9 @@
 -- (incident_id, unit_id, rule), naming the unit of that kind it is attributed
 -- to and the rule used, with the incident's columns that the pages count by
 -- (source, times, priority, service, CI, category, problem): readers of the
--- kept rows then need not join the million incident rows again.
+-- kept rows then need not join the million incident rows again. golive_at is
+-- the unit's go-live (its end_at): a reader of a period's units can skip the
+-- rows of other periods before it joins them (the store keeps them in its order).
 --   confirmed: an explicit link (fct_confirmed_links), whatever the time gap;
 --   likely:    otherwise, the completed unit with the latest start (ties: greatest
 --              id) whose window [start, end + window_hours] contains opened_at
@@ -104,11 +106,16 @@ chosen as (
   from confirmed c
   full join likely l using (incident_id)
 ),
+kind_units as (
+  select unit_id, end_at from fct_units where unit_kind = p_unit_kind
+),
 final as (
   select
     a.incident_id, a.unit_id, a.rule,
-    i.source, i.opened_at, i.resolved_at, i.priority, i.service, i.ci, i.category, i.problem_id
+    i.source, i.opened_at, i.resolved_at, i.priority, i.service, i.ci, i.category, i.problem_id,
+    u.end_at as golive_at
   from chosen a
   join incidents i using (incident_id)
+  left join kind_units u using (unit_id)
 )
 select * from final;

@@ -1,6 +1,8 @@
 -- int_unit_windows(unit_kind, window_hours, refresh): one row per unit of that kind (the
--- columns of fct_units) with what its post-release window W adds, for every
--- failure severity at once:
+-- columns of fct_units, its change risk (fct_unit_risk) and the unit its go-live
+-- window collides with (fct_collisions): facts of the unit that every window's
+-- rows carry, so readers need not join them) with what its post-release window
+-- W adds, for every failure severity at once:
 --   post_release_incidents  attributed incidents opened in [start, end + W];
 --   confirmed / likely      attributed incidents by rule (any time);
 --   min_priority            the most severe attributed incident (failed when
@@ -16,12 +18,15 @@
 -- With p_refresh, only the units in refresh_units (the background incidents
 -- are read only for their services and weeks).
 -- The computation behind fct_unit_windows.
--- Materialized: macro. Reads: fct_units, fct_attribution, stg_incidents, window_reach, refresh_units, seconds_between.
+-- Materialized: macro. Reads: fct_units, fct_unit_risk, fct_collisions, fct_attribution, stg_incidents, window_reach, refresh_units, seconds_between.
 create or replace macro int_unit_windows(p_unit_kind, p_window_hours, p_refresh) as table
 with units as (
-  select * from fct_units
-  where unit_kind = p_unit_kind
-    and (not p_refresh or unit_id in (select unit_id from refresh_units where unit_kind = p_unit_kind))
+  select f.*, r.risk, c.collides_with, c.collides_on
+  from fct_units f
+  left join fct_unit_risk r on r.unit_kind = f.unit_kind and r.unit_id = f.unit_id
+  left join fct_collisions c on c.unit_kind = f.unit_kind and c.unit_id = f.unit_id
+  where f.unit_kind = p_unit_kind
+    and (not p_refresh or f.unit_id in (select unit_id from refresh_units where unit_kind = p_unit_kind))
 ),
 attribution as (
   select * from fct_attribution(p_unit_kind, p_window_hours)
