@@ -65,7 +65,8 @@ export function excessReadings(
 ): Map<string, ExcessReading> {
   const from = incidentsFrom === null ? null : Date.parse(incidentsFrom);
   const out = new Map<string, ExcessReading>();
-  const tested: { id: string; p: number; observed: number; expected: number }[] = [];
+  // the readings of the units tested, completed with their q below (a family is thousands of units: one object each)
+  const tested: { reading: ExcessReading; observed: number; expected: number }[] = [];
   for (const u of family) {
     const expected = flooredExpected(u, windowHours);
     if (!u.is_completed || expected === null || !u.start_at) {
@@ -74,14 +75,20 @@ export function excessReadings(
     }
     const p = poissonUpperTail(u.post_release_incidents, expected);
     const tooLittle = from === null || Date.parse(u.start_at) - from < BASELINE_DAYS * DAY_MS;
-    out.set(u.unit_id, { ...none, excess_p_floored: p, too_little_history: tooLittle });
-    if (!tooLittle) tested.push({ id: u.unit_id, p, observed: u.post_release_incidents, expected });
+    const reading: ExcessReading = {
+      excess_p_floored: p,
+      excess_q_value: null,
+      too_little_history: tooLittle,
+      is_excess_fdr: false,
+    };
+    out.set(u.unit_id, reading);
+    if (!tooLittle) tested.push({ reading, observed: u.post_release_incidents, expected });
   }
-  const q = benjaminiHochberg(tested.map((t) => t.p));
+  const q = benjaminiHochberg(tested.map((t) => t.reading.excess_p_floored as number));
   tested.forEach((t, i) => {
-    const reading = out.get(t.id) ?? none;
     const qValue = q[i] ?? 1;
-    out.set(t.id, { ...reading, excess_q_value: qValue, is_excess_fdr: qValue < 0.05 && t.observed > t.expected });
+    t.reading.excess_q_value = qValue;
+    t.reading.is_excess_fdr = qValue < 0.05 && t.observed > t.expected;
   });
   return out;
 }

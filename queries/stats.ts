@@ -104,12 +104,13 @@ export function poissonUpperTail(k: number, lambda: number): number {
  */
 export function benjaminiHochberg(pValues: number[]): number[] {
   const m = pValues.length;
-  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  // indexes in order of p (a stable sort: ties keep their order)
+  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => (pValues[a] as number) - (pValues[b] as number));
   const q = new Array<number>(m);
   let running = 1;
   for (let rank = m; rank >= 1; rank--) {
-    const [p, index] = order[rank - 1] as readonly [number, number];
-    running = Math.min(running, (p * m) / rank);
+    const index = order[rank - 1] as number;
+    running = Math.min(running, ((pValues[index] as number) * m) / rank);
     q[index] = running;
   }
   return q;

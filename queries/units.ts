@@ -177,20 +177,24 @@ export interface UnitsJsonPage {
 export async function getUnitsJson(p: KpiParams, page: UnitsJsonPage): Promise<Uint8Array<ArrayBuffer>> {
   const range = await getDataRange();
   return withModels(async (conn) => {
-    const result = (await runQuery(
-      conn,
-      'kpi_units_json',
-      { ...unitBindings(p), limit: page.limit, offset: page.offset },
-      { limit: BIGINT, offset: BIGINT },
-    )) as unknown as (ExcessInput & { row_json: Uint8Array | null; total_rows: bigint | number })[];
+    // the family is read beside the page, on another of the snapshot's connections
+    const [result, wholeFamily] = await Promise.all([
+      runQuery(
+        conn,
+        'kpi_units_json',
+        { ...unitBindings(p), limit: page.limit, offset: page.offset },
+        { limit: BIGINT, offset: BIGINT },
+      ) as unknown as Promise<(ExcessInput & { row_json: Uint8Array | null; total_rows: bigint | number })[]>,
+      withModels((c) => excessFamily(c, p), p),
+    ]);
     const total = Number(result[0]?.total_rows ?? 0);
     const rows = result.filter((r) => r.row_json !== null);
     const from = range.incidents_from?.toISOString() ?? null;
-    // the whole period on this page: its rows are the family; otherwise the family is read
+    // the whole period on this page: its rows are the family (the same units and values)
     const family =
       page.offset === 0 && rows.length === total
         ? rows.filter((r) => r.is_completed && r.expected_incidents !== null)
-        : await excessFamily(conn, p);
+        : wholeFamily;
     const readings = excessReadings(family, p.window, from);
     const nextOffset = page.offset + rows.length;
     const head = JSON.stringify({
@@ -235,6 +239,9 @@ export async function getUnitsPage(
 ): Promise<{ rows: UnitRow[]; total: number }> {
   const range = await getDataRange();
   return withModels(async (conn) => {
+    // the family is read beside the page, on another of the snapshot's connections
+    const familyRead = withModels((c) => excessFamily(c, p), p);
+    familyRead.catch(() => {}); // awaited below; a failure of the page's own query must not leave it unhandled
     const raw = await runQuery(
       conn,
       'kpi_units_page',
@@ -251,7 +258,7 @@ export async function getUnitsPage(
       },
       { limit: BIGINT, offset: BIGINT, weekday: INTEGER, hour_band: INTEGER },
     );
-    const rows = withReadings(raw.map(toUnitRow), await excessFamily(conn, p), p, range.incidents_from);
+    const rows = withReadings(raw.map(toUnitRow), await familyRead, p, range.incidents_from);
     return { rows, total: Number(raw[0]?.view_rows ?? 0) };
   }, p);
 }
