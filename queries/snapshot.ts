@@ -216,6 +216,24 @@ async function laneFor(snapshot: Snapshot): Promise<Lane> {
   return take(snapshot.lanes.reduce((a, b) => (b.pending < a.pending ? b : a)));
 }
 
+const notPrepared = (need: WindowNeed) =>
+  new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`);
+
+/**
+ * Runs `work` in the ambient snapshot, or in a snapshot of its own, without
+ * taking a lane: for a query function that starts several queries at once,
+ * each through withModels. (A withModels inside another's work could wait
+ * for the lane that work holds, and never start.)
+ */
+export function inSnapshot<T>(work: () => Promise<T>, need?: WindowNeed): Promise<T> {
+  const snapshot = ambient.getStore();
+  if (!snapshot) return readSnapshot(() => inSnapshot(work, need), need === undefined ? [] : [need]);
+  if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
+    return Promise.reject(notPrepared(need));
+  }
+  return work();
+}
+
 /** A window the prepared version does not hold (it is added on first use once the version is current). */
 export class WindowNotPrepared extends Error {}
 
@@ -265,7 +283,7 @@ export function withModels<T>(
   const snapshot = ambient.getStore();
   if (!snapshot) return readSnapshot(() => withModels(work, need), need === undefined ? [] : [need]);
   if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
-    return Promise.reject(new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`));
+    return Promise.reject(notPrepared(need));
   }
   return laneFor(snapshot).then((lane) => {
     const run = lane.tail.then(() => work(lane.conn, snapshot.dataVersion));

@@ -6,7 +6,7 @@ import { bindings } from './kpis.ts';
 import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { getDataRange } from './range.ts';
-import { withModels } from './snapshot.ts';
+import { inSnapshot, withModels } from './snapshot.ts';
 import { poissonUpperTail, round } from './stats.ts';
 
 const instant = z.date().nullable();
@@ -176,25 +176,24 @@ export interface UnitsJsonPage {
  */
 export async function getUnitsJson(p: KpiParams, page: UnitsJsonPage): Promise<Uint8Array<ArrayBuffer>> {
   const range = await getDataRange();
-  return withModels(async (conn) => {
-    // the family is read beside the page, on another of the snapshot's connections
-    const [result, wholeFamily] = await Promise.all([
-      runQuery(
-        conn,
-        'kpi_units_json',
-        { ...unitBindings(p), limit: page.limit, offset: page.offset },
-        { limit: BIGINT, offset: BIGINT },
-      ) as unknown as Promise<(ExcessInput & { row_json: Uint8Array | null; total_rows: bigint | number })[]>,
-      withModels((c) => excessFamily(c, p), p),
+  return inSnapshot(async () => {
+    // the page and its family side by side, on two of the snapshot's connections
+    const [result, family] = await Promise.all([
+      withModels(
+        (conn) =>
+          runQuery(
+            conn,
+            'kpi_units_json',
+            { ...unitBindings(p), limit: page.limit, offset: page.offset },
+            { limit: BIGINT, offset: BIGINT },
+          ) as unknown as Promise<(ExcessInput & { row_json: Uint8Array | null; total_rows: bigint | number })[]>,
+        p,
+      ),
+      withModels((conn) => excessFamily(conn, p), p),
     ]);
     const total = Number(result[0]?.total_rows ?? 0);
     const rows = result.filter((r) => r.row_json !== null);
     const from = range.incidents_from?.toISOString() ?? null;
-    // the whole period on this page: its rows are the family (the same units and values)
-    const family =
-      page.offset === 0 && rows.length === total
-        ? rows.filter((r) => r.is_completed && r.expected_incidents !== null)
-        : wholeFamily;
     const readings = excessReadings(family, p.window, from);
     const nextOffset = page.offset + rows.length;
     const head = JSON.stringify({
@@ -238,27 +237,30 @@ export async function getUnitsPage(
   page: { limit: number; offset: number },
 ): Promise<{ rows: UnitRow[]; total: number }> {
   const range = await getDataRange();
-  return withModels(async (conn) => {
-    // the family is read beside the page, on another of the snapshot's connections
-    const familyRead = withModels((c) => excessFamily(c, p), p);
-    familyRead.catch(() => {}); // awaited below; a failure of the page's own query must not leave it unhandled
-    const raw = await runQuery(
-      conn,
-      'kpi_units_page',
-      {
-        ...unitBindings(p),
-        q: view.q.toLowerCase(),
-        outcome: view.outcome,
-        sort: view.sort,
-        dir: view.dir,
-        weekday: view.slot?.weekday ?? null,
-        hour_band: view.slot?.hourBand ?? null,
-        limit: page.limit,
-        offset: page.offset,
-      },
-      { limit: BIGINT, offset: BIGINT, weekday: INTEGER, hour_band: INTEGER },
-    );
-    const rows = withReadings(raw.map(toUnitRow), await familyRead, p, range.incidents_from);
+  return inSnapshot(async () => {
+    // the page and its family side by side, on two of the snapshot's connections
+    const [raw, family] = await Promise.all([
+      withModels((conn) => runQuery(conn, 'kpi_units_page', pageBindings(p, view, page), pageTypes), p),
+      withModels((conn) => excessFamily(conn, p), p),
+    ]);
+    const rows = withReadings(raw.map(toUnitRow), family, p, range.incidents_from);
     return { rows, total: Number(raw[0]?.view_rows ?? 0) };
   }, p);
 }
+
+/** The bound values of kpi_units_page. */
+function pageBindings(p: KpiParams, view: UnitsViewQuery, page: { limit: number; offset: number }) {
+  return {
+    ...unitBindings(p),
+    q: view.q.toLowerCase(),
+    outcome: view.outcome,
+    sort: view.sort,
+    dir: view.dir,
+    weekday: view.slot?.weekday ?? null,
+    hour_band: view.slot?.hourBand ?? null,
+    limit: page.limit,
+    offset: page.offset,
+  };
+}
+
+const pageTypes = { limit: BIGINT, offset: BIGINT, weekday: INTEGER, hour_band: INTEGER };
