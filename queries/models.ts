@@ -42,6 +42,8 @@ export interface ModelFile {
   materialized: Materialization;
   /** Other models this one reads (names that are not models, such as raw tables, are dropped). */
   reads: string[];
+  /** A store's columns its rows are kept in order of ("Ordered by: a, b." in its header). */
+  orderedBy?: string;
   sql: string;
 }
 
@@ -60,7 +62,8 @@ function parseModel(layer: string, file: string): ModelFile {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s && s !== 'nothing');
-  return { name, layer, materialized, reads, sql };
+  const orderedBy = /Ordered by: ([a-z_, ]+)\./.exec(header)?.[1];
+  return { name, layer, materialized, reads, sql, ...(orderedBy ? { orderedBy } : {}) };
 }
 
 let cachedModels: ModelFile[] | undefined;
@@ -242,7 +245,7 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
         // The table takes its columns from the first unit kind; the others are added to it.
         const [first, ...rest] = unitKinds;
         await run(`model ${m.name} (${first} units)`, () =>
-          conn.run(sql, { window_hours: DEFAULT_WINDOW_HOURS, unit_kind: first, refresh: false }),
+          fillStore(conn, m, first, DEFAULT_WINDOW_HOURS, false, true),
         );
         for (const kind of rest)
           await run(`model ${m.name} (${kind} units)`, () => fillStore(conn, m, kind, DEFAULT_WINDOW_HOURS));
@@ -334,13 +337,36 @@ async function windowsInUse(conn: DuckDBConnection, schema: string): Promise<Win
     .filter((n) => unitKinds.includes(n.unit));
 }
 
-/** Adds the rows of one (window, unit kind) to a store; `refresh`: only those of an incremental refresh (refresh.ts). */
-export const fillStore = (conn: DuckDBConnection, m: ModelFile, kind: string, windowHours: number, refresh = false) =>
-  conn.run(`insert into ${m.name} ${m.sql.trim().replace(/;$/, '')}`, {
-    window_hours: windowHours,
-    unit_kind: kind,
-    refresh,
-  });
+/**
+ * Adds the rows of one (window, unit kind) to a store (`create`: creates the
+ * store with them); `refresh`: only those of an incremental refresh
+ * (refresh.ts). A store with an order computes its rows first and sorts them
+ * on their own: sorted in the same statement, the sort's rows and the
+ * attribution's joins held memory together, and at ten million incidents
+ * each kind ran out of it twice (decision 025).
+ */
+export async function fillStore(
+  conn: DuckDBConnection,
+  m: ModelFile,
+  kind: string,
+  windowHours: number,
+  refresh = false,
+  create = false,
+): Promise<void> {
+  const select = m.sql.trim().replace(/;$/, '');
+  const params = { window_hours: windowHours, unit_kind: kind, refresh };
+  const into = (rows: string) => (create ? `create table ${m.name} as ${rows}` : `insert into ${m.name} ${rows}`);
+  if (!m.orderedBy) {
+    await conn.run(into(select), params);
+    return;
+  }
+  await conn.run(`create or replace temp table store_rows as ${select}`, params);
+  try {
+    await conn.run(into(`select * from store_rows order by ${m.orderedBy}`));
+  } finally {
+    await conn.run('drop table if exists store_rows');
+  }
+}
 
 /**
  * Fills every store for one more (window, unit kind) and records it in

@@ -1,10 +1,9 @@
 -- mat_attribution: one row per (window, unit kind, attributed incident): the
 -- rows of int_attribution, kept per window and unit kind. The build fills the
 -- default window for every kind; any other (window, kind) is added on first use.
--- Ordered by the unit's go-live, so a period's rows sit in few row groups and a
--- filter on golive_at skips the others.
+-- Kept in order of the unit's go-live, so a period's rows sit in few row groups
+-- and a filter on golive_at skips the others.
 -- $refresh: only the incidents of an incremental refresh (queries/refresh.ts).
--- Materialized: store. Reads: int_attribution. Binds: $window_hours, $unit_kind, $refresh.
+-- Materialized: store. Ordered by: golive_at. Reads: int_attribution. Binds: $window_hours, $unit_kind, $refresh.
 select $window_hours::double as window_hours, $unit_kind as unit_kind, *
 from int_attribution($unit_kind, $window_hours, $refresh)
-order by golive_at
