@@ -343,7 +343,8 @@ async function windowsInUse(conn: DuckDBConnection, schema: string): Promise<Win
  * (refresh.ts). A store with an order computes its rows first and sorts them
  * on their own: sorted in the same statement, the sort's rows and the
  * attribution's joins held memory together, and at ten million incidents
- * each kind ran out of it twice (decision 025).
+ * each kind ran out of it twice (decision 025). A refresh's rows are few and
+ * sorted as they are computed.
  */
 export async function fillStore(
   conn: DuckDBConnection,
@@ -358,6 +359,11 @@ export async function fillStore(
   const into = (rows: string) => (create ? `create table ${m.name} as ${rows}` : `insert into ${m.name} ${rows}`);
   if (!m.orderedBy) {
     await conn.run(into(select), params);
+    return;
+  }
+  if (refresh) {
+    // a refresh's few rows, in the caller's transaction (a temp table written there is read slowly)
+    await conn.run(into(`${select}\norder by ${m.orderedBy}`), params);
     return;
   }
   await conn.run(`create or replace temp table store_rows as ${select}`, params);
