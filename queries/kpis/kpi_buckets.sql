@@ -4,7 +4,7 @@
 -- and 'planned' / 'emergency' (release or change type) for side-by-side trends.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
 --        $from, $to, $as_of, $bucket ('week' | 'month'), $services, $teams, $types.
--- Reads: fct_period_units, fct_scoped_units, fct_units, dim_period.
+-- Reads: fct_period_units, fct_scoped_units, fct_units, dim_period, local_time.
 with bounds as (
   select * from dim_period($tz, $from, $to)
 ),
@@ -12,7 +12,7 @@ units as (
   select * from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types)
 ),
 completed as (
-  select u.*, date_trunc($bucket, timezone($tz, u.end_at)) as bucket, coalesce(u.is_emergency, false) as emergency_flag
+  select u.*, date_trunc($bucket, local_time($tz, u.end_at)) as bucket, coalesce(u.is_emergency, false) as emergency_flag
   from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to) u
 ),
 outcomes as (
@@ -38,7 +38,7 @@ outcomes as (
 ),
 schedule as (
   select
-    date_trunc($bucket, timezone($tz, u.planned_end)) as bucket,
+    date_trunc($bucket, local_time($tz, u.planned_end)) as bucket,
     count(*) filter (where u.is_completed and u.end_at <= u.planned_end + to_minutes(cast($tolerance_minutes as bigint)))::integer as on_time,
     count(*)::integer as schedule_cohort
   from units u, bounds b
@@ -48,7 +48,7 @@ schedule as (
   group by all
 ),
 deployments as (
-  select date_trunc($bucket, timezone($tz, d.end_at)) as bucket, count(*)::integer as deployments
+  select date_trunc($bucket, local_time($tz, d.end_at)) as bucket, count(*)::integer as deployments
   from fct_units d, bounds b
   where d.unit_kind = 'deployment' and d.is_completed
     and d.end_at >= b.from_at and d.end_at < b.to_at

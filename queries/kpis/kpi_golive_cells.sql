@@ -2,14 +2,14 @@
 -- reporting time zone: completed units, failed units, attributed incidents.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_period_units.
+-- Reads: fct_period_units, local_time.
 with completed as (
   select * from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 final as (
   select
-    isodow(timezone($tz, end_at))::integer as weekday,
-    (hour(timezone($tz, end_at)) // 3 * 3)::integer as hour_band,
+    isodow(local_time($tz, end_at))::integer as weekday,
+    (hour(local_time($tz, end_at)) // 3 * 3)::integer as hour_band,
     count(*)::integer as completed,
     count(*) filter (where is_failed)::integer as failed,
     sum(confirmed_incidents + likely_incidents)::integer as incidents

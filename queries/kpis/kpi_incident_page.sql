@@ -4,7 +4,7 @@
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types, $priority, $rule, $incident_service,
 --        $incident_ci, $category, $problem, $limit, $offset.
--- Reads: fct_period_incidents, stg_incidents.
+-- Reads: fct_period_incidents, stg_incidents, local_time.
 with page as (
   -- the week is written for the page's rows only (ICU's time zones cost per row)
   select * exclude (opened_week)
@@ -22,7 +22,7 @@ select
   p.incident_service, p.incident_ci, p.unit_id, p.service, p.team, p.unit_type, p.risk,
   p.opened_ms, p.golive_ms, p.hours_after_golive, p.is_in_window, p.is_failure_making,
   p.golive_weekday, p.golive_hour,
-  strftime(date_trunc('week', timezone($tz, i.opened_at)), '%Y-%m-%d') as opened_week
+  strftime(date_trunc('week', local_time($tz, i.opened_at)), '%Y-%m-%d') as opened_week
 from page p
 join stg_incidents i using (incident_id)
 order by opened_ms desc, incident_id;

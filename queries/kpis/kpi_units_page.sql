@@ -8,7 +8,7 @@
 --        $services, $teams, $types, $q (lower case, '' for none), $outcome,
 --        $sort, $dir, $weekday and $hour_band (a go-live slot of the incident
 --        patterns heatmap, null for any), $limit, $offset.
--- Reads: fct_listed_units.
+-- Reads: fct_listed_units, local_time.
 with listed as (
   select *
   from fct_listed_units($unit, $window_hours, $failure_max_priority, $tz, $from, $to, $services, $teams, $types)
@@ -38,7 +38,7 @@ viewed as (
       else true
     end
     and ($weekday is null or (is_completed
-      and isodow(timezone($tz, end_at)) = $weekday and hour(timezone($tz, end_at)) // 3 * 3 = $hour_band))
+      and isodow(local_time($tz, end_at)) = $weekday and hour(local_time($tz, end_at)) // 3 * 3 = $hour_band))
 )
 select * exclude (sort_text, sort_number, sort_at), count(*) over () as view_rows
 from viewed

@@ -8,13 +8,13 @@
 -- counted here; its rows of other periods are skipped by their go-live. The title is
 -- not among them: a reader that shows titles joins stg_incidents for the rows
 -- it keeps (kpi_incident_page, kpi_incidents).
--- Materialized: macro. Reads: fct_period_units, fct_attribution, window_reach, seconds_between, local_instant.
+-- Materialized: macro. Reads: fct_period_units, fct_attribution, window_reach, seconds_between, local_instant, local_time.
 create or replace macro fct_period_incidents(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to) as table
 with units as (
   select
     unit_id, service, team, unit_type, risk, start_at, end_at,
-    isodow(timezone(p_tz, end_at))::integer as golive_weekday,
-    hour(timezone(p_tz, end_at))::integer as golive_hour
+    isodow(local_time(p_tz, end_at))::integer as golive_weekday,
+    hour(local_time(p_tz, end_at))::integer as golive_hour
   from fct_period_units(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to)
 ),
 final as (
@@ -30,7 +30,7 @@ final as (
     i.priority <= p_failure_max_priority as is_failure_making,
     u.golive_weekday,
     u.golive_hour,
-    strftime(date_trunc('week', timezone(p_tz, i.opened_at)), '%Y-%m-%d') as opened_week
+    strftime(date_trunc('week', local_time(p_tz, i.opened_at)), '%Y-%m-%d') as opened_week
   from fct_attribution(p_unit_kind, p_window_hours) i
   join units u using (unit_id)
   -- implied by the join (a unit of the period went live in it); lets the scan skip other periods' rows

@@ -4,7 +4,7 @@
 -- (in tz), the excess-incident baseline, the policy checks (null = not applicable)
 -- and the unit its go-live window collides with (fct_collisions, carried by
 -- every window's rows).
--- Materialized: macro. Reads: fct_unit_outcomes, review_on_time.
+-- Materialized: macro. Reads: fct_unit_outcomes, review_on_time, local_time.
 create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
 with units as (
   select * from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
@@ -22,8 +22,8 @@ final as (
     round(lead_time_hours, 4) as lead_time_hours,
     round(recovery_hours, 4) as recovery_hours,
     is_emergency, is_unauthorized, is_freeze_violation, collides_with, collides_on,
-    isodow(timezone(p_tz, end_at))::integer as golive_weekday,
-    hour(timezone(p_tz, end_at))::integer as golive_hour,
+    isodow(local_time(p_tz, end_at))::integer as golive_weekday,
+    hour(local_time(p_tz, end_at))::integer as golive_hour,
     background_incidents,
     round(expected_incidents, 4) as expected_incidents,
     chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified, chk_outside_freeze,
