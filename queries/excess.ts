@@ -28,9 +28,12 @@ export interface ExcessInput {
   post_release_incidents: number;
   background_incidents: number | null;
   expected_incidents: number | null;
-  start_at: string | null;
-  end_at: string | null;
+  /** ISO text (a table row) or a date (as the driver reads it: a family of thousands is not written as text to be parsed again). */
+  start_at: string | Date | null;
+  end_at: string | Date | null;
 }
+
+const msOf = (t: string | Date) => (typeof t === 'string' ? Date.parse(t) : t.getTime());
 
 export interface ExcessReading {
   excess_p_floored: number | null;
@@ -50,7 +53,7 @@ const none: ExcessReading = {
 export function flooredExpected(u: ExcessInput, windowHours: number): number | null {
   if (u.expected_incidents === null || u.background_incidents === null) return null;
   if (u.background_incidents >= FLOOR_INCIDENTS || !u.start_at || !u.end_at) return u.expected_incidents;
-  const hours = (Date.parse(u.end_at) - Date.parse(u.start_at)) / 3_600_000 + windowHours;
+  const hours = (msOf(u.end_at) - msOf(u.start_at)) / 3_600_000 + windowHours;
   return (FLOOR_INCIDENTS / (BASELINE_DAYS * 24)) * hours;
 }
 
@@ -74,7 +77,7 @@ export function excessReadings(
       continue;
     }
     const p = poissonUpperTail(u.post_release_incidents, expected);
-    const tooLittle = from === null || Date.parse(u.start_at) - from < BASELINE_DAYS * DAY_MS;
+    const tooLittle = from === null || msOf(u.start_at) - from < BASELINE_DAYS * DAY_MS;
     const reading: ExcessReading = {
       excess_p_floored: p,
       excess_q_value: null,

@@ -123,11 +123,7 @@ export function unitBindings(p: KpiParams) {
 
 /** The completed units of the period with what their excess reading needs: the family its false-discovery control runs over. */
 export async function excessFamily(conn: DuckDBConnection, p: KpiParams): Promise<ExcessInput[]> {
-  return (await runQuery(conn, 'kpi_excess_family', unitBindings(p))).map((r) => ({
-    ...(r as unknown as ExcessInput),
-    start_at: (r.start_at as Date | null)?.toISOString() ?? null,
-    end_at: (r.end_at as Date | null)?.toISOString() ?? null,
-  }));
+  return (await runQuery(conn, 'kpi_excess_family', unitBindings(p))) as unknown as ExcessInput[];
 }
 
 /**
