@@ -216,9 +216,6 @@ async function laneFor(snapshot: Snapshot): Promise<Lane> {
   return take(snapshot.lanes.reduce((a, b) => (b.pending < a.pending ? b : a)));
 }
 
-const notPrepared = (need: WindowNeed) =>
-  new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`);
-
 /**
  * Runs `work` in the ambient snapshot, or in a snapshot of its own, without
  * taking a lane: for a query function that starts several queries at once,
@@ -229,7 +226,7 @@ export function inSnapshot<T>(work: () => Promise<T>, need?: WindowNeed): Promis
   const snapshot = ambient.getStore();
   if (!snapshot) return readSnapshot(() => inSnapshot(work, need), need === undefined ? [] : [need]);
   if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
-    return Promise.reject(notPrepared(need));
+    return Promise.reject(new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`));
   }
   return work();
 }
@@ -280,14 +277,11 @@ export function withModels<T>(
   work: (conn: DuckDBConnection, dataVersion: number) => Promise<T>,
   need?: WindowNeed,
 ): Promise<T> {
-  const snapshot = ambient.getStore();
-  if (!snapshot) return readSnapshot(() => withModels(work, need), need === undefined ? [] : [need]);
-  if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
-    return Promise.reject(notPrepared(need));
-  }
-  return laneFor(snapshot).then((lane) => {
+  return inSnapshot(async () => {
+    const snapshot = ambient.getStore() as Snapshot;
+    const lane = await laneFor(snapshot);
     const run = lane.tail.then(() => work(lane.conn, snapshot.dataVersion));
     lane.tail = run.catch(() => {}).finally(() => lane.pending--);
     return run;
-  });
+  }, need);
 }
