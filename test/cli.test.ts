@@ -27,6 +27,24 @@ describe('npm run ingest and npm run kpis', () => {
     );
   });
 
+  it('runs the same from the compiled entry that npm run ingest uses (scripts/cli.mjs)', () => {
+    const compiledDb = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-cli-')), 'compiled.duckdb');
+    const r = spawnSync(process.execPath, ['scripts/cli.mjs', 'ingest/cli.ts', '--db', compiledDb, goldenInput], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC' },
+    });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')[3]).toMatch(
+      /incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded/,
+    );
+    expect(fs.existsSync(path.join(root, 'build', 'cli', 'ingest__cli.mjs'))).toBe(true);
+    const usage = spawnSync(process.execPath, ['scripts/cli.mjs', 'ingest/cli.ts'], { cwd: root, encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/usage: npm run ingest/);
+  });
+
   it('says how many records were new, changed and unchanged when an export loads again', () => {
     const again = run('ingest/cli.ts', ['--db', db, path.join(goldenInput, 'incidents.csv')]);
     expect(again.stdout).toMatch(/11 read, 11 loaded \(0 new, 0 changed, 11 unchanged\), 0 rejected/);
