@@ -13,16 +13,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { newestMtimeMs } from './newest.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const sources = ['lib', 'ingest', 'queries', 'scripts', 'app', 'package.json', 'tsconfig.json'];
-
-function newestMtimeMs(p) {
-  const stat = fs.statSync(p, { throwIfNoEntry: false });
-  if (!stat) return 0;
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...fs.readdirSync(p).map((f) => newestMtimeMs(path.join(p, f))));
-}
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry?.endsWith('.ts')) {

@@ -10,22 +10,17 @@ import { config } from '../lib/config.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { readLinks } from '../lib/links.ts';
 import { readTargets } from '../lib/targets.ts';
+import { newestMtimeMs } from './newest.mjs';
 import { serverCommand } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const serverBuild = path.join(root, 'build', 'server', 'index.js');
 const sources = ['app', 'queries', 'lib', 'ingest', 'package.json', 'vite.config.ts'];
 
-function newestMtime(p: string): number {
-  const stat = fs.statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...fs.readdirSync(p).map((f) => newestMtime(path.join(p, f))));
-}
-
 function needsBuild(): boolean {
   if (!fs.existsSync(serverBuild)) return true;
   const built = fs.statSync(serverBuild).mtimeMs;
-  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+  return sources.some((s) => newestMtimeMs(path.join(root, s)) > built);
 }
 
 function run(command: string, args: string[]) {
