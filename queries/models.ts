@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIGINT, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { outOfMemory, typesFor, withLessMemoryOnRetry } from '../lib/db.ts';
 import { projectFile } from '../lib/paths.ts';
 
@@ -235,6 +235,11 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
   await conn.run(`drop schema if exists ${schema} cascade; create schema ${schema}`);
   await enterSchema(conn, schema);
   try {
+    // The (window, unit kind) pairs the stores hold; narrowed_from: the wider
+    // window a narrowed one reads its other rows from (fct_attribution, which reads this table).
+    await conn.run(
+      'create table mat_windows (window_hours double not null, unit_kind varchar not null, narrowed_from double)',
+    );
     for (const m of models()) {
       const sql = statementFor(m, live);
       if (sql === null) continue;
@@ -252,10 +257,9 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
       }
       trace(t, `model ${m.name}`);
     }
-    await conn.run('create table mat_windows (window_hours double not null, unit_kind varchar not null)');
     if (!live) {
       for (const kind of unitKinds) {
-        await conn.run('insert into mat_windows values ($w, $kind)', { w: DEFAULT_WINDOW_HOURS, kind });
+        await conn.run('insert into mat_windows values ($w, $kind, null)', { w: DEFAULT_WINDOW_HOURS, kind });
       }
       // Windows people asked for on the previous version carry over, so they need not be added while pages wait.
       for (const need of previous ? await windowsInUse(conn, previous.schema) : []) {
@@ -298,6 +302,7 @@ async function carryWindow(conn: DuckDBConnection, need: WindowNeed): Promise<vo
   const at = { w: need.window, kind: need.unit };
   const clear = async () => {
     for (const m of stores()) await conn.run(`delete from ${m.name} where window_hours = $w and unit_kind = $kind`, at);
+    await conn.run('delete from mat_windows where window_hours = $w and unit_kind = $kind', at);
     await conn.run('delete from refresh_incidents');
   };
   const what = `window ${need.window} h for ${need.unit} units`;
@@ -376,46 +381,65 @@ export async function fillStore(
 
 /**
  * Fills every store for one more (window, unit kind) and records it in
- * mat_windows. The attribution of a window narrower than one the stores hold
- * for that kind starts from the wider one's (decision 021): a narrower
- * window's candidates are a subset of the wider one's, so a winner that still
- * reaches the incident stays the winner, a confirmed link does not depend on
- * the window, and an incident no unit reached stays unattributed. Only the
- * incidents whose winner no longer reaches them are attributed again, as a
- * refresh attributes its incidents (int_attribution over refresh_incidents).
+ * mat_windows. A window narrower than one the stores hold in full for that
+ * kind is narrowed from the wider one (decision 021): a narrower window's
+ * candidates are a subset of the wider one's, so a winner that still reaches
+ * the incident stays the winner, a confirmed link does not depend on the
+ * window, and an incident no unit reached stays unattributed. The store then
+ * keeps only the rest, the incidents whose winner no longer reaches them,
+ * attributed again as a refresh attributes its incidents (int_attribution
+ * over refresh_incidents); fct_attribution reads the others from the wider
+ * window's rows instead of a copy of them.
  */
 async function fillWindow(conn: DuckDBConnection, need: WindowNeed): Promise<void> {
   const at = { w: need.window, kind: need.unit };
   const [[wider]] = (
     await conn.runAndReadAll(
-      'select min(window_hours) from mat_windows where unit_kind = $kind and window_hours > $w',
+      `select min(window_hours) from mat_windows
+       where unit_kind = $kind and window_hours > $w and narrowed_from is null`,
       at,
     )
   ).getRows() as [[number | null]];
+  // recorded first: the unit windows read the narrowed window's attribution through it
+  await conn.run('insert into mat_windows values ($w, $kind, $wider)', { ...at, wider }, { wider: DOUBLE });
   for (const m of stores()) {
+    const t = performance.now();
     if (m.name !== 'mat_attribution' || wider === null) {
-      const t = performance.now();
       await fillStore(conn, m, need.unit, need.window);
       trace(t, `window: ${m.name}`);
       continue;
     }
-    const narrowed = { ...at, wider };
-    const fromWider = 'from mat_attribution a where a.window_hours = $wider and a.unit_kind = $kind';
-    const lost = "a.rule = 'likely' and a.opened_at > window_reach(a.golive_at, $w)";
-    const t = performance.now();
-    await conn.run(`insert into refresh_incidents select a.incident_id ${fromWider} and ${lost}`, narrowed);
-    trace(t, 'window: the incidents whose winner no longer reaches them');
     await conn.run(
-      `insert into mat_attribution by name
-       select a.* replace ($w::double as window_hours) ${fromWider} and not (${lost})`,
-      narrowed,
+      `insert into refresh_incidents select a.incident_id from mat_attribution a
+       where a.window_hours = $wider and a.unit_kind = $kind
+         and not still_reaches(a.rule, a.opened_at, a.golive_at, $w)`,
+      { ...at, wider },
     );
-    trace(t, 'window: the winners that still reach their incidents');
+    trace(t, 'window: the incidents whose winner no longer reaches them');
     await fillStore(conn, m, need.unit, need.window, true);
     await conn.run('delete from refresh_incidents');
-    trace(t, 'window: the others attributed again');
+    trace(t, 'window: those attributed again');
   }
-  await conn.run('insert into mat_windows values ($w, $kind)', at);
+}
+
+/**
+ * After the attribution of a narrowed window's incidents in refresh_incidents
+ * (a refresh's changed incidents): removes the rows of those whose winner at
+ * the wider window, just refreshed, still reaches them; fct_attribution reads
+ * those from the wider window.
+ */
+export async function keepOnlyNarrowed(conn: DuckDBConnection, need: WindowNeed, wider: number): Promise<void> {
+  await conn.run(
+    `delete from mat_attribution o
+     where o.window_hours = $w and o.unit_kind = $kind
+       and o.incident_id in (select incident_id from refresh_incidents)
+       and exists (
+         select 1 from mat_attribution a
+         where a.window_hours = $wider and a.unit_kind = $kind and a.incident_id = o.incident_id
+           and still_reaches(a.rule, a.opened_at, a.golive_at, $w)
+       )`,
+    { w: need.window, kind: need.unit, wider },
+  );
 }
 
 /** Adds one more (window, unit kind) to every store of a (materialized) build, in the caller's transaction. */

@@ -23,6 +23,7 @@ import {
   buildModels,
   enterSchema,
   fillStore,
+  keepOnlyNarrowed,
   type ModelFile,
   type ModelState,
   modelState,
@@ -33,6 +34,7 @@ import {
   recordState,
   stores,
   trace,
+  type WindowNeed,
 } from './models.ts';
 
 /** The column that names a record in each staging model (all rows of a record share it). */
@@ -158,13 +160,20 @@ async function refreshIncidents(conn: DuckDBConnection, stg: ModelFile): Promise
   await conn.run('insert into fct_confirmed_links select * from int_confirmed_links(true)');
   trace(t, 'refresh: staging and confirmed links');
 
-  const held = (await conn.runAndReadAll('select window_hours, unit_kind from mat_windows order by rowid')).getRows();
+  // windows held in full first: a narrowed one's rows depend on its wider window's
+  const held = (
+    await conn.runAndReadAll(
+      'select window_hours, unit_kind, narrowed_from from mat_windows order by narrowed_from is not null, rowid',
+    )
+  ).getRows();
   const [attribution, unitWindows] = [storeNamed('mat_attribution'), storeNamed('mat_unit_windows')];
-  for (const [w, kind] of held) {
+  for (const [w, kind, wider] of held) {
     const t1 = performance.now();
     const at = { w: Number(w), kind: String(kind) };
     await conn.run(`delete from mat_attribution where window_hours = $w and unit_kind = $kind and ${changed}`, at);
     await fillStore(conn, attribution, at.kind, at.w, true);
+    if (wider !== null)
+      await keepOnlyNarrowed(conn, { window: at.w, unit: at.kind as WindowNeed['unit'] }, Number(wider));
     trace(t1, `refresh: attribution, ${at.kind} units, ${at.w} h`);
   }
   // Units the changed incidents joined.

@@ -189,8 +189,7 @@ describe('a window narrower than one held', () => {
           await addWindow(conn, schema, { unit, window });
           await conn.run(`set schema = '${schema}'`);
           const at = { w: window, k: unit };
-          const kept =
-            'select * exclude (window_hours, unit_kind) from mat_attribution where window_hours = $w and unit_kind = $k';
+          const kept = 'select * from fct_attribution($k, $w)';
           const fresh = 'select * from int_attribution($k, $w, false)';
           const count = async (sql: string) =>
             Number((await conn.runAndReadAll(sql, sql.includes('$') ? at : {})).getRows()[0]?.[0]);

@@ -6,11 +6,22 @@
 -- from the mat_attribution table (filled per window when the models are built,
 -- or on first use), so a reader of a period's incidents never joins the
 -- million incident rows; live, they are computed.
--- Materialized: windowed macro. Reads: mat_attribution, int_attribution.
+-- A window narrowed from a wider one (mat_windows.narrowed_from, decision 021)
+-- keeps only the rows that differ from the wider window's: its rows are the
+-- wider window's winners that still reach their incidents, and its own.
+-- Materialized: windowed macro. Reads: mat_attribution, int_attribution, still_reaches.
 create or replace macro fct_attribution(p_unit_kind, p_window_hours) as table
 select incident_id, unit_id, rule, source, opened_at, resolved_at, priority, service, ci, category, problem_id, golive_at
 from mat_attribution
-where unit_kind = p_unit_kind and window_hours = p_window_hours::double;
+where unit_kind = p_unit_kind and window_hours = p_window_hours::double
+union all
+select
+  a.incident_id, a.unit_id, a.rule, a.source, a.opened_at, a.resolved_at, a.priority, a.service, a.ci,
+  a.category, a.problem_id, a.golive_at
+from mat_windows n
+join mat_attribution a on a.unit_kind = n.unit_kind and a.window_hours = n.narrowed_from
+where n.unit_kind = p_unit_kind and n.window_hours = p_window_hours::double
+  and still_reaches(a.rule, a.opened_at, a.golive_at, p_window_hours);
 -- live:
 create or replace macro fct_attribution(p_unit_kind, p_window_hours) as table
 select incident_id, unit_id, rule, source, opened_at, resolved_at, priority, service, ci, category, problem_id, golive_at

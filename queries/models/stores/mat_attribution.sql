@@ -1,6 +1,8 @@
 -- mat_attribution: one row per (window, unit kind, attributed incident): the
 -- rows of int_attribution, kept per window and unit kind. The build fills the
 -- default window for every kind; any other (window, kind) is added on first use.
+-- A window narrowed from a wider one holds only the incidents whose wider
+-- winner no longer reaches them (fct_attribution reads the rest from the wider).
 -- Kept in order of the unit's go-live, so a period's rows sit in few row groups
 -- and a filter on golive_at skips the others.
 -- $refresh: only the incidents of an incremental refresh (queries/refresh.ts).
