@@ -11,8 +11,8 @@
 --                           priority <= 1..4 (the restore time per severity);
 --   background_incidents,   the service's incidents attributed to no unit in
 --   expected_incidents      the 28 days before start, and what that rate
---                           predicts for [start, end + W] (two ASOF joins on
---                           per-service running counts, not a range join; the
+--                           predicts for [start, end + W] (an ASOF join on
+--                           per-service running counts at both ends, not a range join; the
 --                           counts include every incident at the same instant,
 --                           so a tie cannot drop one).
 -- With p_refresh, only the units in refresh_units (the background incidents
@@ -72,15 +72,17 @@ background as (
   join baseline_reach r on r.service = i.service and i.opened_at >= r.from_at and i.opened_at < r.to_at
   anti join attribution a using (incident_id)
 ),
-before_start as (
-  select u.unit_id, coalesce(b.running_count, 0) as running_count
-  from baseline_units u
-  asof left join background b on u.service = b.service and u.start_at > b.opened_at
+probes as (
+  -- the two instants each baseline looks up: its start, and 28 days before it
+  select unit_id, service, start_at as probe_at, true as is_start from baseline_units
+  union all
+  select unit_id, service, start_at - interval 28 day, false from baseline_units
 ),
-before_baseline as (
-  select u.unit_id, coalesce(b.running_count, 0) as running_count
-  from baseline_units u
-  asof left join background b on u.service = b.service and u.start_at - interval 28 day > b.opened_at
+counted as (
+  -- one ASOF join for both (two sorted the background twice)
+  select p.unit_id, p.is_start, coalesce(b.running_count, 0) as running_count
+  from probes p
+  asof left join background b on p.service = b.service and p.probe_at > b.opened_at
 ),
 baseline as (
   select
@@ -89,8 +91,8 @@ baseline as (
     (s.running_count - e.running_count) / (28 * 24.0)
       * (seconds_between(u.end_at, u.start_at) / 3600 + p_window_hours) as expected_incidents
   from baseline_units u
-  join before_start s using (unit_id)
-  join before_baseline e using (unit_id)
+  join counted s on s.unit_id = u.unit_id and s.is_start
+  join counted e on e.unit_id = u.unit_id and not e.is_start
 ),
 final as (
   select
