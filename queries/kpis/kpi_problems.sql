@@ -7,7 +7,7 @@
 -- units; the problem's own incident count is not filtered.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types, $limit.
--- Reads: fct_period_incidents, stg_incidents, dim_period.
+-- Reads: fct_period_incidents, stg_incidents, local_instant.
 with attributed as materialized (
   select *
   from fct_period_incidents($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
@@ -23,9 +23,9 @@ by_ci as (
 ),
 in_period as (
   select i.problem_id, count(*)::integer as problem_incidents
-  from stg_incidents i, dim_period($tz, $from, $to) p
+  from stg_incidents i
   where i.problem_id in (select problem_id from attributed)
-    and i.opened_at >= p.from_at and i.opened_at < p.to_at
+    and i.opened_at >= local_instant($tz, $from) and i.opened_at < local_instant($tz, $to)
   group by all
 ),
 unit_lists as (

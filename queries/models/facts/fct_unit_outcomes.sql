@@ -2,12 +2,17 @@
 -- unit of that kind with everything the KPIs count: failed, rolled back,
 -- incidents in the post-release window, recovery and lead time in hours,
 -- authorisation, freeze violations and the excess-incident baseline.
+-- One select on a subquery, no CTEs: every KPI query binds this macro, and
+-- DuckDB binds a CTE chain of ~55 columns more slowly (planning is most of a
+-- first request's time; docs/performance.md).
 -- Materialized: macro. Reads: fct_unit_windows, seconds_between.
 create or replace macro fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority) as table
-with units as (
-  select * from fct_unit_windows(p_unit_kind, p_window_hours)
-),
-judged as (
+select
+  *,
+  case when is_failed and restored_at is not null
+    then greatest(seconds_between(restored_at, end_at) / 3600, 0)
+  end as recovery_hours
+from (
   select
     *,
     own_failed or coalesce(min_priority <= p_failure_max_priority, false) as is_failed,
@@ -18,14 +23,5 @@ judged as (
       end,
       rollback_restored_at
     ) as restored_at
-  from units
-),
-final as (
-  select
-    *,
-    case when is_failed and restored_at is not null
-      then greatest(seconds_between(restored_at, end_at) / 3600, 0)
-    end as recovery_hours
-  from judged
-)
-select * from final;
+  from fct_unit_windows(p_unit_kind, p_window_hours)
+);

@@ -4,12 +4,17 @@
 -- (in tz), the excess-incident baseline, the policy checks (null = not applicable)
 -- and the unit its go-live window collides with (fct_collisions, carried by
 -- every window's rows).
+-- One select on a subquery, no CTEs (as fct_unit_outcomes: it binds faster).
 -- Materialized: macro. Reads: fct_unit_outcomes, review_on_time, local_time.
 create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
-with units as (
-  select * from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
-),
-final as (
+select *,
+  -- how many applicable policy checks a completed release or change fails (null otherwise)
+  case when is_completed and chk_outside_freeze is not null then
+    (coalesce(not chk_authorised_before_start, false)::integer + coalesce(not chk_rollback_tested, false)::integer
+     + coalesce(not chk_service_desk_notified, false)::integer + coalesce(not chk_outside_freeze, false)::integer
+     + coalesce(not chk_review_on_time, false)::integer)
+  end as policy_failed_checks
+from (
   select
     unit_id, title, unit_type, service, team, record_status, release_id, change_id, strategy,
     requested_at, approved_at, planned_start, planned_end, start_at, end_at,
@@ -28,16 +33,5 @@ final as (
     round(expected_incidents, 4) as expected_incidents,
     chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified, chk_outside_freeze,
     review_on_time(review_applicable, review_completed_at, end_at, p_tz) as chk_review_on_time
-  from units
-),
-counted as (
-  -- how many applicable policy checks a completed release or change fails (null otherwise)
-  select *,
-    case when is_completed and chk_outside_freeze is not null then
-      (coalesce(not chk_authorised_before_start, false)::integer + coalesce(not chk_rollback_tested, false)::integer
-       + coalesce(not chk_service_desk_notified, false)::integer + coalesce(not chk_outside_freeze, false)::integer
-       + coalesce(not chk_review_on_time, false)::integer)
-    end as policy_failed_checks
-  from final
-)
-select * from counted;
+  from fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority)
+);
