@@ -60,14 +60,19 @@ export async function loadPrepared(
     // Steps 1-3 write only this connection's temp tables, outside the
     // transaction: DuckDB reads a transaction's own uncommitted rows far more
     // slowly (the checks over a million incidents: 4.1 s inside, 1.5 s outside).
-    await readFile(conn, run, p, options, limit);
-    const { relation, present, rawLabels } = await canonicalColumns(run, p);
-    await checkValues(run, p, relation, present, rawLabels);
+    // A canonical file goes straight from the reader into `checked`; a mapped
+    // export and a dry run keep the reader's text (landing_raw) for the
+    // mapping and the preview.
+    const direct = !p.plan && !dryRun;
+    if (!direct) await readFile(conn, run, p, options, limit);
+    const { relation, present, rawLabels } = await canonicalColumns(run, p, direct);
+    await checkValues(conn, run, p, options, relation, present, rawLabels, direct);
+    await locateStructure(run, p, limit);
     await run('begin transaction');
     inTransaction = true;
     const diff = await upsert(conn, run, p, rawLabels, runId);
     await run(ingestSql('located_rejects'), { run: runId, file: p.label });
-    const summary = await summarise(conn, p, relation, runId, diff);
+    const summary = await summarise(conn, p, direct ? 'checked' : 'landing_raw', runId, diff);
     if (dryRun) {
       summary.preview = await preview(conn, p, runId, options.dryRun ?? 10);
       await conn.run('rollback');
@@ -105,31 +110,27 @@ export async function loadPrepared(
 /** The file's temp tables, held until the connection closes otherwise (the next files and the model build need the memory). */
 async function dropScratch(conn: DuckDBConnection): Promise<void> {
   try {
-    for (const view of ['good', 'landing']) await conn.run(`drop view if exists ${view}`);
-    for (const table of ['checked', 'mapped', 'landing_raw', 'value_rejects', 'struct_rejects', 'struct_shift'])
+    for (const view of ['good', 'checked', 'landing']) await conn.run(`drop view if exists ${view}`);
+    for (const table of ['checked_rows', 'mapped', 'landing_raw', 'value_rejects', 'struct_rejects', 'struct_shift'])
       await conn.run(`drop table if exists ${table}`);
   } catch (err) {
     process.stderr.write(`ingest: could not drop a scratch table: ${(err as Error).message}\n`);
   }
 }
 
-/** Step 1: the file into landing_raw, all text; structural rejects and line shifts beside it. */
-async function readFile(
-  conn: DuckDBConnection,
-  run: Run,
-  p: Prepared,
-  options: IngestOptions,
-  limit: number | null,
-): Promise<void> {
+/** DuckDB's reader of the file, every column as text; the records it cannot split go to its rejects table. */
+function readerOf(p: Prepared): { sql: string; params: Record<string, DuckDBValue> } {
   const columns = p.normalized.map((_, i) => `'c${i}': 'varchar'`).join(', ');
-  const read = run(
-    `create or replace temp table landing_raw as
-     select * from read_csv($path, header = true, auto_detect = false, delim = $delim,
+  return {
+    sql: `read_csv($path, header = true, auto_detect = false, delim = $delim,
        quote = '"', escape = '"', columns = {${columns}}, store_rejects = true,
-       rejects_table = 'rej_errors', rejects_scan = 'rej_scans', parallel = true)
-     ${limit !== null ? 'limit $limit' : ''}`,
-    { path: path.resolve(p.readPath), delim: p.delimiter, ...(limit !== null ? { limit } : {}) },
-  );
+       rejects_table = 'rej_errors', rejects_scan = 'rej_scans', parallel = true)`,
+    params: { path: path.resolve(p.readPath), delim: p.delimiter },
+  };
+}
+
+/** Runs the statement that reads the file, reporting the reader's progress to options.onProgress. */
+async function reading(conn: DuckDBConnection, options: IngestOptions, read: () => Promise<void>): Promise<void> {
   if (options.onProgress) await conn.run('set enable_progress_bar = true; set enable_progress_bar_print = false');
   const timer = options.onProgress
     ? setInterval(() => {
@@ -138,10 +139,34 @@ async function readFile(
       }, 250)
     : undefined;
   try {
-    await read;
+    await read();
   } finally {
     if (timer) clearInterval(timer);
   }
+}
+
+/** Step 1 (a mapped export, a dry run): the file into landing_raw, all text. */
+async function readFile(
+  conn: DuckDBConnection,
+  run: Run,
+  p: Prepared,
+  options: IngestOptions,
+  limit: number | null,
+): Promise<void> {
+  const reader = readerOf(p);
+  await reading(conn, options, () =>
+    run(
+      `create or replace temp table landing_raw as select * from ${reader.sql} ${limit !== null ? 'limit $limit' : ''}`,
+      {
+        ...reader.params,
+        ...(limit !== null ? { limit } : {}),
+      },
+    ),
+  );
+}
+
+/** After the read: the structural rejects, and the line shifts of quoted line breaks, beside the records. */
+async function locateStructure(run: Run, p: Prepared, limit: number | null): Promise<void> {
   await run(ingestSql('struct_rejects'), { limit });
   await run(ingestSql('struct_shift'));
   await run('create or replace temp table line_shifts (record integer, extra integer)');
@@ -153,10 +178,15 @@ async function readFile(
   }
 }
 
-/** Step 2: the relation that holds the canonical columns, and which landing column holds each. */
+/**
+ * Step 2: the relation that holds the canonical columns, and which of its
+ * columns holds each: the mapped export, the landing table, or (`direct`) the
+ * reader itself.
+ */
 async function canonicalColumns(
   run: Run,
   p: Prepared,
+  direct: boolean,
 ): Promise<{ relation: string; present: Map<string, string>; rawLabels: Set<string> }> {
   const rawLabels = new Set(p.plan ? p.plan.mappedColumns.keys() : []);
   if (p.plan) {
@@ -171,33 +201,51 @@ async function canonicalColumns(
     await run(p.plan.sql, p.plan.params);
     return { relation: 'mapped', present: p.plan.present, rawLabels };
   }
-  await run(`create or replace temp view landing as
-    select rowid - (select min(rowid) from landing_raw) as ord, * from landing_raw`);
+  if (!direct) {
+    await run(`create or replace temp view landing as
+      select rowid - (select min(rowid) from landing_raw) as ord, * from landing_raw`);
+  }
   const present = new Map<string, string>();
   p.normalized.forEach((name, i) => {
     if (!present.has(name)) present.set(name, `c${i}`);
   });
-  return { relation: 'landing', present, rawLabels };
+  return { relation: direct ? readerOf(p).sql : 'landing', present, rawLabels };
 }
 
-/** Step 3: `checked` (typed values) and `value_rejects` (one row per bad value, duplicate id or foreign id). */
+/**
+ * Step 3: `checked` (typed values; a view of the checked_rows table with the
+ * record order `ord`) and `value_rejects` (one row per bad value, duplicate id
+ * or foreign id). `direct`: the relation is the reader, whose rows land in
+ * checked_rows in file order (its row ids), so the file's text is written
+ * once, not into landing_raw first (a million incidents: about 0.3 s less).
+ */
 async function checkValues(
+  conn: DuckDBConnection,
   run: Run,
   p: Prepared,
+  options: IngestOptions,
   relation: string,
   present: Map<string, string>,
   rawLabels: Set<string>,
+  direct: boolean,
 ): Promise<void> {
   const { entity, source } = p;
   const id = idOf(entity);
+  const rows = checkedSql(
+    entity,
+    present,
+    relation,
+    [...rawLabels].map((c) => `raw_${c}`),
+    !direct,
+  );
+  const values = { tz: p.timezone, ...(direct ? readerOf(p).params : {}) };
+  const check = () => run(`create or replace temp table checked_rows as\n${rows}`, values);
+  if (direct) await reading(conn, options, check);
+  else await check();
   await run(
-    checkedSql(
-      entity,
-      present,
-      relation,
-      [...rawLabels].map((c) => `raw_${c}`),
-    ),
-    { tz: p.timezone },
+    direct
+      ? 'create or replace temp view checked as select rowid - (select min(rowid) from checked_rows) as ord, * from checked_rows'
+      : 'create or replace temp view checked as select * from checked_rows',
   );
   await run(valueRejectsSql(entity), rejectHints(entity, p.plan?.timestampHints));
   await run(
@@ -260,19 +308,19 @@ async function upsert(
   return { newRecords: num(diff?.new_records), changed: num(diff?.changed) };
 }
 
-/** Step 5's report: the run's counts, first rejects and unknown labels. */
+/** Step 5's report: the run's counts (`landed`: the table the reader's rows went to), first rejects and unknown labels. */
 async function summarise(
   conn: DuckDBConnection,
   p: Prepared,
-  relation: string,
+  landed: string,
   runId: number,
   diff: { newRecords: number; changed: number },
 ): Promise<IngestSummary> {
   const counts = (
     await conn.runAndReadAll(
-      `select (select count(*) from landing_raw)::integer as landed,
+      `select (select count(*) from ${landed})::integer as landed,
               (select count(distinct record) from struct_rejects)::integer as structural,
-              (select count(*) from ${relation})::integer as records,
+              (select count(*) from checked)::integer as records,
               (select count(*) from good)::integer as loaded`,
     )
   ).getRowObjectsJS()[0];

@@ -52,9 +52,23 @@ function badValueReason(c: ColumnSpec, v: string): string {
 }
 
 /**
- * `relation` (with an `ord` column) -> `checked` temp table: `ord`, then for each
- * schema column its trimmed text (`v_<col>`) and its typed value. `present` maps
- * canonical column names to the relation's column names; absent optional
+ * The name under which `checked` holds a column's trimmed text: its own name
+ * for a text column (the text is its value; held twice, it made the table a
+ * third wider to write), `v_<col>` for the others.
+ */
+export const textOf = (c: ColumnSpec): string => quoteIdent(c.kind === 'text' ? c.name : `v_${c.name}`);
+
+const oneOfText = (entity: EntityName, name: string): string => {
+  const c = columnsOf(entity).find((col) => col.name === name);
+  if (!c) throw new Error(`${entity}: oneOf names no column ${name}`);
+  return textOf(c);
+};
+
+/**
+ * The rows of `checked` from `relation`: for each schema column its trimmed
+ * text (textOf) and its typed value, after `ord` when `ordered` (the relation
+ * has one; otherwise the table's own row order is the record order). `present`
+ * maps canonical column names to the relation's column names; absent optional
  * columns are null.
  */
 export function checkedSql(
@@ -62,26 +76,27 @@ export function checkedSql(
   present: Map<string, string>,
   relation: string,
   carry: string[] = [],
+  ordered = true,
 ): string {
   const texts = columnsOf(entity)
     .map((c) => {
       const landing = present.get(c.name);
       const v = landing ? `nullif(trim(${quoteIdent(landing)}), '')` : 'null::varchar';
-      return `${v} as ${quoteIdent(`v_${c.name}`)}`;
+      return `${v} as ${textOf(c)}`;
     })
     .join(',\n  ');
   // Two steps so each conversion reads the trimmed text once.
   const typed = columnsOf(entity)
-    .map((c) => `${convert(c, quoteIdent(`v_${c.name}`))} as ${quoteIdent(c.name)}`)
-    .join(',\n  ');
-  return `create or replace temp table checked as
-with landed as (
-  select ord,${carry.map((c) => ` ${quoteIdent(c)},`).join('')}
+    .filter((c) => c.kind !== 'text')
+    .map((c) => `${convert(c, textOf(c))} as ${quoteIdent(c.name)}`);
+  const ord = ordered ? ' ord,' : '';
+  const selected = [`landed.*${ordered ? ' exclude (ord)' : ''}`, ...typed].join(',\n  ');
+  return `with landed as (
+  select${ord}${carry.map((c) => ` ${quoteIdent(c)},`).join('')}
   ${texts}
   from ${relation}
 )
-select ord, landed.*  exclude (ord),
-  ${typed}
+select${ord} ${selected}
 from landed`;
 }
 
@@ -106,7 +121,7 @@ export const plausibleYears = { first: 1900, last: 2199 } as const;
 /** One reject row per bad value in `checked`: ord, column, value, reason (binds rejectHints). */
 export function valueRejectsSql(entity: EntityName): string {
   const checks = columnsOf(entity).flatMap((c) => {
-    const v = quoteIdent(`v_${c.name}`);
+    const v = textOf(c);
     const t = quoteIdent(c.name);
     const col = `'${c.name}'`;
     const out: string[] = [];
@@ -135,7 +150,7 @@ export function valueRejectsSql(entity: EntityName): string {
   if (oneOf.length > 0) {
     const first = oneOf[0] ?? '';
     checks.push(`select ord, '${first}', null, 'give ${oneOf.join(' or ')}'
-  from checked where ${oneOf.map((c) => `${quoteIdent(`v_${c}`)} is null`).join(' and ')}`);
+  from checked where ${oneOf.map((c) => `${oneOfText(entity, c)} is null`).join(' and ')}`);
   }
   return `create or replace temp table value_rejects as
 ${checks.join('\nunion all\n')}`;

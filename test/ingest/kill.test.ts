@@ -20,14 +20,19 @@ const incidents = path.join(sample, 'incidents.csv');
 const runs = 50;
 const params = kpiParamsSchema.parse({ from: '2025-01-01', to: '2025-07-01', as_of: '2025-07-15T00:00:00Z' });
 
-/** A deterministic sequence of kill delays (ms): process start-up, the load, the model build, after. */
-function delays(): number[] {
+/**
+ * A deterministic sequence of kill moments, as fractions of an uninterrupted
+ * run's wall time (measured first, so the kills land across the run on a fast
+ * machine as on a slow one): ten anywhere in it, forty over the load, the
+ * commit and the model build.
+ */
+function fractions(): number[] {
   let seed = 20261130;
   const next = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return seed / 2 ** 31;
   };
-  return Array.from({ length: runs }, (_, i) => Math.round(i < 10 ? next() * 2500 : 700 + next() * 1300));
+  return Array.from({ length: runs }, (_, i) => (i < 10 ? next() * 1.1 : 0.35 + next() * 0.6));
 }
 
 async function state(db: string): Promise<{ rows: number; kpis: KpiReport['kpis'] }> {
@@ -48,6 +53,13 @@ describe('an ingest killed with SIGKILL', () => {
   let before: Awaited<ReturnType<typeof state>>;
   let after: Awaited<ReturnType<typeof state>>;
   const found = { before: 0, after: 0 };
+  /** The wall time of an ingest of incidents.csv that is not killed. */
+  let runMs = 0;
+  const ingestChild = (db: string) =>
+    spawn(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, incidents], {
+      cwd: root,
+      stdio: 'ignore',
+    });
 
   beforeAll(async () => {
     setDatabasePath(base);
@@ -68,6 +80,13 @@ describe('an ingest killed with SIGKILL', () => {
     expect(before.rows).toBe(0);
     expect(after.rows).toBe(14872);
     expect(after.kpis).not.toEqual(before.kpis);
+    const timed = path.join(dir, 'timed.duckdb');
+    fs.copyFileSync(base, timed);
+    const t0 = performance.now();
+    const child = ingestChild(timed);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    runMs = performance.now() - t0;
+    expect(code).toBe(0);
   });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -76,15 +95,12 @@ describe('an ingest killed with SIGKILL', () => {
     expect(found.after).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(delays().map((ms, i) => [i + 1, ms]))('run %i, killed after %i ms', async (i, ms) => {
+  it.each(fractions().map((f, i) => [i + 1, Math.round(f * 100) / 100]))('run %i, killed at %f of a run', async (i, f) => {
     const db = path.join(dir, `run${i}.duckdb`);
     fs.copyFileSync(base, db);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, incidents], {
-      cwd: root,
-      stdio: 'ignore',
-    });
+    const child = ingestChild(db);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await Promise.race([exited, new Promise((r) => setTimeout(r, ms))]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, f * runMs))]);
     child.kill('SIGKILL');
     await exited;
 
