@@ -42,29 +42,34 @@ export const archivedFile = (databaseFile: string, sha256: string) =>
 export const archivedMapping = (databaseFile: string, sha256: string) =>
   path.join(archiveDir(databaseFile), `${sha256}.mapping`);
 
-/** Copies a file into the archive under `target` unless it is there; durable before it returns. */
-function storeOnce(source: string, target: string): void {
-  if (fs.existsSync(target)) return;
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+/**
+ * Copies a file into the archive under `target` unless it is there; durable
+ * before it resolves (true when this call stored it). Asynchronous, so the
+ * copy of a large export runs while DuckDB reads it.
+ */
+async function storeOnce(source: string, target: string): Promise<boolean> {
+  if (fs.existsSync(target)) return false;
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const partial = `${target}.${process.pid}.partial`;
-  fs.copyFileSync(source, partial);
-  const fd = fs.openSync(partial, 'r');
+  await fs.promises.copyFile(source, partial);
+  const handle = await fs.promises.open(partial, 'r');
   try {
-    fs.fsyncSync(fd);
+    await handle.sync();
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
-  fs.renameSync(partial, target);
+  await fs.promises.rename(partial, target);
+  return true;
 }
 
-export function storeFile(databaseFile: string, file: string, sha256: string): void {
-  storeOnce(file, archivedFile(databaseFile, sha256));
+export function storeFile(databaseFile: string, file: string, sha256: string): Promise<boolean> {
+  return storeOnce(file, archivedFile(databaseFile, sha256));
 }
 
 /** Archives a mapping file and returns its sha256. */
-export function storeMapping(databaseFile: string, mappingFile: string): string {
+export async function storeMapping(databaseFile: string, mappingFile: string): Promise<string> {
   const sha256 = crypto.createHash('sha256').update(fs.readFileSync(mappingFile)).digest('hex');
-  storeOnce(mappingFile, archivedMapping(databaseFile, sha256));
+  await storeOnce(mappingFile, archivedMapping(databaseFile, sha256));
   return sha256;
 }
 

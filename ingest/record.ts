@@ -3,9 +3,17 @@
  * ingest_runs (loaded or failed) and its copy in the archive, written before
  * the commit so that a rebuild can replay every committed load.
  */
+import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { databasePath } from '../lib/db.ts';
-import { type ArchiveEntry, appendEntry, type ReplayOptions, storeFile, storeMapping } from './archive.ts';
+import {
+  type ArchiveEntry,
+  appendEntry,
+  archivedFile,
+  type ReplayOptions,
+  storeFile,
+  storeMapping,
+} from './archive.ts';
 import { ingestSql } from './ingestSql.ts';
 import type { Prepared } from './prepare.ts';
 import type { IngestOptions, IngestSummary } from './types.ts';
@@ -35,22 +43,41 @@ export async function recordRun(
   });
 }
 
+/** A load's copy in the archive, made while the load runs (see ingest/archive.ts). */
+export interface Archiving {
+  /** Resolves when the copy is durable, to what writes the manifest line after the commit. */
+  ready: Promise<(e: Pick<ArchiveEntry, 'runId' | 'name' | 'entity' | 'loadedAt'>) => void>;
+  /** After a load that failed: removes the copy if this load made it. */
+  discard: () => Promise<void>;
+}
+
 /**
- * Copies the file (and its mapping) into the archive before the load commits;
- * returns what writes the manifest line after the commit (see ingest/archive.ts).
+ * Starts copying the file (and its mapping) into the archive; the load awaits
+ * `ready` before it commits, so a committed load always has its file.
  */
-export function archiveBeforeCommit(p: Prepared, options: IngestOptions) {
+export function startArchive(p: Prepared, options: IngestOptions): Archiving | undefined {
   const db = databasePath();
   if (options.archive === false || db === ':memory:') return undefined;
-  storeFile(db, p.file, p.sha256);
-  const mappingSha256 = options.mappingFile ? storeMapping(db, options.mappingFile) : undefined;
-  const replay: ReplayOptions = {
-    source: options.source,
-    timezone: options.timezone,
-    entity: options.entity,
-    delimiter: options.delimiter,
-    profile: options.profile,
+  const stored = storeFile(db, p.file, p.sha256);
+  const ready = (async () => {
+    await stored;
+    const mappingSha256 = options.mappingFile ? await storeMapping(db, options.mappingFile) : undefined;
+    const replay: ReplayOptions = {
+      source: options.source,
+      timezone: options.timezone,
+      entity: options.entity,
+      delimiter: options.delimiter,
+      profile: options.profile,
+    };
+    return (e: Pick<ArchiveEntry, 'runId' | 'name' | 'entity' | 'loadedAt'>) =>
+      appendEntry(db, { sha256: p.sha256, ...e, options: replay, ...(mappingSha256 ? { mappingSha256 } : {}) });
+  })();
+  // awaited before the commit or by discard; a failure until then must not end the process
+  ready.catch(() => {});
+  return {
+    ready,
+    discard: async () => {
+      if (await stored.catch(() => false)) await fs.promises.rm(archivedFile(db, p.sha256), { force: true });
+    },
   };
-  return (e: Pick<ArchiveEntry, 'runId' | 'name' | 'entity' | 'loadedAt'>) =>
-    appendEntry(db, { sha256: p.sha256, ...e, options: replay, ...(mappingSha256 ? { mappingSha256 } : {}) });
 }

@@ -118,42 +118,74 @@ export function rejectHints(
 /** Timestamps outside these years (UTC) are typing errors (year 0, 99999), not records: rejected. */
 export const plausibleYears = { first: 1900, last: 2199 } as const;
 
-/** One reject row per bad value in `checked`: ord, column, value, reason (binds rejectHints). */
-export function valueRejectsSql(entity: EntityName): string {
+/** One check of a value in `checked`: the rows `when` holds for are rejected with `value` and `reason` (SQL expressions). */
+interface ValueCheck {
+  column: string;
+  when: string;
+  value: string;
+  reason: string;
+}
+
+function valueChecks(entity: EntityName): ValueCheck[] {
   const checks = columnsOf(entity).flatMap((c) => {
     const v = textOf(c);
     const t = quoteIdent(c.name);
-    const col = `'${c.name}'`;
-    const out: string[] = [];
+    const out: ValueCheck[] = [];
     if (c.required) {
-      out.push(`select ord, ${col} as "column", null as value, 'required value is missing' as reason
-  from checked where ${v} is null`);
+      out.push({ column: c.name, when: `${v} is null`, value: 'null', reason: `'required value is missing'` });
     }
     if (c.kind !== 'text') {
-      out.push(`select ord, ${col}, ${v}, ${badValueReason(c, v)}
-  from checked where ${v} is not null and ${t} is null`);
+      out.push({ column: c.name, when: `${v} is not null and ${t} is null`, value: v, reason: badValueReason(c, v) });
     }
     if (c.kind === 'integer' && c.min !== undefined && c.max !== undefined) {
       const [min, max] = [intLiteral(c.min), intLiteral(c.max)];
-      out.push(`select ord, ${col}, ${v}, '${c.name} must be between ${min} and ${max}, got ' || ${v}
-  from checked where ${t} is not null and (${t} < ${min} or ${t} > ${max})`);
+      out.push({
+        column: c.name,
+        when: `${t} is not null and (${t} < ${min} or ${t} > ${max})`,
+        value: v,
+        reason: `'${c.name} must be between ${min} and ${max}, got ' || ${v}`,
+      });
     }
     if (c.kind === 'timestamp') {
-      out.push(`select ord, ${col}, ${v}, '''' || ${v} || ''' is outside the years ${plausibleYears.first}-${plausibleYears.last}'
-  from checked where ${t} is not null
+      out.push({
+        column: c.name,
+        when: `${t} is not null
     and (${t} < make_timestamptz(${intLiteral(plausibleYears.first)}, 1, 1, 0, 0, 0, 'UTC')
-      or ${t} >= make_timestamptz(${intLiteral(plausibleYears.last + 1)}, 1, 1, 0, 0, 0, 'UTC'))`);
+      or ${t} >= make_timestamptz(${intLiteral(plausibleYears.last + 1)}, 1, 1, 0, 0, 0, 'UTC'))`,
+        value: v,
+        reason: `'''' || ${v} || ''' is outside the years ${plausibleYears.first}-${plausibleYears.last}'`,
+      });
     }
     return out;
   });
   const oneOf = oneOfColumns(entity);
   if (oneOf.length > 0) {
-    const first = oneOf[0] ?? '';
-    checks.push(`select ord, '${first}', null, 'give ${oneOf.join(' or ')}'
-  from checked where ${oneOf.map((c) => `${oneOfText(entity, c)} is null`).join(' and ')}`);
+    checks.push({
+      column: oneOf[0] ?? '',
+      when: oneOf.map((c) => `${oneOfText(entity, c)} is null`).join(' and '),
+      value: 'null',
+      reason: `'give ${oneOf.join(' or ')}'`,
+    });
   }
+  return checks;
+}
+
+/** One reject row per bad value in `checked`: ord, column, value, reason (binds rejectHints). */
+export function valueRejectsSql(entity: EntityName): string {
+  const selects = valueChecks(entity).map(
+    (c, i) =>
+      `select ord, '${c.column}'${i === 0 ? ' as "column"' : ''}, ${c.value}${i === 0 ? ' as value' : ''}, ${c.reason}${i === 0 ? ' as reason' : ''}
+  from checked where ${c.when}`,
+  );
   return `create or replace temp table value_rejects as
-${checks.join('\nunion all\n')}`;
+${selects.join('\nunion all\n')}`;
+}
+
+/** Whether a row of `checked` has any value valueRejectsSql would reject (the same checks, as one condition). */
+export function anyBadValueSql(entity: EntityName): string {
+  return valueChecks(entity)
+    .map((c) => `(${c.when})`)
+    .join('\n  or ');
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Canonical CSV ingest: shapes of file, every bad-input case, transactions and re-ingest. */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ingestFile } from '../../ingest/load.ts';
+import { ingestFile, ingestFiles } from '../../ingest/load.ts';
 import { withConnection } from '../../lib/db.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 
@@ -232,5 +232,46 @@ describe('re-ingest', () => {
     expect((await rejects())[0]?.reason).toBe(
       "id R1 already belongs to source 'csv'; this file is source 'servicenow'",
     );
+  });
+});
+
+describe('the two ways a canonical file is loaded (decision 027)', () => {
+  const releases = [
+    'release_id,title,release_type,status,service,requested_at,actual_start,actual_end,rollback_tested',
+    'R1,  padded title  ,Minor,DEPLOYED,svc,2025-03-01T00:00:00Z,2025-03-02 10:00,2025-03-02T12:00:00+02:00,yes',
+    'R2,,major,failed,svc,2025-03-01T08:00:00Z,,2025-03-03 09:30:00,0',
+    'R3,"quoted, with comma",patch,deployed,svc,2025-03-01 00:00:00,2025-03-04T01:00:00-05:00,2025-03-04T02:00:00-05:00,',
+  ];
+  async function stored() {
+    return rows('select * exclude (ingest_run_id, loaded_at) from raw_releases order by release_id');
+  }
+
+  it('a clean new file goes straight in and stores exactly what the checked path stores', async () => {
+    freshDatabase();
+    const clean = await ingestFile(tempCsv('releases.csv', `${releases.join('\n')}\n`), { timezone: 'Europe/Berlin' });
+    expect(clean).toMatchObject({ rowsRead: 3, records: 3, rowsLoaded: 3, newRecords: 3, rowsRejected: 0 });
+    const direct = await stored();
+    freshDatabase();
+    // one bad row sends the same records through the checked rows
+    const withBad = `${[...releases, 'R4,bad,sideways,deployed,svc,2025-03-01T00:00:00Z,,,'].join('\n')}\n`;
+    const checked = await ingestFile(tempCsv('releases.csv', withBad), { timezone: 'Europe/Berlin' });
+    expect(checked).toMatchObject({ rowsRead: 4, rowsLoaded: 3, rowsRejected: 1 });
+    expect(await stored()).toEqual(direct);
+    expect(direct.map((r) => [r.release_type, r.original_release_type, r.status, r.original_status])).toEqual([
+      ['minor', 'Minor', 'deployed', 'DEPLOYED'],
+      ['major', 'major', 'failed', 'failed'],
+      ['patch', 'patch', 'deployed', 'deployed'],
+    ]);
+  });
+
+  it('a file after one with unsplittable records reports only its own', async () => {
+    freshDatabase();
+    const bad = tempCsv('releases.csv', `${releases[0]}\n${releases[1]}\nR9,too,many,columns,x,y,z,a,b,c,d\n`);
+    const good = tempCsv('incidents.csv', `${header}\nI1,2025-03-01T10:00:00Z,2,svc,fine\n`);
+    const batch = await ingestFiles([bad, good]);
+    expect(batch.results.map((r) => [r.summary?.rowsRead, r.summary?.rowsRejected])).toEqual([
+      [2, 1],
+      [1, 0],
+    ]);
   });
 });

@@ -95,27 +95,30 @@ describe('an ingest killed with SIGKILL', () => {
     expect(found.after).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(fractions().map((f, i) => [i + 1, Math.round(f * 100) / 100]))('run %i, killed at %f of a run', async (i, f) => {
-    const db = path.join(dir, `run${i}.duckdb`);
-    fs.copyFileSync(base, db);
-    const child = ingestChild(db);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await Promise.race([exited, new Promise((r) => setTimeout(r, f * runMs))]);
-    child.kill('SIGKILL');
-    await exited;
+  it.each(fractions().map((f, i) => [i + 1, Math.round(f * 100) / 100]))(
+    'run %i, killed at %f of a run',
+    async (i, f) => {
+      const db = path.join(dir, `run${i}.duckdb`);
+      fs.copyFileSync(base, db);
+      const child = ingestChild(db);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      await Promise.race([exited, new Promise((r) => setTimeout(r, f * runMs))]);
+      child.kill('SIGKILL');
+      await exited;
 
-    const killed = await state(db);
-    expect([before.rows, after.rows]).toContain(killed.rows);
-    found[killed.rows === after.rows ? 'after' : 'before']++;
-    // rows loaded but the build killed: the next read rebuilds the models, so the state is the new one
-    expect(killed.kpis).toEqual(killed.rows === after.rows ? after.kpis : before.kpis);
+      const killed = await state(db);
+      expect([before.rows, after.rows]).toContain(killed.rows);
+      found[killed.rows === after.rows ? 'after' : 'before']++;
+      // rows loaded but the build killed: the next read rebuilds the models, so the state is the new one
+      expect(killed.kpis).toEqual(killed.rows === after.rows ? after.kpis : before.kpis);
 
-    setDatabasePath(db);
-    const batch = await ingestFiles([incidents], { archive: false });
-    await closeDatabase();
-    expect(batch.results[0]?.error).toBeUndefined();
-    expect(await state(db)).toEqual(after);
-    for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
-    fs.rmSync(`${db}.archive`, { recursive: true, force: true });
-  });
+      setDatabasePath(db);
+      const batch = await ingestFiles([incidents], { archive: false });
+      await closeDatabase();
+      expect(batch.results[0]?.error).toBeUndefined();
+      expect(await state(db)).toEqual(after);
+      for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
+      fs.rmSync(`${db}.archive`, { recursive: true, force: true });
+    },
+  );
 });
