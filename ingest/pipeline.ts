@@ -110,7 +110,19 @@ export async function loadPrepared(
     if (!dryRun) {
       await recordRun(
         conn,
-        { runId, file: p.label, entity, source, sha256: p.sha256, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0 },
+        {
+          runId,
+          file: p.label,
+          entity,
+          source,
+          sha256: await p.scan.then(
+            (s) => s.sha256,
+            () => null,
+          ),
+          rowsRead: 0,
+          rowsLoaded: 0,
+          rowsRejected: 0,
+        },
         started,
         'failed',
         message,
@@ -284,10 +296,11 @@ async function locateStructure(run: Run, p: Prepared, limit: number | null): Pro
   await run(ingestSql('struct_rejects'), { limit });
   await run(ingestSql('struct_shift'));
   await run('create or replace temp table line_shifts (record integer, extra integer)');
-  if (p.lineShifts.length > 0) {
+  const { lineShifts } = await p.scan;
+  if (lineShifts.length > 0) {
     await run('insert into line_shifts select unnest($r), unnest($e)', {
-      r: listValue(p.lineShifts.map((s) => s[0])),
-      e: listValue(p.lineShifts.map((s) => s[1])),
+      r: listValue(lineShifts.map((s) => s[0])),
+      e: listValue(lineShifts.map((s) => s[1])),
     });
   }
 }
@@ -454,6 +467,7 @@ async function summarise(
   counts: Counts,
   diff: { newRecords: number; changed: number },
 ): Promise<IngestSummary> {
+  const scan = await p.scan;
   const rowsRead = counts.landed + counts.structural;
   const records = counts.records;
   const skipped = p.plan?.skippedSql
@@ -481,8 +495,8 @@ async function summarise(
     source: p.source,
     layout: p.layout.kind === 'mapped' ? p.layout.name : 'canonical',
     encoding: p.encoding,
-    sha256: p.sha256,
-    bytes: p.bytes,
+    sha256: scan.sha256,
+    bytes: scan.bytes,
     rowsRead,
     records,
     merged: counts.landed - records - skipped,

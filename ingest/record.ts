@@ -20,10 +20,9 @@ import type { IngestOptions, IngestSummary } from './types.ts';
 
 export async function recordRun(
   conn: DuckDBConnection,
-  s: Pick<
-    IngestSummary,
-    'runId' | 'file' | 'entity' | 'source' | 'sha256' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'
-  >,
+  s: Pick<IngestSummary, 'runId' | 'file' | 'entity' | 'source' | 'rowsRead' | 'rowsLoaded' | 'rowsRejected'> & {
+    sha256: string | null;
+  },
   started: Date,
   status: 'loaded' | 'failed',
   error: string | null,
@@ -58,9 +57,10 @@ export interface Archiving {
 export function startArchive(p: Prepared, options: IngestOptions): Archiving | undefined {
   const db = databasePath();
   if (options.archive === false || db === ':memory:') return undefined;
-  const stored = storeFile(db, p.file, p.sha256);
+  const stored = p.scan.then((scan) => storeFile(db, p.file, scan.sha256));
   const ready = (async () => {
     await stored;
+    const { sha256 } = await p.scan;
     const mappingSha256 = options.mappingFile ? await storeMapping(db, options.mappingFile) : undefined;
     const replay: ReplayOptions = {
       source: options.source,
@@ -70,14 +70,15 @@ export function startArchive(p: Prepared, options: IngestOptions): Archiving | u
       profile: options.profile,
     };
     return (e: Pick<ArchiveEntry, 'runId' | 'name' | 'entity' | 'loadedAt'>) =>
-      appendEntry(db, { sha256: p.sha256, ...e, options: replay, ...(mappingSha256 ? { mappingSha256 } : {}) });
+      appendEntry(db, { sha256, ...e, options: replay, ...(mappingSha256 ? { mappingSha256 } : {}) });
   })();
   // awaited before the commit or by discard; a failure until then must not end the process
   ready.catch(() => {});
   return {
     ready,
     discard: async () => {
-      if (await stored.catch(() => false)) await fs.promises.rm(archivedFile(db, p.sha256), { force: true });
+      if (await stored.catch(() => false))
+        await fs.promises.rm(archivedFile(db, (await p.scan).sha256), { force: true });
     },
   };
 }

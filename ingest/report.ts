@@ -48,6 +48,7 @@ export async function preview(
 ): Promise<Preview> {
   // Rows shown: the N checked, or the first 10 of all.
   const shown = checked === 'all' ? 10 : checked;
+  const scan = await p.scan;
   const source = (
     await conn.runAndReadAll('select * from landing_raw order by rowid limit $shown', { shown })
   ).getRows();
@@ -84,7 +85,7 @@ export async function preview(
       const mine = rejects.filter((r) => num(r.record) === record);
       const { ord: _ord, ...fields } = m ?? { ord: 0 };
       return {
-        line: lineOfRecord(p, record),
+        line: lineOfRecord(scan, record),
         source: values.map((v) => (v === null ? null : String(v))),
         mapped: m ? fields : null,
         rejects: mine.map((r) => ({
