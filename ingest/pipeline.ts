@@ -12,8 +12,10 @@
  * Any failure rolls the whole file back and is recorded as a failed run. A
  * dry run does all of it and rolls back.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, type DuckDBValue, LIST, listValue, VARCHAR } from '@duckdb/node-api';
+import { memoryLimitBytes } from '../lib/config.ts';
 import { typesFor } from '../lib/db.ts';
 import { idColumnOf } from '../lib/entities.ts';
 import { ensureSchema, rawTable } from '../lib/schema.ts';
@@ -59,9 +61,12 @@ export async function loadPrepared(
   let committed = false;
   const archiving = dryRun ? undefined : startArchive(p, options);
   try {
-    // A canonical file that is clean and new goes from the reader into the raw table.
+    // A canonical file goes from the reader into the checked rows; one whose
+    // text would not fit in DuckDB's memory is first counted, and goes
+    // straight into the raw table when it is clean and new (decision 027).
     const direct = !p.plan && !dryRun;
-    const clean = direct ? await countIfCleanAndNew(conn, run, p, options) : null;
+    const large = fs.statSync(p.readPath).size > (options.countFirstAboveBytes ?? memoryLimitBytes());
+    const clean = direct && large ? await countIfCleanAndNew(conn, run, p, options) : null;
     let summary: IngestSummary;
     if (clean !== null) {
       await run('begin transaction');

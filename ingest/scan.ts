@@ -24,31 +24,42 @@ export async function scanFile(file: string): Promise<FileScan> {
   let record = 0; // 0 = header
   let extra = 0;
   let shiftedInRecord = false;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const buf = chunk as Buffer;
-    hash.update(buf);
-    bytes += buf.length;
-    // Jump from quote to quote; count the newlines in between (records outside quotes, extra lines inside).
-    let i = 0;
-    while (i < buf.length) {
-      const quote = buf.indexOf(QUOTE, i);
-      const stop = quote < 0 ? buf.length : quote;
-      for (let nl = buf.indexOf(NEWLINE, i); nl >= 0 && nl < stop; nl = buf.indexOf(NEWLINE, nl + 1)) {
-        if (inQuote) {
-          extra++;
-          shiftedInRecord = true;
-        } else {
-          record++;
-          if (shiftedInRecord) {
-            lineShifts.push([record, extra]);
-            shiftedInRecord = false;
+  // One buffer, read into again and again: the pass runs beside DuckDB's
+  // reads, and a stream's fresh chunk per read left the file's size in
+  // garbage until the next collection.
+  const handle = await fs.promises.open(file, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      const buf = chunk.subarray(0, bytesRead);
+      hash.update(buf);
+      bytes += buf.length;
+      // Jump from quote to quote; count the newlines in between (records outside quotes, extra lines inside).
+      let i = 0;
+      while (i < buf.length) {
+        const quote = buf.indexOf(QUOTE, i);
+        const stop = quote < 0 ? buf.length : quote;
+        for (let nl = buf.indexOf(NEWLINE, i); nl >= 0 && nl < stop; nl = buf.indexOf(NEWLINE, nl + 1)) {
+          if (inQuote) {
+            extra++;
+            shiftedInRecord = true;
+          } else {
+            record++;
+            if (shiftedInRecord) {
+              lineShifts.push([record, extra]);
+              shiftedInRecord = false;
+            }
           }
         }
+        if (quote < 0) break;
+        inQuote = !inQuote; // an escaped quote ("") closes and reopens at once
+        i = quote + 1;
       }
-      if (quote < 0) break;
-      inQuote = !inQuote; // an escaped quote ("") closes and reopens at once
-      i = quote + 1;
     }
+  } finally {
+    await handle.close();
   }
   return { sha256: hash.digest('hex'), bytes, lineShifts };
 }

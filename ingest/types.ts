@@ -15,6 +15,12 @@ export interface IngestOptions {
   profile?: string;
   /** Check the first N records (or all) in a scratch database and return a preview; nothing is written. */
   dryRun?: number | 'all';
+  /**
+   * A canonical file larger than this (bytes; default: DuckDB's memory limit)
+   * is counted first and, when clean and new, inserted straight into its raw
+   * table (decision 027).
+   */
+  countFirstAboveBytes?: number;
   /** Called with 0..100 while DuckDB reads a large file. */
   onProgress?: (percent: number) => void;
   /** Write a starter mapping beside an unrecognised file (default true; uploads: false). */

@@ -34,3 +34,11 @@ export function config(): Config {
   cached = parsed.data;
   return cached;
 }
+
+/** RELEASELENS_MEMORY_LIMIT in bytes (MB and GB as DuckDB reads them: powers of 1000; MiB and GiB: of 1024). */
+export function memoryLimitBytes(): number {
+  const m = /^(\d+)(MB|GB|MiB|GiB)$/.exec(config().RELEASELENS_MEMORY_LIMIT);
+  if (!m) throw new Error(`RELEASELENS_MEMORY_LIMIT: ${config().RELEASELENS_MEMORY_LIMIT}`);
+  const unit = { MB: 1e6, GB: 1e9, MiB: 2 ** 20, GiB: 2 ** 30 }[m[2] as 'MB' | 'GB' | 'MiB' | 'GiB'];
+  return Number(m[1]) * unit;
+}

@@ -246,15 +246,21 @@ describe('the two ways a canonical file is loaded (decision 027)', () => {
     return rows('select * exclude (ingest_run_id, loaded_at) from raw_releases order by release_id');
   }
 
-  it('a clean new file goes straight in and stores exactly what the checked path stores', async () => {
+  it('a clean new file larger than the threshold goes straight in and stores exactly what the checked path stores', async () => {
     freshDatabase();
-    const clean = await ingestFile(tempCsv('releases.csv', `${releases.join('\n')}\n`), { timezone: 'Europe/Berlin' });
+    const clean = await ingestFile(tempCsv('releases.csv', `${releases.join('\n')}\n`), {
+      timezone: 'Europe/Berlin',
+      countFirstAboveBytes: 0,
+    });
     expect(clean).toMatchObject({ rowsRead: 3, records: 3, rowsLoaded: 3, newRecords: 3, rowsRejected: 0 });
     const direct = await stored();
     freshDatabase();
     // one bad row sends the same records through the checked rows
     const withBad = `${[...releases, 'R4,bad,sideways,deployed,svc,2025-03-01T00:00:00Z,,,'].join('\n')}\n`;
-    const checked = await ingestFile(tempCsv('releases.csv', withBad), { timezone: 'Europe/Berlin' });
+    const checked = await ingestFile(tempCsv('releases.csv', withBad), {
+      timezone: 'Europe/Berlin',
+      countFirstAboveBytes: 0,
+    });
     expect(checked).toMatchObject({ rowsRead: 4, rowsLoaded: 3, rowsRejected: 1 });
     expect(await stored()).toEqual(direct);
     expect(direct.map((r) => [r.release_type, r.original_release_type, r.status, r.original_status])).toEqual([
@@ -264,11 +270,14 @@ describe('the two ways a canonical file is loaded (decision 027)', () => {
     ]);
   });
 
-  it('a file after one with unsplittable records reports only its own', async () => {
+  it.each([
+    ['counted first', 0],
+    ['checked', undefined],
+  ])('a file after one with unsplittable records reports only its own (%s)', async (_, countFirstAboveBytes) => {
     freshDatabase();
     const bad = tempCsv('releases.csv', `${releases[0]}\n${releases[1]}\nR9,too,many,columns,x,y,z,a,b,c,d\n`);
     const good = tempCsv('incidents.csv', `${header}\nI1,2025-03-01T10:00:00Z,2,svc,fine\n`);
-    const batch = await ingestFiles([bad, good]);
+    const batch = await ingestFiles([bad, good], { countFirstAboveBytes });
     expect(batch.results.map((r) => [r.summary?.rowsRead, r.summary?.rowsRejected])).toEqual([
       [2, 1],
       [1, 0],
