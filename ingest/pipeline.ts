@@ -66,7 +66,8 @@ export async function loadPrepared(
     // straight into the raw table when it is clean and new (decision 027).
     const direct = !p.plan && !dryRun;
     const large = fs.statSync(p.readPath).size > (options.countFirstAboveBytes ?? memoryLimitBytes());
-    const clean = direct && large ? await countIfCleanAndNew(conn, run, p, options) : null;
+    const counted = direct && large;
+    const clean = counted ? await countIfCleanAndNew(conn, run, p, options) : null;
     let summary: IngestSummary;
     if (clean !== null) {
       await run('begin transaction');
@@ -83,7 +84,9 @@ export async function loadPrepared(
       // mapping and the preview.
       if (!direct) await readFile(conn, run, p, options, limit);
       const { relation, present, rawLabels } = await canonicalColumns(run, p, direct);
-      await checkValues(conn, run, p, options, relation, present, rawLabels, direct);
+      // after a first read that counted, this read is the second half of the progress
+      const share = counted ? (pct: number) => 50 + pct / 2 : undefined;
+      await checkValues(conn, run, p, options, relation, present, rawLabels, direct, share);
       await locateStructure(run, p, limit);
       await run('begin transaction');
       inTransaction = true;
@@ -171,7 +174,8 @@ function readerOf(p: Prepared): { sql: string; params: Record<string, DuckDBValu
 }
 
 /**
- * Runs the statement that reads the file, reporting the reader's progress to
+ * Runs a statement that reads the file, after dropping what earlier reads left
+ * in the reader's rejects tables, and reports its progress to
  * options.onProgress (`share`: the part of the whole load it stands for).
  */
 async function reading(
@@ -180,6 +184,7 @@ async function reading(
   read: () => Promise<void>,
   share: (pct: number) => number = (pct) => pct,
 ): Promise<void> {
+  await forgetReaderRejects(conn);
   if (options.onProgress) await conn.run('set enable_progress_bar = true; set enable_progress_bar_print = false');
   const timer = options.onProgress
     ? setInterval(() => {
@@ -208,6 +213,15 @@ function canonicalNames(p: Prepared): Map<string, string> {
   return present;
 }
 
+/** The checked rows of a canonical file straight from the reader (checkedSql without `ord`), with the values they bind. */
+function readerRows(p: Prepared): { sql: string; params: Record<string, DuckDBValue> } {
+  const reader = readerOf(p);
+  return {
+    sql: checkedSql(p.entity, canonicalNames(p), reader.sql, [], false),
+    params: { tz: p.timezone, ...reader.params },
+  };
+}
+
 /**
  * The fast path of a canonical file (decision 027), its first read: counts
  * the records, and what would keep them from going straight into the raw
@@ -224,8 +238,7 @@ async function countIfCleanAndNew(
 ): Promise<number | null> {
   const { entity } = p;
   const id = idOf(entity);
-  const reader = readerOf(p);
-  await forgetReaderRejects(conn);
+  const rows = readerRows(p);
   await reading(
     conn,
     options,
@@ -236,9 +249,9 @@ async function countIfCleanAndNew(
            count(*) filter (where ${anyBadValueSql(entity)}) as bad,
            count(${id}) - count(distinct ${id}) as repeated,
            count(stored_id) as stored
-         from (${checkedSql(entity, canonicalNames(p), reader.sql, [], false)}) c
+         from (${rows.sql}) c
          left join (select ${id} as stored_id from ${rawTable(entity)}) r on r.stored_id = c.${id}`,
-        { tz: p.timezone, ...reader.params },
+        rows.params,
       ),
     (pct) => pct / 2,
   );
@@ -247,7 +260,6 @@ async function countIfCleanAndNew(
       `select records::bigint, (bad + repeated + stored + (select count(*) from rej_errors))::bigint from clean_counts`,
     )
   ).getRows()[0] ?? [0, 1]) as [bigint, bigint];
-  await forgetReaderRejects(conn);
   return blockers === 0n ? Number(records) : null;
 }
 
@@ -260,7 +272,7 @@ async function insertDirect(
   runId: number,
 ): Promise<void> {
   const { entity, source } = p;
-  const reader = readerOf(p);
+  const rows = readerRows(p);
   const typed = typedColumns(entity);
   await reading(
     conn,
@@ -269,8 +281,8 @@ async function insertDirect(
       run(
         `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)
          select $source, ${typed.map((t) => t.expr).join(', ')}, $run, now()
-         from (${checkedSql(entity, canonicalNames(p), reader.sql, [], false)})`,
-        { tz: p.timezone, ...reader.params, source, run: runId },
+         from (${rows.sql})`,
+        { ...rows.params, source, run: runId },
       ),
     (pct) => 50 + pct / 2,
   );
@@ -356,6 +368,7 @@ async function checkValues(
   present: Map<string, string>,
   rawLabels: Set<string>,
   direct: boolean,
+  share?: (pct: number) => number,
 ): Promise<void> {
   const { entity, source } = p;
   const id = idOf(entity);
@@ -368,7 +381,7 @@ async function checkValues(
   );
   const values = { tz: p.timezone, ...(direct ? readerOf(p).params : {}) };
   const check = () => run(`create or replace temp table checked_rows as\n${rows}`, values);
-  if (direct) await reading(conn, options, check, (pct) => 50 + pct / 2);
+  if (direct) await reading(conn, options, check, share);
   else await check();
   await run(
     direct
