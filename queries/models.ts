@@ -19,7 +19,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIGINT, DOUBLE, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  DOUBLE,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+  INTEGER,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { memoryLimitBytes } from '../lib/config.ts';
 import { outOfMemory, typesFor, withLessMemoryOnRetry } from '../lib/db.ts';
 import { projectFile } from '../lib/paths.ts';
 
@@ -44,6 +53,8 @@ export interface ModelFile {
   reads: string[];
   /** A store's columns its rows are kept in order of ("Ordered by: a, b." in its header). */
   orderedBy?: string;
+  /** The parameters a store binds ("Binds: $a, $b." in its header), without the $. */
+  binds: string[];
   sql: string;
 }
 
@@ -63,7 +74,12 @@ function parseModel(layer: string, file: string): ModelFile {
     .map((s) => s.trim())
     .filter((s) => s && s !== 'nothing');
   const orderedBy = /Ordered by: ([a-z_, ]+)\./.exec(header)?.[1];
-  return { name, layer, materialized, reads, sql, ...(orderedBy ? { orderedBy } : {}) };
+  const binds = (/Binds: ([^.]*)\./.exec(header)?.[1] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('$'))
+    .map((s) => s.slice(1));
+  return { name, layer, materialized, reads, binds, sql, ...(orderedBy ? { orderedBy } : {}) };
 }
 
 let cachedModels: ModelFile[] | undefined;
@@ -343,13 +359,41 @@ async function windowsInUse(conn: DuckDBConnection, schema: string): Promise<Win
 }
 
 /**
+ * The parts a store that binds $from and $to computes its incidents in: id
+ * ranges [from, to) of about 384 bytes of DuckDB's memory limit each (at the
+ * default 640 MB, 1.67 million incidents), cut at quantiles of a sample of
+ * the ids. In one statement the attribution of one unit kind of ten million
+ * incidents needed more than that limit, and DuckDB ran out of memory in some
+ * runs and not in others; in parts of 2.5 million it never did (decision
+ * 028). A range of ids is a filter DuckDB applies while it scans.
+ */
+async function incidentParts(conn: DuckDBConnection): Promise<{ from: string; to: string | null }[]> {
+  const [[count]] = (await conn.runAndReadAll('select count(*) from stg_incidents')).getRows() as [[bigint]];
+  const parts = Math.ceil(Number(count) / Math.floor(memoryLimitBytes() / 384));
+  if (parts <= 1) return [{ from: '', to: null }];
+  const cuts = (
+    await conn.runAndReadAll(
+      `select distinct unnest(quantile_disc(incident_id, [i / $parts for i in range(1, $parts)])) as cut
+       from (select incident_id from stg_incidents using sample reservoir(20000 rows) repeatable (1))
+       order by cut`,
+      { parts },
+      { parts: INTEGER },
+    )
+  )
+    .getRows()
+    .map(([cut]) => String(cut));
+  return [...cuts, null].map((to, i) => ({ from: i === 0 ? '' : (cuts[i - 1] as string), to }));
+}
+
+/**
  * Adds the rows of one (window, unit kind) to a store (`create`: creates the
  * store with them); `refresh`: only those of an incremental refresh
- * (refresh.ts). A store with an order computes its rows first and sorts them
- * on their own: sorted in the same statement, the sort's rows and the
- * attribution's joins held memory together, and at ten million incidents
- * each kind ran out of it twice (decision 025). A refresh's rows are few and
- * sorted as they are computed.
+ * (refresh.ts). A store with an order computes its rows first, in as many
+ * parts as memory needs (incidentParts), and sorts them on their own: sorted
+ * in the same statement, the sort's rows and the attribution's joins held
+ * memory together, and at ten million incidents each kind ran out of it
+ * twice (decision 025). A refresh's rows are few and sorted as they are
+ * computed.
  */
 export async function fillStore(
   conn: DuckDBConnection,
@@ -360,20 +404,33 @@ export async function fillStore(
   create = false,
 ): Promise<void> {
   const select = m.sql.trim().replace(/;$/, '');
-  const params = { window_hours: windowHours, unit_kind: kind, refresh };
+  const inParts = m.binds.includes('from');
+  const whole = { from: '', to: null };
+  const params = (part: { from: string; to: string | null }) => ({
+    window_hours: windowHours,
+    unit_kind: kind,
+    refresh,
+    ...(inParts ? part : {}),
+  });
+  const types = inParts ? { to: VARCHAR } : {};
   const into = (rows: string) => (create ? `create table ${m.name} as ${rows}` : `insert into ${m.name} ${rows}`);
   if (!m.orderedBy) {
-    await conn.run(into(select), params);
+    await conn.run(into(select), params(whole), types);
     return;
   }
   if (refresh) {
     // a refresh's few rows, in the caller's transaction (a temp table written there is read slowly)
-    await conn.run(into(`${select}\norder by ${m.orderedBy}`), params);
+    await conn.run(into(`${select}\norder by ${m.orderedBy}`), params(whole), types);
     return;
   }
-  await conn.run(`create or replace temp table store_rows as ${select}`, params);
+  const t = performance.now();
+  const [first, ...rest] = inParts ? await incidentParts(conn) : [whole];
+  await conn.run(`create or replace temp table store_rows as ${select}`, params(first ?? whole), types);
   try {
+    for (const part of rest) await conn.run(`insert into store_rows ${select}`, params(part), types);
+    trace(t, `  ${m.name}, ${kind} units: computed in ${rest.length + 1} part(s)`);
     await conn.run(into(`select * from store_rows order by ${m.orderedBy}`));
+    trace(t, `  ${m.name}, ${kind} units: sorted into the store`);
   } finally {
     await conn.run('drop table if exists store_rows');
   }

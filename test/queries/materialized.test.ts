@@ -18,6 +18,7 @@ import {
   addWindow,
   buildModels,
   buildOrder,
+  enterSchema,
   hasWindow,
   type ModelFile,
   modelState,
@@ -256,7 +257,55 @@ describe('a snapshot read on several connections', () => {
   }, 30_000);
 });
 
+describe('the attribution in parts', () => {
+  it('gives, part by part, exactly the rows of one computation, for every unit kind', async () => {
+    freshDatabase();
+    await loadFolder(sample);
+    await withWriter(async (conn) => {
+      const state = await modelState(conn);
+      if (!state) throw new Error('no models');
+      await enterSchema(conn, state.schema);
+      try {
+        const rows = async (sql: string, params: Record<string, string | number>) =>
+          (await conn.runAndReadAll(sql, params)).getRows().map((r) => JSON.stringify(r, (_, v) => String(v)));
+        for (const kind of units) {
+          const whole = await rows('select * from int_attribution($kind, 48, false) order by incident_id', { kind });
+          // three ranges of ids, cut at ids that exist and at one that does not
+          const cuts = ['INC0005000', 'INC0010000~', null];
+          const parts: string[] = [];
+          let from = '';
+          for (const to of cuts) {
+            const some = await rows(
+              `select * from int_attribution($kind, 48, false, p_from := $from, p_to := ${to === null ? 'null' : '$to'})
+               order by incident_id`,
+              to === null ? { kind, from } : { kind, from, to },
+            );
+            expect(some.length, `${kind}, [${from}, ${to})`).toBeGreaterThan(10);
+            parts.push(...some);
+            from = to ?? '';
+          }
+          expect(whole.length).toBeGreaterThan(500);
+          expect(parts.sort()).toEqual([...whole].sort());
+        }
+      } finally {
+        await conn.run("set schema = 'main'");
+      }
+    });
+  }, 60_000);
+});
+
 describe('model build order', () => {
+  it("names in a store's Binds: header every parameter its SQL binds, and no other", () => {
+    for (const m of models().filter((x) => x.materialized === 'store')) {
+      const body = m.sql
+        .split('\n')
+        .filter((l) => !l.startsWith('--'))
+        .join('\n');
+      const used = [...new Set([...body.matchAll(/\$([a-z_]+)/g)].map((x) => x[1]))].sort();
+      expect([...m.binds].sort(), m.name).toEqual(used);
+    }
+  });
+
   it('puts every model after the models its Reads: header names', () => {
     const order = models();
     const position = new Map(order.map((m, i) => [m.name, i]));
@@ -283,8 +332,8 @@ describe('model build order', () => {
   });
 
   it('refuses models that read each other in a circle', () => {
-    const a: ModelFile = { name: 'a', layer: 'facts', materialized: 'view', reads: ['b'], sql: '' };
-    const b: ModelFile = { name: 'b', layer: 'facts', materialized: 'view', reads: ['a'], sql: '' };
+    const a: ModelFile = { name: 'a', layer: 'facts', materialized: 'view', reads: ['b'], binds: [], sql: '' };
+    const b: ModelFile = { name: 'b', layer: 'facts', materialized: 'view', reads: ['a'], binds: [], sql: '' };
     expect(() => buildOrder([a, b])).toThrow(/circle/);
   });
 });

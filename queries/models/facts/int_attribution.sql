@@ -13,10 +13,13 @@
 -- or before the incident; a range join runs only for the few incidents that an
 -- earlier-starting unit could still reach (see docs/decisions/002-attribution.md).
 -- An incident's attribution depends only on its own record and the units, so
--- with p_refresh it is computed for the incidents in refresh_incidents alone.
+-- with p_refresh it is computed for the incidents in refresh_incidents alone,
+-- and with p_from / p_to for the incidents whose id is in [p_from, p_to) alone
+-- (p_to null: no upper bound): a build at ten million incidents computes a
+-- kind in parts that each fit in memory (decision 028).
 -- The computation behind fct_attribution, which keeps its rows per window.
 -- Materialized: macro. Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents, window_reach, refresh_incidents.
-create or replace macro int_attribution(p_unit_kind, p_window_hours, p_refresh) as table
+create or replace macro int_attribution(p_unit_kind, p_window_hours, p_refresh, p_from := '', p_to := null) as table
 with units as (
   select
     unit_id, service, start_at, end_at,
@@ -26,7 +29,8 @@ with units as (
 ),
 incidents as (
   select * from stg_incidents
-  where not p_refresh or incident_id in (select incident_id from refresh_incidents)
+  where (not p_refresh or incident_id in (select incident_id from refresh_incidents))
+    and incident_id >= p_from and (p_to is null or incident_id < p_to)
 ),
 incident_keys as (
   select incident_id, opened_at, 'service' as key_kind, service as key from incidents where service is not null
@@ -97,6 +101,7 @@ confirmed as (
   select record_id as incident_id, unit_id
   from fct_confirmed_links where record_kind = 'incident' and unit_kind = p_unit_kind
     and (not p_refresh or record_id in (select incident_id from refresh_incidents))
+    and record_id >= p_from and (p_to is null or record_id < p_to)
 ),
 chosen as (
   select

@@ -6,6 +6,8 @@
 -- Kept in order of the unit's go-live, so a period's rows sit in few row groups
 -- and a filter on golive_at skips the others.
 -- $refresh: only the incidents of an incremental refresh (queries/refresh.ts).
--- Materialized: store. Ordered by: golive_at. Reads: int_attribution. Binds: $window_hours, $unit_kind, $refresh.
+-- $from, $to: the incidents whose id is in [$from, $to) ($to null: no upper
+-- bound); a build computes as many such parts as memory needs.
+-- Materialized: store. Ordered by: golive_at. Reads: int_attribution. Binds: $window_hours, $unit_kind, $refresh, $from, $to.
 select $window_hours::double as window_hours, $unit_kind as unit_kind, *
-from int_attribution($unit_kind, $window_hours, $refresh)
+from int_attribution($unit_kind, $window_hours, $refresh, p_from := $from, p_to := $to)
