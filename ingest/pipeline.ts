@@ -67,12 +67,27 @@ export async function loadPrepared(
     const direct = !p.plan && !dryRun;
     const large = fs.statSync(p.readPath).size > (options.countFirstAboveBytes ?? memoryLimitBytes());
     const counted = direct && large;
-    const clean = counted ? await countIfCleanAndNew(conn, run, p, options) : null;
-    let summary: IngestSummary;
-    if (clean !== null) {
+    let clean: number | null = null;
+    const triedOneRead = counted && (await rawIsEmpty(conn, p));
+    if (triedOneRead) {
+      // nothing is stored yet, so no record can replace one: one read, straight in (decision 029)
       await run('begin transaction');
       inTransaction = true;
-      await insertDirect(conn, run, p, options, runId);
+      clean = await insertIfClean(conn, run, p, options, runId);
+      if (clean === null) {
+        await run('rollback');
+        inTransaction = false;
+      }
+    } else if (counted) {
+      clean = await countIfCleanAndNew(conn, run, p, options);
+      if (clean !== null) {
+        await run('begin transaction');
+        inTransaction = true;
+        await insertDirect(conn, run, p, options, runId);
+      }
+    }
+    let summary: IngestSummary;
+    if (clean !== null) {
       const counts = { landed: clean, structural: 0, records: clean, loaded: clean };
       summary = await summarise(conn, p, runId, counts, { newRecords: clean, changed: 0 });
     } else {
@@ -84,8 +99,9 @@ export async function loadPrepared(
       // mapping and the preview.
       if (!direct) await readFile(conn, run, p, options, limit);
       const { relation, present, rawLabels } = await canonicalColumns(run, p, direct);
-      // after a first read that counted, this read is the second half of the progress
-      const share = counted ? (pct: number) => 50 + pct / 2 : undefined;
+      // after a first read that counted, this read is the second half of the
+      // progress (after a one-read attempt that found something, it starts over)
+      const share = counted && !triedOneRead ? (pct: number) => 50 + pct / 2 : undefined;
       await checkValues(conn, run, p, options, relation, present, rawLabels, direct, share);
       await locateStructure(run, p, limit);
       await run('begin transaction');
@@ -263,17 +279,23 @@ async function countIfCleanAndNew(
   return blockers === 0n ? Number(records) : null;
 }
 
-/** The fast path's second read: the file's records, converted, into the raw table (in the caller's transaction). */
+/**
+ * The fast path's insert: the file's records, converted, into the raw table
+ * (in the caller's transaction). `guarded`: the statement fails at the first
+ * record with a bad value (the checks of anyBadValueSql), with NOT_CLEAN.
+ */
 async function insertDirect(
   conn: DuckDBConnection,
   run: Run,
   p: Prepared,
   options: IngestOptions,
   runId: number,
+  guarded = false,
 ): Promise<void> {
   const { entity, source } = p;
   const rows = readerRows(p);
   const typed = typedColumns(entity);
+  const guard = guarded ? `where case when ${anyBadValueSql(entity)} then error($not_clean) else true end` : '';
   await reading(
     conn,
     options,
@@ -281,11 +303,50 @@ async function insertDirect(
       run(
         `insert into ${rawTable(entity)} (source, ${typed.map((t) => t.target).join(', ')}, ingest_run_id, loaded_at)
          select $source, ${typed.map((t) => t.expr).join(', ')}, $run, now()
-         from (${rows.sql})`,
-        { ...rows.params, source, run: runId },
+         from (${rows.sql}) ${guard}`,
+        { ...rows.params, source, run: runId, ...(guarded ? { not_clean: NOT_CLEAN } : {}) },
       ),
-    (pct) => 50 + pct / 2,
+    guarded ? undefined : (pct) => 50 + pct / 2,
   );
+}
+
+/** The message of the guarded insert's failure at a bad value. */
+const NOT_CLEAN = 'releaselens: a value that needs a reject';
+
+async function rawIsEmpty(conn: DuckDBConnection, p: Prepared): Promise<boolean> {
+  const rows = await conn.runAndReadAll(`select not exists (select 1 from ${rawTable(p.entity)})`);
+  return rows.getRows()[0]?.[0] === true;
+}
+
+/**
+ * The fast path into an empty raw table, in one read (decision 029): the
+ * records go straight in, and the insert fails at the first bad value; then
+ * the ids are counted in what it wrote, and the reader's rejects. Returns the
+ * number of records when the file was clean; otherwise null, and the caller
+ * rolls back and takes the full path (which reads the file once more).
+ */
+async function insertIfClean(
+  conn: DuckDBConnection,
+  run: Run,
+  p: Prepared,
+  options: IngestOptions,
+  runId: number,
+): Promise<number | null> {
+  try {
+    await insertDirect(conn, run, p, options, runId, true);
+  } catch (err) {
+    if ((err as Error).message.includes(NOT_CLEAN)) return null;
+    throw err;
+  }
+  const id = idOf(p.entity);
+  const [records, blockers] = ((
+    await conn.runAndReadAll(
+      `select count(*)::bigint, (count(*) - count(distinct ${id}) + (select count(*) from rej_errors))::bigint
+       from ${rawTable(p.entity)} where ingest_run_id = $run`,
+      { run: runId },
+    )
+  ).getRows()[0] ?? [0n, 1n]) as [bigint, bigint];
+  return blockers === 0n ? Number(records) : null;
 }
 
 /** Step 1 (a mapped export, a dry run): the file into landing_raw, all text. */

@@ -270,6 +270,38 @@ describe('the two ways a canonical file is loaded (decision 027)', () => {
     ]);
   });
 
+  it('a large file with a repeated id, loaded into an empty table, is rolled back and rejected as the checked path rejects it', async () => {
+    freshDatabase();
+    const repeated = `${[...releases, releases[1]?.replace('padded title', 'again')].join('\n')}\n`;
+    const s = await ingestFile(tempCsv('releases.csv', repeated), { countFirstAboveBytes: 0 });
+    const onePath = { summary: s, stored: await stored(), rejects: await rejects() };
+    freshDatabase();
+    const checked = await ingestFile(tempCsv('releases.csv', repeated), {});
+    expect(onePath.summary.rowsRejected).toBeGreaterThan(0);
+    expect(onePath.summary).toMatchObject({
+      rowsRead: checked.rowsRead,
+      rowsLoaded: checked.rowsLoaded,
+      rowsRejected: checked.rowsRejected,
+    });
+    expect(onePath.stored).toEqual(await stored());
+    expect(onePath.rejects.map((r) => [r.line, r.reason])).toEqual((await rejects()).map((r) => [r.line, r.reason]));
+    expect(await rows('select count(*)::integer as n from ingest_runs')).toEqual([{ n: 1 }]);
+  });
+
+  it('a large file into a table that holds records is counted first, and its changed records replace the stored ones', async () => {
+    freshDatabase();
+    await ingestFile(tempCsv('releases.csv', `${releases.join('\n')}\n`), { countFirstAboveBytes: 0 });
+    const changed = `${releases[0]}\n${releases[2]?.replace('failed', 'deployed')}\nR5,new,minor,deployed,svc,2025-03-05T00:00:00Z,,,\n`;
+    const s = await ingestFile(tempCsv('releases.csv', changed), { countFirstAboveBytes: 0 });
+    expect(s).toMatchObject({ rowsLoaded: 2, newRecords: 1, changedRecords: 1, rowsRejected: 0 });
+    expect((await stored()).map((r) => [r.release_id, r.status])).toEqual([
+      ['R1', 'deployed'],
+      ['R2', 'deployed'],
+      ['R3', 'deployed'],
+      ['R5', 'deployed'],
+    ]);
+  });
+
   it.each([
     ['counted first', 0],
     ['checked', undefined],
