@@ -62,15 +62,15 @@ export async function loadPrepared(
   const archiving = dryRun ? undefined : startArchive(p, options);
   try {
     // A canonical file goes from the reader into the checked rows; one whose
-    // text would not fit in DuckDB's memory is first counted, and goes
-    // straight into the raw table when it is clean and new (decision 027).
+    // text would not fit in DuckDB's memory goes straight into the raw table
+    // when it is clean and new: in one guarded read when the table is empty
+    // (decision 029), else counted first (decision 027).
     const direct = !p.plan && !dryRun;
     const large = fs.statSync(p.readPath).size > (options.countFirstAboveBytes ?? memoryLimitBytes());
     const counted = direct && large;
     let clean: number | null = null;
     const triedOneRead = counted && (await rawIsEmpty(conn, p));
     if (triedOneRead) {
-      // nothing is stored yet, so no record can replace one: one read, straight in (decision 029)
       await run('begin transaction');
       inTransaction = true;
       clean = await insertIfClean(conn, run, p, options, runId);
