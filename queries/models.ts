@@ -364,8 +364,8 @@ async function windowsInUse(conn: DuckDBConnection, schema: string): Promise<Win
  * default 640 MB, 1.67 million incidents), cut at quantiles of a sample of
  * the ids. In one statement the attribution of one unit kind of ten million
  * incidents needed more than that limit, and DuckDB ran out of memory in some
- * runs and not in others; in parts of 2.5 million it never did (decision
- * 028). A range of ids is a filter DuckDB applies while it scans.
+ * runs and not in others; in parts of 1.7 and of 2.5 million it never did
+ * (decision 028). A range of ids is a filter DuckDB applies while it scans.
  */
 async function incidentParts(conn: DuckDBConnection): Promise<{ from: string; to: string | null }[]> {
   const [[count]] = (await conn.runAndReadAll('select count(*) from stg_incidents')).getRows() as [[bigint]];
