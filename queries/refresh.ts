@@ -1,6 +1,7 @@
 /**
- * After an ingest: refresh the current build of the models in place when only
- * incidents changed (the hourly export of an ITSM), else build them whole.
+ * After an ingest: refresh the current build of the models in place when a
+ * small part of the data changed (the hourly export of an ITSM), else build
+ * them whole.
  *
  * A refresh runs in one transaction on the current schema, so readers see the
  * state before it or after it (DuckDB's MVCC), and records the new data version
@@ -8,14 +9,22 @@
  *   1. which staging rows changed: for every staging model, the rows of the
  *      records ingested since the last build are computed again from the raw
  *      tables and compared with the stored ones (a re-sent export changes
- *      nothing);
- *   2. a change to anything but incidents, or too many changed incidents:
- *      a whole build instead (buildModels);
- *   3. the changed incidents' staging rows and confirmed links are replaced;
- *   4. for every (window, unit kind) the stores hold, their attribution is
- *      computed again (an incident's attribution depends only on its own
- *      record and the units), then the window figures of the units they left
- *      or joined and of the units whose 28-day baseline they fall in.
+ *      nothing); too many changed records: a whole build instead (buildModels);
+ *   2. changed incidents: the units whose window figures they touch are noted,
+ *      then their staging rows and confirmed links are replaced;
+ *   3. changed releases, changes, deployments, freeze windows or surveys
+ *      (decision 030): their staging rows are replaced, then every fact table
+ *      is computed again and compared row by row with the stored one (so no
+ *      rule of which unit depends on which record is written twice); the rows
+ *      that differ are replaced, and they name the units whose window figures
+ *      change and the incidents whose attribution may change (those attributed
+ *      to a changed unit, those on its service or CIs inside its window, those
+ *      whose confirmed link changed);
+ *   4. for every (window, unit kind) the stores hold, the attribution of those
+ *      incidents is computed again (an incident's attribution depends only on
+ *      its own record and the units), then the window figures of the units
+ *      they left or joined, of the units whose 28-day baseline they fall in,
+ *      and of the changed units.
  * The numbers equal a whole build's (test/queries/refresh.test.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -59,6 +68,36 @@ export function stagedModels(): { model: ModelFile; key: string; raws: string[] 
     });
 }
 
+/**
+ * What a changed row of a fact table asks a refresh to recompute:
+ *   attribution: the unit's incidents (attributed to it, or on its keys inside its window) and its window figures;
+ *   windows:     the unit's window figures (int_unit_windows carries the table's columns);
+ *   incidents:   the linked incident's attribution (fct_confirmed_links);
+ *   nothing:     the table is read by KPI queries alone.
+ */
+type Recompute = 'attribution' | 'windows' | 'incidents' | 'nothing';
+
+/** The columns that name a row of each fact table, and what a changed row asks to recompute. */
+const factRefresh: Record<string, { key: string[]; recompute: Recompute }> = {
+  fct_units: { key: ['unit_kind', 'unit_id'], recompute: 'attribution' },
+  fct_unit_cis: { key: ['unit_kind', 'unit_id', 'ci'], recompute: 'attribution' },
+  fct_confirmed_links: { key: ['record_kind', 'record_id', 'unit_kind'], recompute: 'incidents' },
+  fct_collisions: { key: ['unit_kind', 'unit_id'], recompute: 'windows' },
+  fct_unit_risk: { key: ['unit_kind', 'unit_id'], recompute: 'windows' },
+  fct_unit_surveys: { key: ['unit_kind', 'unit_id'], recompute: 'nothing' },
+};
+
+/** The fact tables a build makes (in build order), with their row keys; refresh_units is the refresh's own. */
+export function factTables(): { model: ModelFile; key: string[]; recompute: Recompute }[] {
+  return models()
+    .filter((m) => m.layer === 'facts' && m.materialized === 'table' && !m.name.startsWith('refresh_'))
+    .map((model) => {
+      const refresh = factRefresh[model.name];
+      if (!refresh) throw new Error(`queries/refresh.ts: no row key for the fact table ${model.name}`);
+      return { model, ...refresh };
+    });
+}
+
 /** More changed incidents than this (or than a quarter of all) and a whole build is the faster way. */
 const MAX_REFRESHED_INCIDENTS = 100_000;
 
@@ -73,20 +112,31 @@ function changedKeysSql(m: ModelFile, key: string, raws: string[]): string {
     select distinct ${key} from ((from fresh except from kept) union all (from kept except from fresh))`;
 }
 
+const count = async (conn: DuckDBConnection, sql: string, params?: Record<string, number>): Promise<number> =>
+  Number((await conn.runAndReadAll(`select count(*) from (${sql})`, params)).getRows()[0]?.[0]);
+
+/** A record-keyed staging model with the temp table that holds the keys of its changed records. */
+interface ChangedRecords {
+  model: ModelFile;
+  key: string;
+  table: string;
+}
+
 /**
- * Refreshes the current build in place when only incidents changed since it
- * was built; returns the new data version, or null when a whole build is needed
+ * Refreshes the current build in place when few records changed since it was
+ * built; returns the new data version, or null when a whole build is needed
  * (nothing was written then). Needs a connection outside any transaction.
  */
 export async function refreshModels(conn: DuckDBConnection, state: ModelState): Promise<number | null> {
   const t0 = performance.now();
   const { dataVersion, lastRunId } = await nextVersion(conn);
   const last = { last: state.lastRunId };
+  const changedRecords: ChangedRecords[] = [];
   await conn.run('begin transaction');
   let done = false;
   try {
     await enterSchema(conn, state.schema);
-    // 1-2. What changed since the build.
+    // 1. What changed since the build.
     let incidents: ModelFile | undefined;
     for (const { model, key, raws } of stagedModels()) {
       const anyTouched = raws.map((r) => `select 1 from main.${r} where ingest_run_id > $last`).join(' union all ');
@@ -96,20 +146,36 @@ export async function refreshModels(conn: DuckDBConnection, state: ModelState): 
         await conn.run(`insert into refresh_incidents ${changedKeysSql(model, key, raws)}`, last);
         continue;
       }
-      const changed = await conn.runAndReadAll(`select count(*) from (${changedKeysSql(model, key, raws)})`, last);
-      if (Number(changed.getRows()[0]?.[0]) > 0) {
-        trace(t0, `refresh: ${model.name} changed, the models are built whole`);
+      const table = `changed_${model.name}`;
+      await conn.run(`create or replace temp table ${table} as ${changedKeysSql(model, key, raws)}`, last);
+      const [changed, all] = [await count(conn, `from ${table}`), await count(conn, `from ${model.name}`)];
+      if (changed > all / 4) {
+        trace(t0, `refresh: ${changed} of ${all} records of ${model.name} changed, the models are built whole`);
         return null;
       }
+      if (changed > 0) changedRecords.push({ model, key, table });
     }
-    const [[changedCount, allCount]] = (
-      await conn.runAndReadAll('select (select count(*) from refresh_incidents), (select count(*) from stg_incidents)')
-    ).getRows() as [[bigint, bigint]];
-    if (Number(changedCount) > Math.min(MAX_REFRESHED_INCIDENTS, Number(allCount) / 4)) {
-      trace(t0, `refresh: ${changedCount} incidents changed, the models are built whole`);
-      return null;
+    const tooMany = async (what: string) => {
+      const [changed, all] = [await count(conn, 'from refresh_incidents'), await count(conn, 'from stg_incidents')];
+      if (changed <= Math.min(MAX_REFRESHED_INCIDENTS, all / 4)) return false;
+      trace(t0, `refresh: ${changed} incidents to attribute again (${what}), the models are built whole`);
+      return true;
+    };
+    if (await tooMany('changed')) return null;
+    // 2. Changed incidents.
+    if (incidents) await restageIncidents(conn, incidents, changedRecords.length === 0);
+    // 3. Changed units.
+    if (changedRecords.length > 0) {
+      await restageUnits(conn, changedRecords);
+      if (!(await refreshFacts(conn))) {
+        trace(t0, 'refresh: more than a quarter of the units changed, the models are built whole');
+        return null;
+      }
+      if (await tooMany('changed and on changed units')) return null;
     }
-    if (incidents && Number(changedCount) > 0) await refreshIncidents(conn, incidents);
+    // 4. Attribution and window figures.
+    if ((await count(conn, 'from refresh_incidents')) > 0 || (await count(conn, 'from refresh_units')) > 0)
+      await reattribute(conn);
     // 5. The new version: prepared answers read it inside this transaction, then it becomes current.
     await conn.run('delete from refresh_units; delete from refresh_incidents');
     await prepareNext({ dataVersion, schema: state.schema, live: false, conn });
@@ -122,44 +188,151 @@ export async function refreshModels(conn: DuckDBConnection, state: ModelState): 
     });
     await conn.run('commit');
     done = true;
-    trace(t0, `refresh: data version ${dataVersion}, ${changedCount} incidents changed`);
+    trace(t0, `refresh: data version ${dataVersion}`);
     return dataVersion;
   } finally {
     if (!done) await conn.run('rollback').catch(() => {});
+    for (const { table } of changedRecords) await conn.run(`drop table if exists temp.${table}`).catch(() => {});
     await conn.run("set schema = 'main'");
   }
 }
 
-/** Steps 3 and 4 for the incidents in refresh_incidents. */
-async function refreshIncidents(conn: DuckDBConnection, stg: ModelFile): Promise<void> {
-  const changed = 'incident_id in (select incident_id from refresh_incidents)';
-  const t = performance.now();
-  // Units whose baseline counts a changed incident, before or after the change:
+/**
+ * Notes in refresh_units the units whose window figures the incidents in
+ * `incidents` (a table of incident_id) touch before they are attributed again:
+ * those whose 28-day baseline counts one, by its staging row or (`fresh`) by
+ * the one the raw tables now give, and those they are attributed to now.
+ */
+async function noteTouchedUnits(conn: DuckDBConnection, incidents: string, fresh?: ModelFile): Promise<void> {
+  const changed = `incident_id in (select incident_id from ${incidents})`;
   // a background incident at t counts for units of its service starting in (t, t + 28 days]
-  // (29 days: a calendar day may be 23 or 25 hours long in the session's time zone).
+  // (29 days: a calendar day may be 23 or 25 hours long in the session's time zone)
   await conn.run(`insert into refresh_units
     with keys as (
       select service, opened_at from stg_incidents where ${changed}
-      union all
-      select service, opened_at from ${selectOf(stg)} where ${changed}
+      ${fresh ? `union all select service, opened_at from ${selectOf(fresh)} where ${changed}` : ''}
     )
     select distinct u.unit_kind, u.unit_id
     from fct_units u join keys k
       on u.service = k.service and u.start_at > k.opened_at and u.start_at <= k.opened_at + interval 29 day
     where u.is_completed`);
-  // Units the changed incidents are attributed to now, in any window (they may leave them).
+  // units they are attributed to now, in any window (they may leave them)
   await conn.run(`insert into refresh_units select distinct unit_kind, unit_id from mat_attribution where ${changed}`);
+}
+
+/** Step 2: the incidents in refresh_incidents get their new staging rows (and, with `links`, their confirmed links). */
+async function restageIncidents(conn: DuckDBConnection, stg: ModelFile, links: boolean): Promise<void> {
+  const t = performance.now();
+  const changed = 'incident_id in (select incident_id from refresh_incidents)';
+  await noteTouchedUnits(conn, 'refresh_incidents', stg);
   await conn.run(`delete from stg_incidents where ${changed}`);
   await conn.run(`insert into stg_incidents select * from ${selectOf(stg)} where ${changed}`);
   const [[raw, staged]] = (
     await conn.runAndReadAll('select (select count(*) from main.raw_incidents), (select count(*) from stg_incidents)')
   ).getRows() as [[bigint, bigint]];
   if (raw !== staged) throw new Error(`stg_incidents holds ${staged} incidents, raw_incidents ${raw}`);
-  await conn.run(`delete from fct_confirmed_links where record_kind = 'incident' and record_id in
-    (select incident_id from refresh_incidents)`);
-  await conn.run('insert into fct_confirmed_links select * from int_confirmed_links(true)');
-  trace(t, 'refresh: staging and confirmed links');
+  if (links) {
+    // (with changed units, refreshFacts compares every confirmed link instead)
+    await conn.run(`delete from fct_confirmed_links where record_kind = 'incident' and record_id in
+      (select incident_id from refresh_incidents)`);
+    await conn.run('insert into fct_confirmed_links select * from int_confirmed_links(true)');
+  }
+  trace(t, 'refresh: incidents staged, with their confirmed links');
+}
 
+/** Step 3, first half: the changed records of the other staging models get their new staging rows. */
+async function restageUnits(conn: DuckDBConnection, changed: ChangedRecords[]): Promise<void> {
+  const t = performance.now();
+  for (const { model, key, table } of changed) {
+    await conn.run(`delete from ${model.name} where ${key} in (select ${key} from temp.${table})`);
+    await conn.run(
+      `insert into ${model.name} select * from ${selectOf(model)} where ${key} in (select ${key} from temp.${table})`,
+    );
+  }
+  trace(t, `refresh: ${changed.map((c) => c.model.name).join(', ')} staged`);
+}
+
+/**
+ * Step 3, second half: every fact table computed again, in build order, and
+ * its rows that differ from the stored ones replaced; the units and incidents
+ * they name are noted for step 4. False: more than a quarter of the units
+ * changed (a source's first value of a governance column changes all of its
+ * units), so a whole build is the faster way.
+ */
+async function refreshFacts(conn: DuckDBConnection): Promise<boolean> {
+  await conn.run(
+    'create or replace temp table changed_units (unit_kind varchar, unit_id varchar, attribution boolean)',
+  );
+  await conn.run('create or replace temp table unit_incidents (incident_id varchar)');
+  try {
+    for (const { model, key, recompute } of factTables()) {
+      const t = performance.now();
+      const same = (a: string, b: string) => key.map((k) => `${a}.${k} is not distinct from ${b}.${k}`).join(' and ');
+      await conn.run(`create or replace temp table fact_rows as ${selectOf(model)}`);
+      await conn.run(`create or replace temp table fact_changes as
+        select distinct ${key.map((k) => `coalesce(f.${k}, s.${k}) as ${k}`).join(', ')}
+        from temp.fact_rows f full join ${model.name} s on ${same('f', 's')}
+        where f is distinct from s`);
+      await conn.run(`delete from ${model.name} s using temp.fact_changes c where ${same('s', 'c')}`);
+      await conn.run(
+        `insert into ${model.name} select f.* from temp.fact_rows f semi join temp.fact_changes c on ${same('f', 'c')}`,
+      );
+      if (recompute === 'attribution' || recompute === 'windows')
+        await conn.run(
+          `insert into changed_units select distinct unit_kind, unit_id, $attribution from temp.fact_changes`,
+          {
+            attribution: recompute === 'attribution',
+          },
+        );
+      if (recompute === 'incidents')
+        await conn.run(
+          `insert into unit_incidents select record_id from temp.fact_changes where record_kind = 'incident'`,
+        );
+      trace(t, `refresh: ${model.name} compared, ${await count(conn, 'from temp.fact_changes')} rows replaced`);
+      const changedUnits = await count(conn, 'select distinct unit_kind, unit_id from temp.changed_units');
+      if (changedUnits > (await count(conn, 'from fct_units')) / 4) return false;
+    }
+    const t = performance.now();
+    // Incidents whose attribution a changed unit may change: those attributed to it
+    // (in any window), and those on its service or CIs inside its widest window held.
+    const [[widest]] = (await conn.runAndReadAll('select max(window_hours) from mat_windows')).getRows() as [[number]];
+    await conn.run(
+      `insert into unit_incidents
+      with moved as (
+        select distinct unit_kind, unit_id from temp.changed_units where attribution
+      ),
+      reaching as (
+        select u.unit_kind, u.unit_id, u.service, u.start_at, window_reach(u.end_at, $widest) as reach_at
+        from fct_units u semi join moved m using (unit_kind, unit_id)
+        where u.is_completed
+      )
+      select a.incident_id from mat_attribution a semi join moved m using (unit_kind, unit_id)
+      union all
+      select i.incident_id from stg_incidents i join reaching u on i.service = u.service
+      where i.opened_at between u.start_at and u.reach_at
+      union all
+      select i.incident_id from reaching u
+      join fct_unit_cis c using (unit_kind, unit_id)
+      join stg_incidents i on i.ci = c.ci
+      where i.opened_at between u.start_at and u.reach_at`,
+      { widest: Number(widest) },
+    );
+    await conn.run(`create or replace temp table new_incidents as
+      select distinct incident_id from temp.unit_incidents anti join refresh_incidents using (incident_id)`);
+    await noteTouchedUnits(conn, 'temp.new_incidents');
+    await conn.run('insert into refresh_incidents select incident_id from temp.new_incidents');
+    await conn.run('insert into refresh_units select distinct unit_kind, unit_id from temp.changed_units');
+    trace(t, `refresh: ${await count(conn, 'from temp.new_incidents')} incidents on changed units to attribute again`);
+    return true;
+  } finally {
+    for (const table of ['changed_units', 'unit_incidents', 'new_incidents', 'fact_rows', 'fact_changes'])
+      await conn.run(`drop table if exists temp.${table}`).catch(() => {});
+  }
+}
+
+/** Step 4 for the incidents in refresh_incidents and the units in refresh_units. */
+async function reattribute(conn: DuckDBConnection): Promise<void> {
+  const changed = 'incident_id in (select incident_id from refresh_incidents)';
   // windows held in full first: a narrowed one's rows depend on its wider window's
   const held = (
     await conn.runAndReadAll(
@@ -199,7 +372,7 @@ const storeNamed = (name: string): ModelFile => {
 
 /**
  * Brings the models up to the data after an ingest: a refresh in place when
- * only incidents changed, else a whole build (always, with live: views and
+ * few records changed, else a whole build (always, with live: views and
  * macros that compute on every query). Returns the new data version.
  */
 export async function updateModels(conn: DuckDBConnection, options: { live?: boolean } = {}): Promise<number> {
