@@ -76,6 +76,24 @@ function changedIncidents(): string {
   return toCsv(out);
 }
 
+/** Copies the database and builds the copy's models whole; returns the copy's path. */
+async function builtWhole(refreshed: string): Promise<string> {
+  await writesSettled(); // every write so far, and the checkpoint after them: the file copies whole
+  const whole = path.join(path.dirname(refreshed), 'whole.duckdb');
+  fs.copyFileSync(refreshed, whole);
+  setDatabasePath(whole);
+  await withWriter((conn) => buildModels(conn));
+  return whole;
+}
+
+/** Every dashboard answer from the whole build (expected) and from the refreshed database (actual). */
+async function bothAnswers(paths: { whole: string; refreshed: string }, unit: string, window: number, tz?: string) {
+  setDatabasePath(paths.whole);
+  const expected = await dashboardAnswers(unit, window, tz);
+  setDatabasePath(paths.refreshed);
+  return { expected, actual: await dashboardAnswers(unit, window, tz) };
+}
+
 /** Every 10th record of a sample file whose `at` column falls in 2025-01-15..2025-06-15, numbered. */
 const inPeriod = (rows: Row[], at: string) =>
   rows.filter((r) => String(r[at]) >= '2025-01-15' && String(r[at]) < '2025-06-15').filter((_, n) => n % 10 === 0);
@@ -212,29 +230,21 @@ describe('a refresh after exports of releases, changes, deployments, freeze wind
       expect(after?.dataVersion, file.name).toBe((before?.dataVersion ?? 0) + 1);
       expect(after?.schema, `${file.name}: the refresh keeps the schema of the build`).toBe(before?.schema);
     }
-    await writesSettled();
-    whole = path.join(path.dirname(refreshed), 'whole.duckdb');
-    fs.copyFileSync(refreshed, whole);
-    setDatabasePath(whole);
-    await withWriter((conn) => buildModels(conn));
+    whole = await builtWhole(refreshed);
   }, 300_000);
 
   for (const unit of units) {
     for (const window of [48, 24]) {
       it(`${unit}, ${window} h: the same answers as a whole build`, async () => {
-        setDatabasePath(whole);
-        const expected = await dashboardAnswers(unit, window);
-        setDatabasePath(refreshed);
-        expect(await dashboardAnswers(unit, window)).toEqual(expected);
+        const { expected, actual } = await bothAnswers({ whole, refreshed }, unit, window);
+        expect(actual).toEqual(expected);
       }, 60_000);
     }
   }
 
   it('change, 48 h, in New York time: the same answers', async () => {
-    setDatabasePath(whole);
-    const expected = await dashboardAnswers('change', 48, 'America/New_York');
-    setDatabasePath(refreshed);
-    expect(await dashboardAnswers('change', 48, 'America/New_York')).toEqual(expected);
+    const { expected, actual } = await bothAnswers({ whole, refreshed }, 'change', 48, 'America/New_York');
+    expect(actual).toEqual(expected);
   }, 60_000);
 
   it('the same rows in every fact table and store', async () => {
@@ -282,21 +292,13 @@ describe('a refresh after an incidents-only ingest', () => {
     const after = await withWriter(modelState);
     expect(after?.dataVersion).toBe((before?.dataVersion ?? 0) + 1);
     expect(after?.schema, 'the refresh keeps the schema of the build').toBe(before?.schema);
-    // The same database built whole.
-    await writesSettled(); // every write so far, and the checkpoint after them: the file copies whole
-    whole = path.join(path.dirname(refreshed), 'whole.duckdb');
-    fs.copyFileSync(refreshed, whole);
-    setDatabasePath(whole);
-    await withWriter((conn) => buildModels(conn));
+    whole = await builtWhole(refreshed);
   }, 180_000);
 
   for (const unit of units) {
     for (const window of [48, 24]) {
       it(`${unit}, ${window} h: the same answers as a whole build`, async () => {
-        setDatabasePath(whole);
-        const expected = await dashboardAnswers(unit, window);
-        setDatabasePath(refreshed);
-        const actual = await dashboardAnswers(unit, window);
+        const { expected, actual } = await bothAnswers({ whole, refreshed }, unit, window);
         expect(expected.incidents.some((i) => String(i.incident_id).startsWith('NEW'))).toBe(true);
         expect(actual).toEqual(expected);
       }, 60_000);
@@ -304,10 +306,8 @@ describe('a refresh after an incidents-only ingest', () => {
   }
 
   it('release, 48 h, in New York time: the same answers', async () => {
-    setDatabasePath(whole);
-    const expected = await dashboardAnswers('release', 48, 'America/New_York');
-    setDatabasePath(refreshed);
-    expect(await dashboardAnswers('release', 48, 'America/New_York')).toEqual(expected);
+    const { expected, actual } = await bothAnswers({ whole, refreshed }, 'release', 48, 'America/New_York');
+    expect(actual).toEqual(expected);
   }, 60_000);
 
   it('builds whole when more than a quarter of a kind of record changed, and keeps the windows in use', async () => {
