@@ -163,7 +163,8 @@ async function ingestOnce(files: string[], options: IngestOptions, tty: boolean)
   }
   batch ??= await ingestFiles(files, { ...options, onProgress: progress }, onFile);
   if (batch.dataVersion !== null) {
-    log(`models: data version ${batch.dataVersion} built in ${batch.modelSeconds.toFixed(2)} s`);
+    const how = batch.modelsRefreshed ? 'refreshed in place' : 'built whole';
+    log(`models: data version ${batch.dataVersion} ${how} in ${batch.modelSeconds.toFixed(2)} s`);
   }
   if (batch.buildError) {
     failed++;

@@ -31,7 +31,13 @@ export type HandoffRequest = z.infer<typeof handoffRequest>;
 
 type Line =
   | { kind: 'file'; file: string; summary?: IngestSummary; error?: string }
-  | { kind: 'done'; dataVersion: number | null; modelSeconds: number; buildError: string | null };
+  | {
+      kind: 'done';
+      dataVersion: number | null;
+      modelsRefreshed: boolean;
+      modelSeconds: number;
+      buildError: string | null;
+    };
 
 const json = (line: Line) => `${JSON.stringify(line)}\n`;
 
@@ -48,11 +54,18 @@ export function runHandoff(request: HandoffRequest): ReadableStream<Uint8Array> 
         send({
           kind: 'done',
           dataVersion: batch.dataVersion,
+          modelsRefreshed: batch.modelsRefreshed,
           modelSeconds: batch.modelSeconds,
           buildError: batch.buildError?.message ?? null,
         });
       } catch (err) {
-        send({ kind: 'done', dataVersion: null, modelSeconds: 0, buildError: (err as Error).message });
+        send({
+          kind: 'done',
+          dataVersion: null,
+          modelsRefreshed: false,
+          modelSeconds: 0,
+          buildError: (err as Error).message,
+        });
       }
       controller.close();
     },
@@ -103,6 +116,7 @@ export function handOff(
               done = {
                 results,
                 dataVersion: line.dataVersion,
+                modelsRefreshed: line.modelsRefreshed,
                 modelSeconds: line.modelSeconds,
                 buildError: line.buildError ? new Error(line.buildError) : null,
               };

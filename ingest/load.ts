@@ -55,6 +55,8 @@ export interface BatchResult {
   results: FileResult[];
   /** The data version the batch's model build made (null when nothing loaded or the build failed). */
   dataVersion: number | null;
+  /** True when the current build was refreshed in place (queries/refresh.ts), false when built whole. */
+  modelsRefreshed: boolean;
   modelSeconds: number;
   /** The files loaded but the models could not be rebuilt (they are rebuilt on the next read). */
   buildError: Error | null;
@@ -93,11 +95,19 @@ export function ingestBatch(
       results.push(result);
       onFile?.(result);
     }
-    const batch: BatchResult = { results, dataVersion: null, modelSeconds: 0, buildError: null };
+    const batch: BatchResult = {
+      results,
+      dataVersion: null,
+      modelsRefreshed: false,
+      modelSeconds: 0,
+      buildError: null,
+    };
     if (!results.some((r) => r.summary)) return batch;
     const t0 = performance.now();
     try {
-      batch.dataVersion = await updateModels(conn);
+      const update = await updateModels(conn);
+      batch.dataVersion = update.dataVersion;
+      batch.modelsRefreshed = update.refreshed;
     } catch (err) {
       batch.buildError = new Error(
         `the data loaded, but the models could not be rebuilt: ${(err as Error).message}; they are rebuilt when the dashboard next reads`,

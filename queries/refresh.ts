@@ -373,17 +373,21 @@ const storeNamed = (name: string): ModelFile => {
 /**
  * Brings the models up to the data after an ingest: a refresh in place when
  * few records changed, else a whole build (always, with live: views and
- * macros that compute on every query). Returns the new data version.
+ * macros that compute on every query). Returns the new data version and
+ * which of the two made it.
  */
-export async function updateModels(conn: DuckDBConnection, options: { live?: boolean } = {}): Promise<number> {
+export async function updateModels(
+  conn: DuckDBConnection,
+  options: { live?: boolean } = {},
+): Promise<{ dataVersion: number; refreshed: boolean }> {
   const state = await modelState(conn);
   if (!options.live && state?.mode === 'materialized' && state.hash === modelsHash()) {
     try {
       const version = await refreshModels(conn, state);
-      if (version !== null) return version;
+      if (version !== null) return { dataVersion: version, refreshed: true };
     } catch (err) {
       console.error(`refreshing the models failed (${(err as Error).message}); building them whole`);
     }
   }
-  return buildModels(conn, options);
+  return { dataVersion: await buildModels(conn, options), refreshed: false };
 }

@@ -47,13 +47,31 @@ describe('ingest while the dashboard serves', () => {
       { cwd: root, encoding: 'utf8' },
     );
     expect(r.stderr).toMatch(/ingest: the dashboard \(PID \d+, port \d+\) holds .*; handing the files to it/);
-    expect(r.stderr).toMatch(/models: data version \d+ built/);
+    expect(r.stderr).toMatch(/models: data version \d+ built whole in/); // every incident is new
     expect(r.stdout).toMatch(
       /incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded \(11 new, 0 changed, 0 unchanged\), 0 rejected/,
     );
     expect(r.status).toBe(0);
     const after = await (await fetch(`${server.url}/api/kpis?${march}`)).json();
     expect(withoutGovernance(after).kpis).toEqual(expected.kpis);
+  });
+
+  it('refreshes the models in place when few records changed, and says so', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-handoff-'));
+    const changed = path.join(dir, 'incidents.csv');
+    const lines = fs.readFileSync(path.join(input, 'incidents.csv'), 'utf8').split('\n');
+    fs.writeFileSync(changed, [lines[0], lines[1]?.replace('Synonym results empty', 'Synonyms empty')].join('\n'));
+    try {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, changed], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(r.stdout).toMatch(/1 read, 1 loaded \(0 new, 1 changed, 0 unchanged\)/);
+      expect(r.stderr).toMatch(/models: data version \d+ refreshed in place in/);
+      expect(r.status).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the exit code 1 for a file the server could not load', () => {
