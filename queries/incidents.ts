@@ -1,7 +1,8 @@
 /** Attributed incidents with their unit's context (incident patterns page, Arrow export). */
 import { BIGINT, INTEGER, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
-import { runQuery } from './models.ts';
+import { resultToArrow } from './arrow.ts';
+import { runQuery, runResult } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
@@ -37,6 +38,15 @@ export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
     async (conn) => (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
     p,
   );
+}
+
+/**
+ * The columns the incident pattern charts draw (kpi_incident_points), as Arrow
+ * IPC built from DuckDB's columns: the rows of getAttributedIncidents without
+ * titles, ids or a JavaScript object per row.
+ */
+export function getIncidentPointsArrow(p: KpiParams): Promise<Uint8Array<ArrayBuffer>> {
+  return withModels(async (conn) => resultToArrow(await runResult(conn, 'kpi_incident_points', unitBindings(p))), p);
 }
 
 /** Counts behind the incidents page's totals: by rule, priority and whether in the window. */

@@ -23,6 +23,7 @@ import {
   BIGINT,
   DOUBLE,
   type DuckDBConnection,
+  type DuckDBResultReader,
   type DuckDBType,
   type DuckDBValue,
   INTEGER,
@@ -566,11 +567,21 @@ export async function runQuery(
   params: Record<string, DuckDBValue>,
   types: Record<string, DuckDBType> = {},
 ): Promise<Record<string, unknown>[]> {
+  const reader = await runResult(conn, name, params, types);
+  return rowObjects(reader.columnNames(), reader.getColumnsJS(), reader.currentRowCount);
+}
+
+/** Runs one parameterised query and returns DuckDB's result, for a reader that takes its columns whole. */
+export async function runResult(
+  conn: DuckDBConnection,
+  name: string,
+  params: Record<string, DuckDBValue>,
+  types: Record<string, DuckDBType> = {},
+): Promise<DuckDBResultReader> {
   const t0 = performance.now();
   const reader = await conn.runAndReadAll(readQuery(name), params, { ...typesFor(params), ...types });
-  const rows = rowObjects(reader.columnNames(), reader.getColumnsJS(), reader.currentRowCount);
-  trace(t0, `query ${name} (${rows.length} rows)`);
-  return rows;
+  trace(t0, `query ${name} (${reader.currentRowCount} rows)`);
+  return reader;
 }
 
 /**

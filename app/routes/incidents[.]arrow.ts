@@ -1,7 +1,6 @@
-/** GET /incidents.arrow: attributed incidents (one row each) as Arrow IPC for the incident pattern charts (ETag by data version). */
+/** GET /incidents.arrow: the columns the incident pattern charts draw, one row per attributed incident, as Arrow IPC (ETag by data version). */
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { rowsToArrow } from '../../queries/exports.ts';
-import { getAttributedIncidents } from '../../queries/incidents.ts';
+import { getIncidentPointsArrow } from '../../queries/incidents.ts';
 import { resolveFilters } from '../lib/filters.server.ts';
 import { cachedBody } from '../lib/resources.server.ts';
 
@@ -9,10 +8,8 @@ export function loader({ request }: LoaderFunctionArgs) {
   return cachedBody(
     'incidents.arrow',
     request,
-    async () => {
-      const { params } = await resolveFilters(new URL(request.url), ['priority', 'rule', 'page']);
-      return new Uint8Array(rowsToArrow(await getAttributedIncidents(params)));
-    },
+    async () =>
+      getIncidentPointsArrow((await resolveFilters(new URL(request.url), ['priority', 'rule', 'page'])).params),
     'application/vnd.apache.arrow.stream',
   );
 }

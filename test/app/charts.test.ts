@@ -29,9 +29,7 @@ HTMLCanvasElement.prototype.toDataURL = () => 'data:image/png;base64,stub';
 
 const points: Point[] = [
   {
-    incident_id: 'I1',
     rule: 'confirmed',
-    priority: 1,
     category: 'software',
     incident_ci: 'pay-api',
     service: 'payments',
@@ -43,9 +41,7 @@ const points: Point[] = [
     golive_hour: 19,
   },
   {
-    incident_id: 'I2',
     rule: 'likely',
-    priority: 3,
     category: 'database',
     incident_ci: 'pay-db',
     service: 'payments',
@@ -57,9 +53,7 @@ const points: Point[] = [
     golive_hour: 10,
   },
   {
-    incident_id: 'I3',
     rule: 'likely',
-    priority: 2,
     category: 'software',
     incident_ci: 'pay-api',
     service: 'search',
@@ -71,9 +65,7 @@ const points: Point[] = [
     golive_hour: 20,
   },
   {
-    incident_id: 'I4',
     rule: 'confirmed',
-    priority: 2,
     category: 'software',
     incident_ci: '',
     service: 'search',
@@ -402,13 +394,9 @@ describe('chart builders', () => {
   });
 
   it('the Pareto sums the values past its top bars in one "other" bar, so the cumulative share ends at 100%', () => {
-    const withCi = (ci: string, i: number): Point => ({
-      ...(points[0] as Point),
-      incident_id: `P${i}`,
-      incident_ci: ci,
-    });
+    const withCi = (ci: string): Point => ({ ...(points[0] as Point), incident_ci: ci });
     // a x3, b x2, then three values with one incident each: (none), c, d
-    const many = ['a', 'a', 'a', 'b', 'b', '', 'c', 'd'].map(withCi);
+    const many = ['a', 'a', 'a', 'b', 'b', '', 'c', 'd'].map((ci) => withCi(ci));
     expect(paretoRows(many, 'incident_ci', 3)).toEqual([
       { name: 'a', n: 3, cumulative: 3 / 8 },
       { name: 'b', n: 2, cumulative: 5 / 8 },
@@ -418,9 +406,9 @@ describe('chart builders', () => {
     expect(paretoRows(many, 'incident_ci', 5).map((r) => r.name)).toEqual(['a', 'b', '(none)', 'c', 'd']);
     // long names are cut on the axis, whole in the bar's title; bars lead to their incidents, "(none)" nowhere
     const long = [
-      withCi('a-configuration-item-with-a-long-name', 1),
-      withCi('a-configuration-item-with-a-long-name', 2),
-      withCi('', 3),
+      withCi('a-configuration-item-with-a-long-name'),
+      withCi('a-configuration-item-with-a-long-name'),
+      withCi(''),
     ];
     const html = svg(pareto(long, { key: 'incident_ci', label: 'CI', document, barHref: (n) => `/incidents?ci=${n}` }));
     expect(html).toContain('>a-configuration…</text>');

@@ -1,10 +1,9 @@
 /** Chart builders for the incident patterns page. Pure: (data, options) => element. */
 import * as Plot from '@observablehq/plot';
 
+/** An attributed incident as the charts draw it (queries/kpis/kpi_incident_points.sql). */
 export interface Point {
-  incident_id: string;
   rule: string;
-  priority: number;
   category: string | null;
   incident_ci: string;
   service: string | null;
