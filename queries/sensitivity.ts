@@ -35,30 +35,33 @@ export interface Sensitivity {
 }
 
 export async function getSensitivity(p: KpiParams): Promise<Sensitivity> {
-  const windows: WindowRow[] = [];
-  // Widest first: a window narrower than one held is made from it (decision
-  // 021), so 72 h starts from 168 h rather than from nothing (large, the
-  // first use for a unit kind: 6.0 -> 4.7 s).
-  for (const window of [...sensitivityWindows].sort((a, b) => b - a)) {
-    const k = (await getKpis({ ...p, window })).kpis;
-    windows.unshift({
-      window_hours: window,
+  // The queries run side by side (a snapshot's lanes). Started widest first, as
+  // readSnapshot adds a request's missing windows: a window narrower than one
+  // held is made from it (decision 021), so 72 h starts from 168 h rather
+  // than from nothing. The governance KPIs do not depend on the window.
+  const widestFirst = [...sensitivityWindows].sort((a, b) => b - a);
+  const [reports, curve] = await Promise.all([
+    Promise.all(widestFirst.map((window) => getKpis({ ...p, window }, { governance: false }))),
+    withModels(
+      async (conn) =>
+        (
+          await runQuery(conn, 'kpi_window_curve', {
+            unit: p.unit,
+            failure_max_priority: p.severity,
+            ...periodBindings(p),
+          })
+        ).map((r) => curvePointSchema.parse(r)),
+      { ...p, window: 168 },
+    ),
+  ]);
+  const windows: WindowRow[] = reports
+    .map(({ parameters, kpis: k }) => ({
+      window_hours: parameters.window_hours,
       completed: k.completed,
       change_failure_rate: k.change_failure_rate,
       post_release_incident_rate: k.post_release_incident_rate,
       post_release_incidents: k.post_release_incidents,
-    });
-  }
-  const curve = await withModels(
-    async (conn) =>
-      (
-        await runQuery(conn, 'kpi_window_curve', {
-          unit: p.unit,
-          failure_max_priority: p.severity,
-          ...periodBindings(p),
-        })
-      ).map((r) => curvePointSchema.parse(r)),
-    { ...p, window: 168 },
-  );
+    }))
+    .sort((a, b) => a.window_hours - b.window_hours);
   return { windows, curve };
 }

@@ -121,10 +121,11 @@ export async function readSnapshot<T>(
       const missing: WindowNeed[] = [];
       if (!live) for (const w of windows) if (!(await hasWindow(conn, state.schema, w))) missing.push(w);
       if (missing.length > 0) {
-        // Add them outside this snapshot, then open a new one that sees them.
+        // Add them outside this snapshot, then open a new one that sees them;
+        // widest first, as a window narrower than one held is made from it (decision 021).
         await conn.run('rollback');
         committed = true;
-        for (const w of missing) await ensureWindow(w);
+        for (const w of missing.sort((a, b) => b.window - a.window)) await ensureWindow(w);
         continue;
       }
       const version = { dataVersion: state.dataVersion, schema: state.schema, live };

@@ -262,6 +262,14 @@ async function main() {
       '—',
       null,
     );
+    // before the window sensitivity below, which fills 24 h among others
+    const w = await timedGet(`${base}/?from=2025-01-01&to=2025-04-01&window=24`, 120_000);
+    record(
+      'a non-default window (24 h), first request of the overview',
+      `${(w.ms / 1000).toFixed(2)} s`,
+      `< ${targets.window} s`,
+      w.ms / 1000 < targets.window,
+    );
     // The window sensitivity reads five windows; the first use for a unit kind
     // fills the four that are not the default (then kept for the data version).
     const sensitivity: string[] = [];
@@ -308,13 +316,6 @@ async function main() {
       `${(againP95 * 1000).toFixed(1)} ms`,
       '< 10 ms',
       againP95 < 0.01,
-    );
-    const w = await timedGet(`${base}/?from=2025-01-01&to=2025-04-01&window=24`, 120_000);
-    record(
-      'a non-default window (24 h), first request of the overview',
-      `${(w.ms / 1000).toFixed(2)} s`,
-      `< ${targets.window} s`,
-      w.ms / 1000 < targets.window,
     );
     const overviewUrl = `${base}/?from=2025-07-01&to=2025-10-01`;
     await timedGet(overviewUrl, 120_000);

@@ -13,7 +13,8 @@
  * built, and running the server through tsx cost 56 MB of memory.
  *
  * Environment: PORT (3000), HOST (every interface), and what the app reads
- * (lib/config.ts). Requests slower than a second are logged on stderr.
+ * (lib/config.ts; RELEASELENS_MEMORY_LIMIT defaults lower here, see below).
+ * Requests slower than a second are logged on stderr.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +30,16 @@ const root = path.resolve(import.meta.dirname, '..');
 
 const SLOW_MS = 1000;
 
+/**
+ * DuckDB's memory limit in the dashboard unless RELEASELENS_MEMORY_LIMIT says
+ * otherwise: the process also holds Node's heap and the kept answers, and a
+ * window filled on first use (the incident page's sensitivity fills four)
+ * took it past 1.1 GiB with a command's 640MB (decision 031).
+ */
+const SERVER_MEMORY_LIMIT = '448MiB';
+
 async function main() {
+  process.env.RELEASELENS_MEMORY_LIMIT ??= SERVER_MEMORY_LIMIT;
   const buildPath = path.resolve(process.argv[2] ?? path.join(root, 'build', 'server', 'index.js'));
   /** @type {import('@remix-run/node').ServerBuild} */
   const build = await import(pathToFileURL(buildPath).href);

@@ -5,12 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as apiSensitivity from '../../app/routes/api.sensitivity.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
+import { getSensitivity } from '../../queries/sensitivity.ts';
 import { fixtures, freshDatabase, goldenInput, loadFolder } from '../helpers.ts';
 
 const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
 const golden = JSON.parse(fs.readFileSync(path.join(fixtures, 'golden', 'expected', 'release.json'), 'utf8'));
 
 describe('window sensitivity', () => {
+  let fromRoute: unknown;
   beforeAll(async () => {
     freshDatabase();
     await loadFolder(goldenInput);
@@ -24,6 +26,7 @@ describe('window sensitivity', () => {
     } as never)) as Response;
     expect(res.status).toBe(200);
     const s = await res.json();
+    fromRoute = s;
     expect(s.windows.map((w: { window_hours: number }) => w.window_hours)).toEqual([12, 24, 48, 72, 168]);
     const at48 = s.windows[2];
     expect(at48.change_failure_rate).toEqual(golden.kpis.change_failure_rate);
@@ -48,5 +51,12 @@ describe('window sensitivity', () => {
     const counts = s.curve.map((p: { attributed: number }) => p.attributed);
     expect(counts).toEqual([...counts].sort((a: number, b: number) => a - b));
     expect(s.curve[0].background_expected).toBe(0);
+  });
+
+  it('called outside a request, on a database that holds no other window, gives the same answer', async () => {
+    freshDatabase();
+    await loadFolder(goldenInput);
+    const p = kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01', as_of: '2025-04-15T00:00:00Z' });
+    expect(JSON.parse(JSON.stringify(await getSensitivity(p)))).toEqual(fromRoute);
   });
 });
