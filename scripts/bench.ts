@@ -251,6 +251,11 @@ async function main() {
     // A server that has just started reads its tables from disk the first time
     // each page runs; one request per route, with a period none of the 30 sets
     // has, measures what a running server does for a new parameter set.
+    // the server's peak memory after each phase (where it grows)
+    const phases: string[] = [];
+    const notePeak = (phase: string) => {
+      if (server.pid) phases.push(`${phase} ${memoryMiB(server.pid, 'VmHWM').toFixed(0)}`);
+    };
     const started: string[] = [];
     for (const route of ['/api/kpis', '/', '/releases', '/incidents', '/trends', '/api/units', '/incidents.arrow']) {
       const r = await timedGet(`${base}${route}?from=2025-01-01&to=2025-03-01`, 120_000);
@@ -262,6 +267,7 @@ async function main() {
       '—',
       null,
     );
+    notePeak('first pages');
     // before the window sensitivity below, which fills 24 h among others
     const w = await timedGet(`${base}/?from=2025-01-01&to=2025-04-01&window=24`, 120_000);
     record(
@@ -270,6 +276,7 @@ async function main() {
       `< ${targets.window} s`,
       w.ms / 1000 < targets.window,
     );
+    notePeak('24 h window');
     // The window sensitivity reads five windows; the first use for a unit kind
     // fills the four that are not the default (then kept for the data version).
     const sensitivity: string[] = [];
@@ -283,6 +290,7 @@ async function main() {
       '—',
       null,
     );
+    notePeak('sensitivity windows');
     const sets = parameterSets();
     const first: number[] = [];
     const again: number[] = [];
@@ -317,6 +325,7 @@ async function main() {
       '< 10 ms',
       againP95 < 0.01,
     );
+    notePeak('30 sets twice');
     const overviewUrl = `${base}/?from=2025-07-01&to=2025-10-01`;
     await timedGet(overviewUrl, 120_000);
     const l = await load(overviewUrl, 16, 10_000);
@@ -327,7 +336,9 @@ async function main() {
       l.perSecond >= 300 && l.errors === 0,
     );
     const peak = server.pid ? memoryMiB(server.pid, 'VmHWM') : Number.NaN;
+    notePeak('16 clients');
     record('server peak memory', `${peak.toFixed(0)} MiB`, `< ${targets.memory} MiB`, peak < targets.memory);
+    record('server peak memory after each phase (MiB)', phases.join(', '), '—', null);
     if (scaleName === 'large') {
       const js = await overviewJsKiB(base);
       record('JavaScript shipped for the overview, gzipped', `${js.toFixed(0)} KB`, '< 250 KB', js < 250);
