@@ -8,6 +8,31 @@ import { setDatabasePath } from '../lib/db.ts';
 export const fixtures = path.join(import.meta.dirname, 'fixtures');
 export const goldenInput = path.join(fixtures, 'golden', 'input');
 
+/** The bundled sample organisation. */
+export const sampleFolder = path.join(import.meta.dirname, '..', 'data', 'sample');
+
+/** Points this test's process at a new database holding the sample organisation. */
+export async function freshSample() {
+  freshDatabase();
+  await loadFolder(sampleFolder);
+}
+
+/**
+ * Parameter sets for comparing two ways of answering on the sample: every
+ * unit kind, a quarter at 48 h in UTC and a year at 24 h in New York time,
+ * then `filtered` (a set with a service filter, say).
+ */
+export function sampleSets(filtered: Record<string, unknown>): Record<string, unknown>[] {
+  const units = ['release', 'change', 'deployment'];
+  return [
+    ...units.flatMap((unit) => [
+      { unit, from: '2025-07-01', to: '2025-10-01', window: 48, tz: 'UTC' },
+      { unit, from: '2025-01-01', to: '2026-01-01', window: 24, tz: 'America/New_York' },
+    ]),
+    filtered,
+  ];
+}
+
 /** Points this test file's process at a new, empty database file. */
 export function freshDatabase(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-test-'));

@@ -5,17 +5,14 @@
  * nulls included, for every unit kind, two windows, two time zones and a
  * filtered set; text travels as dictionaries; a result of no rows is a table of no rows.
  */
-import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Point } from '../../app/components/charts/incidents.ts';
 import { resultToArrow } from '../../queries/arrow.ts';
 import { getAttributedIncidents, getIncidentPointsArrow } from '../../queries/incidents.ts';
-import { kpiParamsSchema, units } from '../../queries/params.ts';
-import { freshDatabase, loadFolder } from '../helpers.ts';
-
-const sample = path.join(import.meta.dirname, '..', '..', 'data', 'sample');
+import { kpiParamsSchema } from '../../queries/params.ts';
+import { freshSample, sampleSets } from '../helpers.ts';
 
 const chartColumns: (keyof Point)[] = [
   'rule',
@@ -31,23 +28,16 @@ const chartColumns: (keyof Point)[] = [
 ];
 
 describe('the incident points as Arrow', () => {
-  beforeAll(async () => {
-    freshDatabase();
-    await loadFolder(sample);
-  }, 120_000);
+  beforeAll(freshSample, 120_000);
 
-  const sets = units.flatMap((unit) => [
-    { unit, from: '2025-07-01', to: '2025-10-01', window: 48, tz: 'UTC' },
-    { unit, from: '2025-01-01', to: '2026-01-01', window: 24, tz: 'America/New_York' },
-  ]);
-  sets.push({
+  const sets = sampleSets({
     unit: 'change',
     from: '2025-01-01',
     to: '2026-01-01',
     window: 48,
     tz: 'UTC',
     service: ['payments'],
-  } as never);
+  });
 
   it.each(sets)('decode to the chart columns of the attributed incidents: %o', async (set) => {
     const p = kpiParamsSchema.parse(set);

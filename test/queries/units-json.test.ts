@@ -5,32 +5,22 @@
  * pages, followed by `next`, hold the same rows as the whole, with the excess
  * readings of the whole period's family.
  */
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kpiParamsSchema, units } from '../../queries/params.ts';
+import { kpiParamsSchema } from '../../queries/params.ts';
 import { getUnits, getUnitsJson } from '../../queries/units.ts';
-import { freshDatabase, loadFolder } from '../helpers.ts';
-
-const sample = path.join(import.meta.dirname, '..', '..', 'data', 'sample');
+import { freshSample, sampleSets } from '../helpers.ts';
 
 describe('the units as JSON text', () => {
-  beforeAll(async () => {
-    freshDatabase();
-    await loadFolder(sample);
-  }, 120_000);
+  beforeAll(freshSample, 120_000);
 
-  const sets = units.flatMap((unit) => [
-    { unit, from: '2025-07-01', to: '2025-10-01', window: 48, tz: 'UTC' },
-    { unit, from: '2025-01-01', to: '2026-01-01', window: 24, tz: 'America/New_York' },
-  ]);
-  sets.push({
+  const sets = sampleSets({
     unit: 'release',
     from: '2025-04-01',
     to: '2025-07-01',
     window: 48,
     tz: 'Asia/Tokyo',
     service: ['payments'],
-  } as never);
+  });
 
   const whole = { limit: 10_000, offset: 0, hrefAt: (at: number) => `next:${at}` };
 
