@@ -263,8 +263,10 @@ export function goliveIncidentHeatmap(points: Point[], options: Opts = {}) {
     document: options.document,
     width: options.width ?? 560,
     padding: 0.05,
+    marginLeft: 64,
     x: { domain: weekdays, label: 'Go-live weekday' },
-    y: { domain: hourBands, label: 'Go-live hour' },
+    // the label sits above the row labels, not on them (as in weekdayHourHeatmap)
+    y: { domain: hourBands, label: 'Go-live hour', labelAnchor: 'top', labelOffset: 56 },
     color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
     marks: [Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'day', y: 'band', inset: 0.5, tip: true }))],
   });
