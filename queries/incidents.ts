@@ -1,8 +1,8 @@
 /** Attributed incidents with their unit's context (incident patterns page, Arrow export). */
-import { BIGINT, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
-import { resultToArrow } from './arrow.ts';
-import { runQuery, runResult } from './models.ts';
+import { binEdges, HOURS_BEFORE_GOLIVE, HOURS_BINS, hoursClip } from '../lib/histogram.ts';
+import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
@@ -40,13 +40,96 @@ export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
   );
 }
 
+const extentSchema = z.object({
+  incidents: z.number(),
+  after_window: z.number(),
+  min_hours: z.number().nullable(),
+  max_hours: z.number().nullable(),
+});
+
+const count = { incidents: z.number() };
+/** A row of kpi_incident_charts by the chart it counts for (its `chart`), with that chart's columns. */
+const chartRowSchemas = {
+  service_week: z.object({ service: z.string().nullable(), opened_week: z.string(), ...count }),
+  by_ci: z
+    .object({ incident_ci: z.string().nullable(), ...count })
+    .transform((r) => ({ name: r.incident_ci, incidents: r.incidents })),
+  by_category: z
+    .object({ category: z.string().nullable(), ...count })
+    .transform((r) => ({ name: r.category, incidents: r.incidents })),
+  golive: z.object({ golive_weekday: z.number(), hour_band: z.number(), ...count }),
+  type_risk: z.object({ unit_type: z.string().nullable(), risk: z.string(), ...count }),
+  hours: z.object({ rule: z.enum(['confirmed', 'likely']), bin: z.number(), ...count }),
+};
+const chartNameSchema = z.enum(['service_week', 'by_ci', 'by_category', 'golive', 'type_risk', 'hours']);
+
+/** A value counted in a Pareto chart: an incident's CI or category (null or '' when it has none). */
+export interface NamedCount {
+  name: string | null;
+  incidents: number;
+}
+
+/** The incident pattern charts of a period, counted in SQL (kpi_incident_extent, kpi_incident_charts). */
+export interface IncidentCharts {
+  /** Attributed incidents counted, and how many of them were opened after the window (confirmed links only). */
+  incidents: number;
+  after_window: number;
+  service_week: { service: string | null; opened_week: string; incidents: number }[];
+  by_ci: NamedCount[];
+  by_category: NamedCount[];
+  golive: { golive_weekday: number; hour_band: number; incidents: number }[];
+  type_risk: { unit_type: string | null; risk: string; incidents: number }[];
+  /** Hours from go-live, clipped to hours_before .. clip_hours: bin i counts edges[i] <= h < edges[i + 1]. */
+  hours: {
+    hours_before: number;
+    clip_hours: number;
+    edges: number[];
+    bins: { rule: 'confirmed' | 'likely'; bin: number; incidents: number }[];
+  };
+}
+
 /**
- * The columns the incident pattern charts draw (kpi_incident_points), as Arrow
- * IPC built from DuckDB's columns: the rows of getAttributedIncidents without
- * titles, ids or a JavaScript object per row.
+ * The incident pattern charts, counted: a few hundred rows for any number of
+ * incidents (a quarter at ten million incidents is 430,000 of them). Two
+ * queries: the hours' range first, which the histogram's bin edges are chosen
+ * from as Plot chooses them (lib/histogram.ts), then every chart's counts in
+ * one pass with those edges bound.
  */
-export function getIncidentPointsArrow(p: KpiParams): Promise<Uint8Array<ArrayBuffer>> {
-  return withModels(async (conn) => resultToArrow(await runResult(conn, 'kpi_incident_points', unitBindings(p))), p);
+export function getIncidentCharts(p: KpiParams): Promise<IncidentCharts> {
+  const range = { hours_before: HOURS_BEFORE_GOLIVE, clip_hours: hoursClip(p.window) };
+  return withModels(async (conn) => {
+    const bindings = { ...unitBindings(p), ...range };
+    const numbers = { hours_before: DOUBLE, clip_hours: DOUBLE };
+    const extent = extentSchema.parse((await runQuery(conn, 'kpi_incident_extent', bindings, numbers))[0]);
+    const charts: IncidentCharts = {
+      incidents: extent.incidents,
+      after_window: extent.after_window,
+      service_week: [],
+      by_ci: [],
+      by_category: [],
+      golive: [],
+      type_risk: [],
+      hours: { ...range, edges: [], bins: [] },
+    };
+    if (extent.min_hours === null || extent.max_hours === null) return charts;
+    const edges = binEdges(extent.min_hours, extent.max_hours, HOURS_BINS);
+    charts.hours.edges = edges;
+    const rows = await runQuery(
+      conn,
+      'kpi_incident_charts',
+      { ...bindings, edges: listValue(edges) },
+      { ...numbers, edges: LIST(DOUBLE) },
+    );
+    for (const row of rows) {
+      const chart = chartNameSchema.parse(row.chart);
+      if (chart === 'hours') charts.hours.bins.push(chartRowSchemas.hours.parse(row));
+      else if (chart === 'service_week') charts.service_week.push(chartRowSchemas.service_week.parse(row));
+      else if (chart === 'golive') charts.golive.push(chartRowSchemas.golive.parse(row));
+      else if (chart === 'type_risk') charts.type_risk.push(chartRowSchemas.type_risk.parse(row));
+      else charts[chart].push(chartRowSchemas[chart].parse(row));
+    }
+    return charts;
+  }, p);
 }
 
 /** Counts behind the incidents page's totals: by rule, priority and whether in the window. */

@@ -572,7 +572,7 @@ export async function runQuery(
 }
 
 /** Runs one parameterised query and returns DuckDB's result, for a reader that takes its columns whole. */
-export async function runResult(
+async function runResult(
   conn: DuckDBConnection,
   name: string,
   params: Record<string, DuckDBValue>,

@@ -113,7 +113,7 @@ function parameterSets(): string[] {
     '/trends',
     '/api/kpis',
     '/api/units',
-    '/incidents.arrow',
+    '/api/incident-charts',
     '/api/sensitivity',
   ];
   const quarters = ['2023-01-01', '2023-07-01', '2024-01-01', '2024-04-01', '2024-10-01', '2025-07-01'];
@@ -264,7 +264,15 @@ async function main() {
       if (server.pid) phases.push(`${phase} ${memoryMiB(server.pid, 'VmHWM').toFixed(0)}`);
     };
     const started: string[] = [];
-    for (const route of ['/api/kpis', '/', '/releases', '/incidents', '/trends', '/api/units', '/incidents.arrow']) {
+    for (const route of [
+      '/api/kpis',
+      '/',
+      '/releases',
+      '/incidents',
+      '/trends',
+      '/api/units',
+      '/api/incident-charts',
+    ]) {
       const r = await timedGet(`${base}${route}?from=2025-01-01&to=2025-03-01`, 120_000);
       started.push(`${route} ${r.ms.toFixed(0)} ms`);
     }

@@ -1,7 +1,7 @@
 /**
  * Chart data fetched after the page has loaded, from resource routes (a
- * quarter's go-lives as JSON columns; incident points as Arrow in
- * ArrowCharts.tsx). Keeping them out of the page's loader data keeps the
+ * quarter's go-lives as JSON columns; the incident charts' counts). Keeping
+ * them out of the page's loader data keeps the
  * document small, and each resource is cached (and gzipped) on its own.
  */
 import { type ReactNode, useEffect, useState } from 'react';

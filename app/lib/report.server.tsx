@@ -9,7 +9,13 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { readTargets, targetFor } from '../../lib/targets.ts';
 import { getBuckets, getFreezes } from '../../queries/analysis.ts';
 import { getDataStatus } from '../../queries/data.ts';
-import { getAttributedIncidents, getGoliveCells, getProblems, type IncidentPoint } from '../../queries/incidents.ts';
+import {
+  getAttributedIncidents,
+  getGoliveCells,
+  getIncidentCharts,
+  getProblems,
+  type IncidentPoint,
+} from '../../queries/incidents.ts';
 import type { KpiParams } from '../../queries/params.ts';
 import { getUnits } from '../../queries/units.ts';
 import { pareto, serviceWeekHeatmap, weekdayHourHeatmap } from '../components/charts/incidents.ts';
@@ -45,12 +51,13 @@ function defaultBucket(p: KpiParams): 'week' | 'month' {
 export async function reportData(params: KpiParams, options: ReportOptions = {}) {
   const bucket = options.bucket ?? defaultBucket(params);
   const events = options.events ?? [];
-  const [headline, buckets, freezes, units, incidents, cells, problems, status] = await Promise.all([
+  const [headline, buckets, freezes, units, incidents, charts, cells, problems, status] = await Promise.all([
     overview(params),
     getBuckets(params, bucket),
     getFreezes(params),
     getUnits(params),
     getAttributedIncidents(params),
+    getIncidentCharts(params),
     getGoliveCells(params),
     getProblems(params, 10),
     getDataStatus(0, 10),
@@ -92,7 +99,7 @@ export async function reportData(params: KpiParams, options: ReportOptions = {})
     freezes: freezes.filter((f) => f.kind === 'freeze'),
     failed: { total: failed.length, listed },
     cells,
-    incidents,
+    charts,
     problems,
     excess,
     status,
@@ -283,18 +290,18 @@ function ReportDocument({ data }: { data: ReportData }) {
               title="Attributed incidents by service and week"
               alt="Attributed incidents by the service of the unit they are attributed to and the week they were opened."
               svg={
-                data.incidents.length === 0
+                data.charts.incidents === 0
                   ? '<p class="muted">No attributed incident.</p>'
-                  : staticChart(serviceWeekHeatmap, data.incidents, { width: 520 })
+                  : staticChart(serviceWeekHeatmap, data.charts.service_week, { width: 520 })
               }
             />
             <Chart
               title="Pareto of attributed incidents by configuration item"
               alt="Attributed incidents by the incident's CI, largest first, with the cumulative share."
               svg={
-                data.incidents.length === 0
+                data.charts.incidents === 0
                   ? '<p class="muted">No attributed incident.</p>'
-                  : staticChart(pareto, data.incidents, { key: 'incident_ci', label: 'Configuration item', width: 520 })
+                  : staticChart(pareto, data.charts.by_ci, { label: 'Configuration item', width: 520 })
               }
             />
           </div>

@@ -7,14 +7,13 @@ import {
   getIncidentCounts,
   getIncidentPage,
   getProblems,
+  type IncidentCharts,
   type IncidentCount,
   type IncidentRecordFilter,
 } from '../../queries/incidents.ts';
-import { ArrowState, useArrowRows } from '../components/ArrowCharts.tsx';
 import {
   goliveIncidentHeatmap,
   hoursHistogram,
-  type Point,
   pareto,
   serviceWeekHeatmap,
   typeRiskBars,
@@ -22,6 +21,7 @@ import {
 } from '../components/charts/incidents.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { Definitions } from '../components/Definitions.tsx';
+import { FetchState, useJson } from '../components/Fetched.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProblemTable } from '../components/ProblemTable.tsx';
@@ -128,69 +128,72 @@ function describeCells(cells: { weekday: number; hour_band: number; completed: n
 }
 
 function Charts({ search, windowHours }: { search: string; windowHours: number }) {
-  const { rows, error } = useArrowRows<Point>(`/incidents.arrow${search}`);
-  const points = rows ?? [];
+  const { data: charts, error } = useJson<IncidentCharts>(`/api/incident-charts${search}`);
   // a Pareto bar leads to the incidents with its CI or category, with the page's filters
   const paretoOptions = useMemo(() => {
-    const byValue = (key: 'incident_ci' | 'category', label: string, param: string) => ({
-      key,
+    const byValue = (label: string, param: string) => ({
       label,
       barHref: (name: string) => `/incidents${withParams(search, { [param]: name, page: null })}#incidents`,
     });
     return {
-      ci: byValue('incident_ci', 'Configuration item', recordParamOf.ci),
-      category: byValue('category', 'Category', recordParamOf.category),
+      ci: byValue('Configuration item', recordParamOf.ci),
+      category: byValue('Category', recordParamOf.category),
     };
   }, [search]);
+  const histogramOptions = useMemo(() => ({ windowHours }), [windowHours]);
   return (
-    <ArrowState error={error} loading={rows === null}>
-      <div className="grid2">
-        <PlotFigure
-          build={serviceWeekHeatmap}
-          data={points}
-          options={{}}
-          title="Attributed incidents by service and week"
-          alt={`${points.length} attributed incidents by the service of the unit they are attributed to and the week they were opened.`}
-        />
-        <PlotFigure
-          build={hoursHistogram}
-          data={points}
-          options={{ windowHours }}
-          title="Hours from go-live to incident"
-          alt={`Distribution of hours from go-live to incident; ${points.filter((p) => p.hours_after_golive > windowHours).length} incidents (all confirmed) came after the ${windowHours}-hour window.`}
-        />
-        <PlotFigure
-          build={pareto}
-          data={points}
-          options={paretoOptions.ci}
-          title="Pareto by configuration item"
-          alt="Attributed incidents by the incident's CI, largest first, with the cumulative share."
-        />
-        <PlotFigure
-          build={pareto}
-          data={points}
-          options={paretoOptions.category}
-          title="Pareto by category"
-          alt="Attributed incidents by incident category, largest first, with the cumulative share."
-        />
-        <PlotFigure
-          build={goliveIncidentHeatmap}
-          data={points}
-          options={{}}
-          title="Attributed incidents by weekday and hour of go-live"
-          alt="Attributed incidents counted by the weekday and 3-hour band in which the unit they are attributed to went live."
-        />
-        <PlotFigure
-          build={typeRiskBars}
-          data={points}
-          options={{}}
-          title="By type and risk of the unit"
-          alt="Attributed incidents by the release or change type, coloured by risk."
-        />
-      </div>
-    </ArrowState>
+    <FetchState error={error} loading={charts === null} what="incident charts">
+      {charts && (
+        <div className="grid2">
+          <PlotFigure
+            build={serviceWeekHeatmap}
+            data={charts.service_week}
+            options={noOptions}
+            title="Attributed incidents by service and week"
+            alt={`${charts.incidents} attributed incidents by the service of the unit they are attributed to and the week they were opened.`}
+          />
+          <PlotFigure
+            build={hoursHistogram}
+            data={charts.hours}
+            options={histogramOptions}
+            title="Hours from go-live to incident"
+            alt={`Distribution of hours from go-live to incident; ${charts.after_window} incidents (all confirmed) came after the ${windowHours}-hour window.`}
+          />
+          <PlotFigure
+            build={pareto}
+            data={charts.by_ci}
+            options={paretoOptions.ci}
+            title="Pareto by configuration item"
+            alt="Attributed incidents by the incident's CI, largest first, with the cumulative share."
+          />
+          <PlotFigure
+            build={pareto}
+            data={charts.by_category}
+            options={paretoOptions.category}
+            title="Pareto by category"
+            alt="Attributed incidents by incident category, largest first, with the cumulative share."
+          />
+          <PlotFigure
+            build={goliveIncidentHeatmap}
+            data={charts.golive}
+            options={noOptions}
+            title="Attributed incidents by weekday and hour of go-live"
+            alt="Attributed incidents counted by the weekday and 3-hour band in which the unit they are attributed to went live."
+          />
+          <PlotFigure
+            build={typeRiskBars}
+            data={charts.type_risk}
+            options={noOptions}
+            title="By type and risk of the unit"
+            alt="Attributed incidents by the release or change type, coloured by risk."
+          />
+        </div>
+      )}
+    </FetchState>
   );
 }
+
+const noOptions = {};
 
 export default function Incidents() {
   const d = useAnswer<typeof loader>();

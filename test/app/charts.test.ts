@@ -1,14 +1,13 @@
 // @vitest-environment jsdom
 /** Chart builders are pure: the same data gives the same SVG. Snapshots catch unintended changes. */
+import * as Plot from '@observablehq/plot';
 import { describe, expect, it } from 'vitest';
 import { calendarWindows, goLiveTitle, releaseCalendar } from '../../app/components/charts/calendar.ts';
 import {
-  clippedHours,
   failureHeatmapCells,
   failureRateCap,
   goliveIncidentHeatmap,
   hoursHistogram,
-  type Point,
   pareto,
   paretoRows,
   serviceWeekHeatmap,
@@ -20,6 +19,7 @@ import { releaseTimeline } from '../../app/components/charts/timeline.ts';
 import { pChartPlot, segmentsPlot } from '../../app/components/charts/trends.ts';
 import { markRuns, parseEvents, pChart, sideProbabilities } from '../../app/lib/trends.ts';
 import type { BucketRow } from '../../queries/analysis.ts';
+import { type ChartPoint, countCharts } from '../chartCounts.ts';
 
 const svg = (el: Element) => el.outerHTML;
 
@@ -27,7 +27,7 @@ const svg = (el: Element) => el.outerHTML;
 HTMLCanvasElement.prototype.getContext = (() => ({ fillStyle: '', fillRect: () => {} })) as never;
 HTMLCanvasElement.prototype.toDataURL = () => 'data:image/png;base64,stub';
 
-const points: Point[] = [
+const points: ChartPoint[] = [
   {
     rule: 'confirmed',
     category: 'software',
@@ -178,10 +178,11 @@ describe('chart builders', () => {
   });
 
   it('incident pattern charts', () => {
-    expect(svg(serviceWeekHeatmap(points, { document }))).toMatchSnapshot();
-    expect(svg(pareto(points, { key: 'incident_ci', label: 'CI', document }))).toMatchSnapshot();
-    expect(svg(typeRiskBars(points, { document }))).toMatchSnapshot();
-    expect(svg(hoursHistogram(points, { windowHours: 48, document }))).toMatchSnapshot();
+    const counted = countCharts(points, 48);
+    expect(svg(serviceWeekHeatmap(counted.service_week, { document }))).toMatchSnapshot();
+    expect(svg(pareto(counted.by_ci, { label: 'CI', document }))).toMatchSnapshot();
+    expect(svg(typeRiskBars(counted.type_risk, { document }))).toMatchSnapshot();
+    expect(svg(hoursHistogram(counted.hours, { windowHours: 48, document }))).toMatchSnapshot();
     expect(
       svg(
         weekdayHourHeatmap(
@@ -193,7 +194,7 @@ describe('chart builders', () => {
         ),
       ),
     ).toMatchSnapshot();
-    expect(svg(goliveIncidentHeatmap(points, { document }))).toMatchSnapshot();
+    expect(svg(goliveIncidentHeatmap(counted.golive, { document }))).toMatchSnapshot();
   });
 
   it('the failure heatmap shades by rate: a 10% slot light with dark text, a 40% slot dark with light text', () => {
@@ -241,9 +242,64 @@ describe('chart builders', () => {
   });
 
   it('the hours histogram clips to −24 h before and twice the window after go-live (at least 24 h)', () => {
-    const points = [-100, -24, -3.5, 0, 47.9, 96, 500].map((h) => ({ hours_after_golive: h }));
-    expect(clippedHours(points, 48)).toEqual({ max: 96, hours: [-24, -24, -3.5, 0, 47.9, 96, 96] });
-    expect(clippedHours(points, 6)).toEqual({ max: 24, hours: [-24, -24, -3.5, 0, 24, 24, 24] });
+    const at = (hours: number[], windowHours: number) =>
+      countCharts(
+        hours.map((h) => ({ ...(points[0] as ChartPoint), hours_after_golive: h })),
+        windowHours,
+      ).hours;
+    const hours = [-100, -24, -3.5, 0, 47.9, 96, 500];
+    expect(at(hours, 48)).toMatchObject({ hours_before: -24, clip_hours: 96 });
+    expect(at(hours, 48).edges.at(0)).toBe(-24);
+    expect(at(hours, 48).edges.at(-1)).toBeGreaterThan(96);
+    expect(at(hours, 6)).toMatchObject({ hours_before: -24, clip_hours: 24 });
+    expect(at(hours, 6).edges.at(-1)).toBeGreaterThan(24);
+    expect(at(hours, 6).edges.at(-1)).toBeLessThanOrEqual(26);
+  });
+
+  it("the histogram's counted bins draw the bars Plot's own binning of every incident draws", () => {
+    // a fixed-seed generator: values on and between edges, narrow and wide ranges, one value, none
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const sets: number[][] = [[], [5], [5, 5, 5], [-24, 96], [0, 1, 2, 3, 48, 96, 96]];
+    for (let n = 0; n < 40; n++) {
+      const lo = random() * 120 - 30;
+      const width = 10 ** (random() * 3 - 1);
+      sets.push(
+        Array.from({ length: 1 + Math.floor(random() * 60) }, () =>
+          random() < 0.3 ? Math.round(lo + random() * width) : lo + random() * width,
+        ),
+      );
+    }
+    for (const hours of sets) {
+      const own = hours.map((h, i) => ({
+        ...(points[0] as ChartPoint),
+        rule: i % 3 ? ('likely' as const) : ('confirmed' as const),
+        hours_after_golive: h,
+      }));
+      const counted = countCharts(own, 48).hours;
+      const clipped = own.map((p) => ({ rule: p.rule, hours: Math.max(-24, Math.min(96, p.hours_after_golive)) }));
+      const plain = Plot.plot({
+        document,
+        x: { domain: [-24, 96] },
+        color: { domain: ['confirmed', 'likely'], range: ['#b42318', '#e0892a'] },
+        marks: [
+          Plot.rectY(
+            clipped,
+            Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'hours', fill: 'rule', thresholds: 48 }),
+          ),
+        ],
+      });
+      const rects = (el: Element) =>
+        [...el.querySelectorAll('g[aria-label="rect"] rect')]
+          .map((r) => ['x', 'y', 'width', 'height', 'fill'].map((a) => r.getAttribute(a)).join(' '))
+          .sort();
+      const drawn = hoursHistogram(counted, { windowHours: 48, document, width: 640 });
+      expect(rects(drawn), JSON.stringify(hours)).toEqual(rects(plain));
+      expect(rects(drawn).length).toBe(new Set(counted.bins.map((b) => `${b.rule} ${b.bin}`)).size);
+    }
   });
 
   it("the calendar draws a service's freeze on its own row and an organisation-wide one on every row", () => {
@@ -394,23 +450,34 @@ describe('chart builders', () => {
   });
 
   it('the Pareto sums the values past its top bars in one "other" bar, so the cumulative share ends at 100%', () => {
-    const withCi = (ci: string): Point => ({ ...(points[0] as Point), incident_ci: ci });
+    const byCi = (cis: string[]) =>
+      countCharts(
+        cis.map((ci) => ({ ...(points[0] as ChartPoint), incident_ci: ci })),
+        48,
+      ).by_ci;
     // a x3, b x2, then three values with one incident each: (none), c, d
-    const many = ['a', 'a', 'a', 'b', 'b', '', 'c', 'd'].map((ci) => withCi(ci));
-    expect(paretoRows(many, 'incident_ci', 3)).toEqual([
+    const many = byCi(['a', 'a', 'a', 'b', 'b', '', 'c', 'd']);
+    expect(paretoRows(many, 3)).toEqual([
       { name: 'a', n: 3, cumulative: 3 / 8 },
       { name: 'b', n: 2, cumulative: 5 / 8 },
       { name: 'other (3)', n: 3, cumulative: 1, others: 3 },
     ]);
     // no "other" bar when every value fits
-    expect(paretoRows(many, 'incident_ci', 5).map((r) => r.name)).toEqual(['a', 'b', '(none)', 'c', 'd']);
+    expect(paretoRows(many, 5).map((r) => r.name)).toEqual(['a', 'b', '(none)', 'c', 'd']);
+    // no value and an empty one are one "(none)" bar (SQL counts them apart)
+    expect(
+      paretoRows([
+        { name: 'a', incidents: 2 },
+        { name: null, incidents: 2 },
+        { name: '', incidents: 1 },
+      ]),
+    ).toEqual([
+      { name: '(none)', n: 3, cumulative: 3 / 5 },
+      { name: 'a', n: 2, cumulative: 1 },
+    ]);
     // long names are cut on the axis, whole in the bar's title; bars lead to their incidents, "(none)" nowhere
-    const long = [
-      withCi('a-configuration-item-with-a-long-name'),
-      withCi('a-configuration-item-with-a-long-name'),
-      withCi(''),
-    ];
-    const html = svg(pareto(long, { key: 'incident_ci', label: 'CI', document, barHref: (n) => `/incidents?ci=${n}` }));
+    const long = byCi(['a-configuration-item-with-a-long-name', 'a-configuration-item-with-a-long-name', '']);
+    const html = svg(pareto(long, { label: 'CI', document, barHref: (n) => `/incidents?ci=${n}` }));
     expect(html).toContain('>a-configuration…</text>');
     expect(html).toContain('<title>a-configuration-item-with-a-long-name: 2 incidents, 67% cumulative');
     expect(html).toContain('href="/incidents?ci=a-configuration-item-with-a-long-name"');

@@ -354,6 +354,39 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     expect(found).toEqual([]);
   });
 
+  it("the incident charts are drawn from counts, and a Pareto bar's count is the incidents it leads to", async () => {
+    const page = await open(`${sampleServer.url}/incidents?preset=all`);
+    const figure = (caption: RegExp) =>
+      page.locator('figure.chart', { has: page.locator('figcaption', { hasText: caption }) });
+    for (const caption of [
+      /^Attributed incidents by service and week$/,
+      /^Hours from go-live to incident$/,
+      /^Pareto by configuration item$/,
+      /^Pareto by category$/,
+      /^Attributed incidents by weekday and hour of go-live$/,
+      /^By type and risk of the unit$/,
+    ])
+      await expect.poll(() => figure(caption).locator('svg').count(), { message: String(caption) }).toBeGreaterThan(0);
+    const bar = figure(/^Pareto by configuration item$/)
+      .locator('svg a')
+      .first();
+    const title = (await bar.locator('title').first().textContent()) ?? '';
+    const [, ci, n] = /^(.+): (\d+) incidents, /.exec(title) ?? [];
+    expect(Number(n)).toBeGreaterThan(0);
+    await bar.locator('rect').first().click();
+    await page.waitForURL(/[?&]ci=/);
+    expect(new URL(page.url()).searchParams.get('ci')).toBe(ci);
+    await expect
+      .poll(() =>
+        page
+          .locator('.toolbar span', { hasText: / incidents$/ })
+          .first()
+          .textContent(),
+      )
+      .toBe(`${Number(n).toLocaleString('en-US')} incidents`);
+    await page.close();
+  });
+
   it('a heatmap cell leads to the units that went live in its slot', async () => {
     const page = await open(`${sampleServer.url}/incidents?preset=all`);
     const heatmap = page.locator('figure.chart', {

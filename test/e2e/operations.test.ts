@@ -115,7 +115,7 @@ describe('ingest while the dashboard serves', () => {
       '/api/units',
       '/api/calendar',
       '/api/sensitivity',
-      '/incidents.arrow',
+      '/api/incident-charts',
       '/releases.csv',
       '/download/units/csv',
       '/download/constructor/csv',

@@ -1,19 +1,10 @@
-/** Chart builders for the incident patterns page. Pure: (data, options) => element. */
+/**
+ * Chart builders for the incident patterns page. Pure: (data, options) =>
+ * element. The incident charts draw counts made in SQL (IncidentCharts,
+ * queries/incidents.ts), a few hundred rows for any number of incidents.
+ */
 import * as Plot from '@observablehq/plot';
-
-/** An attributed incident as the charts draw it (queries/kpis/kpi_incident_points.sql). */
-export interface Point {
-  rule: string;
-  category: string | null;
-  incident_ci: string;
-  service: string | null;
-  unit_type: string | null;
-  risk: string;
-  opened_week: string;
-  hours_after_golive: number;
-  golive_weekday: number;
-  golive_hour: number;
-}
+import type { IncidentCharts, NamedCount } from '../../../queries/incidents.ts';
 
 interface Opts {
   width?: number;
@@ -30,8 +21,8 @@ const hourBand = (hour: number) => {
 const hourBands = [0, 3, 6, 9, 12, 15, 18, 21].map(hourBand);
 
 /** Attributed incidents per service and week of opening. */
-export function serviceWeekHeatmap(points: Point[], options: Opts = {}) {
-  const data = points.map((p) => ({ ...p, week: new Date(`${p.opened_week}T00:00:00Z`) }));
+export function serviceWeekHeatmap(cells: IncidentCharts['service_week'], options: Opts = {}) {
+  const data = cells.map((c) => ({ ...c, week: new Date(`${c.opened_week}T00:00:00Z`) }));
   return Plot.plot({
     document: options.document,
     width: options.width ?? 700,
@@ -44,7 +35,7 @@ export function serviceWeekHeatmap(points: Point[], options: Opts = {}) {
     },
     y: { label: null },
     color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
-    marks: [Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'week', y: 'service', inset: 0.5, tip: true }))],
+    marks: [Plot.cell(data, { x: 'week', y: 'service', fill: 'incidents', inset: 0.5, tip: true })],
   });
 }
 
@@ -58,17 +49,17 @@ export interface ParetoRow {
 }
 
 /**
- * The Pareto's bars: counts by a key, largest first (ties by name), the top
+ * The Pareto's bars: counts by a value, largest first (ties by name), the top
  * ones each, the rest summed in one "other" bar, so the cumulative line ends at
  * 100%. An empty value counts as "(none)".
  */
-export function paretoRows(points: Point[], key: 'incident_ci' | 'category', top = 15): ParetoRow[] {
+export function paretoRows(values: NamedCount[], top = 15): ParetoRow[] {
   const counts = new Map<string, number>();
-  for (const p of points) {
-    const k = (p[key] as string | null) || '(none)';
-    counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const v of values) {
+    const k = v.name || '(none)';
+    counts.set(k, (counts.get(k) ?? 0) + v.incidents);
   }
-  const total = points.length || 1;
+  const total = values.reduce((sum, v) => sum + v.incidents, 0) || 1;
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const shown = sorted.length > top ? sorted.slice(0, top - 1) : sorted;
   const rest = sorted.slice(shown.length);
@@ -93,15 +84,14 @@ const shortLabel = (max: number) => (name: string) => (name.length > max ? `${na
  * bar leads (the incidents with that value); the "other" and "(none)" bars lead nowhere.
  */
 export function pareto(
-  points: Point[],
+  values: NamedCount[],
   options: Opts & {
-    key: 'incident_ci' | 'category';
     label: string;
     top?: number;
     barHref?: (name: string) => string;
   },
 ) {
-  const rows = paretoRows(points, options.key, options.top ?? 15);
+  const rows = paretoRows(values, options.top ?? 15);
   const max = Math.max(1, ...rows.map((r) => r.n));
   const linkable = (r: ParetoRow) => r.others === undefined && r.name !== '(none)';
   return Plot.plot({
@@ -141,8 +131,14 @@ export function pareto(
   });
 }
 
-/** Attributed incidents by the unit's type and risk. */
-export function typeRiskBars(points: Point[], options: Opts = {}) {
+const riskDomain = ['low', 'medium', 'high', 'critical', 'unknown'];
+
+/** Attributed incidents by the unit's type and risk; each bar stacks the risks in their order, lowest first. */
+export function typeRiskBars(counts: IncidentCharts['type_risk'], options: Opts = {}) {
+  const rank = (risk: string) => (riskDomain.includes(risk) ? riskDomain.indexOf(risk) : riskDomain.length);
+  const data = counts
+    .map((c) => ({ ...c, type: c.unit_type ?? '(none)' }))
+    .sort((a, b) => rank(a.risk) - rank(b.risk) || a.risk.localeCompare(b.risk));
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
@@ -150,18 +146,12 @@ export function typeRiskBars(points: Point[], options: Opts = {}) {
     x: { label: 'Attributed incidents', grid: true },
     y: { label: 'Type' },
     color: {
-      domain: ['low', 'medium', 'high', 'critical', 'unknown'],
+      domain: riskDomain,
       range: ['#9fb3e8', '#5b7fdc', '#e0892a', '#b42318', '#cbd2d9'],
       legend: true,
       label: 'Risk',
     },
-    marks: [
-      Plot.barX(
-        points,
-        Plot.groupY({ x: 'count' }, { y: (p: Point) => p.unit_type ?? '(none)', fill: 'risk', tip: true }),
-      ),
-      Plot.ruleX([0]),
-    ],
+    marks: [Plot.barX(data, { y: 'type', x: 'incidents', fill: 'risk', tip: true }), Plot.ruleX([0])],
   });
 }
 
@@ -199,12 +189,6 @@ export function failureHeatmapCells(cells: WeekdayHourCell[]) {
       textFill: (shown ?? 0) > 0.6 * failureRateCap ? '#ffffff' : '#1f2933',
     };
   });
-}
-
-/** The histogram's hours: each incident's hours from go-live, clipped to −24 .. twice the window (at least 24). */
-export function clippedHours(points: { hours_after_golive: number }[], windowHours: number) {
-  const max = Math.max(windowHours * 2, 24);
-  return { max, hours: points.map((p) => Math.max(-24, Math.min(max, p.hours_after_golive))) };
 }
 
 export function weekdayHourHeatmap(
@@ -254,10 +238,11 @@ export function weekdayHourHeatmap(
 }
 
 /** Attributed incidents by weekday and 3-hour band of their unit's go-live (reporting time zone). */
-export function goliveIncidentHeatmap(points: Point[], options: Opts = {}) {
-  const data = points.map((p) => ({
-    day: weekdays[p.golive_weekday - 1],
-    band: hourBand(p.golive_hour),
+export function goliveIncidentHeatmap(cells: IncidentCharts['golive'], options: Opts = {}) {
+  const data = cells.map((c) => ({
+    day: weekdays[c.golive_weekday - 1],
+    band: hourBand(c.hour_band),
+    incidents: c.incidents,
   }));
   return Plot.plot({
     document: options.document,
@@ -268,24 +253,39 @@ export function goliveIncidentHeatmap(points: Point[], options: Opts = {}) {
     // the label sits above the row labels, not on them (as in weekdayHourHeatmap)
     y: { domain: hourBands, label: 'Go-live hour', labelAnchor: 'top', labelOffset: 56 },
     color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
-    marks: [Plot.cell(data, Plot.group({ fill: 'count' }, { x: 'day', y: 'band', inset: 0.5, tip: true }))],
+    marks: [Plot.cell(data, { x: 'day', y: 'band', fill: 'incidents', inset: 0.5, tip: true })],
   });
 }
 
-/** Hours from go-live to incident, with the attribution window marked. */
-export function hoursHistogram(points: Point[], options: Opts & { windowHours: number }) {
-  const { max, hours } = clippedHours(points, options.windowHours);
-  const clipped = points.map((p, i) => ({ ...p, hours: hours[i] }));
+const ruleDomain = ['confirmed', 'likely'];
+
+/**
+ * Hours from go-live to incident, with the attribution window marked. The
+ * bins were counted in SQL with `hours.edges`; Plot bins each counted bin (at
+ * its lower edge) into the same edges and sums, so the bars, their 0.5 px gaps
+ * and the stacking (confirmed below likely) are those of Plot's own binning.
+ */
+export function hoursHistogram(hours: IncidentCharts['hours'], options: Opts & { windowHours: number }) {
+  const { edges, hours_before: min, clip_hours: max } = hours;
+  const data = hours.bins
+    .map((b) => ({ rule: b.rule, hours: edges[b.bin] ?? min, incidents: b.incidents }))
+    .sort((a, b) => ruleDomain.indexOf(a.rule) - ruleDomain.indexOf(b.rule) || a.hours - b.hours);
   return Plot.plot({
     document: options.document,
     width: options.width ?? 700,
-    x: { label: `Hours from go-live to incident opened (clipped to −24..${max})`, domain: [-24, max] },
+    x: {
+      label: `Hours from go-live to incident opened (clipped to ${String(min).replace('-', '−')}..${max})`,
+      domain: [min, max],
+    },
     y: { label: 'Attributed incidents', grid: true },
-    color: { domain: ['confirmed', 'likely'], range: ['#b42318', '#e0892a'], legend: true },
+    color: { domain: ruleDomain, range: ['#b42318', '#e0892a'], legend: true },
     marks: [
       Plot.rectY(
-        clipped,
-        Plot.binX<Plot.RectYOptions>({ y: 'count', thresholds: 48 }, { x: 'hours', fill: 'rule', tip: true }),
+        data,
+        Plot.binX<Plot.RectYOptions>(
+          { y: 'sum' },
+          { x: 'hours', y: 'incidents', fill: 'rule', thresholds: edges, tip: true },
+        ),
       ),
       Plot.ruleX([0], { stroke: '#1f2933' }),
       Plot.ruleX([options.windowHours], { stroke: '#2d5bd7', strokeDasharray: '4,3' }),
