@@ -11,8 +11,9 @@ const envSchema = z.object({
   /** DuckDB's memory limit per process; past it, large joins and sorts spill to <database>.tmp. */
   RELEASELENS_MEMORY_LIMIT: z
     .string()
-    .regex(/^\d{1,6}(MB|GB|MiB|GiB)$/, 'expected a size such as 640MB or 2GB')
-    .default('640MB'),
+    .regex(/^\d{1,6}(MB|GB|MiB|GiB)$/, 'expected a size such as 448MB or 2GB')
+    // commands; the dashboard sets its own default (scripts/server.mjs). Decision 033.
+    .default('448MB'),
   RELEASELENS_UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()

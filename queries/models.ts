@@ -361,8 +361,8 @@ async function windowsInUse(conn: DuckDBConnection, schema: string): Promise<Win
 
 /**
  * The parts a store that binds $from and $to computes its incidents in: id
- * ranges [from, to) of about 384 bytes of DuckDB's memory limit each (at the
- * default 640 MB, 1.67 million incidents), cut at quantiles of a sample of
+ * ranges [from, to) of about 384 bytes of DuckDB's memory limit each (at a
+ * command's default 448MB, 1.17 million incidents), cut at quantiles of a sample of
  * the ids. In one statement the attribution of one unit kind of ten million
  * incidents needed more than that limit, and DuckDB ran out of memory in some
  * runs and not in others; in parts of 1.7 and of 2.5 million it never did

@@ -52,7 +52,7 @@ const targets = {
  * The dashboard's DuckDB memory for each scale, as README advises: its
  * default (384MiB) keeps a million incidents under 1 GiB; at ten million it
  * made a new window 50% slower (9.2 s against 6.2 s), so that organisation
- * gives the dashboard a command's 640MB within its 2 GiB (decision 031).
+ * gives the dashboard 640MB within its 2 GiB (decision 031).
  */
 const serverEnv: Record<string, string> = scaleName === 'huge' ? { RELEASELENS_MEMORY_LIMIT: '640MB' } : {};
 

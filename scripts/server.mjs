@@ -34,7 +34,7 @@ const SLOW_MS = 1000;
  * DuckDB's memory limit in the dashboard unless RELEASELENS_MEMORY_LIMIT says
  * otherwise: the process also holds Node's heap and the kept answers, and a
  * window filled on first use (the incident page's sensitivity fills four)
- * took it past 1.1 GiB with a command's 640MB, and to 1,046 MiB with 448MiB (decision 031).
+ * took it past 1.1 GiB with 640MB, and to 1,046 MiB with 448MiB (decision 031).
  */
 const SERVER_MEMORY_LIMIT = '384MiB';
 
