@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyView, type UnitsView, unitColumns } from '../../app/lib/unitsView.ts';
 import { ingestFile } from '../../ingest/load.ts';
-import { setDatabasePath, withConnection, withWriter, writesSettled } from '../../lib/db.ts';
+import { setDatabasePath, withWriter, writesSettled } from '../../lib/db.ts';
 import { getCalendar } from '../../queries/analysis.ts';
 import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
@@ -25,10 +25,15 @@ import {
   models,
 } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
-import { readPrepared, readSnapshot } from '../../queries/snapshot.ts';
-import { getUnits, getUnitsJson, getUnitsPage, type UnitsViewQuery } from '../../queries/units.ts';
+import { readSnapshot } from '../../queries/snapshot.ts';
+import { getUnits, getUnitsPage, type UnitsViewQuery } from '../../queries/units.ts';
 import { dashboardAnswers } from '../dashboard-answers.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
+
+// The live build computes every model inside each query (views and macros, nothing stored); on the
+// sample it needs more than a command's default 448MB (decision 033). It is the reference these tests
+// check the materialized models against, never what the dashboard or an ingest runs.
+process.env.RELEASELENS_MEMORY_LIMIT = '1GB';
 
 const sample = path.join(import.meta.dirname, '..', '..', 'data', 'sample');
 
@@ -227,34 +232,6 @@ describe('a snapshot read on several connections', () => {
     expect(after).not.toEqual(before); // the ingest does change these numbers
     for (const seen of inside) expect(seen).toEqual(before);
   });
-
-  it('runs the queries a units page starts together on a snapshot of one connection', async () => {
-    // a refresh's answers are read on the writer's connection alone: the page's
-    // query and its excess family then take turns on it (neither waits for the other)
-    freshDatabase();
-    await loadFolder(goldenInput);
-    const p = kpiParamsSchema.parse({ from: '2025-03-01', to: '2025-04-01', unit: 'change' });
-    const view: UnitsViewQuery = { q: '', outcome: 'all', sort: 'end_at', dir: 'desc' };
-    const jsonPage = { limit: 2, offset: 1, hrefAt: (at: number) => `?offset=${at}` };
-    const apart = [await getUnitsPage(p, view, { limit: 3, offset: 0 }), await getUnitsJson(p, jsonPage)] as const;
-    const together = await withConnection(async (conn) => {
-      await conn.run('begin transaction');
-      try {
-        const state = await modelState(conn);
-        if (!state) throw new Error('no models');
-        const version = { dataVersion: state.dataVersion, schema: state.schema, live: false, conn };
-        return await readPrepared(
-          version,
-          () => Promise.all([getUnitsPage(p, view, { limit: 3, offset: 0 }), getUnitsJson(p, jsonPage)]),
-          [{ unit: 'change', window: 48 }],
-        );
-      } finally {
-        await conn.run('rollback');
-      }
-    });
-    expect(apart[0]?.rows.length).toBeGreaterThan(0);
-    expect(together).toEqual(apart);
-  }, 30_000);
 });
 
 describe('the attribution in parts', () => {
