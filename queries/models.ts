@@ -166,34 +166,33 @@ export async function enterSchema(conn: DuckDBConnection, schema: string): Promi
   await conn.run(`set schema = '${checkedSchema(schema)}'`);
 }
 
-/** A data version whose models are built, about to become current. */
-export interface PreparedVersion {
+/** A data version's models: where they are, and whether they are live views (the small path) or tables. */
+export interface ModelVersion {
   dataVersion: number;
   /** The schema that holds its models (a refresh keeps the schema and changes its rows). */
   schema: string;
   live: boolean;
-  /**
-   * The writer's connection, when the version is visible only inside the
-   * writer's open transaction (a refresh); reads of it run on that connection.
-   */
-  conn?: DuckDBConnection;
 }
 
-const beforeCurrent: ((next: PreparedVersion) => Promise<void>)[] = [];
+const afterCurrent: ((dataVersion: number) => void)[] = [];
 
 /**
- * Registers work to run when a new data version's models are built, before it
- * becomes current (readers still see the previous one). It runs inside the
- * build's writer turn, so it may only read (readPrepared), never write.
+ * Registers work to start once a new data version is current (committed). The
+ * hook is called and not awaited: what it starts runs beside the readers and
+ * never holds up the ingest that made the version.
  */
-export function beforeVersionIsCurrent(hook: (next: PreparedVersion) => Promise<void>): void {
-  beforeCurrent.push(hook);
+export function afterVersionIsCurrent(hook: (dataVersion: number) => void): void {
+  afterCurrent.push(hook);
 }
 
-/** Runs the beforeVersionIsCurrent hooks; their failures are reported, never the build's. */
-export async function prepareNext(next: PreparedVersion): Promise<void> {
-  for (const hook of beforeCurrent) {
-    await hook(next).catch((err) => console.error(`preparing data version ${next.dataVersion}: ${err}`));
+/** Calls the afterVersionIsCurrent hooks; their failures are reported, never the ingest's. */
+export function announceCurrent(dataVersion: number): void {
+  for (const hook of afterCurrent) {
+    try {
+      hook(dataVersion);
+    } catch (err) {
+      console.error(`after data version ${dataVersion} became current: ${err}`);
+    }
   }
 }
 
@@ -285,8 +284,6 @@ export async function buildModels(conn: DuckDBConnection, options: { live?: bool
         trace(t, `window ${need.window} h for ${need.unit} units, carried over`);
       }
     }
-    // The new version is complete but not yet current: whoever asked may prepare for it (answers.server.ts warms its cache).
-    await prepareNext({ dataVersion: version, schema, live });
     await recordState(conn, {
       dataVersion: version,
       schema,

@@ -29,6 +29,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
+  announceCurrent,
   buildModels,
   enterSchema,
   fillStore,
@@ -39,7 +40,6 @@ import {
   models,
   modelsHash,
   nextVersion,
-  prepareNext,
   recordState,
   stores,
   trace,
@@ -176,9 +176,8 @@ export async function refreshModels(conn: DuckDBConnection, state: ModelState): 
     // 4. Attribution and window figures.
     if ((await count(conn, 'from refresh_incidents')) > 0 || (await count(conn, 'from refresh_units')) > 0)
       await reattribute(conn);
-    // 5. The new version: prepared answers read it inside this transaction, then it becomes current.
+    // 5. The new version becomes current with the commit.
     await conn.run('delete from refresh_units; delete from refresh_incidents');
-    await prepareNext({ dataVersion, schema: state.schema, live: false, conn });
     await recordState(conn, {
       dataVersion,
       schema: state.schema,
@@ -381,13 +380,15 @@ export async function updateModels(
   options: { live?: boolean } = {},
 ): Promise<{ dataVersion: number; refreshed: boolean }> {
   const state = await modelState(conn);
+  let refreshed: number | null = null;
   if (!options.live && state?.mode === 'materialized' && state.hash === modelsHash()) {
     try {
-      const version = await refreshModels(conn, state);
-      if (version !== null) return { dataVersion: version, refreshed: true };
+      refreshed = await refreshModels(conn, state);
     } catch (err) {
       console.error(`refreshing the models failed (${(err as Error).message}); building them whole`);
     }
   }
-  return { dataVersion: await buildModels(conn, options), refreshed: false };
+  const dataVersion = refreshed ?? (await buildModels(conn, options));
+  announceCurrent(dataVersion);
+  return { dataVersion, refreshed: refreshed !== null };
 }

@@ -27,9 +27,9 @@ import {
   DEFAULT_WINDOW_HOURS,
   enterSchema,
   hasWindow,
+  type ModelVersion,
   modelState,
   modelsHash,
-  type PreparedVersion,
   type WindowNeed,
 } from './models.ts';
 import { updateModels } from './refresh.ts';
@@ -101,13 +101,18 @@ async function ensureWindow(need: WindowNeed): Promise<void> {
   });
 }
 
+/** A read that may not add windows (readSnapshot's addWindows: false) needs one the current version does not hold. */
+export class WindowNotHeld extends Error {}
+
 /**
  * Runs `work` in one read transaction on the current models, with every
- * window in `windows` ready. `work` gets the data version it reads.
+ * window in `windows` ready: added first when missing, or with `addWindows:
+ * false` refused (WindowNotHeld). `work` gets the data version it reads.
  */
 export async function readSnapshot<T>(
   work: (dataVersion: number) => Promise<T>,
   windows: WindowNeed[] = [{ unit: 'release', window: DEFAULT_WINDOW_HOURS }],
+  options: { addWindows?: boolean } = {},
 ): Promise<T> {
   for (let attempt = 0; attempt < 5; attempt++) {
     await ensureModels();
@@ -120,6 +125,11 @@ export async function readSnapshot<T>(
       const live = state.mode === 'live';
       const missing: WindowNeed[] = [];
       if (!live) for (const w of windows) if (!(await hasWindow(conn, state.schema, w))) missing.push(w);
+      if (missing.length > 0 && options.addWindows === false) {
+        throw new WindowNotHeld(
+          `data version ${state.dataVersion} holds no ${missing.map((w) => `${w.unit} window of ${w.window} h`).join(', ')}`,
+        );
+      }
       if (missing.length > 0) {
         // Add them outside this snapshot, then open a new one that sees them;
         // widest first, as a window narrower than one held is made from it (decision 021).
@@ -147,7 +157,7 @@ export async function readSnapshot<T>(
  */
 async function readOn<T>(
   conn: DuckDBConnection,
-  version: PreparedVersion,
+  version: ModelVersion,
   windows: WindowNeed[],
   work: (dataVersion: number) => Promise<T>,
   grows = false,
@@ -230,43 +240,6 @@ export function inSnapshot<T>(work: () => Promise<T>, need?: WindowNeed): Promis
     return Promise.reject(new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`));
   }
   return work();
-}
-
-/** A window the prepared version does not hold (it is added on first use once the version is current). */
-export class WindowNotPrepared extends Error {}
-
-/**
- * Like readSnapshot, on a data version that is built but not yet current
- * (beforeVersionIsCurrent). Never writes: a window the version lacks is
- * WindowNotPrepared, not added.
- */
-export async function readPrepared<T>(
-  version: PreparedVersion,
-  work: (dataVersion: number) => Promise<T>,
-  windows: WindowNeed[],
-): Promise<T> {
-  const read = async (conn: DuckDBConnection) => {
-    if (!version.live)
-      for (const w of windows)
-        if (!(await hasWindow(conn, version.schema, w)))
-          throw new WindowNotPrepared(
-            `data version ${version.dataVersion} has no ${w.unit} window of ${w.window} h yet`,
-          );
-    return readOn(conn, version, windows, work);
-  };
-  // A refresh's version exists only in the writer's open transaction: read it there (the caller takes turns).
-  if (version.conn) return read(version.conn);
-  const conn = await (await instance()).connect();
-  try {
-    await conn.run('begin transaction');
-    try {
-      return await read(conn);
-    } finally {
-      await conn.run('rollback').catch(() => {});
-    }
-  } finally {
-    conn.closeSync();
-  }
 }
 
 /**

@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import { log } from '../lib/cli.ts';
 import { withScratch } from '../lib/db.ts';
+import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { writeUnitExport } from './sample/exports.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
 import { memoryMiB, startServer, timedGet } from './serve.ts';
@@ -70,6 +71,19 @@ function measured(command: string, args: string[], env: NodeJS.ProcessEnv = proc
 
 const tsx = (script: string, ...args: string[]) => [process.execPath, ['--import', 'tsx', script, ...args]] as const;
 /** `npm run ingest` as package.json runs it: the entry compiled once, no tsx in the process (scripts/cli.mjs). */
+/** A file of 1,000 new incidents (ids from `prefix`) on one service in November 2025. */
+function newIncidents(prefix: string): string {
+  const file = path.join(dir, `new-incidents-${prefix}.csv`);
+  const head = 'incident_id,opened_at,resolved_at,priority,service\n';
+  const day = (i: number) => String(1 + (i % 28)).padStart(2, '0');
+  const lines = Array.from(
+    { length: 1000 },
+    (_, i) => `${prefix}${i},2025-11-${day(i)}T10:00:00Z,2025-11-${day(i)}T12:00:00Z,${1 + (i % 4)},checkout`,
+  );
+  fs.writeFileSync(file, head + lines.join('\n'));
+  return file;
+}
+
 const ingestCommand = (...args: string[]) =>
   [process.execPath, [path.join(root, 'scripts', 'cli.mjs'), 'ingest/cli.ts', ...args]] as const;
 
@@ -214,14 +228,7 @@ async function main() {
   );
 
   // 1,000 new incidents, until the pages show them (load + model build).
-  const delta = path.join(dir, 'new-incidents.csv');
-  const head = 'incident_id,opened_at,resolved_at,priority,service\n';
-  const lines = Array.from(
-    { length: 1000 },
-    (_, i) =>
-      `NEW${i},2025-11-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z,2025-11-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z,${1 + (i % 4)},checkout`,
-  );
-  fs.writeFileSync(delta, head + lines.join('\n'));
+  const delta = newIncidents('NEW');
   const [n2, a2] = ingestCommand('--db', dbFile, delta);
   const deltaRun = measured(n2, [...a2]);
   record(
@@ -253,7 +260,10 @@ async function main() {
   }
   const port = 3900 + Math.floor(Math.random() * 90);
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer(port, dbFile, serverEnv);
+  // the ingest command hands its files to this server, as to `npm start` (lib/handoff.ts)
+  const token = newToken();
+  const server = await startServer(port, dbFile, { ...serverEnv, RELEASELENS_INGEST_TOKEN: token });
+  writeServerInfo(dbFile, { pid: server.pid ?? 0, port, token });
   try {
     // A server that has just started reads its tables from disk the first time
     // each page runs; one request per route, with a period none of the 30 sets
@@ -350,8 +360,22 @@ async function main() {
       '>= 300 req/s, 0 errors',
       l.perSecond >= 300 && l.errors === 0,
     );
-    const peak = server.pid ? memoryMiB(server.pid, 'VmHWM') : Number.NaN;
     notePeak('16 clients');
+    // The same 1,000 new incidents as above, now with every window the pages
+    // used held (the default, 24 h and the sensitivity's four, per unit kind):
+    // each held window's attribution is refreshed too. Handed to this server.
+    const [n4, a4] = ingestCommand('--db', dbFile, newIncidents('SERVED'));
+    const served = measured(n4, [...a4]);
+    if (!/handing the files to it/.test(served.stdout + served.stderr))
+      throw new Error(`the ingest was not handed to the dashboard:\n${served.stdout}${served.stderr}`);
+    record(
+      'ingest of 1,000 new incidents while the dashboard serves, with the windows the incident page used held (12, 24, 48, 72 and 168 h for each unit kind), until the pages show them (command wall time)',
+      `${served.wall.toFixed(2)} s`,
+      `< ${targets.delta} s`,
+      served.wall < targets.delta,
+    );
+    notePeak('1,000 new incidents handed');
+    const peak = server.pid ? memoryMiB(server.pid, 'VmHWM') : Number.NaN;
     record('server peak memory', `${peak.toFixed(0)} MiB`, `< ${targets.memory} MiB`, peak < targets.memory);
     record('server peak memory after each phase (MiB)', phases.join(', '), '—', null);
     if (scaleName === 'large') {
@@ -360,6 +384,7 @@ async function main() {
     }
   } finally {
     server.kill('SIGKILL');
+    removeServerInfo(dbFile, server.pid ?? 0);
   }
 
   const table = [

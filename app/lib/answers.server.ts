@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
 import { databasePath, writeCount } from '../../lib/db.ts';
-import { beforeVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
-import { readPrepared, readSnapshot } from '../../queries/snapshot.ts';
+import { afterVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
+import { readSnapshot } from '../../queries/snapshot.ts';
 import { type Packed, pack } from './packed.ts';
 
 /** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it (resources.server.ts). */
@@ -129,10 +129,9 @@ const newestVersion = new Map<string, number>();
 
 /**
  * The answers asked for most recently (without data version or step), with
- * how to compute them: when an ingest has built a new data version, these are
- * computed on it before it becomes current, so that the pages people have open
- * answer from the cache the moment the new data shows, instead of all
- * recomputing at once beside the next ingest.
+ * how to compute them: when an ingest has made a new data version current,
+ * these are computed on it in the background, so that the pages people have
+ * open mostly answer from the cache when they next ask.
  */
 interface Recent {
   file: string;
@@ -144,7 +143,7 @@ interface Recent {
 }
 const recent = new Map<string, Recent>();
 const MAX_RECENT = 200;
-/** At most this many answers, and this long, per new data version: the ingest waits for it. */
+/** At most this many answers, and this long, per new data version (in the background: nobody waits for it). */
 const WARM_ANSWERS = 60;
 const WARM_BUDGET_MS = 30_000;
 
@@ -168,36 +167,97 @@ function forgetOlderThan(file: string, keep: number) {
   for (const base of [...newest.keys()].filter(older)) newest.delete(base);
 }
 
-beforeVersionIsCurrent(async (next) => {
+/** Notes a data version a read saw; once a newer one is current, the answers of older ones can never be asked for again. */
+function sawVersion(file: string, dataVersion: number) {
+  if (dataVersion > (newestVersion.get(file) ?? 0)) {
+    newestVersion.set(file, dataVersion);
+    forgetOlderThan(file, dataVersion);
+  }
+}
+
+/**
+ * Computes the answer kept under `key` once: a second caller waits for the
+ * first. `base`: the key without the step of now, for answers without as_of
+ * (empty `asOf`: the answer has its own). `background`: nobody waits for it.
+ */
+function computeOnce<T extends Kept>(
+  key: string,
+  base: string,
+  asOf: string,
+  compute: () => Promise<T>,
+  background: boolean,
+): Promise<T> {
+  let pending = inflight.get(key) as Promise<T> | undefined;
+  if (!pending) {
+    pending = inTurn(compute, background);
+    inflight.set(key, pending);
+    pending
+      .then((value) => {
+        remember(key, value);
+        if (asOf) {
+          newest.delete(base);
+          newest.set(base, key);
+          if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
+        }
+      })
+      .catch(() => {})
+      .finally(() => inflight.delete(key));
+  }
+  return pending;
+}
+
+/**
+ * Once an ingest has made a new data version current, the most recent answers
+ * are computed on it, two at a time behind any request someone waits for, so
+ * open pages mostly find theirs kept when they next ask. The ingest does not
+ * wait for this (decision 011). An answer whose window the new version does
+ * not hold is left until someone asks: adding a window is a write.
+ */
+afterVersionIsCurrent((dataVersion) => {
   const file = databasePath();
-  const t0 = performance.now();
-  // readers may still be on the current version until the switch; anything older is gone for good
-  forgetOlderThan(file, next.dataVersion - 1);
   const list = [...recent.values()]
     .filter((r) => r.file === file)
     .reverse()
     .slice(0, WARM_ANSWERS);
-  let prepared = 0;
-  for (const r of list) {
-    if (performance.now() - t0 > WARM_BUDGET_MS) break;
-    const base = `${file}|${next.dataVersion}|${r.route}|${r.search}`;
-    const key = `${base}|${r.hasAsOf ? '' : nowToTheStep()}`;
-    if (cache.has(key)) continue;
+  if (list.length === 0) return;
+  const t0 = performance.now();
+  let computed = 0;
+  let superseded = false;
+  const warmNext = async (): Promise<void> => {
+    const r = list.shift();
+    if (!r || superseded || performance.now() - t0 > WARM_BUDGET_MS) return;
     try {
-      remember(key, await readPrepared(next, r.compute, r.windows));
-      if (!r.hasAsOf) {
-        newest.delete(base);
-        newest.set(base, key);
-      }
-      prepared++;
+      await readSnapshot(
+        async (version) => {
+          sawVersion(file, version);
+          // a newer version is current: its own warming takes over
+          if (version !== dataVersion) {
+            superseded = true;
+            return;
+          }
+          const asOf = r.hasAsOf ? '' : nowToTheStep();
+          const base = `${file}|${version}|${r.route}|${r.search}`;
+          const key = `${base}|${asOf}`;
+          if (cache.has(key)) return;
+          await computeOnce(key, base, asOf, r.compute, true);
+          computed++;
+        },
+        r.windows,
+        { addWindows: false },
+      );
     } catch {
-      // not preparable before the switch (a window added on first use, a refused parameter): computed when asked
+      // a window the version does not hold, a refused parameter: computed when asked
     }
-  }
-  if (list.length > 0)
-    console.error(
-      `answers: ${prepared} of the ${list.length} most recent answers prepared for data version ${next.dataVersion} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
+    return warmNext();
+  };
+  const total = list.length;
+  Promise.all([warmNext(), warmNext()])
+    .then(() =>
+      console.error(
+        `answers: ${computed} of the ${total} most recent answers computed on data version ${dataVersion} in ${((performance.now() - t0) / 1000).toFixed(1)} s, after it became current`,
+      ),
+    )
+    .catch((err) => console.error(`computing recent answers on data version ${dataVersion}: ${err}`));
 });
 
 const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
@@ -263,11 +323,7 @@ export async function answer<T extends Kept>(
   const found = await readSnapshot(
     async (dataVersion): Promise<{ value: T; etag: string; stale?: boolean; refresh?: boolean }> => {
       seen.set(file, { writes, dataVersion });
-      if (dataVersion > (newestVersion.get(file) ?? 0)) {
-        // a new data version is current: the answers of older ones can never be asked for again
-        newestVersion.set(file, dataVersion);
-        forgetOlderThan(file, dataVersion);
-      }
+      sawVersion(file, dataVersion);
       const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
       const key = `${base}|${asOf}`;
       if (cache.has(key)) {
@@ -281,23 +337,7 @@ export async function answer<T extends Kept>(
       if (previous !== undefined && cache.has(previous)) {
         return { value: cache.get(previous) as T, etag: etagOf(previous), stale: true, refresh: !inflight.has(key) };
       }
-      let pending = inflight.get(key) as Promise<T> | undefined;
-      if (!pending) {
-        pending = inTurn(compute, !allowStale);
-        inflight.set(key, pending);
-        pending
-          .then((value) => {
-            remember(key, value);
-            if (asOf) {
-              newest.delete(base);
-              newest.set(base, key);
-              if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
-            }
-          })
-          .catch(() => {})
-          .finally(() => inflight.delete(key));
-      }
-      return { value: await pending, etag: etagOf(key) };
+      return { value: await computeOnce(key, base, asOf, compute, !allowStale), etag: etagOf(key) };
     },
     needs,
   );
