@@ -94,6 +94,12 @@ async function load({ request }: LoaderFunctionArgs) {
 /** The URL parameters of the incident record filters, by the field they filter. */
 const recordParamOf = { service: 'incident_service', ci: 'ci', category: 'category', problem: 'problem' } as const;
 const recordParams = Object.values(recordParamOf);
+/**
+ * The table's own filters. The charts and the window comparison describe every
+ * attributed incident of the period, so their requests leave these out (their
+ * APIs refuse them, and one answer serves every page and filter of the table).
+ */
+const tableOnly = Object.fromEntries(['priority', 'rule', 'page', ...recordParams].map((k) => [k, null]));
 
 function recordFilter(search: URLSearchParams): IncidentRecordFilter {
   const read = (name: string) => {
@@ -128,7 +134,7 @@ function describeCells(cells: { weekday: number; hour_band: number; completed: n
 }
 
 function Charts({ search, windowHours }: { search: string; windowHours: number }) {
-  const { data: charts, error } = useJson<IncidentCharts>(`/api/incident-charts${search}`);
+  const { data: charts, error } = useJson<IncidentCharts>(`/api/incident-charts${withParams(search, tableOnly)}`);
   // a Pareto bar leads to the incidents with its CI or category, with the page's filters
   const paretoOptions = useMemo(() => {
     const byValue = (label: string, param: string) => ({
@@ -243,7 +249,7 @@ export default function Incidents() {
       />
       <Charts search={search} windowHours={p.window} />
       <h2>Why {p.window} hours? The window compared</h2>
-      <WindowSensitivity search={search} windowHours={p.window} />
+      <WindowSensitivity search={withParams(search, tableOnly)} windowHours={p.window} />
       <h2>Problems behind the go-lives</h2>
       <ProblemTable rows={d.problems} search={search} unit={p.unit} tz={p.tz} links={d.links} />
       <h2 id="incidents">Attributed incidents</h2>

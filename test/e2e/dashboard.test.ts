@@ -384,6 +384,17 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
           .textContent(),
       )
       .toBe(`${Number(n).toLocaleString('en-US')} incidents`);
+    // the charts and the window comparison still describe the whole period (they leave the table's filters out)
+    await expect
+      .poll(() =>
+        figure(/^Pareto by configuration item$/)
+          .locator('svg a title')
+          .first()
+          .textContent(),
+      )
+      .toBe(title);
+    await expect.poll(() => page.locator('table[data-table="sensitivity"]').count()).toBe(1);
+    expect(consoleErrors).toEqual([]);
     await page.close();
   });
 
