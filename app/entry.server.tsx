@@ -21,10 +21,16 @@ import { secure } from './lib/security.server.ts';
 
 const ABORT_DELAY_MS = 5_000;
 
-/** The browser's copy is current: same ETag, nothing to send. */
+/**
+ * The browser's copy is current: same ETag, nothing to send. The 304 carries
+ * no Content-Security-Policy: the browser merges a 304's headers into its kept
+ * copy, and a new nonce there would refuse that copy's scripts on a reload or
+ * Back (decision 034). Without one, the kept copy's own policy stays.
+ */
 function notModified(request: Request, headers: Headers): Response | null {
   const etag = headers.get('ETag');
   if (!etag || request.headers.get('If-None-Match') !== etag) return null;
+  headers.delete('Content-Security-Policy');
   return new Response(null, { status: 304, headers });
 }
 

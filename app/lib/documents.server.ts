@@ -123,13 +123,16 @@ export function sendKept(
   const kept = documents.get(url);
   if (kept === undefined || !isCurrentEtag(kept.etag)) return null;
   if (!isDocument(kept)) return sendResource(kept, ifNoneMatch, acceptEncoding);
-  const nonce = newNonce();
   const headers: Record<string, string> = Object.fromEntries(kept.headers);
-  headers['content-security-policy'] = contentSecurityPolicy(nonce);
   if (ifNoneMatch === kept.etag) {
+    // No policy on a 304: the browser merges a 304's headers into the copy it
+    // keeps, and a new nonce there would refuse the kept HTML's scripts
+    // (decision 034). Without one, the kept copy's own policy stays.
     delete headers['content-type'];
     return { status: 304, headers, body: null };
   }
+  const nonce = newNonce();
+  headers['content-security-policy'] = contentSecurityPolicy(nonce);
   const gzip = acceptsGzip(acceptEncoding);
   const body = keptDocument(kept.etag, url, nonce, gzip ? 'gzip' : null) as Buffer;
   if (gzip) headers['content-encoding'] = 'gzip';
