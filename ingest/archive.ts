@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EntityName } from '../lib/entities.ts';
+import { ownerOnly } from '../lib/private.ts';
 
 /** The options a load is replayed with (paths are replaced by archived copies). */
 export interface ReplayOptions {
@@ -49,9 +50,11 @@ export const archivedMapping = (databaseFile: string, sha256: string) =>
  */
 async function storeOnce(source: string, target: string): Promise<boolean> {
   if (fs.existsSync(target)) return false;
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  ownerOnly();
+  await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   const partial = `${target}.${process.pid}.partial`;
   await fs.promises.copyFile(source, partial);
+  await fs.promises.chmod(partial, 0o600); // a copy takes its source's mode, whatever the mask
   const handle = await fs.promises.open(partial, 'r');
   try {
     await handle.sync();
@@ -74,8 +77,9 @@ export async function storeMapping(databaseFile: string, mappingFile: string): P
 }
 
 export function appendEntry(databaseFile: string, entry: ArchiveEntry): void {
-  fs.mkdirSync(archiveDir(databaseFile), { recursive: true });
-  const fd = fs.openSync(manifestPath(databaseFile), 'a');
+  ownerOnly();
+  fs.mkdirSync(archiveDir(databaseFile), { recursive: true, mode: 0o700 });
+  const fd = fs.openSync(manifestPath(databaseFile), 'a', 0o600);
   try {
     fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
     fs.fsyncSync(fd);

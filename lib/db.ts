@@ -17,6 +17,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import { config } from './config.ts';
+import { ownerOnly, tighten } from './private.ts';
 
 let dbPathOverride: string | undefined;
 
@@ -73,7 +74,11 @@ export function instance(): Promise<DuckDBInstance> {
   let db = instances.get(file);
   if (!db) {
     db = (async () => {
-      if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      ownerOnly(); // the database, its WAL and spill folder: 0600 / 0700 (lib/private.ts)
+      if (file !== ':memory:') {
+        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        tighten(file, `${file}.wal`, `${file}.tmp`, `${file}.archive`);
+      }
       const opened = await open(file);
       const conn = await opened.connect();
       try {

@@ -66,12 +66,31 @@ function valueAt(kpis: KpiReport['kpis'], gate: Gate): { value: unknown; holder:
   return { value: node, holder };
 }
 
+const fractionFields = new Set(['value', 'ci95_low', 'ci95_high']);
+
+/**
+ * Rates are fractions: `change_failure_rate>15` would never breach and so
+ * pass silently. A threshold above 1 on a rate (its value or interval) is
+ * refused with the fraction it probably meant.
+ */
+function refuseRatePercent(gate: Gate, holder: unknown): void {
+  const isRate = holder !== null && typeof holder === 'object' && 'ci95_low' in holder;
+  const field = gate.path.length > 1 ? (gate.path.at(-1) as string) : 'value';
+  if (!isRate || !fractionFields.has(field) || gate.threshold <= 1) return;
+  const kpi = gate.path[0];
+  throw new GateSyntaxError(
+    `the gate '${gate.text}' compares the rate ${kpi} with ${gate.threshold}, but rates are fractions from 0 to 1: ` +
+      `for ${gate.threshold}% write ${Number((gate.threshold / 100).toPrecision(6))} (for example ${kpi}${gate.op}${Number((gate.threshold / 100).toPrecision(6))})`,
+  );
+}
+
 const compare = (a: number, op: GateOp, b: number) =>
   op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
 
 export function evaluateGates(report: KpiReport, gates: Gate[]): GateResult[] {
   return gates.map((gate) => {
     const { value, holder } = valueAt(report.kpis, gate);
+    refuseRatePercent(gate, holder);
     const actual = typeof value === 'number' ? value : null;
     const h = holder as { ci95_low?: number; ci95_high?: number } | null;
     const interval: [number, number] | null =

@@ -146,6 +146,23 @@ describe('npm run ingest and npm run kpis', () => {
     expect(unknown.stderr).toMatch(/names 'happiness', which the KPI report does not have/);
   });
 
+  it('--fail-if: a rate compared with a percentage is exit 2 with the fraction it meant, not a silent pass', () => {
+    const period = ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01'];
+    for (const [gate, fraction] of [
+      ['change_failure_rate>15', 'change_failure_rate>0.15'],
+      ['change_failure_rate.ci95_low>=15', 'change_failure_rate>=0.15'],
+      ['schedule_adherence<80', 'schedule_adherence<0.8'],
+    ] as const) {
+      const r = run('queries/cli.ts', [...period, '--fail-if', gate]);
+      expect(r.status, gate).toBe(2);
+      expect(r.stderr).toContain('rates are fractions from 0 to 1');
+      expect(r.stderr).toContain(fraction);
+    }
+    // counts and durations are not fractions; a rate's numerator neither
+    const ok = run('queries/cli.ts', [...period, '--fail-if', 'backlog.overdue>50', '--fail-if', 'change_failure_rate.numerator>100']);
+    expect(ok.status, ok.stderr).toBe(0);
+  });
+
   it('prints a readable table without --json', () => {
     const r = run('queries/cli.ts', ['--db', db, '--from', '2025-03-01', '--to', '2025-04-01', '--unit', 'change']);
     expect(r.status).toBe(0);
