@@ -15,6 +15,9 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { listenProblem, openWarning } from '../lib/access/listen.ts';
+import { config } from '../lib/config.ts';
+import { gate } from './lib/access.server.ts';
 import { acceptsGzip, keepDocument, keptDocument, newNonce } from './lib/documents.server.ts';
 import { NonceContext } from './lib/nonce.ts';
 import { secure } from './lib/security.server.ts';
@@ -139,3 +142,12 @@ function encoded(headers: Headers, gzip: boolean): Headers {
 }
 
 export { sendKept } from './lib/documents.server.ts';
+
+/** For scripts/server.mjs: the access check before anything else, and whether this configuration may listen at all. */
+export const access = {
+  gate,
+  listenProblem: () => listenProblem(config()),
+  openWarning: () => openWarning(config()),
+  host: () => config().HOST,
+  port: () => config().PORT,
+};

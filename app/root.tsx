@@ -77,7 +77,9 @@ export function ErrorBoundary() {
 export function RouteError() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const text = typeof error.data === 'string' ? error.data : JSON.stringify(error.data);
+    const said = (error.data as { error?: unknown } | null)?.error;
+    const text =
+      typeof error.data === 'string' ? error.data : typeof said === 'string' ? said : JSON.stringify(error.data);
     const title =
       error.status === 400
         ? 'Some filter values are not valid'
@@ -85,13 +87,17 @@ export function RouteError() {
           ? 'Not found'
           : error.status === 403
             ? 'Not allowed'
-            : `Something went wrong (${error.status})`;
+            : error.status === 503
+              ? 'Busy: not computed this time'
+              : `Something went wrong (${error.status})`;
     const help =
       error.status === 400
         ? 'Change the values below in the address bar or reset the filters.'
         : error.status === 404
           ? 'It may have been removed by a newer export, or the link points at another delivery unit.'
-          : 'Try again; if it keeps happening, check the server log.';
+          : error.status === 503
+            ? 'Nothing is wrong with the data. Reload the page in a little while.'
+            : 'Try again; if it keeps happening, check the server log.';
     return (
       <section className="error" role="alert">
         <h1>{title}</h1>

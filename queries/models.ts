@@ -35,6 +35,9 @@ import { projectFile } from '../lib/paths.ts';
 
 export const DEFAULT_WINDOW_HOURS = 48;
 
+/** The windows the incident page's sensitivity table compares (queries/sensitivity.ts); held beside the default. */
+export const SENSITIVITY_WINDOWS = [12, 24, 48, 72, 168] as const;
+
 export const unitKinds = ['release', 'change', 'deployment'] as const;
 
 /** What a read needs from the stores: the rows of one post-release window for one unit kind. */
@@ -502,6 +505,36 @@ export async function addWindow(conn: DuckDBConnection, schema: string, need: Wi
   await enterSchema(conn, schema);
   try {
     await fillWindow(conn, need);
+  } finally {
+    await conn.run("set schema = 'main'");
+  }
+}
+
+/**
+ * The (window, unit kind) pairs a build holds with the wider window each was
+ * narrowed from (null: filled in full), in the order they were added.
+ */
+export async function heldWindows(
+  conn: DuckDBConnection,
+  schema: string,
+): Promise<(WindowNeed & { narrowedFrom: number | null })[]> {
+  const rows = await conn.runAndReadAll(
+    `select window_hours, unit_kind, narrowed_from from ${checkedSchema(schema)}.mat_windows order by rowid`,
+  );
+  return rows.getRows().map(([w, kind, from]) => ({
+    window: Number(w),
+    unit: String(kind) as WindowNeed['unit'],
+    narrowedFrom: from === null ? null : Number(from),
+  }));
+}
+
+/** Removes one (window, unit kind) from every store of a build (the caller made sure no held window is narrowed from it). */
+export async function dropWindow(conn: DuckDBConnection, schema: string, need: WindowNeed): Promise<void> {
+  const at = { w: need.window, kind: need.unit };
+  await enterSchema(conn, schema);
+  try {
+    for (const m of stores()) await conn.run(`delete from ${m.name} where window_hours = $w and unit_kind = $kind`, at);
+    await conn.run('delete from mat_windows where window_hours = $w and unit_kind = $kind', at);
   } finally {
     await conn.run("set schema = 'main'");
   }

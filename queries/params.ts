@@ -34,7 +34,8 @@ export const kpiParamsSchema = z
     tz: timeZone.default('UTC'),
     window: z.coerce
       .number()
-      .positive('must be more than 0 hours')
+      .int('must be a whole number of hours')
+      .min(1, 'must be at least 1 hour')
       .max(24 * 90, 'at most 2160 hours (90 days)')
       .default(48),
     severity: z.coerce.number().int('must be a whole number').min(1).max(4).default(2),

@@ -7,12 +7,12 @@
  */
 import { z } from 'zod';
 import { getKpis, periodBindings } from './kpis.ts';
-import { runQuery } from './models.ts';
+import { runQuery, SENSITIVITY_WINDOWS } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { withModels } from './snapshot.ts';
 import type { Rate } from './stats.ts';
 
-export const sensitivityWindows = [12, 24, 48, 72, 168] as const;
+export const sensitivityWindows = SENSITIVITY_WINDOWS;
 
 const curvePointSchema = z.object({
   hours_after_golive: z.number(),

@@ -22,14 +22,18 @@ import os from 'node:os';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { databasePath, instance, withLessMemoryOnRetry, withWriter } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
+import { readLimitMs, withTimeLimit } from '../lib/timeLimit.ts';
 import {
   addWindow,
   DEFAULT_WINDOW_HOURS,
+  dropWindow,
   enterSchema,
   hasWindow,
+  heldWindows,
   type ModelVersion,
   modelState,
   modelsHash,
+  SENSITIVITY_WINDOWS,
   type WindowNeed,
 } from './models.ts';
 import { updateModels } from './refresh.ts';
@@ -84,20 +88,80 @@ export function ensureModels(): Promise<void> {
 
 const keyOf = (need: WindowNeed) => `${need.unit}@${need.window}`;
 
+/**
+ * Besides the default window and the sensitivity set, at most this many
+ * (window, unit kind) pairs are held per data version: each costs seconds and
+ * megabytes at scale, and a GET with a new `window` adds one. To make room the
+ * least recently read is dropped (its rows deleted, so the file's space is
+ * reused); a new data version carries at most CARRIED_WINDOWS of them.
+ */
+export const MAX_OTHER_WINDOWS = 6;
+
+/** When each window of a build was last read: `schema|unit@window` -> ms (bounded). */
+const lastRead = new Map<string, number>();
+const MAX_LAST_READ = 1000;
+
+function noteRead(schema: string, windows: WindowNeed[]) {
+  for (const w of windows) {
+    const key = `${schema}|${keyOf(w)}`;
+    lastRead.delete(key);
+    lastRead.set(key, Date.now());
+  }
+  while (lastRead.size > MAX_LAST_READ) lastRead.delete(lastRead.keys().next().value as string);
+}
+
+const standing = (window: number) =>
+  window === DEFAULT_WINDOW_HOURS || (SENSITIVITY_WINDOWS as readonly number[]).includes(window);
+
+/** No window can be dropped to make room for another (each one left is the source of a narrowed one). */
+export class WindowBudgetSpent extends Error {}
+
+/** Drops the least recently read window other than the standing ones when the build holds its maximum. */
+async function makeRoom(conn: DuckDBConnection, schema: string): Promise<void> {
+  const held = await heldWindows(conn, schema);
+  const others = held.filter((h) => !standing(h.window));
+  if (others.length < MAX_OTHER_WINDOWS) return;
+  const sources = new Set(held.filter((h) => h.narrowedFrom !== null).map((h) => `${h.unit}@${h.narrowedFrom}`));
+  const read = (h: WindowNeed) => lastRead.get(`${schema}|${keyOf(h)}`) ?? 0;
+  const victim = others.filter((h) => !sources.has(keyOf(h))).sort((a, b) => read(a) - read(b))[0];
+  if (!victim)
+    throw new WindowBudgetSpent(
+      `${others.length} other windows are held and none can be dropped now; use one of ${[...SENSITIVITY_WINDOWS].join(', ')} hours`,
+    );
+  await conn.run('begin transaction');
+  try {
+    await dropWindow(conn, schema, victim);
+    await conn.run('commit');
+  } catch (err) {
+    await conn.run('rollback');
+    throw err;
+  }
+  console.error(`window ${victim.window} h for ${victim.unit} units dropped to make room (least recently read)`);
+}
+
 async function ensureWindow(need: WindowNeed): Promise<void> {
   await withWriter(async (conn) => {
     const state = await modelState(conn);
     if (state?.mode !== 'materialized' || (await hasWindow(conn, state.schema, need))) return;
-    await withLessMemoryOnRetry(conn, `window ${need.window} h for ${need.unit} units`, async () => {
-      await conn.run('begin transaction');
-      try {
-        await addWindow(conn, state.schema, need);
-        await conn.run('commit');
-      } catch (err) {
-        await conn.run('rollback');
-        throw err;
-      }
-    });
+    if (!standing(need.window)) await makeRoom(conn, state.schema);
+    const what = `window ${need.window} h for ${need.unit} units`;
+    // a first fill may take a few reads' time (at ten million incidents, seconds), not forever
+    await withTimeLimit(
+      4 * readLimitMs(),
+      `adding the ${what}`,
+      () => conn.interrupt(),
+      () =>
+        withLessMemoryOnRetry(conn, what, async () => {
+          await conn.run('begin transaction');
+          try {
+            await addWindow(conn, state.schema, need);
+            await conn.run('commit');
+          } catch (err) {
+            await conn.run('rollback');
+            throw err;
+          }
+        }),
+    );
   });
 }
 
@@ -138,8 +202,18 @@ export async function readSnapshot<T>(
         for (const w of missing.sort((a, b) => b.window - a.window)) await ensureWindow(w);
         continue;
       }
+      if (!live) noteRead(state.schema, windows);
       const version = { dataVersion: state.dataVersion, schema: state.schema, live };
-      const result = await readOn(conn, version, windows, work, true);
+      const held: { snapshot?: Snapshot } = {};
+      const result = await withTimeLimit(
+        readLimitMs(),
+        'reading the models',
+        () => {
+          conn.interrupt();
+          for (const lane of held.snapshot?.lanes ?? []) lane.conn.interrupt();
+        },
+        () => readOn(conn, version, windows, work, true, held),
+      );
       await conn.run('commit');
       committed = true;
       return result;
@@ -161,6 +235,8 @@ async function readOn<T>(
   windows: WindowNeed[],
   work: (dataVersion: number) => Promise<T>,
   grows = false,
+  /** Gets the snapshot, so a time limit can interrupt its lanes. */
+  held: { snapshot?: Snapshot } = {},
 ): Promise<T> {
   await enterSchema(conn, version.schema);
   const snapshot: Snapshot = {
@@ -172,6 +248,7 @@ async function readOn<T>(
     grows,
     opening: null,
   };
+  held.snapshot = snapshot;
   try {
     return await ambient.run(snapshot, () => work(version.dataVersion));
   } finally {

@@ -12,9 +12,19 @@
  * Plain JavaScript (type-checked from its JSDoc): the app it serves is already
  * built, and running the server through tsx cost 56 MB of memory.
  *
- * Environment: PORT (3000), HOST (every interface), and what the app reads
- * (lib/config.ts; RELEASELENS_MEMORY_LIMIT defaults lower here, see below).
- * Requests slower than a second are logged on stderr.
+ * Before anything is read or written, every request but the hashed assets
+ * passes the app's access check (`access.gate`, app/lib/access.server.ts):
+ * who is asking and whether their role allows it. Expensive endpoints (the
+ * JSON APIs, downloads, the report) then have a per-client rate limit
+ * (express-rate-limit), and Remix gets the signed-in principal as its load
+ * context.
+ *
+ * Environment: HOST (127.0.0.1; another address needs sign-in or
+ * RELEASELENS_AUTH=none, docs/security.md), PORT (3000),
+ * RELEASELENS_RATE_LIMIT_PER_MINUTE (300 per client on expensive endpoints),
+ * and what the app reads (lib/config.ts; RELEASELENS_MEMORY_LIMIT and
+ * RELEASELENS_QUERY_SECONDS default lower here, see below). Requests slower
+ * than a second are logged on stderr.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,8 +32,11 @@ import { createRequestHandler } from '@remix-run/express';
 import { installGlobals } from '@remix-run/node';
 import compression from 'compression';
 import express from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 
 /** @typedef {import('../app/lib/documents.server.ts').KeptResponse} KeptResponse */
+/** @typedef {typeof import('../app/entry.server.tsx').access} Access */
+/** @typedef {import('../app/lib/access.server.ts').Principal} Principal */
 /** @typedef {(url: string, ifNoneMatch?: string, acceptEncoding?: string) => KeptResponse | null} SendKept */
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -38,19 +51,73 @@ const SLOW_MS = 1000;
  */
 const SERVER_MEMORY_LIMIT = '384MiB';
 
+/** A page's reads stop after this many seconds and answer 503 (commands allow longer, lib/config.ts). */
+const SERVER_QUERY_SECONDS = '30';
+
+/** The endpoints whose first answer costs a query: rate-limited per client. */
+const EXPENSIVE = /^\/(api\/(?!ingest$)|download\/|report$|releases\.csv$)/;
+
 async function main() {
   process.env.RELEASELENS_MEMORY_LIMIT ??= SERVER_MEMORY_LIMIT;
+  process.env.RELEASELENS_QUERY_SECONDS ??= SERVER_QUERY_SECONDS;
   const buildPath = path.resolve(process.argv[2] ?? path.join(root, 'build', 'server', 'index.js'));
   /** @type {import('@remix-run/node').ServerBuild} */
   const build = await import(pathToFileURL(buildPath).href);
   installGlobals({ nativeFetch: build.future.v3_singleFetch });
-  /** @type {SendKept | undefined} */
-  const sendKept = /** @type {{ sendKept?: SendKept }} */ (/** @type {unknown} */ (build.entry.module)).sendKept;
+  const entry = /** @type {{ sendKept?: SendKept, access: Access }} */ (/** @type {unknown} */ (build.entry.module));
+  const { sendKept, access } = entry;
+  const problem = access.listenProblem();
+  if (problem) {
+    console.error(`[releaselens] not starting: ${problem}`);
+    process.exit(1);
+  }
+  const warning = access.openWarning();
+  if (warning) console.error(`[releaselens] ${warning}`);
   const app = express();
   app.disable('x-powered-by');
   app.use(
     build.publicPath,
     express.static(build.assetsBuildDirectory, { immutable: true, maxAge: '1y', fallthrough: true }),
+  );
+  // who is asking, before anything is read or written (bodies included: nothing reads one before this)
+  app.use((req, res, next) => {
+    access
+      .gate({
+        method: req.method,
+        url: req.originalUrl,
+        headers: req.headers,
+        remoteAddress: req.socket.remoteAddress,
+      })
+      .then((decision) => {
+        if (decision.principal) {
+          res.locals.principal = decision.principal;
+          return next();
+        }
+        res.writeHead(decision.status, decision.headers);
+        res.end(decision.body);
+        // a refused upload's body is not read: end the connection rather than drain it
+        if (req.method !== 'GET' && req.method !== 'HEAD' && !req.complete) req.socket.destroySoon?.();
+      })
+      .catch(next);
+  });
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: Number(process.env.RELEASELENS_RATE_LIMIT_PER_MINUTE ?? 300),
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skip: (req) => !EXPENSIVE.test(req.path),
+      keyGenerator: (req, res) => {
+        /** @type {Principal | undefined} */
+        const who = res.locals.principal;
+        return who && who.via !== 'local' ? `user:${who.name}` : ipKeyGenerator(req.socket.remoteAddress ?? '');
+      },
+      handler: (_req, res, _next, options) => {
+        res.status(options.statusCode).json({
+          error: `Too many requests: at most ${options.limit} a minute to the APIs, downloads and the report. Try again shortly.`,
+        });
+      },
+    }),
   );
   app.use((req, res, next) => {
     const started = performance.now();
@@ -66,10 +133,18 @@ async function main() {
     res.end(kept.body);
   });
   app.use(compression());
-  app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
-  const port = Number(process.env.PORT ?? 3000);
-  const server = process.env.HOST ? app.listen(port, process.env.HOST) : app.listen(port);
-  server.on('listening', () => console.log(`[releaselens] http://localhost:${port}`));
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV,
+      getLoadContext: (_req, res) => ({ principal: res.locals.principal }),
+    }),
+  );
+  const port = access.port();
+  const host = access.host();
+  const server = app.listen(port, host);
+  server.on('listening', () => console.log(`[releaselens] http://${host.includes(':') ? `[${host}]` : host}:${port}`));
   for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT'])) {
     process.once(signal, () => {
       // requests under way finish; then the process ends (a handed-over ingest is one transaction either way)

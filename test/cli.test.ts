@@ -159,7 +159,13 @@ describe('npm run ingest and npm run kpis', () => {
       expect(r.stderr).toContain(fraction);
     }
     // counts and durations are not fractions; a rate's numerator neither
-    const ok = run('queries/cli.ts', [...period, '--fail-if', 'backlog.overdue>50', '--fail-if', 'change_failure_rate.numerator>100']);
+    const ok = run('queries/cli.ts', [
+      ...period,
+      '--fail-if',
+      'backlog.overdue>50',
+      '--fail-if',
+      'change_failure_rate.numerator>100',
+    ]);
     expect(ok.status, ok.stderr).toBe(0);
   });
 

@@ -16,9 +16,11 @@
 import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
 import { databasePath, writeCount } from '../../lib/db.ts';
+import { TimeLimitReached } from '../../lib/timeLimit.ts';
 import { afterVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
-import { readSnapshot } from '../../queries/snapshot.ts';
+import { readSnapshot, WindowBudgetSpent } from '../../queries/snapshot.ts';
 import { type Packed, pack } from './packed.ts';
+import { secureHeaders } from './security.server.ts';
 
 /** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it (resources.server.ts). */
 export interface Body {
@@ -63,6 +65,15 @@ const newest = new Map<string, string>();
  * memory limit and all finish late.
  */
 const MAX_COMPUTING = 2;
+/** At most this many answers wait for a turn (each queue); a request past it gets 503 with Retry-After. */
+export const MAX_WAITING = 64;
+
+/** The compute queue is full: the request is refused rather than queued. */
+export class Overloaded extends Error {
+  constructor() {
+    super(`the server is computing ${MAX_COMPUTING} answers with ${MAX_WAITING} more waiting`);
+  }
+}
 let computing = 0;
 /** Someone waits for these answers. */
 const waiting: (() => void)[] = [];
@@ -77,7 +88,10 @@ const waitingLater: (() => void)[] = [];
  */
 async function inTurn<T>(work: () => Promise<T>, background = false): Promise<T> {
   if (computing >= MAX_COMPUTING) {
-    await new Promise<void>((resolve) => (background ? waitingLater : waiting).push(resolve));
+    const queue = background ? waitingLater : waiting;
+    // bounded: past it the server sheds load (503, try again) instead of holding every request's memory
+    if (queue.length >= MAX_WAITING) throw new Overloaded();
+    await new Promise<void>((resolve) => queue.push(resolve));
   }
   computing++;
   try {
@@ -101,7 +115,7 @@ function needOf(url: URL): WindowNeed {
   const unit = url.searchParams.getAll('unit').at(-1);
   return {
     unit: unit === 'change' || unit === 'deployment' ? unit : 'release',
-    window: Number.isFinite(w) && w > 0 && w <= 24 * 90 ? w : DEFAULT_WINDOW_HOURS,
+    window: Number.isInteger(w) && w >= 1 && w <= 24 * 90 ? w : DEFAULT_WINDOW_HOURS,
   };
 }
 
@@ -289,6 +303,45 @@ export function isCurrentEtag(etag: string): boolean {
  * connection).
  */
 export async function answer<T extends Kept>(
+  route: string,
+  request: Request,
+  compute: () => Promise<T>,
+  allowStale = true,
+  windows?: number[],
+): Promise<{ value: T; etag: string }> {
+  try {
+    return await answerOf(route, request, compute, allowStale, windows);
+  } catch (err) {
+    throw busy(err) ?? err;
+  }
+}
+
+/** How long a client is asked to wait after a 503. */
+const RETRY_AFTER_SECONDS = 30;
+
+/**
+ * A request the server cannot afford now, as a 503 with Retry-After and a
+ * sentence (a thrown Response: resource routes send it, pages show it in
+ * their error boundary), or null for any other failure.
+ */
+export function busy(err: unknown): Response | null {
+  let sentence: string;
+  if (err instanceof TimeLimitReached)
+    sentence = `This answer took longer than ${err.seconds} s and was stopped. Try a shorter period or fewer filters, or again in a minute.`;
+  else if (err instanceof Overloaded) sentence = 'The server is busy with other requests. Try again in half a minute.';
+  else if (err instanceof WindowBudgetSpent) sentence = `This window cannot be added now: ${err.message}.`;
+  else return null;
+  return new Response(JSON.stringify({ error: sentence }), {
+    status: 503,
+    headers: secureHeaders({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Retry-After': String(RETRY_AFTER_SECONDS),
+      'Cache-Control': 'no-store',
+    }),
+  });
+}
+
+async function answerOf<T extends Kept>(
   route: string,
   request: Request,
   compute: () => Promise<T>,

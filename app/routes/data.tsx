@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
+import { readAudit } from '../../lib/access/audit.ts';
+import { databasePath } from '../../lib/db.ts';
 import { getDataStatus } from '../../queries/data.ts';
 import { Pager } from '../components/Pager.tsx';
 import { count, dateTime, pct } from '../lib/format.ts';
@@ -10,18 +12,27 @@ export const meta: MetaFunction = () => [{ title: 'Data · ReleaseLens' }];
 
 const pageSize = 50;
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const raw = search.get('rejects_page') ?? '0';
   if (!/^\d+$/.test(raw))
     throw new Response(`rejects_page: '${raw}' is not a page number (0, 1, 2, ...)`, { status: 400 });
   const page = Number(raw);
   const status = await getDataStatus(page, pageSize);
-  return { ...status, page, uploads: uploadsEnabled() };
+  const principal = context.principal;
+  return {
+    ...status,
+    page,
+    uploads: uploadsEnabled(principal),
+    /** The admin token field: local mode only (with sign-in, the role decides). */
+    askToken: !principal || principal.via === 'local',
+    signedIn: principal && principal.via !== 'local' ? { name: principal.name, role: principal.role } : null,
+    audit: readAudit(databasePath(), 20),
+  };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const result = await handleUpload(request);
+export async function action({ request, context }: ActionFunctionArgs) {
+  const result = await handleUpload(request, context.principal);
   if (!result.ok)
     return new Response(JSON.stringify(result), {
       status: result.status,
@@ -72,7 +83,8 @@ function Warnings({ q, done }: { q: Status['quality']; done: Status['doneWithout
 }
 
 export default function Data() {
-  const { runs, rejects, counts, quality, doneWithoutEnd, page, uploads } = useLoaderData<typeof loader>();
+  const { runs, rejects, counts, quality, doneWithoutEnd, page, uploads, askToken, signedIn, audit } =
+    useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const { search } = useLocation();
@@ -106,17 +118,20 @@ export default function Data() {
       <h2>Upload CSV files</h2>
       {uploads ? (
         <Form method="post" encType="multipart/form-data" className="filters" aria-label="Upload">
-          <label>
-            CSV files (canonical layout)
-            <input type="file" name="files" accept=".csv,text/csv" multiple required />
-          </label>
+          {/* the token comes first in the body: the server checks it before it writes any file */}
+          {askToken && (
+            <label>
+              Admin token
+              <input type="password" name="token" required autoComplete="off" />
+            </label>
+          )}
           <label>
             Source
             <input type="text" name="source" defaultValue="csv" pattern="[A-Za-z0-9_.\-]{1,40}" />
           </label>
           <label>
-            Admin token
-            <input type="password" name="token" required autoComplete="off" />
+            CSV files (canonical layout)
+            <input type="file" name="files" accept=".csv,text/csv" multiple required />
           </label>
           <button type="submit" disabled={navigation.state === 'submitting'}>
             {navigation.state === 'submitting' ? 'Loading…' : 'Upload and load'}
@@ -124,8 +139,9 @@ export default function Data() {
         </Form>
       ) : (
         <p className="notice">
-          Uploads are disabled. Set the environment variable <code>RELEASELENS_ADMIN_TOKEN</code> (8 characters or more)
-          for the server and restart it; the form then asks for that token. Or load files from the command line:{' '}
+          {signedIn
+            ? `Uploads need the uploader role; you (${signedIn.name}) are a ${signedIn.role ?? 'guest'}. Ask an admin, or load files from the command line: `
+            : 'Uploads are disabled. Set RELEASELENS_ADMIN_TOKEN (24 characters or more) for the server and restart it; the form then asks for that token. Or load files from the command line: '}
           <code>npm run ingest -- FILES</code>.
         </p>
       )}
@@ -161,6 +177,38 @@ export default function Data() {
             </p>
           ))}
         </section>
+      )}
+      <h2>Audit trail</h2>
+      {signedIn && (
+        <p>
+          Signed in as <strong>{signedIn.name}</strong> ({signedIn.role ?? 'no role'}).{' '}
+          <a href="/auth/logout">Sign out</a>
+        </p>
+      )}
+      {audit.length === 0 ? (
+        <p>No uploads, hand-offs, rebuilds, tokens or sign-ins recorded yet.</p>
+      ) : (
+        <table data-table="audit">
+          <caption className="sr-only">Newest first: who did what, and what it changed</caption>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Who</th>
+              <th>What</th>
+              <th>Changed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {audit.map((e) => (
+              <tr key={`${e.at}-${e.actor}-${e.action}`}>
+                <td>{dateTime(e.at)}</td>
+                <td>{e.actor}</td>
+                <td>{e.action}</td>
+                <td>{e.detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       <h2>Ingest runs</h2>
       <p className="toolbar">

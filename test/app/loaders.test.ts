@@ -46,8 +46,22 @@ describe('/api/kpis', () => {
     expect(thrown?.status).toBe(400);
     const text = await thrown?.text();
     expect(text).toMatch(/unit: Invalid option: expected one of "release"\|"change"\|"deployment"/);
-    expect(text).toMatch(/window: must be more than 0 hours/);
+    expect(text).toMatch(/window: must be at least 1 hour/);
     expect(text).toMatch(/severity: Too big/);
+  });
+
+  it('takes a window only as whole hours from 1 to 2160: each other value would build and keep a store', async () => {
+    for (const [window, message] of [
+      ['1.5', /window: must be a whole number of hours/],
+      ['2161', /window: at most 2160 hours/],
+      ['1e9', /window: at most 2160 hours/],
+      ['-3', /window: must be at least 1 hour/],
+      ['x', /window: Invalid input: expected number/],
+    ] as const) {
+      const { thrown } = await callLoader(apiKpis.loader, `/api/kpis?${march}&window=${window}`);
+      expect(thrown?.status, window).toBe(400);
+      expect(await thrown?.text()).toMatch(message);
+    }
   });
 
   it('answers 400 for an unknown parameter', async () => {

@@ -21,7 +21,7 @@ const results = path.join(root, 'test-results');
 const golden = path.join(root, 'test', 'fixtures', 'golden');
 const expected = JSON.parse(fs.readFileSync(path.join(golden, 'expected', 'release.json'), 'utf8'));
 const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
-const token = 'e2e-admin-token';
+const token = 'e2e-admin-token-for-the-tests';
 
 describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
   let browser: Browser;

@@ -15,7 +15,7 @@ import { build, database, root, type Server, serve } from './server.ts';
 const golden = path.join(root, 'test', 'fixtures', 'golden');
 const input = path.join(golden, 'input');
 const expected = JSON.parse(fs.readFileSync(path.join(golden, 'expected', 'release.json'), 'utf8'));
-const adminToken = 'ops-admin-token';
+const adminToken = 'ops-admin-token-for-the-tests';
 const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
 const token = `${'a'.repeat(24)}handoff-test-token-0123456789`;
 
