@@ -3,6 +3,7 @@
  * both sides validate, the client that posts it, and the server side that
  * runs it and streams one JSON line per file, then one for the model build.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
@@ -41,6 +42,46 @@ type Line =
 
 const json = (line: Line) => `${JSON.stringify(line)}\n`;
 
+/** Folders a hand-off never reads from, whoever owns them. */
+const SYSTEM = ['/proc/', '/sys/', '/dev/', '/etc/', '/boot/', '/run/'];
+
+/**
+ * Why the server will not read a path a hand-off names, or null. Only the OS
+ * user who runs the server can read its token (a 0600 file), so a hand-off
+ * comes from that user: the server reads only regular files that user owns,
+ * outside system folders, after following links (a link to /etc/shadow is
+ * refused for where it points).
+ */
+export function handoffPathProblem(file: string, kind: 'data' | 'mapping'): string | null {
+  let real: string;
+  let stat: fs.Stats;
+  try {
+    real = fs.realpathSync(file);
+    stat = fs.statSync(real);
+  } catch {
+    return 'no such file';
+  }
+  if (!stat.isFile()) return 'not a regular file';
+  if (SYSTEM.some((dir) => `${real}/`.startsWith(dir))) return 'in a system folder';
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) return 'owned by another user than the one running the server';
+  const ext = path.extname(real).toLowerCase();
+  const allowed = kind === 'data' ? ['.csv', '.txt', '.tsv'] : ['.yaml', '.yml'];
+  if (!allowed.includes(ext)) return `not a ${allowed.join(', ')} file`;
+  return null;
+}
+
+/** The request's paths the server will not read, one line each, or null when all may be read. */
+export function refusedPaths(request: HandoffRequest): string | null {
+  const problems = [
+    ...request.files.map((f) => [f, handoffPathProblem(f, 'data')] as const),
+    ...(request.options.mappingFile
+      ? [[request.options.mappingFile, handoffPathProblem(request.options.mappingFile, 'mapping')] as const]
+      : []),
+  ].filter(([, problem]) => problem !== null);
+  return problems.length === 0 ? null : problems.map(([f, p]) => `${f}: ${p}`).join('; ');
+}
+
 /** Server side: runs the ingest and streams its results as JSON lines. */
 export function runHandoff(request: HandoffRequest): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -48,7 +89,9 @@ export function runHandoff(request: HandoffRequest): ReadableStream<Uint8Array> 
     async start(controller) {
       const send = (line: Line) => controller.enqueue(encoder.encode(json(line)));
       try {
-        const batch = await ingestFiles(request.files, request.options as IngestOptions, (r) =>
+        // nothing is written beside the source files (no starter mapping): the server only reads them
+        const options: IngestOptions = { ...(request.options as IngestOptions), starterMapping: false };
+        const batch = await ingestFiles(request.files, options, (r) =>
           send({ kind: 'file', file: r.file, summary: r.summary, error: r.error?.message }),
         );
         send({

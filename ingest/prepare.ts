@@ -7,6 +7,7 @@
  */
 import type { EntityName } from '../lib/entities.ts';
 import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
+import { guardFile } from './guard.ts';
 import { chooseLayout, type Layout } from './layout.ts';
 import { type MappedPlan, planMapping } from './mapSql.ts';
 import { type FileScan, scanFile } from './scan.ts';
@@ -67,6 +68,13 @@ export async function prepare(file: string, options: IngestOptions): Promise<Pre
       cleanup();
       throw new IngestError(label, `${layout.name}: ${(err as Error).message}`, 1);
     }
+  }
+  // before DuckDB sees it: a line or a record that would stall its reader ends the load here (ingest/guard.ts)
+  try {
+    await guardFile(readPath, label, shape.delimiter, shape.header.length);
+  } catch (err) {
+    cleanup();
+    throw err;
   }
   const scan = scanFile(file);
   scan.catch(() => {}); // awaited by the load; a failure until then must not end the process

@@ -76,6 +76,11 @@ export function config(): Config {
   return cached;
 }
 
+/** Reads the environment again at the next config() (tests that change it). */
+export function reloadConfig(): void {
+  cached = undefined;
+}
+
 /** RELEASELENS_MEMORY_LIMIT in bytes (MB and GB as DuckDB reads them: powers of 1000; MiB and GiB: of 1024). */
 export function memoryLimitBytes(): number {
   const m = /^(\d+)(MB|GB|MiB|GiB)$/.exec(config().RELEASELENS_MEMORY_LIMIT);

@@ -64,3 +64,27 @@ export function sameSecret(given: string, expected: string): boolean {
   const b = crypto.createHash('sha256').update(expected).digest();
   return crypto.timingSafeEqual(a, b);
 }
+
+/**
+ * A GET to the dashboard that holds this database, on loopback with its
+ * token (read-only commands beside it: npm run kpis, npm run report), or
+ * null when no dashboard serves it. Throws when it answers with an error.
+ */
+export async function askServer(databaseFile: string, pathAndQuery: string): Promise<Response | null> {
+  const server = readServerInfo(databaseFile);
+  if (!server) return null;
+  const res = await fetch(`http://127.0.0.1:${server.port}${pathAndQuery}`, {
+    headers: { authorization: `Bearer ${server.token}`, accept: 'application/json' },
+  });
+  if (!res.ok) {
+    const text = (await res.text()).slice(0, 500);
+    let said = text;
+    try {
+      said = (JSON.parse(text) as { error?: string }).error ?? text;
+    } catch {
+      // not JSON
+    }
+    throw new Error(`the dashboard (pid ${server.pid}) answered ${res.status}: ${said}`);
+  }
+  return res;
+}

@@ -14,11 +14,12 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
-import { setDatabasePath } from '../lib/db.ts';
+import { databasePath, setDatabasePath } from '../lib/db.ts';
+import { askServer } from '../lib/handoff.ts';
 import { readTargets, targetFor, targetKeys } from '../lib/targets.ts';
 import { describeGate, evaluateGates, type Gate, type GateResult, junitXml, parseGate } from './gates.ts';
 import { getKpis, type KpiReport, policyChecks } from './kpis.ts';
-import { describeIssues, kpiParamOptions, kpiParamsSchema } from './params.ts';
+import { describeIssues, type KpiParams, kpiParamOptions, kpiParamsSchema, kpiSearchParams } from './params.ts';
 
 const usage = `usage: npm run kpis -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
   [--tz ZONE] [--window HOURS] [--severity 1..4] [--tolerance MINUTES] [--as-of ISO]
@@ -114,10 +115,21 @@ function table(r: KpiReport): string {
   return [head, ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)].join('\n');
 }
 
+/**
+ * The report from the dashboard that holds the database (it has the file's
+ * lock; same numbers, same JSON as GET /api/kpis), else computed here.
+ */
+async function kpisHere(params: KpiParams): Promise<KpiReport> {
+  const served = await askServer(databasePath(), `/api/kpis?${kpiSearchParams(params)}`);
+  if (!served) return getKpis(params);
+  log(`the dashboard holds ${databasePath()}: asked it for the KPIs`);
+  return (await served.json()) as KpiReport;
+}
+
 async function main() {
   const { params, json, db, gates, junit } = parse();
   if (db) setDatabasePath(db);
-  const report = await getKpis(params);
+  const report = await kpisHere(params);
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${table(report)}\n`);
   if (gates.length === 0) return exit(0);
   let results: GateResult[];

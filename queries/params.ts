@@ -54,7 +54,23 @@ export const kpiParamsSchema = z
 
 export type KpiParams = z.infer<typeof kpiParamsSchema>;
 
-/** One readable line per problem: "window: must be more than 0 hours". */
+/** The parameters as a query string the dashboard's routes read back to the same values. */
+export function kpiSearchParams(p: KpiParams): URLSearchParams {
+  const q = new URLSearchParams({
+    from: p.from,
+    to: p.to,
+    unit: p.unit,
+    tz: p.tz,
+    window: String(p.window),
+    severity: String(p.severity),
+    tolerance: String(p.tolerance),
+  });
+  if (p.as_of) q.set('as_of', p.as_of);
+  for (const key of ['service', 'team', 'type'] as const) for (const v of p[key]) q.append(key, v);
+  return q;
+}
+
+/** One readable line per problem: "window: must be at least 1 hour". */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join('.') || 'parameters'}: ${i.message}`);
 }

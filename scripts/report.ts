@@ -19,8 +19,14 @@ import { renderReport, reportData } from '../app/lib/report.server.tsx';
 import { parseEvents, type TrendEvent } from '../app/lib/trends.ts';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
-import { readServerInfo } from '../lib/handoff.ts';
-import { describeIssues, type KpiParams, kpiParamOptions, kpiParamsSchema } from '../queries/params.ts';
+import { askServer, readServerInfo } from '../lib/handoff.ts';
+import {
+  describeIssues,
+  type KpiParams,
+  kpiParamOptions,
+  kpiParamsSchema,
+  kpiSearchParams,
+} from '../queries/params.ts';
 
 const usage = `usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [--unit release|change|deployment]
   [--tz ZONE] [--window HOURS] [--severity 1..4] [--tolerance MINUTES] [--as-of ISO]
@@ -72,17 +78,7 @@ function parse() {
 
 /** The report's query string for the running dashboard's /report. */
 function reportQuery(p: KpiParams, events: TrendEvent[], bucket: string | undefined): string {
-  const q = new URLSearchParams({
-    from: p.from,
-    to: p.to,
-    unit: p.unit,
-    tz: p.tz,
-    window: String(p.window),
-    severity: String(p.severity),
-    tolerance: String(p.tolerance),
-  });
-  if (p.as_of) q.set('as_of', p.as_of);
-  for (const key of ['service', 'team', 'type'] as const) for (const v of p[key]) q.append(key, v);
+  const q = kpiSearchParams(p);
   for (const e of events) q.append('event', `${e.date}:${e.label}`);
   if (bucket) q.set('bucket', bucket);
   return q.toString();
@@ -92,11 +88,8 @@ async function makeHtml(args: ReturnType<typeof parse>): Promise<string> {
   const server = readServerInfo(databasePath());
   if (server) {
     log(`the dashboard (pid ${server.pid}) holds ${databasePath()}: asking it for the report`);
-    const res = await fetch(
-      `http://127.0.0.1:${server.port}/report?${reportQuery(args.params, args.events, args.bucket)}`,
-    );
-    if (!res.ok) throw new Error(`the dashboard answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
-    return res.text();
+    const res = await askServer(databasePath(), `/report?${reportQuery(args.params, args.events, args.bucket)}`);
+    if (res) return res.text();
   }
   return renderReport(await reportData(args.params, { events: args.events, bucket: args.bucket }));
 }

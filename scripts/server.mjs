@@ -113,6 +113,11 @@ async function main() {
         return who && who.via !== 'local' ? `user:${who.name}` : ipKeyGenerator(req.socket.remoteAddress ?? '');
       },
       handler: (_req, res, _next, options) => {
+        res.set({
+          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+          'X-Content-Type-Options': 'nosniff',
+          'Cache-Control': 'no-store',
+        });
         res.status(options.statusCode).json({
           error: `Too many requests: at most ${options.limit} a minute to the APIs, downloads and the report. Try again shortly.`,
         });

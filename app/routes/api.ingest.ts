@@ -3,9 +3,13 @@
  * (lib/handoff.ts). Bearer token from `npm start`; 404 when the server was
  * started without one, 401 without a token, 403 with a wrong one.
  */
+
+import path from 'node:path';
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { handoffRequest, runHandoff } from '../../ingest/handoff.ts';
+import { handoffRequest, refusedPaths, runHandoff } from '../../ingest/handoff.ts';
+import { audit } from '../../lib/access/audit.ts';
 import { config } from '../../lib/config.ts';
+import { databasePath } from '../../lib/db.ts';
 import { sameSecret } from '../../lib/handoff.ts';
 import { secureHeaders } from '../lib/security.server.ts';
 
@@ -29,6 +33,16 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) {
     return refuse(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
+  const refused = refusedPaths(parsed.data);
+  if (refused) return refuse(403, `the server reads only your own export files: ${refused}`);
+  audit(databasePath(), {
+    actor: 'cli (hand-off)',
+    action: 'handoff',
+    detail: `${parsed.data.files.length} file(s): ${parsed.data.files.map((f) => path.basename(f)).join(', ')}`.slice(
+      0,
+      500,
+    ),
+  });
   return new Response(runHandoff(parsed.data), {
     headers: secureHeaders({ 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' }),
   });

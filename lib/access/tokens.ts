@@ -41,6 +41,7 @@ export function readTokens(databaseFile: string): StoredToken[] {
 function writeTokens(databaseFile: string, tokens: StoredToken[]): void {
   ownerOnly();
   const file = tokensPath(databaseFile);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, `${JSON.stringify({ tokens }, null, 1)}\n`, { mode: 0o600 });
   fs.renameSync(partial, file);
@@ -83,21 +84,23 @@ export function revokeToken(databaseFile: string, nameOrId: string): StoredToken
   return found;
 }
 
-let cache: { file: string; mtimeMs: number; byHash: Map<string, StoredToken> } | null = null;
+let cache: { file: string; stamp: string; byHash: Map<string, StoredToken> } | null = null;
 
 /** The live token a bearer secret belongs to, or null. The file is read again when it changes. */
 export function tokenFor(databaseFile: string, secret: string): StoredToken | null {
   if (!secret.startsWith(PREFIX) || secret.length > 200) return null;
   const file = tokensPath(databaseFile);
-  let mtimeMs = 0;
+  let stamp = '';
   try {
-    mtimeMs = fs.statSync(file).mtimeMs;
+    // every write renames a new file into place: a new inode even within the same millisecond
+    const stat = fs.statSync(file);
+    stamp = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
   } catch {
     return null;
   }
-  if (cache === null || cache.file !== file || cache.mtimeMs !== mtimeMs) {
+  if (cache === null || cache.file !== file || cache.stamp !== stamp) {
     const byHash = new Map(readTokens(databaseFile).map((t) => [t.sha256, t]));
-    cache = { file, mtimeMs, byHash };
+    cache = { file, stamp, byHash };
   }
   const token = cache.byHash.get(hash(secret));
   return token && token.revoked_at === null ? token : null;

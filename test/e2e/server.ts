@@ -82,8 +82,8 @@ export interface Server {
   log: () => string;
 }
 
-export async function serve(db: string, env: Record<string, string> = {}): Promise<Server> {
-  const port = await freePort();
+export async function serve(db: string, env: Record<string, string> = {}, chosenPort?: number): Promise<Server> {
+  const port = chosenPort ?? (await freePort());
   let output = '';
   const [node, args] = serverCommand();
   const child: ChildProcess = spawn(node, [...args], {
