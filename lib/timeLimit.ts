@@ -26,17 +26,24 @@ export async function withTimeLimit<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   let fired = false;
+  let again: NodeJS.Timeout | undefined;
+  // DuckDB drops an interrupt that comes between two statements: it is repeated until the work ends
   const timer = setTimeout(() => {
     fired = true;
     interrupt();
+    again = setInterval(interrupt, 20);
+    again.unref();
   }, ms);
   timer.unref();
   try {
-    return await work();
+    const result = await work();
+    if (fired) throw new Error('interrupted'); // finished only after its time: not an answer to keep
+    return result;
   } catch (err) {
-    if (fired) throw new TimeLimitReached(what, Math.round(ms / 1000));
+    if (fired) throw new TimeLimitReached(what, Number((ms / 1000).toPrecision(3)));
     throw err;
   } finally {
     clearTimeout(timer);
+    clearInterval(again);
   }
 }

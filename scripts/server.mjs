@@ -93,10 +93,10 @@ async function main() {
           res.locals.principal = decision.principal;
           return next();
         }
+        // a refused upload's body is never written anywhere: Node reads and drops what the client
+        // still sends (bounded by the server's request timeout), so the client reads this answer
         res.writeHead(decision.status, decision.headers);
         res.end(decision.body);
-        // a refused upload's body is not read: end the connection rather than drain it
-        if (req.method !== 'GET' && req.method !== 'HEAD' && !req.complete) req.socket.destroySoon?.();
       })
       .catch(next);
   });
