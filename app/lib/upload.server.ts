@@ -83,34 +83,58 @@ export async function handleUpload(request: Request, principal?: Principal): Pro
   const saved: { file: string; name: string }[] = [];
   let token = '';
   const authorised = () => signedIn || (token !== '' && sameSecret(token, expected as string));
+  /**
+   * The first refusal. Once refused, what the client still sends is read and
+   * dropped, never written, so a browser gets the message instead of a reset
+   * connection; past twice the file limit the upload is cut off.
+   */
+  let refused: Refused | null = null;
+  let discarded = 0;
+  const discard = async (data: AsyncIterable<Uint8Array>) => {
+    for await (const chunk of data) {
+      discarded += chunk.byteLength;
+      if (discarded > max * 2) throw refused;
+    }
+    return null;
+  };
   const handler: UploadHandler = async ({ name, filename, data }) => {
+    if (refused) return discard(data);
     if (filename === undefined) {
       const value = await fieldText(data);
       if (name === 'token') token = value;
       return value;
     }
     // a file: nothing is written unless the sender may upload
-    if (!authorised())
-      throw token === ''
-        ? new Refused(401, 'Give the admin token to upload; nothing was loaded.')
-        : new Refused(403, 'The admin token is wrong; nothing was loaded.');
-    if (name !== 'files') throw new Refused(400, `Unexpected file field '${name}'; nothing was loaded.`);
     const shown = path.basename(filename) || 'upload.csv';
-    if (!shown.toLowerCase().endsWith('.csv'))
-      throw new Refused(415, `${shown}: only .csv files can be uploaded; nothing was loaded.`);
-    if (saved.length >= MAX_FILES) throw new Refused(413, `At most ${MAX_FILES} files per upload; nothing was loaded.`);
+    if (!authorised())
+      refused =
+        token === ''
+          ? new Refused(401, 'Give the admin token to upload; nothing was loaded.')
+          : new Refused(403, 'The admin token is wrong; nothing was loaded.');
+    else if (name !== 'files') refused = new Refused(400, `Unexpected file field '${name}'; nothing was loaded.`);
+    else if (!shown.toLowerCase().endsWith('.csv'))
+      refused = new Refused(415, `${shown}: only .csv files can be uploaded; nothing was loaded.`);
+    else if (saved.length >= MAX_FILES)
+      refused = new Refused(413, `At most ${MAX_FILES} files per upload; nothing was loaded.`);
+    if (refused) return discard(data);
     const file = path.join(dir, `${crypto.randomUUID()}-${shown.replace(/[^\w.-]/g, '_')}`);
     const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
     let bytes = 0;
     try {
       for await (const chunk of data) {
         bytes += chunk.byteLength;
-        if (bytes > max)
-          throw new Refused(413, `${shown} is larger than the limit of ${max} bytes; nothing was loaded.`);
+        if (bytes > max) {
+          refused = new Refused(413, `${shown} is larger than the limit of ${max} bytes; nothing was loaded.`);
+          break;
+        }
         if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       }
     } finally {
       await new Promise<void>((resolve) => out.end(() => resolve()));
+    }
+    if (refused) {
+      fs.rmSync(file, { force: true });
+      return discard(data);
     }
     saved.push({ file, name: shown });
     return shown;
@@ -121,8 +145,12 @@ export async function handleUpload(request: Request, principal?: Principal): Pro
       form = await unstable_parseMultipartFormData(request, handler);
     } catch (err) {
       if (err instanceof Refused) return { ok: false, status: err.status, error: err.message };
+      const r = refused as Refused | null; // set inside the handler
+      if (r) return { ok: false, status: r.status, error: r.message };
       return { ok: false, status: 400, error: `The upload could not be read: ${(err as Error).message}` };
     }
+    const r = refused as Refused | null; // set inside the handler
+    if (r) return { ok: false, status: r.status, error: r.message };
     if (!authorised()) return { ok: false, status: 401, error: 'Give the admin token to upload; nothing was loaded.' };
     const source = String(form.get('source') || 'csv');
     if (!sourceNamePattern.test(source)) return { ok: false, status: 400, error: sourceNameRule };

@@ -243,4 +243,53 @@ describe('ingest while the dashboard serves', () => {
     expect(result).toMatch(/describe the export in a mapping file/);
     expect(result).not.toMatch(/\/tmp\/|releaselens-upload-|--mapping/);
   });
+
+  it('checks the admin token before it writes a byte, counts a chunked body while streaming, and leaves no temporary file', async () => {
+    const uploadDirs = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('releaselens-upload-'));
+    // the token comes before the file: a wrong one ends the upload at the file's first byte
+    const chunked = (token: string | null, bytes: number) => {
+      const boundary = 'ops-boundary';
+      const field =
+        token === null ? '' : `--${boundary}\r\nContent-Disposition: form-data; name="token"\r\n\r\n${token}\r\n`;
+      const encoder = new TextEncoder();
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(
+            encoder.encode(
+              `${field}--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.csv"\r\n\r\nincident_id,opened_at,priority,service\n`,
+            ),
+          );
+        },
+        pull(c) {
+          if (sent >= bytes) {
+            c.enqueue(encoder.encode(`\r\n--${boundary}--\r\n`));
+            return c.close();
+          }
+          const rows = 'X1,2030-01-01T00:00:00Z,4,elsewhere\n'.repeat(4096);
+          sent += rows.length;
+          c.enqueue(encoder.encode(rows));
+        },
+      });
+      return fetch(`${server.url}/data`, {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      } as RequestInit);
+    };
+    const before = uploadDirs();
+    const runsBefore = await (await fetch(`${server.url}/download/ingest_runs/csv`)).text();
+    const wrong = await chunked('wrong-token-wrong-token-wrong', 2_000_000);
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toMatch(/admin token is wrong; nothing was loaded/);
+    const missing = await chunked(null, 2_000_000);
+    expect(missing.status).toBe(401);
+    // RELEASELENS_UPLOAD_MAX_BYTES defaults to 50 MiB: a 60 MB chunked file stops at the limit
+    const tooBig = await chunked(adminToken, 60_000_000);
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.text()).toMatch(/big\.csv is larger than the limit of 52428800 bytes; nothing was loaded/);
+    expect(uploadDirs()).toEqual(before);
+    expect(await (await fetch(`${server.url}/download/ingest_runs/csv`)).text()).toBe(runsBefore);
+  });
 });
