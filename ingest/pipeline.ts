@@ -110,6 +110,8 @@ export async function loadPrepared(
       await run(ingestSql('located_rejects'), { run: runId, file: p.label });
       summary = await summarise(conn, p, runId, await countsOf(conn, direct ? 'checked' : 'landing_raw'), diff);
     }
+    // a header and nothing else, or text whose lines DuckDB took for none: said as an error, not "0 read, loaded"
+    if (summary.rowsRead === 0) throw new Error('the file yields no rows (a header and nothing under it)');
     if (dryRun) {
       summary.preview = await preview(conn, p, runId, options.dryRun ?? 10);
       await conn.run('rollback');

@@ -38,6 +38,8 @@ export async function prepare(file: string, options: IngestOptions): Promise<Pre
   // A file that is not UTF-8 is read as Windows-1252 unless its mapping says which single-byte encoding it is.
   const detected = detectEncoding(file);
   let shape = sniff(file, options.delimiter, label);
+  // before anything else reads it: a line or a record that would stall DuckDB's reader ends the load here
+  await guardFile(file, label, shape.delimiter, shape.header.length);
   const layout = chooseLayout(file, label, shape, {
     mappingFile: options.mappingFile,
     profile: options.profile,
@@ -68,13 +70,6 @@ export async function prepare(file: string, options: IngestOptions): Promise<Pre
       cleanup();
       throw new IngestError(label, `${layout.name}: ${(err as Error).message}`, 1);
     }
-  }
-  // before DuckDB sees it: a line or a record that would stall its reader ends the load here (ingest/guard.ts)
-  try {
-    await guardFile(readPath, label, shape.delimiter, shape.header.length);
-  } catch (err) {
-    cleanup();
-    throw err;
   }
   const scan = scanFile(file);
   scan.catch(() => {}); // awaited by the load; a failure until then must not end the process

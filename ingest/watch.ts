@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { log } from '../lib/cli.ts';
-import { closeDatabase, databasePath } from '../lib/db.ts';
+import { closeDatabase, databasePath, interruptAll } from '../lib/db.ts';
 import { loadedHashes } from './archive.ts';
 
 export interface WatchOptions {
@@ -30,6 +30,9 @@ function sha256Of(file: string): Promise<string> {
 
 const stamp = (s: fs.Stats) => `${s.size}:${s.mtimeMs}`;
 
+/** After a stop signal, the process ends within this long even if a load has not yet rolled back. */
+const STOP_MS = 4_000;
+
 /** Runs until SIGINT or SIGTERM; `load` gets each poll's new files, sorted by name. */
 export async function watchFolders(options: WatchOptions, load: (files: string[]) => Promise<number>): Promise<void> {
   let stopping = false;
@@ -37,6 +40,12 @@ export async function watchFolders(options: WatchOptions, load: (files: string[]
   const stop = () => {
     stopping = true;
     wake();
+    // a load under way is interrupted (its transaction rolls back); the process ends within 5 s either way
+    if (interruptAll() > 0) log('watch: stopping: the load under way is interrupted and rolled back');
+    setTimeout(() => {
+      log('watch: stopped before the load finished; nothing of it was committed');
+      process.exit(143);
+    }, STOP_MS).unref();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

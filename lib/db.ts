@@ -119,13 +119,28 @@ export async function closeDatabase(): Promise<void> {
   (await db).closeSync();
 }
 
+/** The connections this process has open through withConnection, for interruptAll. */
+const openConnections = new Set<DuckDBConnection>();
+
 export async function withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const conn = await (await instance()).connect();
+  openConnections.add(conn);
   try {
     return await work(conn);
   } finally {
+    openConnections.delete(conn);
     conn.closeSync();
   }
+}
+
+/**
+ * Interrupts every statement running on this process's connections (a stop
+ * signal during a load): each fails, its transaction rolls back, and nothing
+ * half-loaded is committed.
+ */
+export function interruptAll(): number {
+  for (const conn of openConnections) conn.interrupt();
+  return openConnections.size;
 }
 
 /**

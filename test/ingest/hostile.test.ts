@@ -73,7 +73,26 @@ const cases: [string, () => string | Buffer, Check][] = [
     rejected('priority', 2),
   ],
   ['duplicated headers', () => `${header},title\n${row('D1')},again\n`, any],
-  ['a header only', () => `${header}\n`, (r) => expect(r.summary?.rowsLoaded).toBe(0)],
+  [
+    'a header only',
+    () => `${header}\n`,
+    (r) => expect(r.error?.message).toMatch(/nothing from this file was loaded: the file yields no rows/),
+  ],
+  [
+    'a row of a million fields',
+    () => `${header}\nI1${','.repeat(1_000_000)}\n`,
+    (r) => expect(r.error?.message).toMatch(/:2: a record with more than 1,000 fields, against 13 in the header/),
+  ],
+  [
+    'a 50 MB file on one line',
+    () => 'x'.repeat(50_000_000),
+    (r) => expect(r.error?.message).toMatch(/:1: a line longer than 1,048,576 bytes; nothing was loaded/),
+  ],
+  [
+    'a long line after good rows',
+    () => `${header}\n${row('L1')}\n${row('L2', { title: 'z'.repeat(2_000_000) })}\n`,
+    (r) => expect(r.error?.message).toMatch(/:3: a line longer than 1,048,576 bytes/),
+  ],
   ...Array.from({ length: 12 }, (_, k): [string, () => string, Check] => [
     `random junk, seed ${k}`,
     () => {
