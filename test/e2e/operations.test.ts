@@ -90,6 +90,8 @@ describe('ingest while the dashboard serves', () => {
       expect(r.stderr).toMatch(/handing the files to it/);
       expect(r.stderr).toMatch(/error: .*bad.csv/);
       expect(r.status).toBe(1);
+      // the server only reads: no starter mapping beside the source file
+      expect(fs.readdirSync(path.dirname(bad))).toEqual(['bad.csv']);
     } finally {
       fs.rmSync(path.dirname(bad), { recursive: true, force: true });
     }
@@ -105,6 +107,54 @@ describe('ingest while the dashboard serves', () => {
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/absolute path/);
     expect((await fetch(`${server.url}/api/ingest`)).status).toBe(405);
+  });
+
+  it('the hand-off reads only export files of the user running the server, outside system folders', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-paths-'));
+    const link = path.join(dir, 'innocent.csv');
+    fs.symlinkSync('/etc/hostname', link);
+    const key = path.join(dir, 'id_ed25519');
+    fs.writeFileSync(key, 'secret');
+    const post = (files: string[], options = {}) =>
+      fetch(`${server.url}/api/ingest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify({ files, options }),
+      });
+    for (const [file, reason] of [
+      ['/etc/passwd', 'in a system folder'],
+      ['/proc/self/environ', 'in a system folder'],
+      [link, 'in a system folder'],
+      [key, 'not a .csv, .txt, .tsv file'],
+      [path.join(dir, 'missing.csv'), 'no such file'],
+      [dir, 'not a regular file'],
+    ] as const) {
+      const res = await post([file]);
+      expect(res.status, file).toBe(403);
+      expect(await res.text()).toContain(`${file}: ${reason}`);
+    }
+    const mapping = await post([path.join(input, 'incidents.csv')], { mappingFile: '/etc/shadow' });
+    expect(mapping.status).toBe(403);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('npm run kpis, its gates and the report work while the dashboard holds the database, with the same numbers', async () => {
+    const period = ['--from', '2025-03-01', '--to', '2025-04-01', '--as-of', '2025-04-15T00:00:00Z'];
+    const cli = (script: string, args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', script, '--db', db, ...args], { cwd: root, encoding: 'utf8' });
+    const json = cli('queries/cli.ts', [...period, '--json']);
+    expect(json.status, json.stderr).toBe(0);
+    expect(json.stderr).toMatch(/the dashboard holds .*: asked it for the KPIs/);
+    const served = await (await fetch(`${server.url}/api/kpis?${march}`)).json();
+    expect(JSON.parse(json.stdout)).toEqual(served);
+    const gate = cli('queries/cli.ts', [...period, '--fail-if', 'change_failure_rate>0.15']);
+    expect(gate.status).toBe(3);
+    expect(gate.stderr).toMatch(/breach: change_failure_rate = 0\.6666\d+ .*> 0\.15/);
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-report-')), 'r.html');
+    const report = cli('scripts/report.ts', [...period, '--out', out]);
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stderr).toMatch(/asking it for the report/);
+    expect(fs.readFileSync(out, 'utf8')).toContain(`data-kpi="change_failure_rate" data-value="${served.kpis.change_failure_rate.value}"`);
   });
 
   it('answers hostile URL parameters on every route with 400 or safe output, never a 500, and changes no data', async () => {
