@@ -313,8 +313,17 @@ async function laneFor(snapshot: Snapshot): Promise<Lane> {
 export function inSnapshot<T>(work: () => Promise<T>, need?: WindowNeed): Promise<T> {
   const snapshot = ambient.getStore();
   if (!snapshot) return readSnapshot(() => inSnapshot(work, need), need === undefined ? [] : [need]);
-  if (need !== undefined && !snapshot.live && !snapshot.windows.has(keyOf(need))) {
-    return Promise.reject(new Error(`the ${need.unit} window of ${need.window} h was not prepared for this read`));
+  // The default window is held for every unit kind by every build. Another
+  // window the snapshot was not opened for (a page that reads change units
+  // because the data has no releases, filters.server.ts) is read in a
+  // snapshot of its own, which adds the window first.
+  if (
+    need !== undefined &&
+    !snapshot.live &&
+    need.window !== DEFAULT_WINDOW_HOURS &&
+    !snapshot.windows.has(keyOf(need))
+  ) {
+    return ambient.exit(() => readSnapshot(() => inSnapshot(work, need), [need]));
   }
   return work();
 }

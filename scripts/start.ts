@@ -1,11 +1,14 @@
 /**
- * npm start: builds the app when its sources are newer than the build, loads
- * the sample into an empty database, and serves the dashboard on PORT (3000).
+ * npm start [-- --empty]: builds the app when its sources are newer than the
+ * build, loads the sample into an empty database (not with --empty), and
+ * serves the dashboard on HOST:PORT (127.0.0.1:3000). A HOST beyond loopback
+ * without sign-in is refused before anything runs (lib/access/listen.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail, log } from '../lib/cli.ts';
+import { listenProblem } from '../lib/access/listen.ts';
+import { fail, log, UsageError } from '../lib/cli.ts';
 import { config } from '../lib/config.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { readLinks } from '../lib/links.ts';
@@ -29,7 +32,13 @@ function run(command: string, args: string[]) {
 }
 
 function main() {
-  const { PORT, RELEASELENS_DB } = config(); // validates the environment before anything runs
+  const given = process.argv.slice(2);
+  const unknown = given.filter((a) => a !== '--empty');
+  if (unknown.length > 0) throw new UsageError(`unknown argument ${unknown.join(' ')}; usage: npm start [-- --empty]`);
+  const empty = given.includes('--empty');
+  const { PORT, HOST, RELEASELENS_DB } = config(); // validates the environment before anything runs
+  const early = listenProblem(config());
+  if (early) throw new UsageError(early);
   // and the configuration files, so a bad one stops the start with its message, not a page later
   readTargets();
   readLinks();
@@ -39,8 +48,9 @@ function main() {
     log('building the dashboard (remix vite:build)...');
     run(bin('remix'), ['vite:build']);
   }
-  run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'ensure-data.ts')]);
-  log(`serving the dashboard on http://localhost:${PORT}`);
+  if (empty) log(`--empty: not loading the sample; ${database} starts with what it holds`);
+  else run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'ensure-data.ts')]);
+  log(`serving the dashboard on http://${HOST}:${PORT}`);
   // `npm run ingest` hands its files to this server with this token (lib/handoff.ts).
   const token = newToken();
   const [node, args] = serverCommand(serverBuild);

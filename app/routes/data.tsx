@@ -92,6 +92,20 @@ export default function Data() {
     <>
       <h1>Data</h1>
       <p className="lede">What is loaded, how fresh it is, what was rejected and why.</p>
+      {counts.length === 0 && (
+        <div className="notice" data-empty="data">
+          <p>
+            <strong>No records are loaded yet.</strong> Every page stays empty until there are some. To load your
+            exports (the canonical CSV layout, or ServiceNow and Jira exports as they are):
+          </p>
+          <pre>npm run ingest -- path/to/exports/</pre>
+          <p>
+            While the dashboard serves, the command hands the files to it. You can also upload CSV files below, or stop
+            the dashboard and run <code>npm start</code> without <code>--empty</code> to look around the bundled sample
+            organisation.
+          </p>
+        </div>
+      )}
       <h2>Records</h2>
       <table data-table="counts">
         <thead>

@@ -154,7 +154,9 @@ describe('ingest while the dashboard serves', () => {
     const report = cli('scripts/report.ts', [...period, '--out', out]);
     expect(report.status, report.stderr).toBe(0);
     expect(report.stderr).toMatch(/asking it for the report/);
-    expect(fs.readFileSync(out, 'utf8')).toContain(`data-kpi="change_failure_rate" data-value="${served.kpis.change_failure_rate.value}"`);
+    expect(fs.readFileSync(out, 'utf8')).toContain(
+      `data-kpi="change_failure_rate" data-value="${served.kpis.change_failure_rate.value}"`,
+    );
   });
 
   it('answers hostile URL parameters on every route with 400 or safe output, never a 500, and changes no data', async () => {

@@ -25,6 +25,36 @@ const kpis = (db: string, extra: string[] = []) => {
   return JSON.parse(r.stdout);
 };
 
+describe('stored data is the owner’s alone', () => {
+  it('creates the database, its WAL, the archive and its files 0600 / 0700 under a permissive umask, and narrows older files', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'private.duckdb');
+    const r = spawnSync(
+      'sh',
+      ['-c', `umask 022 && exec "${process.execPath}" --import tsx ingest/cli.ts --db "${db}" "${goldenInput}"`],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
+    expect(mode(db)).toBe('600');
+    const archive = `${db}.archive`;
+    expect(mode(archive)).toBe('700');
+    const stored = fs.readdirSync(archive);
+    expect(stored.length).toBeGreaterThan(3);
+    for (const name of stored) expect(mode(path.join(archive, name)), name).toBe('600');
+    for (const extra of fs
+      .readdirSync(dir)
+      .filter((n) => n.startsWith('private.duckdb') && n !== 'private.duckdb.archive'))
+      expect(mode(path.join(dir, extra)), extra).toBe('600');
+    fs.chmodSync(db, 0o644);
+    fs.chmodSync(archive, 0o755);
+    const again = run('queries/cli.ts', ['--db', db, ...march]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(mode(db)).toBe('600');
+    expect(mode(archive)).toBe('700');
+  });
+});
+
 describe('archive and rebuild', () => {
   it('archives each loaded file by sha256 and rebuilds a database with the same KPIs', () => {
     const db = path.join(tempDir(), 'ops.duckdb');
