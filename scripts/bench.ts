@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --scale large|huge] [--keep DIR]: the scale figures beside
+ * npm run bench [-- --scale large|huge] [--keep DIR] [--auth]: the scale figures beside
  * their targets, printed as one table and written to docs/performance.md.
  *
  *   1. generates the organisation (npm run sample -- --scale ...) in a temp folder;
@@ -24,10 +24,12 @@ import { withScratch } from '../lib/db.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { writeUnitExport } from './sample/exports.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
-import { memoryMiB, startServer, timedGet } from './serve.ts';
+import { memoryMiB, requestHeaders, sendWithEveryRequest, startServer, timedGet } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { scale: { type: 'string' }, keep: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string' }, keep: { type: 'string' }, auth: { type: 'boolean' } },
+});
 const scaleName = (values.scale ?? 'large') as Exclude<Scale['name'], 'sample'>;
 if (scaleName !== 'large' && scaleName !== 'huge') throw new Error('--scale must be large or huge');
 const dir = values.keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-bench-'));
@@ -56,6 +58,21 @@ const targets = {
  * gives the dashboard 640MB within its 2 GiB (decision 031).
  */
 const serverEnv: Record<string, string> = scaleName === 'huge' ? { RELEASELENS_MEMORY_LIMIT: '640MB' } : {};
+/**
+ * --auth: the server behind a signing-in proxy (header mode, a roles file),
+ * every request carrying the user's header, so each one passes the sign-in
+ * check and a role lookup (docs/security.md). The table is written apart.
+ */
+if (values.auth) {
+  const roles = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-bench-roles-')), 'roles.yaml');
+  fs.writeFileSync(roles, 'default: viewer\ngroups:\n  release-managers: uploader\n');
+  Object.assign(serverEnv, {
+    RELEASELENS_AUTH: 'header',
+    RELEASELENS_GROUPS_HEADER: 'X-Forwarded-Groups',
+    RELEASELENS_ROLES: roles,
+  });
+  sendWithEveryRequest({ 'X-Forwarded-Email': 'bench@example.com', 'X-Forwarded-Groups': 'staff,release-managers' });
+}
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
@@ -168,7 +185,7 @@ async function load(url: string, clients: number, durationMs: number) {
 
 /** The gzipped JavaScript the overview page loads (its module scripts and preloads). */
 async function overviewJsKiB(base: string): Promise<number> {
-  const html = await (await fetch(`${base}/`)).text();
+  const html = await (await fetch(`${base}/`, { headers: requestHeaders() })).text();
   const srcs = new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? ''));
   let bytes = 0;
   for (const src of srcs)
@@ -411,8 +428,8 @@ async function main() {
   const machine = `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}`;
   process.stdout.write(`\n${table}\n`);
   const doc = path.join(root, 'docs', 'performance.md');
-  const section = `## ${scaleName}: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machine})\n\n${table}\n`;
-  const marker = `<!-- bench:${scaleName} -->`;
+  const section = `## ${scaleName}${values.auth ? ', sign-in on (header mode, roles file)' : ''}: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC (${machine})\n\n${table}\n`;
+  const marker = `<!-- bench:${scaleName}${values.auth ? '-auth' : ''} -->`;
   let text = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '# Performance\n';
   const re = new RegExp(`${marker}[\\s\\S]*?${marker}`);
   const block = `${marker}\n${section}${marker}`;

@@ -54,6 +54,13 @@ export function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
+let extraHeaders: Record<string, string> = {};
+/** Headers every timedGet sends (the bench with sign-in on: the proxy's user header). */
+export const sendWithEveryRequest = (headers: Record<string, string>) => {
+  extraHeaders = { ...headers };
+};
+export const requestHeaders = () => ({ ...extraHeaders });
+
 /**
  * GET as a browser asks (gzip accepted) and time it until the last byte, for
  * the measuring scripts. The body is counted, not decoded: decoding a
@@ -65,14 +72,18 @@ export function timedGet(url: string, timeoutMs: number): Promise<{ status: numb
   const t0 = performance.now();
   const attempt = (retry: boolean): Promise<{ status: number; bytes: number; ms: number }> =>
     new Promise((resolve, reject) => {
-      const req = http.get(url, { agent, headers: { 'Accept-Encoding': 'gzip' }, timeout: timeoutMs }, (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - t0 }));
-        res.on('error', reject);
-      });
+      const req = http.get(
+        url,
+        { agent, headers: { ...extraHeaders, 'Accept-Encoding': 'gzip' }, timeout: timeoutMs },
+        (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, ms: performance.now() - t0 }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (retry && req.reusedSocket && err.code === 'ECONNRESET') resolve(attempt(false));

@@ -79,6 +79,26 @@ async function main() {
     build.publicPath,
     express.static(build.assetsBuildDirectory, { immutable: true, maxAge: '1y', fallthrough: true }),
   );
+  // guessing a token is slow: 20 refused attempts per address per 15 minutes (the hand-off, API tokens)
+  app.use(
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit: 20,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skip: (req) => req.path !== '/api/ingest' && req.headers.authorization === undefined,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 403,
+      skipSuccessfulRequests: true,
+      keyGenerator: (req) => ipKeyGenerator(req.socket.remoteAddress ?? ''),
+      handler: (_req, res) => {
+        res.set({
+          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+          'X-Content-Type-Options': 'nosniff',
+        });
+        res.status(429).json({ error: 'Too many refused attempts with a token from this address; wait 15 minutes.' });
+      },
+    }),
+  );
   // who is asking, before anything is read or written (bodies included: nothing reads one before this)
   app.use((req, res, next) => {
     access

@@ -344,4 +344,20 @@ describe('ingest while the dashboard serves', () => {
     expect(uploadDirs()).toEqual(before);
     expect(await (await fetch(`${server.url}/download/ingest_runs/csv`)).text()).toBe(runsBefore);
   });
+  // last: it locks this address out of the hand-off for 15 minutes
+  it('limits refused token attempts: after 20 from one address, 429 even for the right token', async () => {
+    const attempt = (secret: string) =>
+      fetch(`${server.url}/api/ingest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ files: [path.join(input, 'incidents.csv')] }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await attempt(`guess-${i}`)).status);
+    expect(statuses.slice(0, 5).every((st) => st === 403)).toBe(true);
+    expect(statuses.slice(-3)).toEqual([429, 429, 429]);
+    const right = await attempt(token);
+    expect(right.status).toBe(429);
+    expect(right.headers.get('ratelimit-policy')).toMatch(/q=20; w=900/);
+  });
 });
