@@ -11,33 +11,18 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Provider from 'oidc-provider';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverCommand } from '../../scripts/serve.ts';
-import { build, database, root, type Server, serve } from './server.ts';
+import { browserAvailable, build, database, freePort, launchBrowser, root, type Server, serve } from './server.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const haveBrowser = fs.existsSync(chromiumPath);
-if (!haveBrowser && process.env.CI)
-  throw new Error(`${chromiumPath} is missing: CI must install Debian's chromium (see .ci/run)`);
-if (!haveBrowser) console.warn(`browser tests skipped: ${chromiumPath} is missing (apt-get install chromium)`);
+const haveBrowser = browserAvailable();
 
 const golden = path.join(root, 'test', 'fixtures', 'golden', 'input');
 const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Every kind of route: pages, their data requests, downloads, APIs, the report. */
 const routes = [
@@ -181,19 +166,7 @@ describe.skipIf(!haveBrowser)('sign-in with OpenID Connect against a real provid
       { ...env, RELEASELENS_URL: shortBase, RELEASELENS_SESSION_HOURS: String(4 / 3600) },
       shortPort,
     );
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -7,15 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, database, root, type Server, serve } from './server.ts';
+import { browserAvailable, build, database, launchBrowser, root, type Server, serve } from './server.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const haveBrowser = fs.existsSync(chromiumPath);
-if (!haveBrowser && process.env.CI)
-  throw new Error(`${chromiumPath} is missing: CI must install Debian's chromium (see .ci/run)`);
-if (!haveBrowser) console.warn(`browser tests skipped: ${chromiumPath} is missing (apt-get install chromium)`);
+const haveBrowser = browserAvailable();
 
 const results = path.join(root, 'test-results');
 const golden = path.join(root, 'test', 'fixtures', 'golden');
@@ -44,19 +40,7 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     build();
     goldenServer = await serve(database('golden', [path.join(golden, 'input')]), { RELEASELENS_ADMIN_TOKEN: token });
     sampleServer = await serve(database('sample', [path.join(root, 'data', 'sample')]));
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -6,17 +6,12 @@
  * draw its charts and log nothing to the console: a 304 whose policy named a
  * new nonce once left every revisited page without scripts (decision 034).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, database, root, type Server, serve } from './server.ts';
+import { browserAvailable, build, database, launchBrowser, root, type Server, serve } from './server.ts';
 
-const chromiumPath = '/usr/bin/chromium';
-const haveBrowser = fs.existsSync(chromiumPath);
-if (!haveBrowser && process.env.CI)
-  throw new Error(`${chromiumPath} is missing: CI must install Debian's chromium (see .ci/run)`);
-if (!haveBrowser) console.warn(`browser tests skipped: ${chromiumPath} is missing (apt-get install chromium)`);
+const haveBrowser = browserAvailable();
 
 const pages: { name: string; url: string; charts: boolean }[] = [
   { name: 'overview', url: '/', charts: true },
@@ -72,19 +67,7 @@ describe.skipIf(!haveBrowser)('pages survive a reload, Back and a second tab', (
   beforeAll(async () => {
     build();
     server = await serve(database('sample', [path.join(root, 'data', 'sample')]));
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   });
 

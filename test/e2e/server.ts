@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
 import { serverCommand } from '../../scripts/serve.ts';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
@@ -64,7 +65,8 @@ export function database(name: string, folders: string[]): string {
   return file;
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -120,4 +122,36 @@ export async function serve(db: string, env: Record<string, string> = {}, chosen
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Debian's chromium, which the browser tests drive (CI installs it: .ci/run). */
+export const chromiumPath = '/usr/bin/chromium';
+
+/**
+ * Whether the browser tests can run: in CI a missing browser fails the run;
+ * elsewhere the tests are skipped with a message saying how to install it.
+ */
+export function browserAvailable(): boolean {
+  const have = fs.existsSync(chromiumPath);
+  if (!have && process.env.CI)
+    throw new Error(`${chromiumPath} is missing: CI must install Debian's chromium (see .ci/run)`);
+  if (!have) console.warn(`browser tests skipped: ${chromiumPath} is missing (apt-get install chromium)`);
+  return have;
+}
+
+/** Chromium, headless, with no network of its own (the flags keep it off this machine's closed network). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }
