@@ -80,70 +80,75 @@ async function main() {
     express.static(build.assetsBuildDirectory, { immutable: true, maxAge: '1y', fallthrough: true }),
   );
   // guessing a token is slow: 20 refused attempts per address per 15 minutes (the hand-off, API tokens)
-  app.use(
-    rateLimit({
-      windowMs: 15 * 60_000,
-      limit: 20,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      skip: (req) => req.path !== '/api/ingest' && req.headers.authorization === undefined,
-      requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 403,
-      skipSuccessfulRequests: true,
-      keyGenerator: (req) => ipKeyGenerator(req.socket.remoteAddress ?? ''),
-      handler: (_req, res) => {
-        res.set({
-          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-          'X-Content-Type-Options': 'nosniff',
-        });
-        res.status(429).json({ error: 'Too many refused attempts with a token from this address; wait 15 minutes.' });
-      },
-    }),
-  );
+  const attempts = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 20,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 403,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => ipKeyGenerator(req.socket.remoteAddress ?? ''),
+    handler: (_req, res) => {
+      res.set({
+        'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.status(429).json({ error: 'Too many refused attempts with a token from this address; wait 15 minutes.' });
+    },
+  });
+  const expensive = rateLimit({
+    windowMs: 60_000,
+    limit: Number(process.env.RELEASELENS_RATE_LIMIT_PER_MINUTE ?? 300),
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req, res) => {
+      /** @type {Principal | undefined} */
+      const who = res.locals.principal;
+      return who && who.via !== 'local' ? `user:${who.name}` : ipKeyGenerator(req.socket.remoteAddress ?? '');
+    },
+    handler: (_req, res, _next, options) => {
+      res.set({
+        'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      });
+      res.status(options.statusCode).json({
+        error: `Too many requests: at most ${options.limit} a minute to the APIs, downloads and the report. Try again shortly.`,
+      });
+    },
+  });
   // who is asking, before anything is read or written (bodies included: nothing reads one before this)
   app.use((req, res, next) => {
-    access
-      .gate({
-        method: req.method,
-        url: req.originalUrl,
-        headers: req.headers,
-        remoteAddress: req.socket.remoteAddress,
-      })
-      .then((decision) => {
-        if (decision.principal) {
-          res.locals.principal = decision.principal;
-          return next();
-        }
-        // a refused upload's body is never written anywhere: Node reads and drops what the client
-        // still sends (bounded by the server's request timeout), so the client reads this answer
-        res.writeHead(decision.status, decision.headers);
-        res.end(decision.body);
-      })
-      .catch(next);
+    /** @param {Awaited<ReturnType<Access['gate']>>} decision */
+    const decide = (decision) => {
+      if (decision.principal) {
+        res.locals.principal = decision.principal;
+        return EXPENSIVE.test(req.path) ? expensive(req, res, next) : next();
+      }
+      // a refused upload's body is never written anywhere: Node reads and drops what the client
+      // still sends (bounded by the server's request timeout), so the client reads this answer
+      res.writeHead(decision.status, decision.headers);
+      res.end(decision.body);
+    };
+    // refused token attempts are counted (the limiter answers 429 past its limit, before the gate)
+    if (req.headers.authorization !== undefined || req.path === '/api/ingest')
+      return attempts(req, res, () => gateAndGo());
+    gateAndGo();
+    function gateAndGo() {
+      try {
+        const decision = access.gate({
+          method: req.method,
+          url: req.originalUrl,
+          headers: req.headers,
+          remoteAddress: req.socket.remoteAddress,
+        });
+        if (decision instanceof Promise) decision.then(decide, next);
+        else decide(decision);
+      } catch (err) {
+        next(err);
+      }
+    }
   });
-  app.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: Number(process.env.RELEASELENS_RATE_LIMIT_PER_MINUTE ?? 300),
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      skip: (req) => !EXPENSIVE.test(req.path),
-      keyGenerator: (req, res) => {
-        /** @type {Principal | undefined} */
-        const who = res.locals.principal;
-        return who && who.via !== 'local' ? `user:${who.name}` : ipKeyGenerator(req.socket.remoteAddress ?? '');
-      },
-      handler: (_req, res, _next, options) => {
-        res.set({
-          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-          'X-Content-Type-Options': 'nosniff',
-          'Cache-Control': 'no-store',
-        });
-        res.status(options.statusCode).json({
-          error: `Too many requests: at most ${options.limit} a minute to the APIs, downloads and the report. Try again shortly.`,
-        });
-      },
-    }),
-  );
   app.use((req, res, next) => {
     const started = performance.now();
     res.once('finish', () => {

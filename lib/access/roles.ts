@@ -32,20 +32,40 @@ export type RolesFile = z.output<typeof rolesFile>;
 
 export class RolesFileError extends Error {}
 
+const everyoneViews: RolesFile = { default: 'viewer', users: {}, groups: {} };
+
+/** The last read of each roles file, looked at again at most once a second (a request asks on every call). */
+const recent = new Map<string, { at: number; value: RolesFile }>();
+
 export function readRoles(file: string | undefined): RolesFile {
-  if (!file) return { default: 'viewer', users: {}, groups: {} };
-  return readConfigFile(file, rolesFile, {
+  if (!file) return everyoneViews;
+  const kept = recent.get(file);
+  const now = Date.now();
+  if (kept && now - kept.at < 1000) return kept.value;
+  const value = readConfigFile(file, rolesFile, {
     what: 'the roles file',
     rule: 'default: viewer|uploader|admin|none, users: { EMAIL: ROLE }, groups: { GROUP: ROLE }',
     Failure: RolesFileError,
   });
+  recent.set(file, { at: now, value });
+  return value;
+}
+
+/** A roles file's names in lower case, made once per read of the file. */
+const lowered = new WeakMap<RolesFile, { users: Map<string, Role>; groups: Map<string, Role> }>();
+function lowerCase(file: RolesFile) {
+  let l = lowered.get(file);
+  if (!l) {
+    const lower = (r: Record<string, Role>) => new Map(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v]));
+    l = { users: lower(file.users), groups: lower(file.groups) };
+    lowered.set(file, l);
+  }
+  return l;
 }
 
 /** The user's role, or null when the file lets only listed users in and they are not. Names compare case-insensitively. */
 export function roleOf(file: RolesFile, user: string, groups: readonly string[]): Role | null {
-  const lower = (r: Record<string, Role>) => new Map(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v]));
-  const users = lower(file.users);
-  const byGroup = lower(file.groups);
+  const { users, groups: byGroup } = lowerCase(file);
   const held: Role[] = [];
   if (file.default !== 'none') held.push(file.default);
   const own = users.get(user.toLowerCase());
