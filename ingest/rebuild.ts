@@ -6,7 +6,9 @@
  * one is kept as <db>.before-rebuild). Refused while a dashboard serves it.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { audit } from '../lib/access/audit.ts';
 import { exit, fail, log, UsageError } from '../lib/cli.ts';
 import { closeDatabase, databasePath, setDatabasePath } from '../lib/db.ts';
 import { readServerInfo } from '../lib/handoff.ts';
@@ -70,6 +72,11 @@ async function main() {
   }
   moveDatabase(db, `${db}.before-rebuild`);
   moveDatabase(next, db);
+  audit(db, {
+    actor: `cli:${os.userInfo().username}`,
+    action: 'rebuild',
+    detail: `rebuilt from ${entries.length} archived file(s), data version ${batch.dataVersion}; the old database kept as .before-rebuild`,
+  });
   log(
     `rebuild: ${db} rebuilt from ${entries.length} file(s), data version ${batch.dataVersion}; the old one is ${db}.before-rebuild`,
   );

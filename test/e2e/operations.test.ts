@@ -294,6 +294,16 @@ describe('ingest while the dashboard serves', () => {
     expect(result).toMatch(/letter\.csv/);
     expect(result).toMatch(/describe the export in a mapping file/);
     expect(result).not.toMatch(/\/tmp\/|releaselens-upload-|--mapping/);
+    // a hostile file is refused before it is read, with its line and reason
+    const header =
+      'incident_id,opened_at,resolved_at,closed_at,priority,service,ci,category,status,caused_by_change_id,caused_by_release_id,problem_id,title';
+    const t0 = performance.now();
+    const hostile = await post(adminToken, 'wide.csv', `${header}\nI1${','.repeat(1_000_000)}\n`);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const said = /data-upload="result">([\s\S]*?)<\/section>/.exec(await hostile.text())?.[1] ?? '';
+    expect(said).toMatch(
+      /wide\.csv:2: a record with more than 1,000 fields, against 13 in the header; nothing was loaded/,
+    );
   });
 
   it('checks the admin token before it writes a byte, counts a chunked body while streaming, and leaves no temporary file', async () => {

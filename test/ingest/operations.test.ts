@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifest } from '../../ingest/archive.ts';
+import { readAudit } from '../../lib/access/audit.ts';
 import { goldenInput, withoutGovernance } from '../helpers.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -86,6 +87,8 @@ describe('archive and rebuild', () => {
     );
     // the rebuild reads the archive only: it did not add to it
     expect(readManifest(db)).toHaveLength(6);
+    // and it is in the audit trail, with who ran it
+    expect(readAudit(db)[0]).toMatchObject({ action: 'rebuild', actor: expect.stringMatching(/^cli:/) });
   });
 
   it('refuses to rebuild a database without an archive, and leaves it alone', () => {
