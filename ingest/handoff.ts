@@ -1,5 +1,5 @@
 /**
- * The ingest handed to a running dashboard (see lib/handoff.ts): the request
+ * The ingest handed to a running dashboard (see lib/runningServer.ts): the request
  * both sides validate, the client that posts it, and the server side that
  * runs it and streams one JSON line per file, then one for the model build.
  */
@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
 import { type EntityName, entityNames, sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
-import type { ServerInfo } from '../lib/handoff.ts';
+import type { ServerInfo } from '../lib/runningServer.ts';
 import { isTimeZone } from '../lib/timeZone.ts';
 import { type BatchResult, type FileResult, type IngestOptions, type IngestSummary, ingestFiles } from './load.ts';
 

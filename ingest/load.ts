@@ -2,7 +2,7 @@
  * Loads CSV files into raw_<entity>, each in one transaction, then updates the
  * models once. A load runs in phases, one module each:
  *   prepare.ts   the file before DuckDB reads it (encoding, header, layout, hash);
- *   pipeline.ts  read, map, check and upsert in SQL (statements in sql/ and sql.ts);
+ *   pipeline.ts  read, map, check and upsert in SQL (statements in sql/ and checkSql.ts);
  *   report.ts    unknown labels and a dry run's preview;
  *   record.ts    the run's row in ingest_runs and its copy in the archive.
  * A file that fails costs nothing that was stored. A dry run does all of it on
@@ -12,7 +12,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { withScratch, withWriter } from '../lib/db.ts';
 import { updateModels } from '../queries/refresh.ts';
 import { companionMappings } from './mapping.ts';
-import { planMapping } from './mapSql.ts';
+import { planMapping } from './mappingSql.ts';
 import { loadPrepared } from './pipeline.ts';
 import { type Prepared, prepare } from './prepare.ts';
 import { IngestError } from './sniff.ts';

@@ -4,7 +4,7 @@
  * 1. DuckDB reads the file, every column as text; records it cannot split go
  *    to its rejects table.
  * 2. The canonical columns: the landing table itself, or the export mapped
- *    onto it (mapSql.ts).
+ *    onto it (mappingSql.ts).
  * 3. SQL generated from the entity schema converts and checks every value;
  *    each bad value becomes a reject.
  * 4. The records with no reject are upserted by (source, id).
@@ -19,12 +19,12 @@ import { memoryLimitBytes } from '../lib/config.ts';
 import { typesFor } from '../lib/db.ts';
 import { idColumnOf } from '../lib/entities.ts';
 import { ensureSchema, rawTable } from '../lib/schema.ts';
-import { ingestSql } from './ingestSql.ts';
+import { anyBadValueSql, checkedSql, idOf, rejectHints, typedColumns, valueRejectsSql } from './checkSql.ts';
 import type { Prepared } from './prepare.ts';
 import { recordRun, startArchive } from './record.ts';
 import { preview, unknownValues } from './report.ts';
 import { IngestError } from './sniff.ts';
-import { anyBadValueSql, checkedSql, idOf, rejectHints, typedColumns, valueRejectsSql } from './sql.ts';
+import { ingestSql } from './statements.ts';
 import type { IngestOptions, IngestSummary, Reject } from './types.ts';
 
 const num = (v: unknown) => Number(v ?? 0);

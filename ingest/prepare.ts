@@ -9,7 +9,7 @@ import type { EntityName } from '../lib/entities.ts';
 import { asUtf8, detectEncoding, type Encoding } from './encoding.ts';
 import { guardFile } from './guard.ts';
 import { chooseLayout, type Layout } from './layout.ts';
-import { type MappedPlan, planMapping } from './mapSql.ts';
+import { type MappedPlan, planMapping } from './mappingSql.ts';
 import { type FileScan, scanFile } from './scan.ts';
 import { IngestError, sniff } from './sniff.ts';
 import type { IngestOptions } from './types.ts';

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { audit } from '../lib/access/audit.ts';
-import { exit, fail, log, UsageError } from '../lib/cli.ts';
+import { exit, fail, log, UsageError } from '../lib/command.ts';
 import { closeDatabase, databasePath, setDatabasePath } from '../lib/db.ts';
-import { readServerInfo } from '../lib/handoff.ts';
+import { readServerInfo } from '../lib/runningServer.ts';
 import { archivedFile, archivedMapping, readManifest } from './archive.ts';
 import { ingestBatch } from './load.ts';
 

@@ -14,8 +14,8 @@ import {
   storeFile,
   storeMapping,
 } from './archive.ts';
-import { ingestSql } from './ingestSql.ts';
 import type { Prepared } from './prepare.ts';
+import { ingestSql } from './statements.ts';
 import type { IngestOptions, IngestSummary } from './types.ts';
 
 export async function recordRun(

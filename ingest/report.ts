@@ -4,11 +4,11 @@
  * it became, its rejects, and the rejects by column and reason).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ingestSql } from './ingestSql.ts';
-import type { MappedPlan } from './mapSql.ts';
+import { quoteIdent, typedColumns } from './checkSql.ts';
+import type { MappedPlan } from './mappingSql.ts';
 import type { Prepared } from './prepare.ts';
 import { lineOfRecord } from './scan.ts';
-import { quoteIdent, typedColumns } from './sql.ts';
+import { ingestSql } from './statements.ts';
 import type { Preview, UnknownValue } from './types.ts';
 
 const num = (v: unknown) => Number(v ?? 0);

@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { log } from '../lib/cli.ts';
+import { log } from '../lib/command.ts';
 import { closeDatabase, databasePath, interruptAll } from '../lib/db.ts';
 import { loadedHashes } from './archive.ts';
 

@@ -7,7 +7,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Uploads in single-user local mode (no sign-in): at least 24 characters. */
   RELEASELENS_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters (openssl rand -hex 16)').optional(),
-  /** Set by `npm start` for the ingest handoff (lib/handoff.ts); never set by hand. */
+  /** Set by `npm start` for the ingest handoff (lib/runningServer.ts); never set by hand. */
   RELEASELENS_INGEST_TOKEN: z.string().min(32).optional(),
   /** DuckDB's memory limit per process; past it, large joins and sorts spill to <database>.tmp. */
   RELEASELENS_MEMORY_LIMIT: z

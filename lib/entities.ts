@@ -3,7 +3,7 @@
  *
  * This file is the single source of truth for columns, types, enums and which
  * columns are required: the raw_* table DDL and the SQL validation checks in
- * `ingest/sql.ts` are generated from these schemas, and JS-side previews use
+ * `ingest/checkSql.ts` are generated from these schemas, and JS-side previews use
  * them to validate rows.
  */
 import { z } from 'zod';

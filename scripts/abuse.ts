@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { log } from '../lib/cli.ts';
+import { log } from '../lib/command.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
 import { memoryMiB, startServer, timedGet } from './serve.ts';
 
@@ -36,7 +36,7 @@ async function main() {
   const dbFile = path.join(dir, 'abuse.duckdb');
   fs.mkdirSync(dataDir, { recursive: true });
   writeOrganisation(scales[scaleName], dataDir);
-  const loaded = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', dbFile, dataDir], {
+  const loaded = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/ingestCommand.ts', '--db', dbFile, dataDir], {
     cwd: root,
   });
   if (loaded.status !== 0) throw new Error(`the ingest failed:\n${loaded.stderr}`);

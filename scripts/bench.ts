@@ -19,9 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
-import { log } from '../lib/cli.ts';
+import { log } from '../lib/command.ts';
 import { withScratch } from '../lib/db.ts';
-import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
+import { newToken, removeServerInfo, writeServerInfo } from '../lib/runningServer.ts';
 import { writeUnitExport } from './sample/exports.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
 import { memoryMiB, requestHeaders, sendWithEveryRequest, startServer, timedGet } from './serve.ts';
@@ -102,7 +102,7 @@ function newIncidents(prefix: string): string {
 }
 
 const ingestCommand = (...args: string[]) =>
-  [process.execPath, [path.join(root, 'scripts', 'cli.mjs'), 'ingest/cli.ts', ...args]] as const;
+  [process.execPath, [path.join(root, 'scripts', 'cli.mjs'), 'ingest/ingestCommand.ts', ...args]] as const;
 
 async function floorSeconds(file: string): Promise<number> {
   const floorDb = path.join(dir, 'floor.duckdb');
@@ -277,7 +277,7 @@ async function main() {
   }
   const port = 3900 + Math.floor(Math.random() * 90);
   const base = `http://127.0.0.1:${port}`;
-  // the ingest command hands its files to this server, as to `npm start` (lib/handoff.ts)
+  // the ingest command hands its files to this server, as to `npm start` (lib/runningServer.ts)
   const token = newToken();
   const server = await startServer(port, dbFile, { ...serverEnv, RELEASELENS_INGEST_TOKEN: token });
   writeServerInfo(dbFile, { pid: server.pid ?? 0, port, token });

@@ -1,6 +1,6 @@
 /** npm run models [-- --db FILE]: rebuilds the models of the database as a new data version and says how long it took. */
 import { parseArgs } from 'node:util';
-import { exit, fail, log } from '../lib/cli.ts';
+import { exit, fail, log } from '../lib/command.ts';
 import { databasePath, setDatabasePath, withWriter, writesSettled } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
 import { buildModels } from '../queries/models.ts';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { expandPaths } from '../ingest/files.ts';
 import { ingestFile } from '../ingest/load.ts';
-import { fail, log } from '../lib/cli.ts';
+import { fail, log } from '../lib/command.ts';
 import { databasePath, withConnection } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
 

@@ -17,9 +17,9 @@ import { parseArgs } from 'node:util';
 import { describeScope } from '../app/lib/format.ts';
 import { renderReport, reportData } from '../app/lib/report.server.tsx';
 import { parseEvents, type TrendEvent } from '../app/lib/trends.ts';
-import { exit, fail, log, UsageError } from '../lib/cli.ts';
+import { exit, fail, log, UsageError } from '../lib/command.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
-import { askServer, readServerInfo } from '../lib/handoff.ts';
+import { askServer, readServerInfo } from '../lib/runningServer.ts';
 import {
   describeIssues,
   type KpiParams,

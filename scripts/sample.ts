@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fail, log, UsageError } from '../lib/cli.ts';
+import { fail, log, UsageError } from '../lib/command.ts';
 import { generateSample, type Scale, scales, writeOrganisation } from './sample/generate.ts';
 
 function main() {

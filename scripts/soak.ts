@@ -27,8 +27,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { log } from '../lib/cli.ts';
-import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
+import { log } from '../lib/command.ts';
+import { newToken, removeServerInfo, writeServerInfo } from '../lib/runningServer.ts';
 import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
 import { memoryMiB, startServer, timedGet } from './serve.ts';
 
@@ -138,7 +138,7 @@ async function main() {
   fs.mkdirSync(dataDir, { recursive: true });
   writeOrganisation(scales[scaleName], dataDir);
   fs.rmSync(dbFile, { force: true });
-  const loaded = spawnSync(process.execPath, tsx('ingest/cli.ts', '--db', dbFile, dataDir), { cwd: root });
+  const loaded = spawnSync(process.execPath, tsx('ingest/ingestCommand.ts', '--db', dbFile, dataDir), { cwd: root });
   if (loaded.status !== 0) throw new Error(`the initial ingest failed:\n${loaded.stderr}`);
   const built = spawnSync(path.join(root, 'node_modules', '.bin', 'remix'), ['vite:build'], { cwd: root });
   if (built.status !== 0) throw new Error(`remix vite:build failed:\n${built.stderr}`);
@@ -160,7 +160,7 @@ async function main() {
       let ingestDone: Promise<void> = Promise.resolve();
       if (r > 0) {
         const t0 = performance.now();
-        const child = spawn(process.execPath, tsx('ingest/cli.ts', '--db', dbFile, await roundFile(r)), {
+        const child = spawn(process.execPath, tsx('ingest/ingestCommand.ts', '--db', dbFile, await roundFile(r)), {
           cwd: root,
           stdio: ['ignore', 'ignore', 'pipe'],
         });

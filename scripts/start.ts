@@ -8,10 +8,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { listenProblem } from '../lib/access/listen.ts';
-import { fail, log, UsageError } from '../lib/cli.ts';
+import { fail, log, UsageError } from '../lib/command.ts';
 import { config } from '../lib/config.ts';
-import { newToken, removeServerInfo, writeServerInfo } from '../lib/handoff.ts';
 import { readLinks } from '../lib/links.ts';
+import { newToken, removeServerInfo, writeServerInfo } from '../lib/runningServer.ts';
 import { readTargets } from '../lib/targets.ts';
 import { newestMtimeMs } from './newest.mjs';
 import { serverCommand } from './serve.ts';
@@ -51,7 +51,7 @@ function main() {
   if (empty) log(`--empty: not loading the sample; ${database} starts with what it holds`);
   else run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'ensure-data.ts')]);
   log(`serving the dashboard on http://${HOST}:${PORT}`);
-  // `npm run ingest` hands its files to this server with this token (lib/handoff.ts).
+  // `npm run ingest` hands its files to this server with this token (lib/runningServer.ts).
   const token = newToken();
   const [node, args] = serverCommand(serverBuild);
   const server = spawn(node, [...args], {

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { audit } from '../lib/access/audit.ts';
 import { roles } from '../lib/access/roles.ts';
 import { createToken, readTokens, revokeToken } from '../lib/access/tokens.ts';
-import { fail, log, UsageError } from '../lib/cli.ts';
+import { fail, log, UsageError } from '../lib/command.ts';
 import { config } from '../lib/config.ts';
 
 const usage = `usage: npm run token -- create --role ${roles.join('|')} --name NAME [--db FILE]

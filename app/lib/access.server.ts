@@ -22,7 +22,7 @@ import { allows, type Role, readRoles, roleOf } from '../../lib/access/roles.ts'
 import { tokenFor } from '../../lib/access/tokens.ts';
 import { config } from '../../lib/config.ts';
 import { databasePath } from '../../lib/db.ts';
-import { sameSecret } from '../../lib/handoff.ts';
+import { sameSecret } from '../../lib/runningServer.ts';
 import { beginSignIn, finishSignIn, publicUrl, type SignInState, signOutUrl } from './oidc.server.ts';
 import { clearCookie, cookie, readCookie, seal, unseal } from './session.server.ts';
 

@@ -20,7 +20,7 @@ import { allows } from '../../lib/access/roles.ts';
 import { config } from '../../lib/config.ts';
 import { databasePath } from '../../lib/db.ts';
 import { sourceNamePattern, sourceNameRule } from '../../lib/entities.ts';
-import { sameSecret } from '../../lib/handoff.ts';
+import { sameSecret } from '../../lib/runningServer.ts';
 import type { Principal } from './access.server.ts';
 
 export type UploadResult =

@@ -1,6 +1,6 @@
 /**
  * POST /api/ingest: `npm run ingest` hands its files to the running server
- * (lib/handoff.ts). Bearer token from `npm start`; 404 when the server was
+ * (lib/runningServer.ts). Bearer token from `npm start`; 404 when the server was
  * started without one, 401 without a token, 403 with a wrong one.
  */
 
@@ -10,7 +10,7 @@ import { handoffRequest, refusedPaths, runHandoff } from '../../ingest/handoff.t
 import { audit } from '../../lib/access/audit.ts';
 import { config } from '../../lib/config.ts';
 import { databasePath } from '../../lib/db.ts';
-import { sameSecret } from '../../lib/handoff.ts';
+import { sameSecret } from '../../lib/runningServer.ts';
 import { secureHeaders } from '../lib/security.server.ts';
 
 const refuse = (status: number, error: string, headers: Record<string, string> = {}) =>

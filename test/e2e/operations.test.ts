@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeServerInfo, writeServerInfo } from '../../lib/handoff.ts';
+import { removeServerInfo, writeServerInfo } from '../../lib/runningServer.ts';
 import { withoutGovernance } from '../helpers.ts';
 import { build, database, root, type Server, serve } from './server.ts';
 
@@ -48,7 +48,7 @@ describe('ingest while the dashboard serves', () => {
     expect(before.kpis.post_release_incidents).toBe(0);
     const r = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'ingest/cli.ts', '--db', db, path.join(input, 'incidents.csv')],
+      ['--import', 'tsx', 'ingest/ingestCommand.ts', '--db', db, path.join(input, 'incidents.csv')],
       { cwd: root, encoding: 'utf8' },
     );
     expect(r.stderr).toMatch(/ingest: the dashboard \(PID \d+, port \d+\) holds .*; handing the files to it/);
@@ -67,7 +67,7 @@ describe('ingest while the dashboard serves', () => {
     const lines = fs.readFileSync(path.join(input, 'incidents.csv'), 'utf8').split('\n');
     fs.writeFileSync(changed, [lines[0], lines[1]?.replace('Synonym results empty', 'Synonyms empty')].join('\n'));
     try {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, changed], {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/ingestCommand.ts', '--db', db, changed], {
         cwd: root,
         encoding: 'utf8',
       });
@@ -83,7 +83,7 @@ describe('ingest while the dashboard serves', () => {
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-handoff-')), 'bad.csv');
     fs.writeFileSync(bad, 'no,such,entity\n1,2,3\n');
     try {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, bad], {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/ingestCommand.ts', '--db', db, bad], {
         cwd: root,
         encoding: 'utf8',
       });
@@ -142,12 +142,12 @@ describe('ingest while the dashboard serves', () => {
     const period = ['--from', '2025-03-01', '--to', '2025-04-01', '--as-of', '2025-04-15T00:00:00Z'];
     const cli = (script: string, args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', script, '--db', db, ...args], { cwd: root, encoding: 'utf8' });
-    const json = cli('queries/cli.ts', [...period, '--json']);
+    const json = cli('queries/kpisCommand.ts', [...period, '--json']);
     expect(json.status, json.stderr).toBe(0);
     expect(json.stderr).toMatch(/the dashboard holds .*: asked it for the KPIs/);
     const served = await (await fetch(`${server.url}/api/kpis?${march}`)).json();
     expect(JSON.parse(json.stdout)).toEqual(served);
-    const gate = cli('queries/cli.ts', [...period, '--fail-if', 'change_failure_rate>0.15']);
+    const gate = cli('queries/kpisCommand.ts', [...period, '--fail-if', 'change_failure_rate>0.15']);
     expect(gate.status).toBe(3);
     expect(gate.stderr).toMatch(/breach: change_failure_rate = 0\.6666\d+ .*> 0\.15/);
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-report-')), 'r.html');
@@ -263,7 +263,7 @@ describe('ingest while the dashboard serves', () => {
       path.join(dir, 'releases.csv'),
       `release_id,release_type,status,service,requested_at,actual_start,actual_end,title\nRX1,minor,deployed,"<b>svc</b>",2025-03-01T00:00:00Z,2025-03-20T10:00:00Z,2025-03-20T11:00:00Z,"${hostile}"\n`,
     );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, dir], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'ingest/ingestCommand.ts', '--db', db, dir], {
       cwd: root,
       encoding: 'utf8',
     });

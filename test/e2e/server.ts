@@ -55,7 +55,7 @@ export function database(name: string, folders: string[]): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-e2e-')), `${name}.duckdb`);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(root, 'ingest', 'cli.ts'), '--db', file, ...folders],
+    ['--import', 'tsx', path.join(root, 'ingest', 'ingestCommand.ts'), '--db', file, ...folders],
     {
       cwd: root,
       encoding: 'utf8',

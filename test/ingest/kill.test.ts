@@ -56,7 +56,7 @@ describe('an ingest killed with SIGKILL', () => {
   /** The wall time of an ingest of incidents.csv that is not killed. */
   let runMs = 0;
   const ingestChild = (db: string) =>
-    spawn(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--db', db, incidents], {
+    spawn(process.execPath, ['--import', 'tsx', 'ingest/ingestCommand.ts', '--db', db, incidents], {
       cwd: root,
       stdio: 'ignore',
     });

@@ -21,7 +21,7 @@ const run = (script: string, args: string[]) =>
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-ops-'));
 const march = ['--from', '2025-03-01', '--to', '2025-04-01', '--as-of', '2025-04-15T00:00:00Z', '--json'];
 const kpis = (db: string, extra: string[] = []) => {
-  const r = run('queries/cli.ts', ['--db', db, ...march, ...extra]);
+  const r = run('queries/kpisCommand.ts', ['--db', db, ...march, ...extra]);
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout);
 };
@@ -32,7 +32,10 @@ describe('stored data is the owner’s alone', () => {
     const db = path.join(dir, 'private.duckdb');
     const r = spawnSync(
       'sh',
-      ['-c', `umask 022 && exec "${process.execPath}" --import tsx ingest/cli.ts --db "${db}" "${goldenInput}"`],
+      [
+        '-c',
+        `umask 022 && exec "${process.execPath}" --import tsx ingest/ingestCommand.ts --db "${db}" "${goldenInput}"`,
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     expect(r.status, r.stderr).toBe(0);
@@ -49,7 +52,7 @@ describe('stored data is the owner’s alone', () => {
       expect(mode(path.join(dir, extra)), extra).toBe('600');
     fs.chmodSync(db, 0o644);
     fs.chmodSync(archive, 0o755);
-    const again = run('queries/cli.ts', ['--db', db, ...march]);
+    const again = run('queries/kpisCommand.ts', ['--db', db, ...march]);
     expect(again.status, again.stderr).toBe(0);
     expect(mode(db)).toBe('600');
     expect(mode(archive)).toBe('700');
@@ -59,10 +62,10 @@ describe('stored data is the owner’s alone', () => {
 describe('archive and rebuild', () => {
   it('archives each loaded file by sha256 and rebuilds a database with the same KPIs', () => {
     const db = path.join(tempDir(), 'ops.duckdb');
-    expect(run('ingest/cli.ts', ['--db', db, goldenInput]).status).toBe(0);
+    expect(run('ingest/ingestCommand.ts', ['--db', db, goldenInput]).status).toBe(0);
     // a second load of one file with other options is replayed as it was made
     const incidents = path.join(goldenInput, 'incidents.csv');
-    expect(run('ingest/cli.ts', ['--db', db, '--source', 'csv', '--tz', 'UTC', incidents]).status).toBe(0);
+    expect(run('ingest/ingestCommand.ts', ['--db', db, '--source', 'csv', '--tz', 'UTC', incidents]).status).toBe(0);
     const manifest = readManifest(db);
     expect(manifest.map((e) => path.basename(e.name))).toEqual([
       'changes.csv',
@@ -119,7 +122,7 @@ describe('ingest --watch', () => {
     const db = path.join(tempDir(), 'watch.duckdb');
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'ingest/cli.ts', '--db', db, '--watch', '--interval-seconds', '0.3', dir],
+      ['--import', 'tsx', 'ingest/ingestCommand.ts', '--db', db, '--watch', '--interval-seconds', '0.3', dir],
       { cwd: root, env: { ...process.env, TZ: 'UTC' } },
     );
     let out = '';

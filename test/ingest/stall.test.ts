@@ -109,7 +109,7 @@ describe('files built to stall a load', () => {
     ['a 50 MB file on one line', () => oneLine, /one-line\.csv:1: a line longer than 1,048,576 bytes/],
   ])('the command line refuses %s in under 10 s with under 500 MiB', async (_name, file, message) => {
     const db = path.join(dir, `cli-${path.basename(file())}.duckdb`);
-    const r = await run(['ingest/cli.ts', '--db', db, file()]);
+    const r = await run(['ingest/ingestCommand.ts', '--db', db, file()]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(r.seconds).toBeLessThan(10);
@@ -121,7 +121,7 @@ describe('files built to stall a load', () => {
     const drop = fs.mkdtempSync(path.join(dir, 'drop-'));
     const db = path.join(dir, 'watch.duckdb');
     setTimeout(() => fs.copyFileSync(million, path.join(drop, 'million-fields.csv')), 500);
-    const r = await run(['ingest/cli.ts', '--db', db, '--watch', drop, '--interval-seconds', '0.2'], {
+    const r = await run(['ingest/ingestCommand.ts', '--db', db, '--watch', drop, '--interval-seconds', '0.2'], {
       signal: { when: /a record with more than 1,000 fields[\s\S]*watch: 1 file\(s\) failed/ },
       timeoutMs: 30_000,
     });
@@ -133,7 +133,7 @@ describe('files built to stall a load', () => {
 
   it('SIGTERM during a load ends the command within 5 s with nothing of the file committed', async () => {
     const db = path.join(dir, 'term.duckdb');
-    const r = await run(['ingest/cli.ts', '--db', db, big], { signal: { afterMs: 1_500 } });
+    const r = await run(['ingest/ingestCommand.ts', '--db', db, big], { signal: { afterMs: 1_500 } });
     expect(r.signalledAfter).not.toBeNull();
     expect(r.signalledAfter as number).toBeLessThan(5);
     const rows = fs.existsSync(db) ? await incidentRows(db).catch(() => 0) : 0;
@@ -145,7 +145,7 @@ describe('files built to stall a load', () => {
     const drop = fs.mkdtempSync(path.join(dir, 'drop-'));
     const db = path.join(dir, 'watch-term.duckdb');
     setTimeout(() => fs.copyFileSync(big, path.join(drop, 'incidents.csv')), 300);
-    const r = await run(['ingest/cli.ts', '--db', db, '--watch', drop, '--interval-seconds', '0.2'], {
+    const r = await run(['ingest/ingestCommand.ts', '--db', db, '--watch', drop, '--interval-seconds', '0.2'], {
       signal: { when: /watch: loading 1 new or changed file/ },
       timeoutMs: 60_000,
     });

@@ -13,9 +13,9 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { exit, fail, log, UsageError } from '../lib/cli.ts';
+import { exit, fail, log, UsageError } from '../lib/command.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
-import { askServer } from '../lib/handoff.ts';
+import { askServer } from '../lib/runningServer.ts';
 import { readTargets, targetFor, targetKeys } from '../lib/targets.ts';
 import { describeGate, evaluateGates, type Gate, type GateResult, junitXml, parseGate } from './gates.ts';
 import { getKpis, type KpiReport, policyChecks } from './kpis.ts';

@@ -1,4 +1,4 @@
-/** The load's fixed SQL statements, one file each in ingest/sql/ (the statements built from the entity schema are in sql.ts). */
+/** The load's fixed SQL statements, one file each in ingest/sql/ (the statements built from the entity schema are in checkSql.ts). */
 import fs from 'node:fs';
 import { projectFile } from '../lib/paths.ts';
 

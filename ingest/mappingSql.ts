@@ -1,15 +1,15 @@
 /**
  * SQL that turns a landing table of source text columns (c0, c1, ...) into a
  * `mapped` table with canonical column names, following a mapping file. The
- * canonical checks in sql.ts then run on `mapped` exactly as on a canonical
+ * canonical checks in checkSql.ts then run on `mapped` exactly as on a canonical
  * file. User values (null tokens, constants, defaults, formats, value maps) are
  * bound parameters or rows of the `value_maps` temp table; only canonical
  * names and our own month-name table are spliced in.
  */
 import { listValue } from '@duckdb/node-api';
 import { columnsOf, idColumnOf } from '../lib/entities.ts';
+import { quoteIdent } from './checkSql.ts';
 import { type Mapping, type ResolvedColumn, resolveColumn } from './mapping.ts';
-import { quoteIdent } from './sql.ts';
 
 /** Month abbreviations that differ from English, per language (whole words, case-insensitive). */
 const monthNames: Record<string, [string, string][]> = {

@@ -7,16 +7,16 @@
  * Loads canonical CSV files (or folders of them). One summary line per file on
  * stdout; progress and rejects on stderr. Exit 0 when every file loaded, 1 when
  * a file could not be loaded at all, 2 for usage errors. When a dashboard
- * serves the database, the files are handed to it (lib/handoff.ts). With
+ * serves the database, the files are handed to it (lib/runningServer.ts). With
  * --watch, the folders are watched and each new or changed file loads once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { exit, fail, log, UsageError } from '../lib/cli.ts';
+import { exit, fail, log, UsageError } from '../lib/command.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
 import { type EntityName, entityNames, sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
-import { readServerInfo } from '../lib/handoff.ts';
+import { readServerInfo } from '../lib/runningServer.ts';
 import { isTimeZone } from '../lib/timeZone.ts';
 import { expandPaths } from './files.ts';
 import { handOff, ServerUnreachable } from './handoff.ts';
