@@ -59,6 +59,8 @@ export interface ModelFile {
   orderedBy?: string;
   /** The parameters a store binds ("Binds: $a, $b." in its header), without the $. */
   binds: string[];
+  /** The columns that identify a row of a table or store ("Key: a, b." in its header; its grain). */
+  key?: string[];
   sql: string;
 }
 
@@ -83,7 +85,11 @@ function parseModel(layer: string, file: string): ModelFile {
     .map((s) => s.trim())
     .filter((s) => s.startsWith('$'))
     .map((s) => s.slice(1));
-  return { name, layer, materialized, reads, binds, sql, ...(orderedBy ? { orderedBy } : {}) };
+  const key = /Key: ([a-z_, ]+)\./
+    .exec(header)?.[1]
+    ?.split(',')
+    .map((s) => s.trim());
+  return { name, layer, materialized, reads, binds, sql, ...(orderedBy ? { orderedBy } : {}), ...(key ? { key } : {}) };
 }
 
 let cachedModels: ModelFile[] | undefined;

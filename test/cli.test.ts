@@ -43,7 +43,7 @@ describe('npm run ingest and npm run kpis', () => {
     expect(r.stdout.trim().split('\n')[3]).toMatch(
       /incidents.csv: incidents from csv \(canonical\): 11 read, 11 loaded/,
     );
-    expect(fs.existsSync(path.join(root, 'build', 'cli', 'ingest__cli.mjs'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'build', 'cli', 'ingest__ingestCommand.mjs'))).toBe(true);
     const usage = spawnSync(process.execPath, ['scripts/cli.mjs', 'ingest/ingestCommand.ts'], {
       cwd: root,
       encoding: 'utf8',

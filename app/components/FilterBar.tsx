@@ -1,32 +1,9 @@
 /** The filter bar: a GET form, so its state is the URL (shareable, back button works, no JS needed). */
 import { Form, Link } from '@remix-run/react';
 import { useRef } from 'react';
+import type { FilterOptions, FilterState } from '../lib/filterState.ts';
 import { describeScope } from '../lib/format.ts';
 import { CheckList } from './CheckList.tsx';
-
-export interface FilterState {
-  preset: string;
-  from: string;
-  to: string;
-  unit: string;
-  tz: string;
-  window: number;
-  severity: number;
-  tolerance: number;
-  as_of?: string;
-  service: string[];
-  team: string[];
-  type: string[];
-}
-
-export interface FilterOptions {
-  services: string[];
-  teams: string[];
-  types: string[];
-  presets: { value: string; label: string }[];
-  /** What the data covers and when it last arrived, for the printed header. */
-  freshness: string;
-}
 
 const zones = [
   'UTC',

@@ -2,24 +2,9 @@ import type { TargetStatus } from '../../lib/targets.ts';
 import type { Duration, Rate } from '../../queries/stats.ts';
 import { doraBand } from '../lib/dora.ts';
 import { hours, pct } from '../lib/format.ts';
-import { showTileValue, type TileSpec } from '../lib/tiles.ts';
+import { showTileValue, type TileData } from '../lib/tiles.ts';
 import { PlotFigure } from './charts/PlotFigure.tsx';
-import { type SparkPoint, sparkline } from './charts/sparkline.ts';
-
-export interface TileData {
-  spec: TileSpec;
-  current: Rate | Duration | number | null;
-  previous: Rate | Duration | number | null;
-  value: number | null;
-  previousValue: number | null;
-  spark: SparkPoint[];
-  /** Why the KPI is empty by definition for this unit kind (then no comparison and no band), or null. */
-  notApplicable?: string | null;
-  /** When the DORA band is rated on another figure than the tile's value, that figure and what it is. */
-  dora?: { value: number | null; basis: string };
-  /** The target in force (targets file) and how the value stands against it; null when it has none or no value. */
-  target?: { text: string; status: TargetStatus; scope: string } | null;
-}
+import { sparkline } from './charts/sparkline.ts';
 
 const statusWords: Record<TargetStatus, string> = {
   met: 'met',

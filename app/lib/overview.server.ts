@@ -4,11 +4,10 @@ import { readTargets, status, targetFor } from '../../lib/targets.ts';
 import { getBreakdown, getBuckets, getFreezes, getServiceCadence } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import type { KpiParams } from '../../queries/params.ts';
-import type { TileData } from '../components/KpiTile.tsx';
 import { previousPeriod } from './filters.server.ts';
 import { series } from './series.ts';
 import { overviewSummary } from './summary.ts';
-import { headline, notApplicable, showTileValue, tiles } from './tiles.ts';
+import { headline, notApplicable, showTileValue, type TileData, tiles } from './tiles.ts';
 
 function yearBefore(to: string): string {
   const d = new Date(`${to}T00:00:00Z`);

@@ -1,6 +1,6 @@
 /** What every dashboard page's loader shares: validated filters and the filter bar's state. */
 import type { KpiParams } from '../../queries/params.ts';
-import type { FilterOptions, FilterState } from '../components/FilterBar.tsx';
+import type { FilterOptions, FilterState } from './filterState.ts';
 import { type Filters, presetLabels, presets, resolveFilters } from './filters.server.ts';
 import { describeFreshness } from './format.ts';
 

@@ -1,5 +1,7 @@
 /** The overview tiles: which KPI each shows, how it reads, which DORA metric it is. */
+import type { TargetStatus } from '../../lib/targets.ts';
 import type { KpiReport } from '../../queries/kpis.ts';
+import type { Duration, Rate } from '../../queries/stats.ts';
 import type { DoraMetric } from './dora.ts';
 import { hours, pct } from './format.ts';
 
@@ -221,4 +223,26 @@ export function unitColumnHelp(p: { window: number; unit: string }): Record<stri
       'Failed: its own record says failed or rolled back, or an attributed incident is of a failure-making priority.',
     policy_failed_checks: 'How many applicable release policy checks the unit fails; see its detail page.',
   };
+}
+
+/** One point of a tile's sparkline: a bucket and the KPI's value in it. */
+export interface SparkPoint {
+  bucket_start: string;
+  value: number | null;
+}
+
+/** What a KPI tile shows (components/KpiTile.tsx), as the overview's loader makes it (overview.server.ts). */
+export interface TileData {
+  spec: TileSpec;
+  current: Rate | Duration | number | null;
+  previous: Rate | Duration | number | null;
+  value: number | null;
+  previousValue: number | null;
+  spark: SparkPoint[];
+  /** Why the KPI is empty by definition for this unit kind (then no comparison and no band), or null. */
+  notApplicable?: string | null;
+  /** When the DORA band is rated on another figure than the tile's value, that figure and what it is. */
+  dora?: { value: number | null; basis: string };
+  /** The target in force (targets file) and how the value stands against it; null when it has none or no value. */
+  target?: { text: string; status: TargetStatus; scope: string } | null;
 }

@@ -1,9 +1,8 @@
 import * as Plot from '@observablehq/plot';
 
-export interface SparkPoint {
-  bucket_start: string;
-  value: number | null;
-}
+import type { SparkPoint } from '../../lib/tiles.ts';
+
+export type { SparkPoint };
 
 /** A small monthly line with the last point marked; values in the metric's unit. */
 export function sparkline(data: SparkPoint[], options: { percent?: boolean; document?: Document } = {}) {

@@ -8,6 +8,7 @@
 -- ends after it starts, the next one starts before it ends, or another goes
 -- live at its instant. Parameter-free: built once per data version.
 -- Materialized: table. Reads: fct_units, fct_unit_cis.
+-- Key: unit_kind, unit_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with units as (
   select unit_kind, unit_id, service, start_at, end_at
   from fct_units

@@ -1,6 +1,7 @@
 -- fct_unit_cis: one row per (unit, configuration item): a change's CI, a
 -- release's CIs (those of its changes), a deployment's CI (that of its change).
 -- Materialized: table. Reads: fct_units, stg_changes, stg_change_cis.
+-- Key: unit_kind, unit_id, ci. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with units as (
   select unit_kind, unit_id, change_id from fct_units
 ),

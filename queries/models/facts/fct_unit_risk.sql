@@ -4,6 +4,7 @@
 -- there is none. Parameter-free: built once per data version, so the incident
 -- pages do not group the changes again on every query.
 -- Materialized: table. Reads: fct_units, stg_changes.
+-- Key: unit_kind, unit_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with units as (
   select unit_kind, unit_id, change_id from fct_units
 ),

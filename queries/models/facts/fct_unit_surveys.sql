@@ -5,6 +5,7 @@
 -- governance KPIs add up a period's units instead of joining every link and
 -- response on each query.
 -- Materialized: table. Reads: fct_units, fct_confirmed_links, stg_surveys.
+-- Key: unit_kind, unit_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with units as (
   select unit_kind, unit_id, end_at from fct_units where end_at is not null
 ),

@@ -6,6 +6,7 @@
 -- A production deployment belongs to its change, and to its own release_id or
 -- else its change's release.
 -- Materialized: table. Reads: stg_releases, stg_changes, stg_deployments, stg_freeze_windows, seconds_between.
+-- Key: unit_kind, unit_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with releases as (
   select * from stg_releases
 ),

@@ -1,5 +1,6 @@
 -- stg_changes: one row per change record.
 -- Materialized: table. Reads: raw_changes. Binds: nothing.
+-- Key: change_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with source as (
   select * from raw_changes
 ),

@@ -1,6 +1,7 @@
 -- stg_deployments: one row per deployment record; `is_rollback_deployment` is
 -- true for a deployment that reverts another one (flagged, or naming its target).
 -- Materialized: table. Reads: raw_deployments. Binds: nothing.
+-- Key: deployment_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with source as (
   select * from raw_deployments
 ),

@@ -1,5 +1,6 @@
 -- stg_freeze_windows: one row per freeze or maintenance window.
 -- Materialized: table. Reads: raw_freeze_windows. Binds: nothing.
+-- Key: window_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with source as (
   select * from raw_freeze_windows
 ),

@@ -1,5 +1,6 @@
 -- stg_incidents: one row per incident record.
 -- Materialized: table. Reads: raw_incidents. Binds: nothing.
+-- Key: incident_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with source as (
   select * from raw_incidents
 ),

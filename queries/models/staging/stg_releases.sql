@@ -1,5 +1,6 @@
 -- stg_releases: one row per release record (latest version per id).
 -- Materialized: table. Reads: raw_releases. Binds: nothing.
+-- Key: release_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with source as (
   select * from raw_releases
 ),

@@ -1,5 +1,6 @@
 -- stg_surveys: one row per satisfaction survey response (about a release or a change).
 -- Materialized: table. Reads: raw_surveys. Binds: nothing.
+-- Key: response_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 with source as (
   select * from raw_surveys
 ),

@@ -9,5 +9,6 @@
 -- $from, $to: the incidents whose id is in [$from, $to) ($to null: no upper
 -- bound); a build computes as many such parts as memory needs.
 -- Materialized: store. Ordered by: golive_at. Reads: int_attribution. Binds: $window_hours, $unit_kind, $refresh, $from, $to.
+-- Key: window_hours, unit_kind, incident_id. Unique, checked by test/queries/keys.test.ts on the golden fixture and the sample.
 select $window_hours::double as window_hours, $unit_kind as unit_kind, *
 from int_attribution($unit_kind, $window_hours, $refresh, p_from := $from, p_to := $to)
