@@ -19,6 +19,7 @@ import { databasePath, writeCount } from '../../lib/db.ts';
 import { TimeLimitReached } from '../../lib/timeLimit.ts';
 import { afterVersionIsCurrent, DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/models.ts';
 import { readSnapshot, WindowBudgetSpent } from '../../queries/snapshot.ts';
+import { ComputeQueue, Overloaded } from './computeQueue.server.ts';
 import { type Packed, pack } from './packed.ts';
 import { secureHeaders } from './security.server.ts';
 
@@ -59,48 +60,12 @@ const inflight = new Map<string, Promise<Kept>>();
 const newest = new Map<string, string>();
 
 /**
- * At most this many answers are computed at once; the rest wait their turn.
- * Without it, a burst of new parameter sets (or every open page at the turn of
- * a step) runs that many heavy reads at once, which share two cores and one
- * memory limit and all finish late.
+ * Two answers are computed at once and at most 64 wait (computeQueue.server.ts);
+ * a request past that gets 503 with Retry-After.
  */
-const MAX_COMPUTING = 2;
-/** At most this many answers wait for a turn (each queue); a request past it gets 503 with Retry-After. */
 export const MAX_WAITING = 64;
-
-/** The compute queue is full: the request is refused rather than queued. */
-export class Overloaded extends Error {
-  constructor() {
-    super(`the server is computing ${MAX_COMPUTING} answers with ${MAX_WAITING} more waiting`);
-  }
-}
-let computing = 0;
-/** Someone waits for these answers. */
-const waiting: (() => void)[] = [];
-/** Nobody waits for these: the next step of answers served from the previous step meanwhile. */
-const waitingLater: (() => void)[] = [];
-
-/**
- * Runs `work` when one of the MAX_COMPUTING turns is free. Work someone waits
- * for goes before background work: otherwise, at the turn of a step, the
- * recomputation of every open answer queues ahead of the requests for answers
- * that are not kept at all (after an ingest), and those time out.
- */
-async function inTurn<T>(work: () => Promise<T>, background = false): Promise<T> {
-  if (computing >= MAX_COMPUTING) {
-    const queue = background ? waitingLater : waiting;
-    // bounded: past it the server sheds load (503, try again) instead of holding every request's memory
-    if (queue.length >= MAX_WAITING) throw new Overloaded();
-    await new Promise<void>((resolve) => queue.push(resolve));
-  }
-  computing++;
-  try {
-    return await work();
-  } finally {
-    computing--;
-    (waiting.shift() ?? waitingLater.shift())?.();
-  }
-}
+const queue = new ComputeQueue(2, MAX_WAITING);
+const inTurn = <T>(work: () => Promise<T>, background = false) => queue.inTurn(work, background);
 
 /** The URL's parameters in a fixed order (repeated keys keep their order), without paging noise. */
 function canonicalSearch(url: URL): string {
