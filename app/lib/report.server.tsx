@@ -23,6 +23,7 @@ import { pChartPlot } from '../components/charts/trends.ts';
 import { GovernancePanel } from '../components/GovernancePanel.tsx';
 import { count, dateTime, describeScope, formatP, pct } from './format.ts';
 import { overview } from './overview.server.ts';
+import { reportQualityNotes } from './quality.ts';
 import { reportStyles } from './reportStyles.ts';
 import { staticChart } from './staticChart.server.ts';
 import { definitions, showTileValue } from './tiles.ts';
@@ -405,7 +406,7 @@ function ReportDocument({ data }: { data: ReportData }) {
             </tbody>
           </table>
           <ul>
-            {qualityNotes(status).map((n) => (
+            {reportQualityNotes(status).map((n) => (
               <li key={n}>{n}</li>
             ))}
           </ul>
@@ -438,34 +439,4 @@ function newestRecord(counts: ReportData['status']['counts']): string | null {
     .sort()
     .at(-1);
   return newest ? newest.slice(0, 10) : null;
-}
-
-const expectedEntities = ['releases', 'changes', 'deployments', 'incidents'];
-
-/** The data-quality notes: missing entities, rejects, incidents no rule can attribute, inconsistent records. */
-function qualityNotes(status: ReportData['status']): string[] {
-  const q = status.quality;
-  const present = new Set(status.counts.filter((c) => c.records > 0).map((c) => c.entity));
-  const notes = expectedEntities
-    .filter((e) => !present.has(e))
-    .map((e) => `No ${e} loaded: every KPI that reads them is empty or understated.`);
-  if (q.rejects > 0) notes.push(`${count(q.rejects)} rows were rejected by ingests (the data page lists them).`);
-  if (q.incidents_without_service_or_ci > 0)
-    notes.push(
-      `${count(q.incidents_without_service_or_ci)} of ${count(q.incidents)} incidents have neither service nor CI: only an explicit link can attribute them.`,
-    );
-  if (q.releases_requested_after_golive + q.changes_requested_after_golive > 0)
-    notes.push(
-      `${count(q.releases_requested_after_golive)} releases and ${count(q.changes_requested_after_golive)} changes were requested after they went live; lead time leaves them out.`,
-    );
-  if (q.deployments_without_release_or_change > 0)
-    notes.push(`${count(q.deployments_without_release_or_change)} deployments name neither release nor change.`);
-  if (q.links_to_unknown_changes + q.links_to_unknown_releases > 0)
-    notes.push(
-      `${count(q.links_to_unknown_changes + q.links_to_unknown_releases)} incident links name a change or release that is not loaded.`,
-    );
-  for (const d of status.doneWithoutEnd)
-    notes.push(`${count(d.records)} ${d.entity} of ${d.source} say done but have no ${d.column}: no KPI counts them.`);
-  if (notes.length === 0) notes.push('No data-quality problem found.');
-  return notes;
 }

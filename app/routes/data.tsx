@@ -4,7 +4,8 @@ import { readAudit } from '../../lib/access/audit.ts';
 import { databasePath } from '../../lib/db.ts';
 import { getDataStatus } from '../../queries/data.ts';
 import { Pager } from '../components/Pager.tsx';
-import { count, dateTime, pct } from '../lib/format.ts';
+import { count, dateTime } from '../lib/format.ts';
+import { qualityWarnings } from '../lib/quality.ts';
 import { handleUpload, uploadsEnabled } from '../lib/upload.server.ts';
 import { RouteError } from '../root.tsx';
 
@@ -45,33 +46,8 @@ type ActionResult = Awaited<ReturnType<typeof handleUpload>>;
 
 type Status = ReturnType<typeof useLoaderData<typeof loader>>;
 
-/** What to map so that records with a done status get their end time. */
-const endHint: Record<string, string> = {
-  releases: "map the export's actual end (go-live) date to actual_end",
-  changes:
-    "map the export's actual end date to actual_end; for Jira Service Management exports without one, the jira-change profile takes 'Resolved'",
-  deployments: "map the deployment's finish time to finished_at",
-};
-
 function Warnings({ q, done }: { q: Status['quality']; done: Status['doneWithoutEnd'] }) {
-  const items = [
-    ...done.map(
-      (d) =>
-        `${count(d.records)} ${d.entity} from source '${d.source}' have a done status but no ${d.column}: they are not counted as completed, so every KPI leaves them out. To fix it, ${endHint[d.entity] ?? `map ${d.column}`}.`,
-    ),
-    q.incidents_without_service_or_ci > 0 &&
-      `${count(q.incidents_without_service_or_ci)} incidents (${pct(q.incidents_without_service_or_ci / Math.max(1, q.incidents))}) have neither service nor CI: they can only be attributed by an explicit "caused by" link.`,
-    q.releases_requested_after_golive > 0 &&
-      `${q.releases_requested_after_golive} releases were requested after they went live; their lead time is left out.`,
-    q.changes_requested_after_golive > 0 &&
-      `${q.changes_requested_after_golive} changes were requested after they went live; their lead time is left out.`,
-    q.deployments_without_release_or_change > 0 &&
-      `${q.deployments_without_release_or_change} production deployments name neither a release nor a change.`,
-    q.links_to_unknown_changes > 0 &&
-      `${q.links_to_unknown_changes} incidents name a "caused by" change that is not loaded.`,
-    q.links_to_unknown_releases > 0 &&
-      `${q.links_to_unknown_releases} incidents name a "caused by" release that is not loaded.`,
-  ].filter(Boolean);
+  const items = qualityWarnings(q, done);
   if (items.length === 0) return <p>No data-quality warnings.</p>;
   return (
     <ul data-list="warnings">
