@@ -1,8 +1,8 @@
 /** Typed query functions for the dashboard's breakdowns, trends and calendar. */
 import { z } from 'zod';
 import { bindings, periodBindings } from './kpis.ts';
-import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
 

@@ -1,6 +1,6 @@
 /** The Data page: ingest runs, rejects, record counts and data-quality warnings. */
 import { z } from 'zod';
-import { runQuery } from './models.ts';
+import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 
 const instant = z

@@ -1,8 +1,8 @@
 /** One unit with its records and the incidents around it (the release detail page). */
 import { z } from 'zod';
-import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { getDataRange } from './range.ts';
+import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { excessFamily, toUnitRow, type UnitRow, withReadings } from './units.ts';
 

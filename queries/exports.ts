@@ -12,8 +12,8 @@ import { neutraliseSql } from '../lib/csvSafety.ts';
 import { typesFor } from '../lib/db.ts';
 import { quoteIdent } from '../lib/sqlText.ts';
 import { bindings } from './kpis.ts';
-import { readQuery, runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { readQuery, runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
 

@@ -2,8 +2,8 @@
 import { BIGINT, DOUBLE, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
 import { binEdges, HOURS_BEFORE_GOLIVE, HOURS_BINS, hoursClip } from '../lib/histogram.ts';
-import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
 

@@ -5,8 +5,8 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
-import { runQuery } from './models.ts';
 import type { KpiParams, Unit } from './params.ts';
+import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { type Duration, duration, type Rate, rate, round } from './stats.ts';
 

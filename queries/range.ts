@@ -1,7 +1,7 @@
 /** What data there is: its time span and the values the filters can offer. */
 import { z } from 'zod';
 import { databasePath } from '../lib/db.ts';
-import { runQuery } from './models.ts';
+import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 
 const rangeSchema = z.object({

@@ -28,23 +28,12 @@
  * The numbers equal a whole build's (test/queries/refresh.test.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  announceCurrent,
-  buildModels,
-  enterSchema,
-  fillStore,
-  keepOnlyNarrowed,
-  type ModelFile,
-  type ModelState,
-  modelState,
-  models,
-  modelsHash,
-  nextVersion,
-  recordState,
-  stores,
-  trace,
-  type WindowNeed,
-} from './models.ts';
+import { type ModelFile, models, modelsHash, stores, type WindowNeed } from './catalogue.ts';
+import { buildModels } from './fullBuild.ts';
+import { fillStore, keepOnlyNarrowed } from './stores.ts';
+import { trace } from './trace.ts';
+import { announceCurrent } from './versionSwitch.ts';
+import { enterSchema, type ModelState, modelState, nextVersion, recordState } from './versions.ts';
 
 /** The column that names a record in each staging model (all rows of a record share it). */
 const recordKeys: Record<string, string> = {

@@ -6,9 +6,10 @@
  * on first use).
  */
 import { z } from 'zod';
+import { SENSITIVITY_WINDOWS } from './catalogue.ts';
 import { getKpis, periodBindings } from './kpis.ts';
-import { runQuery, SENSITIVITY_WINDOWS } from './models.ts';
 import type { KpiParams } from './params.ts';
+import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import type { Rate } from './stats.ts';
 

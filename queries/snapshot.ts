@@ -23,20 +23,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { databasePath, instance, withLessMemoryOnRetry, withWriter } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
 import { readLimitMs, withTimeLimit } from '../lib/timeLimit.ts';
-import {
-  addWindow,
-  DEFAULT_WINDOW_HOURS,
-  dropWindow,
-  enterSchema,
-  hasWindow,
-  heldWindows,
-  type ModelVersion,
-  modelState,
-  modelsHash,
-  SENSITIVITY_WINDOWS,
-  type WindowNeed,
-} from './models.ts';
+import { DEFAULT_WINDOW_HOURS, modelsHash, SENSITIVITY_WINDOWS, type WindowNeed } from './catalogue.ts';
 import { updateModels } from './refresh.ts';
+import { addWindow, dropWindow, hasWindow, heldWindows } from './stores.ts';
+import { enterSchema, type ModelVersion, modelState } from './versions.ts';
 
 /** One connection of a snapshot, in its transaction; queries on it take turns. */
 interface Lane {

@@ -3,9 +3,9 @@ import { BIGINT, type DuckDBConnection, INTEGER } from '@duckdb/node-api';
 import { z } from 'zod';
 import { type ExcessInput, type ExcessReading, excessReadings } from './excess.ts';
 import { bindings } from './kpis.ts';
-import { runQuery } from './models.ts';
 import type { KpiParams } from './params.ts';
 import { getDataRange } from './range.ts';
+import { runQuery } from './run.ts';
 import { inSnapshot, withModels } from './snapshot.ts';
 import { poissonUpperTail, round } from './stats.ts';
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { exit, fail, log } from '../lib/command.ts';
 import { databasePath, setDatabasePath, withWriter, writesSettled } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
-import { buildModels } from '../queries/models.ts';
+import { buildModels } from '../queries/fullBuild.ts';
 
 async function main() {
   const { values } = parseArgs({ options: { db: { type: 'string' } } });

@@ -7,9 +7,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withConnection } from '../../lib/db.ts';
 import { quoteIdent } from '../../lib/sqlText.ts';
+import { models } from '../../queries/catalogue.ts';
 import { getKpis } from '../../queries/kpis.ts';
-import { modelState, models } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
+import { modelState } from '../../queries/versions.ts';
 import { freshDatabase, freshSample, goldenInput, loadFolder } from '../helpers.ts';
 
 /** Transient tables a refresh fills and empties inside its own transaction. */

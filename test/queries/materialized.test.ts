@@ -12,21 +12,15 @@ import { applyView, type UnitsView, unitColumns } from '../../app/lib/unitsView.
 import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter, writesSettled } from '../../lib/db.ts';
 import { getCalendar } from '../../queries/analysis.ts';
+import { buildOrder, type ModelFile, models } from '../../queries/catalogue.ts';
+import { buildModels } from '../../queries/fullBuild.ts';
 import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
 import { getKpis } from '../../queries/kpis.ts';
-import {
-  addWindow,
-  buildModels,
-  buildOrder,
-  enterSchema,
-  hasWindow,
-  type ModelFile,
-  modelState,
-  models,
-} from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
+import { addWindow, hasWindow } from '../../queries/stores.ts';
 import { getUnits, getUnitsPage, type UnitsViewQuery } from '../../queries/units.ts';
+import { enterSchema, modelState } from '../../queries/versions.ts';
 import { dashboardAnswers } from '../dashboard-answers.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 

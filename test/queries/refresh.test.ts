@@ -12,10 +12,12 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter, writesSettled } from '../../lib/db.ts';
+import { buildModels } from '../../queries/fullBuild.ts';
 import { getKpis } from '../../queries/kpis.ts';
-import { buildModels, hasWindow, modelState } from '../../queries/models.ts';
 import { kpiParamsSchema, units } from '../../queries/params.ts';
 import { factTables, stagedModels } from '../../queries/refresh.ts';
+import { hasWindow } from '../../queries/stores.ts';
+import { modelState } from '../../queries/versions.ts';
 import { dashboardAnswers } from '../dashboard-answers.ts';
 import { freshDatabase, loadFolder, tempCsv } from '../helpers.ts';
 
