@@ -23,10 +23,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { databasePath, instance, withLessMemoryOnRetry, withWriter } from '../lib/db.ts';
 import { ensureSchema } from '../lib/schema.ts';
 import { readLimitMs, withTimeLimit } from '../lib/timeLimit.ts';
-import { DEFAULT_WINDOW_HOURS, modelsHash, SENSITIVITY_WINDOWS, type WindowNeed } from './catalogue.ts';
+import { DEFAULT_WINDOW_HOURS, modelsHash, type WindowNeed } from './catalogue.ts';
 import { updateModels } from './refresh.ts';
-import { addWindow, dropWindow, hasWindow, heldWindows } from './stores.ts';
+import { addWindow, hasWindow } from './stores.ts';
 import { enterSchema, type ModelVersion, modelState } from './versions.ts';
+import { makeRoom, noteRead, standing } from './windowBudget.ts';
 
 /** One connection of a snapshot, in its transaction; queries on it take turns. */
 interface Lane {
@@ -77,57 +78,6 @@ export function ensureModels(): Promise<void> {
 }
 
 const keyOf = (need: WindowNeed) => `${need.unit}@${need.window}`;
-
-/**
- * Besides the default window and the sensitivity set, at most this many
- * (window, unit kind) pairs are held per data version: each costs seconds and
- * megabytes at scale, and a GET with a new `window` adds one. To make room the
- * least recently read is dropped (its rows deleted, so the file's space is
- * reused); a new data version carries at most CARRIED_WINDOWS of them.
- */
-export const MAX_OTHER_WINDOWS = 6;
-
-/** When each window of a build was last read: `schema|unit@window` -> ms (bounded). */
-const lastRead = new Map<string, number>();
-const MAX_LAST_READ = 1000;
-
-function noteRead(schema: string, windows: WindowNeed[]) {
-  for (const w of windows) {
-    const key = `${schema}|${keyOf(w)}`;
-    lastRead.delete(key);
-    lastRead.set(key, Date.now());
-  }
-  while (lastRead.size > MAX_LAST_READ) lastRead.delete(lastRead.keys().next().value as string);
-}
-
-const standing = (window: number) =>
-  window === DEFAULT_WINDOW_HOURS || (SENSITIVITY_WINDOWS as readonly number[]).includes(window);
-
-/** No window can be dropped to make room for another (each one left is the source of a narrowed one). */
-export class WindowBudgetSpent extends Error {}
-
-/** Drops the least recently read window other than the standing ones when the build holds its maximum. */
-async function makeRoom(conn: DuckDBConnection, schema: string): Promise<void> {
-  const held = await heldWindows(conn, schema);
-  const others = held.filter((h) => !standing(h.window));
-  if (others.length < MAX_OTHER_WINDOWS) return;
-  const sources = new Set(held.filter((h) => h.narrowedFrom !== null).map((h) => `${h.unit}@${h.narrowedFrom}`));
-  const read = (h: WindowNeed) => lastRead.get(`${schema}|${keyOf(h)}`) ?? 0;
-  const victim = others.filter((h) => !sources.has(keyOf(h))).sort((a, b) => read(a) - read(b))[0];
-  if (!victim)
-    throw new WindowBudgetSpent(
-      `${others.length} other windows are held and none can be dropped now; use one of ${[...SENSITIVITY_WINDOWS].join(', ')} hours`,
-    );
-  await conn.run('begin transaction');
-  try {
-    await dropWindow(conn, schema, victim);
-    await conn.run('commit');
-  } catch (err) {
-    await conn.run('rollback');
-    throw err;
-  }
-  console.error(`window ${victim.window} h for ${victim.unit} units dropped to make room (least recently read)`);
-}
 
 async function ensureWindow(need: WindowNeed): Promise<void> {
   await withWriter(async (conn) => {

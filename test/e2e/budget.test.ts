@@ -10,8 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setDatabasePath, withConnection } from '../../lib/db.ts';
 import { SENSITIVITY_WINDOWS } from '../../queries/catalogue.ts';
-import { MAX_OTHER_WINDOWS } from '../../queries/snapshot.ts';
 import { modelState } from '../../queries/versions.ts';
+import { MAX_OTHER_WINDOWS } from '../../queries/windowBudget.ts';
 import { build, database, root, type Server, serve } from './server.ts';
 
 const golden = path.join(root, 'test', 'fixtures', 'golden', 'input');
