@@ -54,6 +54,13 @@ const SERVER_MEMORY_LIMIT = '384MiB';
 /** A page's reads stop after this many seconds and answer 503 (commands allow longer, lib/config.ts). */
 const SERVER_QUERY_SECONDS = '30';
 
+/** The headers of a refusal written here (Remix's answers get theirs from app/lib/security.server.ts). */
+const REFUSAL_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+};
+
 /** The endpoints whose first answer costs a query: rate-limited per client. */
 const EXPENSIVE = /^\/(api\/(?!ingest$)|download\/|report$|releases\.csv$)/;
 
@@ -89,10 +96,7 @@ async function main() {
     skipSuccessfulRequests: true,
     keyGenerator: (req) => ipKeyGenerator(req.socket.remoteAddress ?? ''),
     handler: (_req, res) => {
-      res.set({
-        'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-        'X-Content-Type-Options': 'nosniff',
-      });
+      res.set(REFUSAL_HEADERS);
       res.status(429).json({ error: 'Too many refused attempts with a token from this address; wait 15 minutes.' });
     },
   });
@@ -107,11 +111,7 @@ async function main() {
       return who && who.via !== 'local' ? `user:${who.name}` : ipKeyGenerator(req.socket.remoteAddress ?? '');
     },
     handler: (_req, res, _next, options) => {
-      res.set({
-        'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      });
+      res.set(REFUSAL_HEADERS);
       res.status(options.statusCode).json({
         error: `Too many requests: at most ${options.limit} a minute to the APIs, downloads and the report. Try again shortly.`,
       });

@@ -24,6 +24,7 @@ import { config } from '../../lib/config.ts';
 import { databasePath } from '../../lib/db.ts';
 import { sameSecret } from '../../lib/runningServer.ts';
 import { beginSignIn, finishSignIn, publicUrl, type SignInState, signOutUrl } from './oidc.server.ts';
+import { secureHeaderObject } from './security.server.ts';
 import { clearCookie, cookie, readCookie, seal, unseal } from './session.server.ts';
 
 export interface Principal {
@@ -71,30 +72,31 @@ export function neededRole(method: string, pathname: string): Role | 'public' | 
 
 const json = (status: number, error: string, extra: Record<string, string> = {}): GateDecision => ({
   status,
-  headers: {
+  headers: secureHeaderObject({
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
     ...extra,
-  },
+  }),
   body: JSON.stringify({ error }),
 });
 
 const redirect = (location: string, cookies: string[] = []): GateDecision => ({
   status: 302,
-  headers: { location, 'cache-control': 'no-store', ...(cookies.length ? { 'set-cookie': cookies } : {}) },
+  headers: {
+    ...secureHeaderObject({ location, 'cache-control': 'no-store' }),
+    ...(cookies.length ? { 'set-cookie': cookies } : {}),
+  },
   body: '',
 });
 
 const page = (status: number, title: string, text: string, link?: [string, string]): GateDecision => ({
   status,
-  headers: {
+  headers: secureHeaderObject({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
+    // the page's one style element; nothing else may load or run
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    'x-content-type-options': 'nosniff',
-  },
+  }),
   body: `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title} · ReleaseLens</title><style>body{font:16px system-ui,sans-serif;margin:4rem auto;max-width:36rem;padding:0 1rem}</style><h1>${title}</h1><p>${text}</p>${link ? `<p><a href="${link[0]}">${link[1]}</a></p>` : ''}</html>`,
 });
 
