@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EntityName } from '../lib/entities.ts';
 import { ownerOnly } from '../lib/private.ts';
+import type { PullMark } from './types.ts';
 
 /** The options a load is replayed with (paths are replaced by archived copies). */
 export interface ReplayOptions {
@@ -22,6 +23,8 @@ export interface ReplayOptions {
   entity?: EntityName;
   delimiter?: string;
   profile?: string;
+  /** A pulled batch's watermark, restored with it. */
+  pull?: PullMark;
 }
 
 export interface ArchiveEntry {

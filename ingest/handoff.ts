@@ -25,6 +25,23 @@ export const handoffRequest = z.strictObject({
         .string()
         .regex(/^[a-z0-9_-]{1,60}$/, 'expected a profile name')
         .optional(),
+      displayName: z
+        .string()
+        .min(1)
+        .max(300)
+        .regex(/^[^\p{Cc}]*$/u, 'expected a name without control characters')
+        .optional(),
+      pull: z
+        .strictObject({
+          source: z.string().regex(sourceNamePattern, sourceNameRule),
+          target: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'expected a table or entity name'),
+          watermark: z.string().min(1).max(40),
+          fetched: z.int().min(0).max(100_000_000),
+          session: z.string().regex(/^[0-9a-f-]{36}$/, 'expected a pull session id'),
+          full: z.boolean().optional(),
+          last: z.boolean().optional(),
+        })
+        .optional(),
     })
     .default({}),
 });

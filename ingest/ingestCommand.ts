@@ -11,23 +11,14 @@
  * --watch, the folders are watched and each new or changed file loads once.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exit, fail, log, UsageError } from '../lib/command.ts';
-import { databasePath, setDatabasePath } from '../lib/db.ts';
+import { setDatabasePath } from '../lib/db.ts';
 import { type EntityName, entityNames, sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
-import { readServerInfo } from '../lib/runningServer.ts';
 import { isTimeZone } from '../lib/timeZone.ts';
+import { loadOrHandOff } from './deliver.ts';
 import { expandPaths } from './files.ts';
-import { handOff, ServerUnreachable } from './handoff.ts';
-import {
-  type BatchResult,
-  type FileResult,
-  type IngestOptions,
-  type IngestSummary,
-  ingestFile,
-  ingestFiles,
-} from './load.ts';
+import { type FileResult, type IngestOptions, type IngestSummary, ingestFile } from './load.ts';
 import { describePreview } from './preview.ts';
 import { watchFolders } from './watch.ts';
 
@@ -139,29 +130,7 @@ async function ingestOnce(files: string[], options: IngestOptions, tty: boolean)
     }
     current = files[files.indexOf(r.file) + 1] ?? '';
   };
-  const db = databasePath();
-  const server = readServerInfo(db);
-  let batch: BatchResult | null = null;
-  if (server) {
-    log(`ingest: the dashboard (PID ${server.pid}, port ${server.port}) holds ${db}; handing the files to it`);
-    const { onProgress: _local, ...sent } = options;
-    try {
-      batch = await handOff(
-        server,
-        {
-          files: files.map((f) => path.resolve(f)),
-          options: { ...sent, mappingFile: sent.mappingFile ? path.resolve(sent.mappingFile) : undefined },
-        },
-        onFile,
-      );
-    } catch (err) {
-      if (!(err instanceof ServerUnreachable)) throw err;
-      log(`ingest: the dashboard did not answer (${err.message}); loading into ${db} directly`);
-    }
-  } else {
-    log(`ingest: no dashboard serves ${db}; loading into it directly`);
-  }
-  batch ??= await ingestFiles(files, { ...options, onProgress: progress }, onFile);
+  const batch = await loadOrHandOff(files, { ...options, onProgress: progress }, onFile);
   if (batch.dataVersion !== null) {
     const how = batch.modelsRefreshed ? 'refreshed in place' : 'built whole';
     log(`models: data version ${batch.dataVersion} ${how} in ${batch.modelSeconds.toFixed(2)} s`);

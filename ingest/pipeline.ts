@@ -21,7 +21,7 @@ import { idColumnOf } from '../lib/entities.ts';
 import { ensureSchema, rawTable } from '../lib/schema.ts';
 import { anyBadValueSql, checkedSql, idOf, rejectHints, typedColumns, valueRejectsSql } from './checkSql.ts';
 import type { Prepared } from './prepare.ts';
-import { recordRun, startArchive } from './record.ts';
+import { recordPull, recordRun, startArchive } from './record.ts';
 import { preview, unknownValues } from './report.ts';
 import { IngestError } from './sniff.ts';
 import { ingestSql } from './statements.ts';
@@ -121,6 +121,7 @@ export async function loadPrepared(
       await recordRun(conn, summary, started, 'loaded', null);
       for (const note of summary.notes)
         await run('insert into ingest_notes values ($run, $note)', { run: runId, note });
+      if (options.pull) await recordPull(conn, p, options.pull, runId);
       const archived = await archiving?.ready;
       await run('commit');
       committed = true;

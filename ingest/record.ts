@@ -6,6 +6,9 @@
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { databasePath } from '../lib/db.ts';
+import { idColumnOf } from '../lib/entities.ts';
+import { rawTable } from '../lib/schema.ts';
+import { quoteIdent } from '../lib/sqlText.ts';
 import {
   type ArchiveEntry,
   appendEntry,
@@ -16,7 +19,7 @@ import {
 } from './archive.ts';
 import type { Prepared } from './prepare.ts';
 import { ingestSql } from './statements.ts';
-import type { IngestOptions, IngestSummary } from './types.ts';
+import type { IngestOptions, IngestSummary, PullMark } from './types.ts';
 
 export async function recordRun(
   conn: DuckDBConnection,
@@ -39,6 +42,37 @@ export async function recordRun(
     started: started.toISOString(),
     status,
     error,
+  });
+}
+
+/**
+ * A pulled batch's watermark (and, for a whole re-read, what is gone
+ * upstream), written inside the load's transaction so the watermark advances
+ * only when the records commit.
+ */
+export async function recordPull(conn: DuckDBConnection, p: Prepared, mark: PullMark, runId: number): Promise<void> {
+  const common = { run: runId, source: mark.source, target: mark.target, session: mark.session };
+  if (mark.full && mark.last) {
+    const sql = ingestSql('note_gone')
+      .replaceAll('{id}', quoteIdent(idColumnOf(p.entity)))
+      .replaceAll('{raw}', rawTable(p.entity));
+    const statements = sql
+      .replace(/--.*$/gm, '')
+      .split(';')
+      .filter((s) => s.trim());
+    for (const statement of statements) {
+      const values = { ...common, entity: p.entity };
+      await conn.run(
+        statement,
+        Object.fromEntries(Object.entries(values).filter(([k]) => statement.includes(`$${k}`))),
+      );
+    }
+  }
+  await conn.run(ingestSql('record_pull'), {
+    ...common,
+    watermark: mark.watermark,
+    fetched: mark.fetched,
+    full: mark.full === true,
   });
 }
 
@@ -68,6 +102,7 @@ export function startArchive(p: Prepared, options: IngestOptions): Archiving | u
       entity: options.entity,
       delimiter: options.delimiter,
       profile: options.profile,
+      ...(options.pull ? { pull: options.pull } : {}),
     };
     return (e: Pick<ArchiveEntry, 'runId' | 'name' | 'entity' | 'loadedAt'>) =>
       appendEntry(db, { sha256, ...e, options: replay, ...(mappingSha256 ? { mappingSha256 } : {}) });

@@ -2,6 +2,24 @@
 import type { EntityName } from '../lib/entities.ts';
 import type { Encoding } from './encoding.ts';
 
+/** What a pulled batch (pull/) records in the same transaction as its records. */
+export interface PullMark {
+  /** The source's name in the pull configuration (also the records' source). */
+  source: string;
+  /** The ServiceNow table or Jira entity pulled. */
+  target: string;
+  /** The newest update time the batch held, as the API writes it: the next pull starts there, less the overlap. */
+  watermark: string;
+  /** Records fetched for this batch. */
+  fetched: number;
+  /** The pull this batch belongs to (one run of one target; a random id). */
+  session: string;
+  /** Part of a whole re-read (--full). */
+  full?: boolean;
+  /** The last batch of a whole re-read: the target's stored records no batch of it fetched are noted as gone upstream. */
+  last?: boolean;
+}
+
 export interface IngestOptions {
   source?: string;
   timezone?: string;
@@ -27,6 +45,8 @@ export interface IngestOptions {
   starterMapping?: boolean;
   /** Keep a copy of each loaded file in the database's archive (default true; a rebuild replays it). */
   archive?: boolean;
+  /** The file is a pulled batch: its watermark commits with it (pull/). */
+  pull?: PullMark;
 }
 
 export interface Reject {

@@ -79,6 +79,26 @@ ${cols.join(',\n')},
   value varchar,
   reason varchar not null
 );`,
+    // one row per committed pull batch (pull/): the newest is where the next pull starts
+    `create table if not exists pull_runs (
+  run_id integer primary key,
+  source varchar not null,
+  target varchar not null,
+  watermark varchar not null,
+  fetched integer not null,
+  full_read boolean not null,
+  pulled_at timestamptz not null,
+  session varchar not null
+);`,
+    // what the newest full re-read of a target did not find upstream any more (kept, never deleted)
+    `create table if not exists pull_gone (
+  source varchar not null,
+  target varchar not null,
+  entity varchar not null,
+  id varchar not null,
+  run_id integer not null,
+  noticed_at timestamptz not null
+);`,
     `create table if not exists model_state (
   data_version integer not null,
   schema_name varchar,

@@ -1,0 +1,194 @@
+/**
+ * The pull configuration (sources.yaml): which ServiceNow and Jira Service
+ * Management sources to pull, validated with zod. Every problem names the
+ * file, the key and its line. Credentials are only ever the *names* of
+ * environment variables; their values are read when a pull starts
+ * (credentials()) and never written anywhere.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected the name of an environment variable (letters, digits, _)');
+
+/** https, or http on a loopback address (tests, a local tunnel); no credentials, query or fragment in it. */
+const instanceUrl = z
+  .string()
+  .max(500)
+  .superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a URL such as https://corp.service-now.com' });
+      return;
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+      ctx.addIssue({ code: 'custom', message: 'must be https (plain http only on a loopback address)' });
+    if (url.username || url.password)
+      ctx.addIssue({ code: 'custom', message: 'must not hold a user or password: name them in auth' });
+    if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not have a query or fragment' });
+  })
+  .transform((text) => text.replace(/\/+$/, ''));
+
+const overlapMinutes = (fallback: number, min: number) =>
+  z
+    .number()
+    .min(min)
+    .max(24 * 60)
+    .default(fallback);
+
+const mappingFile = z.string().min(1).max(1000);
+
+const serviceNowTable = z.strictObject({
+  table: z.string().regex(/^[a-z0-9_]{1,80}$/, 'expected a table name such as change_request'),
+  /** An encoded query, ANDed with the watermark. */
+  query: z
+    .string()
+    .max(4000)
+    .refine((q) => !/\^NQ|ORDERBY/i.test(q), 'must not hold ^NQ or ORDERBY: the pull adds its own order')
+    .optional(),
+  mapping: mappingFile.optional(),
+});
+
+const serviceNowSource = z.strictObject({
+  name: z.string().regex(sourceNamePattern, sourceNameRule),
+  type: z.literal('servicenow'),
+  url: instanceUrl,
+  auth: z.union([z.strictObject({ user_env: envName, password_env: envName }), z.strictObject({ token_env: envName })]),
+  /** sysparm_limit: records per page. */
+  page_size: z.int().min(1).max(10_000).default(1000),
+  overlap_minutes: overlapMinutes(5, 0),
+  /** Records per batch: each batch loads and commits on its own, with its watermark. */
+  batch_records: z.int().min(1).max(1_000_000).default(20_000),
+  tables: z.array(serviceNowTable).min(1).max(50),
+});
+
+const jiraEntity = z.strictObject({
+  entity: z.enum(['changes', 'incidents']),
+  jql: z
+    .string()
+    .min(1)
+    .max(4000)
+    .refine((q) => !/\border\s+by\b/i.test(q), 'must not hold ORDER BY: the pull adds its own order'),
+  mapping: mappingFile.optional(),
+  /** Export column -> Jira field name or id, overriding the lookup by name (e.g. "Custom field (Change risk)": customfield_10041). */
+  fields: z.record(z.string().min(1).max(200), z.string().min(1).max(200)).optional(),
+});
+
+const jiraSource = z.strictObject({
+  name: z.string().regex(sourceNamePattern, sourceNameRule),
+  type: z.literal('jira'),
+  url: instanceUrl,
+  /** email + API token: Jira Cloud; a token alone: a Data Center personal access token (or set deployment). */
+  auth: z.union([z.strictObject({ email_env: envName, token_env: envName }), z.strictObject({ token_env: envName })]),
+  deployment: z.enum(['cloud', 'data_center']).optional(),
+  page_size: z.int().min(1).max(5000).default(100),
+  overlap_minutes: overlapMinutes(2, 1),
+  batch_records: z.int().min(1).max(1_000_000).default(20_000),
+  entities: z.array(jiraEntity).min(1).max(20),
+});
+
+export const pullConfigSchema = z.strictObject({
+  sources: z
+    .array(z.discriminatedUnion('type', [serviceNowSource, jiraSource]))
+    .min(1)
+    .max(50)
+    .superRefine((sources, ctx) => {
+      const seen = new Set<string>();
+      for (const [i, s] of sources.entries()) {
+        if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${s.name} is named twice` });
+        seen.add(s.name);
+        const targets = s.type === 'servicenow' ? s.tables.map((t) => t.table) : s.entities.map((e) => e.entity);
+        const twice = targets.find((t, j) => targets.indexOf(t) !== j);
+        if (twice)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, s.type === 'servicenow' ? 'tables' : 'entities'],
+            message: `${twice} is listed twice (each is pulled with one watermark)`,
+          });
+      }
+    }),
+});
+
+export type PullConfig = z.output<typeof pullConfigSchema>;
+export type Source = PullConfig['sources'][number];
+export type ServiceNowSource = Extract<Source, { type: 'servicenow' }>;
+export type JiraSource = Extract<Source, { type: 'jira' }>;
+
+export class ConfigError extends Error {}
+
+/** Where a key path is in the YAML text: the deepest node the path reaches, as "line N". */
+function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, at: PropertyKey[]): string {
+  for (let n = at.length; n >= 0; n--) {
+    const node = doc.getIn(at.slice(0, n) as (string | number)[], true) as { range?: [number, number] } | undefined;
+    if (node?.range) return `line ${counter.linePos(node.range[0]).line}`;
+  }
+  return 'line 1';
+}
+
+/** Reads and validates the configuration; mapping paths are made absolute (relative to the file). */
+export function readPullConfig(file: string): PullConfig {
+  let text: string;
+  try {
+    if (fs.statSync(file).size > 1024 * 1024) throw new ConfigError(`${file}: larger than 1 MiB`);
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const where = e?.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'line ?';
+    throw new ConfigError(`${file}: ${where}: not valid YAML: ${e?.message.split('\n')[0]}`);
+  }
+  const parsed = pullConfigSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${file}: ${lineOf(doc, counter, i.path)}: ${i.path.join('.') || '(top)'}: ${i.message}`,
+    );
+    throw new ConfigError(problems.join('\n'));
+  }
+  const dir = path.dirname(path.resolve(file));
+  const absolute = (m: string | undefined) => (m === undefined ? undefined : path.resolve(dir, m));
+  for (const s of parsed.data.sources) {
+    const items = s.type === 'servicenow' ? s.tables : s.entities;
+    for (const [j, item] of items.entries()) {
+      item.mapping = absolute(item.mapping);
+      if (item.mapping && !fs.existsSync(item.mapping)) {
+        const at = [
+          'sources',
+          parsed.data.sources.indexOf(s),
+          s.type === 'servicenow' ? 'tables' : 'entities',
+          j,
+          'mapping',
+        ];
+        throw new ConfigError(`${file}: ${lineOf(doc, counter, at)}: ${at.join('.')}: ${item.mapping}: no such file`);
+      }
+    }
+  }
+  return parsed.data;
+}
+
+/** What one source authenticates with, read from the environment when a pull starts. */
+export type Credentials = { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string };
+
+/** The source's credentials from the environment; a missing variable is named (its value never is). */
+export function credentials(source: Source, env: NodeJS.ProcessEnv = process.env): Credentials {
+  const need = (name: string) => {
+    const value = env[name];
+    if (!value) throw new ConfigError(`source ${source.name}: the environment variable ${name} is not set`);
+    return value;
+  };
+  const { auth } = source;
+  if ('user_env' in auth) return { kind: 'basic', user: need(auth.user_env), password: need(auth.password_env) };
+  if ('email_env' in auth) return { kind: 'basic', user: need(auth.email_env), password: need(auth.token_env) };
+  return { kind: 'bearer', token: need(auth.token_env) };
+}
