@@ -181,7 +181,7 @@ export function readPullConfig(file: string): PullConfig {
 export type Credentials = { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string };
 
 /** The source's credentials from the environment; a missing variable is named (its value never is). */
-export function credentials(source: Source, env: NodeJS.ProcessEnv = process.env): Credentials {
+export function credentials(source: Source, env: Record<string, string | undefined> = process.env): Credentials {
   const need = (name: string) => {
     const value = env[name];
     if (!value) throw new ConfigError(`source ${source.name}: the environment variable ${name} is not set`);
