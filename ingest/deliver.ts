@@ -21,7 +21,8 @@ export async function loadOrHandOff(
   const server = readServerInfo(db);
   if (server) {
     log(`${who}: the dashboard (PID ${server.pid}, port ${server.port}) holds ${db}; handing the files to it`);
-    const { onProgress: _local, ...sent } = options;
+    // the server never writes a starter mapping and reports no progress: those stay here
+    const { onProgress: _progress, starterMapping: _starter, ...sent } = options;
     try {
       return await handOff(
         server,

@@ -1,5 +1,6 @@
 /** The Data page: ingest runs, rejects, record counts and data-quality warnings. */
 import { z } from 'zod';
+import { readGone, readPulls } from './pulls.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 
@@ -80,6 +81,6 @@ export function getDataStatus(rejectPage: number, pageSize = 50) {
     const doneWithoutEnd = (await runQuery(conn, 'data_done_without_end', {})).map((r) =>
       doneWithoutEndSchema.parse(r),
     );
-    return { runs, rejects, counts, quality, doneWithoutEnd };
+    return { runs, rejects, counts, quality, doneWithoutEnd, pulls: await readPulls(conn), gone: await readGone(conn) };
   });
 }

@@ -2,9 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
 import { readAudit } from '../../lib/access/audit.ts';
 import { databasePath } from '../../lib/db.ts';
+import { readStatus } from '../../pull/status.ts';
 import { getDataStatus } from '../../queries/data.ts';
 import { Pager } from '../components/Pager.tsx';
+import { PullsTable } from '../components/PullsTable.tsx';
 import { count, dateTime } from '../lib/format.ts';
+import { pullViews } from '../lib/pulls.ts';
 import { qualityWarnings } from '../lib/quality.ts';
 import { handleUpload, uploadsEnabled } from '../lib/upload.server.ts';
 import { RouteError } from '../root.tsx';
@@ -19,10 +22,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!/^\d+$/.test(raw))
     throw new Response(`rejects_page: '${raw}' is not a page number (0, 1, 2, ...)`, { status: 400 });
   const page = Number(raw);
-  const status = await getDataStatus(page, pageSize);
+  const { pulls, ...status } = await getDataStatus(page, pageSize);
   const principal = context.principal;
   return {
     ...status,
+    pulls: pullViews(pulls, readStatus(databasePath())),
     page,
     uploads: uploadsEnabled(principal),
     /** The admin token field: local mode only (with sign-in, the role decides). */
@@ -59,7 +63,7 @@ function Warnings({ q, done }: { q: Status['quality']; done: Status['doneWithout
 }
 
 export default function Data() {
-  const { runs, rejects, counts, quality, doneWithoutEnd, page, uploads, askToken, signedIn, audit } =
+  const { runs, rejects, counts, quality, doneWithoutEnd, pulls, gone, page, uploads, askToken, signedIn, audit } =
     useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
@@ -103,6 +107,8 @@ export default function Data() {
           ))}
         </tbody>
       </table>
+      <h2>Pulled sources</h2>
+      <PullsTable pulls={pulls} gone={gone} />
       <h2>Data-quality warnings</h2>
       <Warnings q={quality} done={doneWithoutEnd} />
       <h2>Upload CSV files</h2>
