@@ -69,7 +69,7 @@ const serviceNowSource = z.strictObject({
   tables: z.array(serviceNowTable).min(1).max(50),
 });
 
-const jiraEntity = z.strictObject({
+const jiraIssues = z.strictObject({
   entity: z.enum(['changes', 'incidents']),
   jql: z
     .string()
@@ -80,6 +80,18 @@ const jiraEntity = z.strictObject({
   /** Export column -> Jira field name or id, overriding the lookup by name (e.g. "Custom field (Change risk)": customfield_10041). */
   fields: z.record(z.string().min(1).max(200), z.string().min(1).max(200)).optional(),
 });
+
+/** A project's versions become releases (no JQL: versions are not issues). */
+const jiraVersions = z.strictObject({
+  entity: z.literal('releases'),
+  projects: z
+    .array(z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'expected a project key such as CHG'))
+    .min(1)
+    .max(100),
+  mapping: mappingFile.optional(),
+});
+
+const jiraEntity = z.discriminatedUnion('entity', [jiraIssues, jiraVersions]);
 
 const jiraSource = z.strictObject({
   name: z.string().regex(sourceNamePattern, sourceNameRule),

@@ -167,6 +167,89 @@ describe('pull from Jira Service Management', () => {
     );
   });
 
+  it("pulls a project's versions as releases, and a change's fix version links it to one", async () => {
+    freshDatabase();
+    const issues = siteIssues();
+    for (const i of issues) if (i.key === 'CHG-12') i.fields.fixVersions = [{ id: '10100', name: 'Identity 2.0' }];
+    jira = await startJira(issues, ZONE);
+    jira.projects.CHG = 'Identity platform';
+    jira.versions.CHG = [
+      {
+        id: '10100',
+        name: 'Identity 2.0',
+        description: 'Certificate rotation',
+        released: true,
+        archived: false,
+        startDate: '2026-07-01',
+        releaseDate: '2026-07-19',
+      },
+      {
+        id: '10101',
+        name: 'Identity 2.1',
+        released: false,
+        archived: false,
+        startDate: '2026-08-01',
+        releaseDate: '2026-09-01',
+      },
+      { id: '10102', name: 'Identity 1.9', released: false, archived: true, startDate: '2026-05-01' },
+    ];
+    const result = await pull({
+      sources: [
+        {
+          ...config().sources[0],
+          page_size: 2,
+          entities: [
+            { entity: 'releases', projects: ['CHG'] },
+            { entity: 'changes', jql: 'project = CHG' },
+          ],
+        },
+      ],
+    });
+    expect(result.failed).toBe(0);
+    expect(
+      await rows(
+        'select release_id, title, status, service, release_type, requested_at, planned_end, actual_end from raw_releases order by 1',
+      ),
+    ).toEqual([
+      {
+        release_id: 'Identity 1.9',
+        title: 'Identity 1.9',
+        status: 'cancelled',
+        service: 'Identity platform',
+        release_type: 'minor',
+        requested_at: new Date('2026-05-01T00:00:00Z'),
+        planned_end: null,
+        actual_end: null,
+      },
+      {
+        release_id: 'Identity 2.0',
+        title: 'Certificate rotation',
+        status: 'deployed',
+        service: 'Identity platform',
+        release_type: 'minor',
+        requested_at: new Date('2026-07-01T00:00:00Z'),
+        planned_end: new Date('2026-07-19T00:00:00Z'),
+        actual_end: new Date('2026-07-19T00:00:00Z'),
+      },
+      {
+        release_id: 'Identity 2.1',
+        title: 'Identity 2.1',
+        status: 'planned',
+        service: 'Identity platform',
+        release_type: 'minor',
+        requested_at: new Date('2026-08-01T00:00:00Z'),
+        planned_end: new Date('2026-09-01T00:00:00Z'),
+        actual_end: null,
+      },
+    ]);
+    expect(await rows("select release_id from raw_changes where change_id = 'CHG-12'")).toEqual([
+      { release_id: 'Identity 2.0' },
+    ]);
+    // pulled again: read whole, nothing doubles
+    await pull({ sources: [{ ...config().sources[0], entities: [{ entity: 'releases', projects: ['CHG'] }] }] });
+    expect(await rows('select count(*)::integer as n from raw_releases')).toEqual([{ n: 3 }]);
+  });
+
   it('pulls from Data Center with a personal access token, paging by startAt', async () => {
     freshDatabase();
     jira = await startJira(siteIssues(), 'America/Los_Angeles');

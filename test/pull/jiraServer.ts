@@ -32,6 +32,9 @@ export interface JiraServer {
   dataCenter: boolean;
   failures: { status: 429 | 503; retryAfter?: string }[];
   beforeAnswer?: (n: number) => void;
+  /** Each project's versions, as /project/{key}/version gives them. */
+  versions: Record<string, Record<string, unknown>[]>;
+  projects: Record<string, string>;
   /** Each search request's JSON body. */
   searches: { jql: string; fields?: string[]; maxResults?: number; nextPageToken?: string; startAt?: number }[];
   close(): Promise<void>;
@@ -164,7 +167,15 @@ export function issuesFromExport(file: string, zone: string): JiraIssue[] {
 
 export async function startJira(issues: JiraIssue[], zone: string): Promise<JiraServer> {
   let count = 0;
-  const state: Omit<JiraServer, 'url' | 'close'> = { issues, zone, dataCenter: false, failures: [], searches: [] };
+  const state: Omit<JiraServer, 'url' | 'close'> = {
+    issues,
+    zone,
+    dataCenter: false,
+    failures: [],
+    searches: [],
+    versions: {},
+    projects: {},
+  };
   const instant = (i: JiraIssue) =>
     new Date(String(i.fields.updated).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).getTime();
   const server = http.createServer((req, res) => {
@@ -188,6 +199,20 @@ export async function startJira(issues: JiraIssue[], zone: string): Promise<Jira
       if (version && versions.includes(version)) {
         if (resource === 'myself') return send(200, { accountId: 'abc', timeZone: state.zone });
         return send(200, siteFields);
+      }
+      const project = /^\/rest\/api\/(\d)\/project\/([A-Z]+)(\/versions?)?$/.exec(url.pathname);
+      if (project && versions.includes(project[1] as string)) {
+        const key = project[2] as string;
+        if (!state.projects[key]) return send(404, { errorMessages: [`No project could be found with key '${key}'.`] });
+        if (!project[3]) return send(200, { key, name: state.projects[key] });
+        const all = state.versions[key] ?? [];
+        // Cloud pages /version (startAt, maxResults); /versions gives them all, as Data Center does
+        if (project[3] === '/versions') return send(200, all);
+        if (state.dataCenter) return send(404, { errorMessages: ['Not found'] });
+        const startAt = Number(url.searchParams.get('startAt') ?? 0);
+        const max = Number(url.searchParams.get('maxResults') ?? 50);
+        const values = all.slice(startAt, startAt + max);
+        return send(200, { startAt, maxResults: max, total: all.length, isLast: startAt + max >= all.length, values });
       }
       const cloudSearch = url.pathname === '/rest/api/3/search/jql';
       const dcSearch = url.pathname === '/rest/api/2/search';
