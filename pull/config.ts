@@ -66,6 +66,8 @@ const serviceNowSource = z.strictObject({
   overlap_minutes: overlapMinutes(5, 0),
   /** Records per batch: each batch loads and commits on its own, with its watermark. */
   batch_records: z.int().min(1).max(1_000_000).default(20_000),
+  /** The longest one request may take, answer included, before it is tried again. */
+  timeout_seconds: z.int().min(1).max(600).default(120),
   tables: z.array(serviceNowTable).min(1).max(50),
 });
 
@@ -103,6 +105,7 @@ const jiraSource = z.strictObject({
   page_size: z.int().min(1).max(5000).default(100),
   overlap_minutes: overlapMinutes(2, 1),
   batch_records: z.int().min(1).max(1_000_000).default(20_000),
+  timeout_seconds: z.int().min(1).max(600).default(120),
   entities: z.array(jiraEntity).min(1).max(20),
 });
 

@@ -27,6 +27,8 @@ export interface Api {
   backoffMs?: number;
   /** Told of every wait, for the progress lines. */
   onWait?: (line: string) => void;
+  /** The longest one request may take, answer included (default 120 s). */
+  timeoutSeconds?: number;
 }
 
 export interface Answer {
@@ -35,8 +37,6 @@ export interface Answer {
   body: unknown;
 }
 
-/** Per request: the time until the whole answer has arrived. */
-const REQUEST_SECONDS = Number(process.env.RELEASELENS_PULL_REQUEST_SECONDS ?? 120);
 /** An answer larger than this is refused (a page of 10,000 wide records is far less). */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 /** The longest a Retry-After is waited for at once. */
@@ -117,6 +117,7 @@ export async function request(
   const retries = api.retries ?? 5;
   const backoff = api.backoffMs ?? 1000;
   const url = `${api.base}${path}`;
+  const seconds = api.timeoutSeconds ?? 120;
   for (let attempt = 0; ; attempt++) {
     let res: Response;
     let text: string;
@@ -129,13 +130,26 @@ export async function request(
           ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        redirect: 'error',
-        signal: AbortSignal.timeout(REQUEST_SECONDS * 1000),
+        // a redirect (to a sign-in page, another host) is never followed with the credentials
+        redirect: 'manual',
+        signal: AbortSignal.timeout(seconds * 1000),
       });
+      if (res.status >= 300 && res.status < 400) {
+        const to = res.headers.get('location') ?? '';
+        let where = 'elsewhere';
+        try {
+          where = new URL(to, url).origin;
+        } catch {
+          // no readable location
+        }
+        throw new PullError(
+          `HTTP ${res.status}: the instance sends requests to ${where} (a sign-in page?); pulls follow no redirect: check the url`,
+        );
+      }
       text = await readCapped(res);
     } catch (err) {
       if (err instanceof PullError) throw new PullError(`${api.label}: ${init.what}: ${err.message}`);
-      const why = (err as Error).name === 'TimeoutError' ? `no answer in ${REQUEST_SECONDS} s` : describe(err);
+      const why = (err as Error).name === 'TimeoutError' ? `no whole answer in ${seconds} s` : describe(err);
       if (attempt >= retries) throw new PullError(`${api.label}: ${init.what}: ${why}, ${retries} retries spent`);
       const wait = jittered(backoff * 2 ** attempt);
       api.onWait?.(`${api.label}: ${why}; retry ${attempt + 1} of ${retries} in ${(wait / 1000).toFixed(1)} s`);

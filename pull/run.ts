@@ -57,6 +57,7 @@ async function targetsOf(source: Source, creds: Credentials, options: PullOption
     base: source.url,
     credentials: creds,
     backoffMs: options.backoffMs,
+    timeoutSeconds: source.timeout_seconds,
     onWait: (line) => log(`pull ${line}`),
   };
   if (source.type === 'servicenow') return source.tables.map((t) => serviceNowTarget(source, t, api));

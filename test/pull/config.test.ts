@@ -104,6 +104,10 @@ describe('pull configuration', () => {
       code: 2,
       stderr: expect.stringContaining('from 30s to 7d'),
     });
+    expect(run('--config', ok, '--every', '*/5 * * * * *')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('closer than 30 s'),
+    });
     expect(run('--config', ok, '--every', 'sometimes')).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('neither an interval'),
