@@ -14,9 +14,10 @@
  * standard ones by their known ids, "Custom field (X)" by the name X (a
  * source's `fields` may name the id instead), issue links by link type.
  */
-import { isTimeZone } from '../lib/timeZone.ts';
 import type { JiraSource } from './config.ts';
 import { type Api, PullError, request } from './http.ts';
+import { type JiraSite, jiraDenied } from './jiraSite.ts';
+import { versionsTarget } from './jiraVersions.ts';
 import { columnsRead, type Fetched, mappingFor, type Progress, type Target } from './target.ts';
 
 export const jiraProfiles: Record<string, string> = { changes: 'jira-change', incidents: 'jira-incident' };
@@ -42,12 +43,6 @@ const systemFields: Record<string, string> = {
 
 /** Where a column's text comes from. */
 type Source = { kind: 'field'; id: string } | { kind: 'link'; direction: 'inward' | 'outward'; type: string };
-
-export function jiraDenied(status: number): string {
-  return status === 401
-    ? 'Jira did not accept the credentials (Cloud: the account email and an API token; Data Center: a personal access token)'
-    : 'the account may not browse these projects or issues: give it the Browse projects permission (and Service Management agent access for JSM projects)';
-}
 
 const ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -106,124 +101,10 @@ function checkIssue(label: string, raw: unknown): Issue {
   return { key: i.key, fields: i.fields as Record<string, unknown> };
 }
 
-/** Everything a run learns once per source: the API version, the token user's zone, the fields by name. */
-export interface JiraSite {
-  api: Omit<Api, 'label' | 'denied'>;
-  cloud: boolean;
-  zone: string;
-  fields: { id: string; name: string }[];
-}
-
-export async function readJiraSite(source: JiraSource, api: Omit<Api, 'label' | 'denied'>): Promise<JiraSite> {
-  const cloud = (source.deployment ?? ('email_env' in source.auth ? 'cloud' : 'data_center')) === 'cloud';
-  const v = cloud ? 3 : 2;
-  const siteApi: Api = { ...api, label: source.name, denied: jiraDenied };
-  const me = (await request(siteApi, `/rest/api/${v}/myself`, { what: 'GET myself' })).body as {
-    timeZone?: unknown;
-  } | null;
-  const zone = typeof me?.timeZone === 'string' ? me.timeZone : '';
-  if (!isTimeZone(zone))
-    throw new PullError(
-      `${source.name}: /myself gives no IANA time zone for the token's user ('${zone.slice(0, 60)}')`,
-    );
-  const list = (await request(siteApi, `/rest/api/${v}/field`, { what: 'GET field' })).body;
-  if (!Array.isArray(list)) throw new PullError(`${source.name}: /field did not answer a list`);
-  const fields = list
-    .filter((f): f is { id: string; name: string } => typeof f?.id === 'string' && typeof f?.name === 'string')
-    .map((f) => ({ id: f.id, name: f.name }));
-  return { api, cloud, zone, fields };
-}
-
 type IssueEntity = Extract<JiraSource['entities'][number], { jql: string }>;
-type VersionEntity = Extract<JiraSource['entities'][number], { projects: string[] }>;
 
 export function jiraTarget(source: JiraSource, entity: JiraSource['entities'][number], site: JiraSite): Target {
   return 'projects' in entity ? versionsTarget(source, entity, site) : issuesTarget(source, entity, site);
-}
-
-/**
- * A project's versions as releases: every pull reads them all (versions have
- * no update time, and a project has few), one row each as the project's
- * Releases page lists them; records merge by id, so nothing doubles.
- */
-function versionsTarget(source: JiraSource, entity: VersionEntity, site: JiraSite): Target {
-  const profile = entity.mapping ? undefined : 'jira-version';
-  const label = `${source.name} releases`;
-  const api: Api = { ...site.api, label, denied: jiraDenied };
-  const v = site.cloud ? 3 : 2;
-  const header = [
-    'Project',
-    'Version',
-    'Version id',
-    'Description',
-    'Start date',
-    'Release date',
-    'Status',
-    'Released on',
-  ];
-  const text = (x: unknown) => (typeof x === 'string' || typeof x === 'number' ? String(x) : '');
-  const date = (x: unknown) => (typeof x === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(x) ? x : '');
-
-  async function versionsOf(key: string): Promise<unknown[]> {
-    const project = encodeURIComponent(key);
-    if (!site.cloud) {
-      const list = (await request(api, `/rest/api/2/project/${project}/versions`, { what: `GET ${key} versions` }))
-        .body;
-      if (!Array.isArray(list)) throw new PullError(`${label}: ${key}'s versions are not a list`);
-      return list;
-    }
-    const out: unknown[] = [];
-    for (let startAt = 0; ; ) {
-      const b = (
-        await request(api, `/rest/api/3/project/${project}/version?startAt=${startAt}&maxResults=${source.page_size}`, {
-          what: `GET ${key} versions`,
-        })
-      ).body as { values?: unknown; isLast?: unknown } | null;
-      if (!Array.isArray(b?.values)) throw new PullError(`${label}: ${key}'s versions page has no values`);
-      out.push(...b.values);
-      if (b.isLast !== false || b.values.length === 0) return out;
-      startAt += b.values.length;
-    }
-  }
-
-  return {
-    name: 'releases',
-    header,
-    load: profile ? { profile } : { mappingFile: entity.mapping },
-    startFrom: (w) => w,
-    describe: () =>
-      `GET ${source.url}/rest/api/${v}/project/{${entity.projects.join(',')}}/version${site.cloud ? '' : 's'} (every version, each pull)`,
-    async *fetch(): AsyncGenerator<Fetched> {
-      const now = new Date().toISOString();
-      for (const key of entity.projects) {
-        const project = (
-          await request(api, `/rest/api/${v}/project/${encodeURIComponent(key)}`, { what: `GET project ${key}` })
-        ).body as { name?: unknown } | null;
-        const projectName = text(project?.name) || key;
-        for (const raw of await versionsOf(key)) {
-          const version = raw as Record<string, unknown> | null;
-          const name = text(version?.name);
-          if (!version || !name) throw new PullError(`${label}: a version of ${key} has no name`);
-          const released = version.released === true;
-          const status = released ? 'Released' : version.archived === true ? 'Archived' : 'Unreleased';
-          yield {
-            id: name,
-            updated: now,
-            row: {
-              Project: projectName,
-              Version: name,
-              'Version id': text(version.id),
-              Description: text(version.description),
-              'Start date': date(version.startDate),
-              'Release date': date(version.releaseDate),
-              Status: status,
-              'Released on': released ? date(version.releaseDate) : '',
-            },
-          };
-        }
-      }
-    },
-  };
 }
 
 function issuesTarget(source: JiraSource, entity: IssueEntity, site: JiraSite): Target {

@@ -22,7 +22,8 @@ import { askServer } from '../lib/runningServer.ts';
 import { type PullRow, readPulls } from '../queries/pulls.ts';
 import { type Credentials, credentials, type PullConfig, type Source } from './config.ts';
 import type { Api } from './http.ts';
-import { jiraTarget, readJiraSite } from './jira.ts';
+import { jiraTarget } from './jira.ts';
+import { readJiraSite } from './jiraSite.ts';
 import { serviceNowTarget } from './servicenow.ts';
 import { shortError, sourceEntry, updateStatus } from './status.ts';
 import { type Fetched, type Target, writeBatch } from './target.ts';
@@ -42,7 +43,9 @@ export interface PullOptions {
 
 /** The watermark of every pulled target ("source\ttarget" -> watermark): from the dashboard when it serves the database. */
 export async function readWatermarks(): Promise<Map<string, string>> {
-  const served = await askServer(databasePath(), '/api/pulls');
+  const db = databasePath();
+  if (db !== ':memory:' && !fs.existsSync(db)) return new Map(); // nothing pulled yet; a dry run creates nothing
+  const served = await askServer(db, '/api/pulls');
   const rows: PullRow[] = served
     ? ((await served.json()) as { pulls: PullRow[] }).pulls
     : await withConnection((conn) => readPulls(conn));
@@ -199,7 +202,12 @@ async function pullTarget(
     batch = new Map();
     tally.batches++;
     const n = tally.batches;
-    const watermark = records.reduce((max, r) => (r.updated > max ? r.updated : max), records[0]?.updated ?? '');
+    // the newest update in the batch (both forms of watermark sort as text)
+    const watermark =
+      records
+        .map((r) => r.updated)
+        .sort()
+        .at(-1) ?? '';
     const pull: PullMark = {
       source: source.name,
       target: target.name,
