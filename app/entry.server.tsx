@@ -141,6 +141,8 @@ function encoded(headers: Headers, gzip: boolean): Headers {
   return headers;
 }
 
+/** For scripts/server.mjs: alerts and digests start once the server listens (app/lib/alerts/). */
+export { startAlerts } from './lib/alerts/service.server.ts';
 export { sendKept } from './lib/documents.server.ts';
 
 /** For scripts/server.mjs: the access check before anything else, and whether this configuration may listen at all. */

@@ -10,7 +10,7 @@ import {
   useLocation,
   useRouteError,
 } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useNonce } from './lib/nonce.ts';
 import styles from './styles.css?url';
 
@@ -27,6 +27,37 @@ const pages = [
   { to: '/data', label: 'Data' },
 ];
 
+/**
+ * The alerts link, with the number firing now. Asked for after the page
+ * loads: an evaluation changes it without a new data version, so it is no
+ * part of a kept document.
+ */
+function AlertsLink() {
+  const [active, setActive] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetch('/api/alerts', { headers: { accept: 'application/json' } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body: { active?: number } | null) => {
+        if (live && typeof body?.active === 'number') setActive(body.active);
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <NavLink to="/alerts" aria-label={active ? `Alerts: ${active} firing` : undefined}>
+      Alerts
+      {active ? (
+        <span className="badge" data-alerts-active={active}>
+          {active}
+        </span>
+      ) : null}
+    </NavLink>
+  );
+}
+
 /** Navigation keeps the filters (the query string) when moving between pages. */
 function Nav() {
   const { search } = useLocation();
@@ -38,6 +69,7 @@ function Nav() {
           {p.label}
         </NavLink>
       ))}
+      <AlertsLink />
     </nav>
   );
 }

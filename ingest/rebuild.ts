@@ -10,8 +10,10 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { audit } from '../lib/access/audit.ts';
 import { exit, fail, log, UsageError } from '../lib/command.ts';
-import { closeDatabase, databasePath, setDatabasePath } from '../lib/db.ts';
+import { closeDatabase, databasePath, setDatabasePath, withWriter } from '../lib/db.ts';
 import { readServerInfo } from '../lib/runningServer.ts';
+import { keptThroughRebuild } from '../lib/schema.ts';
+import { fileLiteral } from '../lib/sqlText.ts';
 import { archivedFile, archivedMapping, readManifest } from './archive.ts';
 import { ingestBatch } from './load.ts';
 
@@ -26,6 +28,26 @@ function moveDatabase(from: string, to: string) {
   for (const [a, b] of databaseFiles(from).map((f, i) => [f, databaseFiles(to)[i] as string] as const)) {
     if (fs.existsSync(a)) fs.renameSync(a, b);
   }
+}
+
+/** Copies what the archive cannot replay (alert state) from the old database into the new one. */
+async function keepState(oldDb: string): Promise<void> {
+  if (!fs.existsSync(oldDb)) return;
+  await withWriter(async (conn) => {
+    await conn.run(`attach ${fileLiteral(oldDb)} as previous (read_only)`);
+    try {
+      for (const table of keptThroughRebuild) {
+        const has = await conn.runAndReadAll(
+          "select 1 from duckdb_tables() where database_name = 'previous' and table_name = $table",
+          { table },
+        );
+        if (has.currentRowCount === 0) continue;
+        await conn.run(`insert into main.${table} select * from previous.main.${table}`);
+      }
+    } finally {
+      await conn.run('detach previous');
+    }
+  });
 }
 
 async function main() {
@@ -64,6 +86,7 @@ async function main() {
       }
     },
   );
+  if (failed === 0 && !batch.buildError && batch.dataVersion !== null) await keepState(db);
   await closeDatabase();
   if (failed > 0 || batch.buildError || batch.dataVersion === null) {
     if (batch.buildError) log(`error: ${batch.buildError.message}`);

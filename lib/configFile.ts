@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument, parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { projectFile } from './paths.ts';
 
@@ -52,4 +52,57 @@ export function readConfigFile<S extends z.ZodType>(
   }
   cache.set(key, { mtimeMs: stat.mtimeMs, value: parsed.data });
   return parsed.data;
+}
+
+/**
+ * Parses a YAML text and validates it; every problem is a line naming the
+ * file, the line and the key (`sources.yaml: line 4: sources.0.url: ...`).
+ * Returns the value and where a key path is, for checks made afterwards.
+ */
+export function parseYamlWithLines<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+  Failure: new (message: string) => Error,
+): { value: z.output<S>; lineOf: (at: PropertyKey[]) => string } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  const lineOf = (at: PropertyKey[]) => {
+    for (let n = at.length; n >= 0; n--) {
+      const node = doc.getIn(at.slice(0, n) as (string | number)[], true) as { range?: [number, number] } | undefined;
+      if (node?.range) return `line ${counter.linePos(node.range[0]).line}`;
+    }
+    return 'line 1';
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const where = e?.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'line ?';
+    throw new Failure(`${file}: ${where}: not valid YAML: ${e?.message.split('\n')[0]}`);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new Failure(`${file}: not valid YAML: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Failure(
+      parsed.error.issues
+        .map((i) => `${file}: ${lineOf(i.path)}: ${i.path.join('.') || '(top)'}: ${i.message}`)
+        .join('\n'),
+    );
+  }
+  return { value: parsed.data, lineOf };
+}
+
+/** Reads a configuration file of at most 1 MiB, or says why it cannot. */
+export function readSmallFile(file: string, Failure: new (message: string) => Error): string {
+  try {
+    if (fs.statSync(file).size > 1024 * 1024) throw new Failure(`${file}: larger than 1 MiB`);
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof Failure) throw err;
+    throw new Failure(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

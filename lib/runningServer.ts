@@ -66,15 +66,26 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * A GET to the dashboard that holds this database, on loopback with its
- * token (read-only commands beside it: npm run kpis, npm run report), or
- * null when no dashboard serves it. Throws when it answers with an error.
+ * A GET (or, with `post`, a POST of JSON) to the dashboard that holds this
+ * database, on loopback with its token (commands beside it: npm run kpis,
+ * npm run report, npm run alerts), or null when no dashboard serves it.
+ * Throws when it answers with an error.
  */
-export async function askServer(databaseFile: string, pathAndQuery: string): Promise<Response | null> {
+export async function askServer(
+  databaseFile: string,
+  pathAndQuery: string,
+  post?: { body: unknown },
+): Promise<Response | null> {
   const server = readServerInfo(databaseFile);
   if (!server) return null;
   const res = await fetch(`http://127.0.0.1:${server.port}${pathAndQuery}`, {
-    headers: { authorization: `Bearer ${server.token}`, accept: 'application/json' },
+    method: post ? 'POST' : 'GET',
+    headers: {
+      authorization: `Bearer ${server.token}`,
+      accept: 'application/json',
+      ...(post ? { 'content-type': 'application/json' } : {}),
+    },
+    body: post ? JSON.stringify(post.body) : undefined,
   });
   if (!res.ok) {
     const text = (await res.text()).slice(0, 500);

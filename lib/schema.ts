@@ -99,6 +99,24 @@ ${cols.join(',\n')},
   run_id integer not null,
   noticed_at timestamptz not null
 );`,
+    // what the alerts last said (app/lib/alerts/): kept through a rebuild, which the archive cannot replay
+    `create table if not exists alert_state (
+  rule varchar primary key,
+  firing boolean not null,
+  since timestamptz,
+  summary varchar not null,
+  link varchar not null,
+  changed_at timestamptz not null,
+  evaluated_at timestamptz not null
+);`,
+    `create table if not exists alert_deliveries (
+  channel varchar primary key,
+  sent integer not null,
+  failed integer not null,
+  last_sent_at timestamptz,
+  last_error varchar,
+  last_error_at timestamptz
+);`,
     `create table if not exists model_state (
   data_version integer not null,
   schema_name varchar,
@@ -111,6 +129,9 @@ ${cols.join(',\n')},
     ...raw,
   ].join('\n');
 }
+
+/** Tables no archived file can recreate: `npm run rebuild` copies them from the old database. */
+export const keptThroughRebuild = ['alert_state', 'alert_deliveries'] as const;
 
 /** Creates the raw and bookkeeping tables when they are missing, and adds new optional columns. */
 export async function ensureSchema(conn: DuckDBConnection): Promise<void> {

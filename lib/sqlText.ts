@@ -19,3 +19,12 @@ export const intLiteral = (value: number): string => {
   if (!Number.isSafeInteger(value)) throw new Error(`refusing to splice number ${value}`);
   return String(value);
 };
+
+/** A file path literal (ATTACH takes no bound parameter): refused when it holds a quote or a control character. */
+export const fileLiteral = (file: string): string => {
+  if (/['\\\p{Cc}]/u.test(file))
+    throw new Error(
+      `refusing to splice the path ${JSON.stringify(file)}: it holds a quote, a backslash or a control character`,
+    );
+  return `'${file}'`;
+};

@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { parseYamlWithLines, readSmallFile } from '../lib/configFile.ts';
 import { sourceNamePattern, sourceNameRule } from '../lib/entities.ts';
 
 const envName = z
@@ -138,58 +138,28 @@ export type JiraSource = Extract<Source, { type: 'jira' }>;
 
 export class ConfigError extends Error {}
 
-/** Where a key path is in the YAML text: the deepest node the path reaches, as "line N". */
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, at: PropertyKey[]): string {
-  for (let n = at.length; n >= 0; n--) {
-    const node = doc.getIn(at.slice(0, n) as (string | number)[], true) as { range?: [number, number] } | undefined;
-    if (node?.range) return `line ${counter.linePos(node.range[0]).line}`;
-  }
-  return 'line 1';
-}
-
 /** Reads and validates the configuration; mapping paths are made absolute (relative to the file). */
 export function readPullConfig(file: string): PullConfig {
-  let text: string;
-  try {
-    if (fs.statSync(file).size > 1024 * 1024) throw new ConfigError(`${file}: larger than 1 MiB`);
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const where = e?.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'line ?';
-    throw new ConfigError(`${file}: ${where}: not valid YAML: ${e?.message.split('\n')[0]}`);
-  }
-  const parsed = pullConfigSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${file}: ${lineOf(doc, counter, i.path)}: ${i.path.join('.') || '(top)'}: ${i.message}`,
-    );
-    throw new ConfigError(problems.join('\n'));
-  }
+  const { value: config, lineOf } = parseYamlWithLines(
+    file,
+    readSmallFile(file, ConfigError),
+    pullConfigSchema,
+    ConfigError,
+  );
   const dir = path.dirname(path.resolve(file));
-  const absolute = (m: string | undefined) => (m === undefined ? undefined : path.resolve(dir, m));
-  for (const s of parsed.data.sources) {
-    const items = s.type === 'servicenow' ? s.tables : s.entities;
+  for (const [i, s] of config.sources.entries()) {
+    const key = s.type === 'servicenow' ? 'tables' : 'entities';
+    const items: { mapping?: string }[] = s.type === 'servicenow' ? s.tables : s.entities;
     for (const [j, item] of items.entries()) {
-      item.mapping = absolute(item.mapping);
-      if (item.mapping && !fs.existsSync(item.mapping)) {
-        const at = [
-          'sources',
-          parsed.data.sources.indexOf(s),
-          s.type === 'servicenow' ? 'tables' : 'entities',
-          j,
-          'mapping',
-        ];
-        throw new ConfigError(`${file}: ${lineOf(doc, counter, at)}: ${at.join('.')}: ${item.mapping}: no such file`);
+      if (item.mapping === undefined) continue;
+      item.mapping = path.resolve(dir, item.mapping);
+      if (!fs.existsSync(item.mapping)) {
+        const at = ['sources', i, key, j, 'mapping'];
+        throw new ConfigError(`${file}: ${lineOf(at)}: ${at.join('.')}: ${item.mapping}: no such file`);
       }
     }
   }
-  return parsed.data;
+  return config;
 }
 
 /** What one source authenticates with, read from the environment when a pull starts. */

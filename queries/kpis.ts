@@ -41,6 +41,27 @@ export interface KpiReport {
   };
 }
 
+/** Every key of the kpis object, for checking a gate's KPI name before there is a report to read it from. */
+export const kpiKeys = [
+  'completed',
+  'success_rate',
+  'change_failure_rate',
+  'rollback_rate',
+  'post_release_incident_rate',
+  'post_release_incidents',
+  'recovery_time_hours',
+  'lead_time_hours',
+  'schedule_adherence',
+  'emergency_rate',
+  'unauthorized_rate',
+  'freeze_violations',
+  'deployment_frequency_per_week',
+  'backlog',
+  'policy_compliance',
+  'policy_checks',
+  'satisfaction',
+] as const satisfies readonly (keyof KpiReport['kpis'])[];
+
 export const policyChecks = [
   'authorised_before_start',
   'rollback_tested',

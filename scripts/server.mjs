@@ -62,7 +62,7 @@ const REFUSAL_HEADERS = {
 };
 
 /** The endpoints whose first answer costs a query: rate-limited per client. */
-const EXPENSIVE = /^\/(api\/(?!ingest$)|download\/|report$|releases\.csv$)/;
+const EXPENSIVE = /^\/(api\/(?!ingest$|alerts$)|download\/|report$|releases\.csv$)/;
 
 async function main() {
   process.env.RELEASELENS_MEMORY_LIMIT ??= SERVER_MEMORY_LIMIT;
@@ -71,8 +71,10 @@ async function main() {
   /** @type {import('@remix-run/node').ServerBuild} */
   const build = await import(pathToFileURL(buildPath).href);
   installGlobals({ nativeFetch: build.future.v3_singleFetch });
-  const entry = /** @type {{ sendKept?: SendKept, access: Access }} */ (/** @type {unknown} */ (build.entry.module));
-  const { sendKept, access } = entry;
+  const entry = /** @type {{ sendKept?: SendKept, access: Access, startAlerts?: () => void }} */ (
+    /** @type {unknown} */ (build.entry.module)
+  );
+  const { sendKept, access, startAlerts } = entry;
   const problem = access.listenProblem();
   if (problem) {
     console.error(`[releaselens] not starting: ${problem}`);
@@ -174,7 +176,10 @@ async function main() {
   const port = access.port();
   const host = access.host();
   const server = app.listen(port, host);
-  server.on('listening', () => console.log(`[releaselens] http://${host.includes(':') ? `[${host}]` : host}:${port}`));
+  server.on('listening', () => {
+    console.log(`[releaselens] http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+    startAlerts?.(); // rules after every new data version, digests on their schedules (docs/alerts.md)
+  });
   for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT'])) {
     process.once(signal, () => {
       // requests under way finish; then the process ends (a handed-over ingest is one transaction either way)

@@ -66,7 +66,7 @@ export function neededRole(method: string, pathname: string): Role | 'public' | 
   if (path.startsWith('/auth/')) return 'public';
   if (path === '/api/ingest') return 'handoff';
   if (method === 'GET' || method === 'HEAD') return 'viewer';
-  if (method === 'POST' && (path === '/data' || path === '/review')) return 'uploader';
+  if (method === 'POST' && (path === '/data' || path === '/review' || path === '/api/alerts')) return 'uploader';
   return 'admin';
 }
 

@@ -4,8 +4,10 @@ import { readAudit } from '../../lib/access/audit.ts';
 import { databasePath } from '../../lib/db.ts';
 import { readStatus } from '../../pull/status.ts';
 import { getDataStatus } from '../../queries/data.ts';
+import { DeliveriesTable } from '../components/DeliveriesTable.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { PullsTable } from '../components/PullsTable.tsx';
+import { readDeliveries } from '../lib/alerts/engine.server.ts';
 import { count, dateTime } from '../lib/format.ts';
 import { pullViews } from '../lib/pulls.ts';
 import { qualityWarnings } from '../lib/quality.ts';
@@ -27,6 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     ...status,
     pulls: pullViews(pulls, readStatus(databasePath())),
+    deliveries: await readDeliveries(),
     page,
     uploads: uploadsEnabled(principal),
     /** The admin token field: local mode only (with sign-in, the role decides). */
@@ -63,8 +66,21 @@ function Warnings({ q, done }: { q: Status['quality']; done: Status['doneWithout
 }
 
 export default function Data() {
-  const { runs, rejects, counts, quality, doneWithoutEnd, pulls, gone, page, uploads, askToken, signedIn, audit } =
-    useLoaderData<typeof loader>();
+  const {
+    runs,
+    rejects,
+    counts,
+    quality,
+    doneWithoutEnd,
+    pulls,
+    gone,
+    deliveries,
+    page,
+    uploads,
+    askToken,
+    signedIn,
+    audit,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const { search } = useLocation();
@@ -109,6 +125,12 @@ export default function Data() {
       </table>
       <h2>Pulled sources</h2>
       <PullsTable pulls={pulls} gone={gone} />
+      {deliveries.length > 0 && (
+        <>
+          <h2>Alert deliveries</h2>
+          <DeliveriesTable deliveries={deliveries} />
+        </>
+      )}
       <h2>Data-quality warnings</h2>
       <Warnings q={quality} done={doneWithoutEnd} />
       <h2>Upload CSV files</h2>
