@@ -104,7 +104,9 @@ export async function deliver(
       await sendOnce(name, channel, m);
       return null;
     } catch (err) {
-      last = withoutSecret((err as Error).message, process.env[variable] ?? null);
+      const e = err as Error & { cause?: { code?: string } };
+      const why = e.message === 'fetch failed' && e.cause?.code ? `no connection (${e.cause.code})` : e.message;
+      last = withoutSecret(why, process.env[variable] ?? null);
       if (!last.startsWith(`channel ${name}`)) last = `channel ${name} (${kind}): ${last}`;
       if (/is not set|must be https|must start with|is not a URL/.test(last) || attempt === attempts) break;
       const wait = Math.min(60_000, backoff * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
