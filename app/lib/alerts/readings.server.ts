@@ -7,6 +7,7 @@
  */
 
 import { getBuckets } from '../../../queries/analysis.ts';
+import { flooredExpected } from '../../../queries/excess.ts';
 import { evaluateGates, parseGate } from '../../../queries/gates.ts';
 import { getKpis } from '../../../queries/kpis.ts';
 import type { KpiParams } from '../../../queries/params.ts';
@@ -113,7 +114,7 @@ export async function readRule(rule: Rule, base: string): Promise<Reading> {
     units.sort((a, b) => (a.excess_q_value ?? 1) - (b.excess_q_value ?? 1) || a.unit_id.localeCompare(b.unit_id));
     const items = units.slice(0, 20).map((u) => ({
       id: u.unit_id,
-      text: `${u.unit_id}${u.service ? ` (${u.service})` : ''}: ${u.post_release_incidents} incidents in the window where ${fmt(u.expected_incidents ?? 0)} were expected (q ${fmt(u.excess_q_value ?? 1)})`,
+      text: `${u.unit_id}${u.service ? ` (${u.service})` : ''}: ${u.post_release_incidents} incidents in the window where ${fmt(flooredExpected(u, params.window) ?? 0)} were expected (${(u.excess_q_value ?? 1) < 0.001 ? 'q < 0.001' : `q ${fmt(u.excess_q_value ?? 1)}`})`,
       link: link(base, `/releases/${encodeURIComponent(u.unit_id)}`, query),
     }));
     return {
