@@ -4,8 +4,9 @@
  * Takes the trends page's `event=YYYY-MM-DD:label` and `bucket` too.
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
+import { renderReport } from '../components/report/ReportDocument.tsx';
 import { badRequest, resolveFilters } from '../lib/filters.server.ts';
-import { renderReport, reportData } from '../lib/report.server.tsx';
+import { reportData } from '../lib/reportData.server.ts';
 import { secureHeaders } from '../lib/security.server.ts';
 import { parseEvents } from '../lib/trends.ts';
 

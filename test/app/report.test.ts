@@ -4,13 +4,15 @@
  * /api/kpis for the same parameters, and every failed unit with its verdict.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { describeFreshness } from '../../app/lib/format.ts';
 import { headline, type TileKey, tiles } from '../../app/lib/tiles.ts';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
 import * as apiUnits from '../../app/routes/api.units.ts';
 import * as report from '../../app/routes/report.ts';
 import type { KpiReport } from '../../queries/kpis.ts';
+import { getDataRange } from '../../queries/range.ts';
 import type { UnitRow } from '../../queries/units.ts';
-import { freshDatabase, goldenInput, loadFolder } from '../helpers.ts';
+import { csvFolder, freshDatabase, goldenInput, loadFolder } from '../helpers.ts';
 import { callLoader } from './helpers.tsx';
 
 const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
@@ -53,6 +55,14 @@ describe('the retrospective report', () => {
       for (const ref of references(html)) expect(ref, ref.slice(0, 80)).toMatch(/^(data:image\/png;base64,|#)/);
       expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/)/);
     }
+  });
+
+  it('states freshness as the pages do: the newest operational record, surveys apart', async () => {
+    const { html } = await reportOf(march);
+    const range = await getDataRange();
+    expect(html).toContain(describeFreshness(range.last_at, range.loaded_at));
+    expect(html).toContain('Data to 2025-04-01 05:00 UTC'); // the golden incidents run to 1 April
+    expect(html).not.toContain('Survey responses to');
   });
 
   it('shows the same headline numbers as /api/kpis for the same parameters', async () => {
@@ -102,5 +112,29 @@ describe('the retrospective report', () => {
       const { thrown } = await callLoader(report.loader, `/report?${bad}`);
       expect(thrown?.status, bad).toBe(400);
     }
+  });
+});
+
+describe('the report beside late survey responses', () => {
+  it('keeps the newest operational record as its freshness and names the surveys apart', async () => {
+    freshDatabase();
+    await loadFolder(goldenInput);
+    await loadFolder(
+      csvFolder({
+        surveys: [
+          {
+            response_id: 'S1',
+            release_id: 'R1',
+            change_id: '',
+            responded_at: '2025-06-30T12:00:00Z',
+            score: 4,
+            comment: '',
+          },
+        ],
+      }),
+    );
+    const { html } = await reportOf(march);
+    expect(html).toContain('Data to 2025-04-01 05:00 UTC');
+    expect(html).toContain('Survey responses to 2025-06-30.');
   });
 });

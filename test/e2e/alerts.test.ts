@@ -19,6 +19,11 @@ const token = `${'q'.repeat(24)}alerts-handoff-token-0123456789`;
 
 const alertsYaml = `channels:
   pager: { webhook: { url_env: TEST_PAGER_URL } }
+digests:
+  - name: weekly
+    every: "0 8 * * MON"
+    period: { from: 2025-03-01, to: 2025-04-01 }
+    notify: [pager]
 rules:
   - name: incidents after go-live
     when: post_release_incident_rate > 0.2
@@ -83,7 +88,7 @@ describe('alerts in the dashboard', () => {
     // at start: the golden freeze violation, no incidents yet
     await waitFor(() => (hooks.posts.get('/pager') ?? []).length >= 1);
     expect((hooks.posts.get('/pager') as { name: string }[]).map((p) => p.name)).toEqual(['freeze broken']);
-    expect(server.log()).toMatch(/alerts: 2 rule\(s\) and 0 digest\(s\) from .*alerts\.yaml, to 1 channel\(s\)/);
+    expect(server.log()).toMatch(/alerts: 2 rule\(s\) and 1 digest\(s\) from .*alerts\.yaml, to 1 channel\(s\)/);
 
     // beside this process, not blocking it: the dashboard posts to the listener here meanwhile
     const status = await new Promise<number | null>((resolve) =>
@@ -119,6 +124,15 @@ describe('alerts in the dashboard', () => {
     expect(once.stderr).toMatch(/alerts: nothing changed/);
     expect(once.status).toBe(0);
     expect(hooks.posts.get('/pager')).toHaveLength(2);
+
+    // a digest now, through the dashboard
+    const digest = await command(['--digest', 'weekly', '--db', db, '--config', config]);
+    expect(digest.status).toBe(0);
+    const sent = (hooks.posts.get('/pager') as { event: string; name: string; lines: string[] }[])[2];
+    expect(sent).toMatchObject({ event: 'digest', name: 'weekly' });
+    expect(sent?.lines.join('\n')).toContain('Change failure rate: 66.7%');
+    const after = await (await fetch(`${server.url}/api/alerts`)).json();
+    expect(after.digests).toEqual([{ name: 'weekly', next: expect.stringMatching(/T08:00:00\.000Z$/) }]);
   });
 
   it('shows the number firing beside the Alerts link, after a reload and a Back too', async (ctx) => {
@@ -190,7 +204,7 @@ describe('npm run alerts without a dashboard', () => {
       fs.writeFileSync(config, alertsYaml.replace('when: freeze_violation', 'when: freeze_violations >> 1'));
       const bad = await command(['--once', '--db', db, '--config', config], env);
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toMatch(/alerts\.yaml: line 8: rules\.1\.when: cannot read the gate/);
+      expect(bad.stderr).toMatch(/alerts\.yaml: line 13: rules\.1\.when: cannot read the gate/);
       expect((await command(['--db', db])).status).toBe(2);
     } finally {
       await hooks.close();

@@ -8,9 +8,10 @@
  */
 import { withConnection, withWriter } from '../../../lib/db.ts';
 import { ensureSchema } from '../../../lib/schema.ts';
+import { renderReport } from '../../components/report/ReportDocument.tsx';
 import { doraBand } from '../dora.ts';
 import { overview } from '../overview.server.ts';
-import { renderReport, reportData } from '../report.server.tsx';
+import { reportData } from '../reportData.server.ts';
 import { showTileValue } from '../tiles.ts';
 import { type AlertsConfig, type Digest, ruleName } from './config.ts';
 import { type DeliveryOptions, deliver } from './deliver.server.ts';

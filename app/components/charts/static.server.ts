@@ -11,7 +11,7 @@
 import zlib from 'node:zlib';
 import { color } from 'd3';
 import { JSDOM } from 'jsdom';
-import { accessibleChart } from '../components/charts/accessible.ts';
+import { accessibleChart } from './accessible.ts';
 
 let dom: JSDOM | undefined;
 

@@ -1,113 +1,22 @@
 /**
- * The retrospective report: one self-contained HTML document (styles inline,
- * charts as inline SVG, no script, no external request) for a period and the
- * dashboard's filters. `reportData` gathers what the pages show from the same
- * query functions; `renderReport` turns it into the document. Served by
- * /report (the "Download report" buttons) and written by `npm run report`.
+ * The retrospective report as one self-contained HTML document (styles
+ * inline, charts as inline SVG, no script, no external request), from the
+ * data app/lib/reportData.server.ts gathers. Served by /report (the
+ * "Download report" buttons), written by `npm run report`, attached to a
+ * report digest. Long because it is one document: each section is a few
+ * lines of JSX over the data, read top to bottom.
  */
 import { renderToStaticMarkup } from 'react-dom/server';
-import { readTargets, targetFor } from '../../lib/targets.ts';
-import { getBuckets, getFreezes } from '../../queries/analysis.ts';
-import { getDataStatus } from '../../queries/data.ts';
-import {
-  getAttributedIncidents,
-  getGoliveCells,
-  getIncidentCharts,
-  getProblems,
-  type IncidentPoint,
-} from '../../queries/incidents.ts';
-import type { KpiParams } from '../../queries/params.ts';
-import { getUnits } from '../../queries/units.ts';
-import { pareto, serviceWeekHeatmap, weekdayHourHeatmap } from '../components/charts/incidents.ts';
-import { pChartPlot } from '../components/charts/trends.ts';
-import { GovernancePanel } from '../components/GovernancePanel.tsx';
-import { count, dateTime, describeScope, formatP, pct } from './format.ts';
-import { overview } from './overview.server.ts';
-import { reportQualityNotes } from './quality.ts';
-import { reportStyles } from './reportStyles.ts';
-import { staticChart } from './staticChart.server.ts';
-import { definitions, showTileValue } from './tiles.ts';
-import { type PPoint, pChart, type TrendEvent, trendMetrics } from './trends.ts';
-import { verdict } from './verdict.ts';
-
-/** Failed units listed in full; the rest are counted (the CSV download has them all). */
-export const MAX_LISTED_UNITS = 200;
-
-export interface ReportOptions {
-  /** Events that start a new phase on the trend charts (as on the trends page). */
-  events?: TrendEvent[];
-  /** Bucket of the trend charts; default: week for periods up to 92 days, else month. */
-  bucket?: 'week' | 'month';
-  /** When the report was made (default now). */
-  generatedAt?: Date;
-}
-
-const DAY_MS = 86_400_000;
-
-function defaultBucket(p: KpiParams): 'week' | 'month' {
-  const days = (Date.parse(`${p.to}T00:00:00Z`) - Date.parse(`${p.from}T00:00:00Z`)) / DAY_MS;
-  return days <= 92 ? 'week' : 'month';
-}
-
-export async function reportData(params: KpiParams, options: ReportOptions = {}) {
-  const bucket = options.bucket ?? defaultBucket(params);
-  const events = options.events ?? [];
-  const [headline, buckets, freezes, units, incidents, charts, cells, problems, status] = await Promise.all([
-    overview(params),
-    getBuckets(params, bucket),
-    getFreezes(params),
-    getUnits(params),
-    getAttributedIncidents(params),
-    getIncidentCharts(params),
-    getGoliveCells(params),
-    getProblems(params, 10),
-    getDataStatus(0, 10),
-  ]);
-  const boundaries = events.map((e) => e.date);
-  const targets = readTargets();
-  const trends = trendMetrics.map((m) => ({
-    ...m,
-    points: pChart(buckets, m.spark, bucket, 'all', boundaries),
-    target: m.kpi ? (targetFor(targets, m.kpi, params)?.target ?? null) : null,
-  }));
-  const byUnit = new Map<string, IncidentPoint[]>();
-  for (const i of incidents) {
-    const own = byUnit.get(i.unit_id);
-    if (own) own.push(i);
-    else byUnit.set(i.unit_id, [i]);
-  }
-  const failed = units
-    .filter((u) => u.is_completed && u.is_failed)
-    .sort((a, b) => (a.end_at ?? '').localeCompare(b.end_at ?? '') || a.unit_id.localeCompare(b.unit_id));
-  const listed = failed.slice(0, MAX_LISTED_UNITS).map((unit) => {
-    const own = (byUnit.get(unit.unit_id) ?? []).sort((a, b) => a.opened_ms - b.opened_ms);
-    const sentence = verdict(
-      { unit, incidents: own.map((i) => ({ incident_id: i.incident_id, priority: i.priority, attribution: i.rule })) },
-      params,
-    );
-    return { unit, sentence, incidents: own };
-  });
-  const excess = units
-    .filter((u) => u.is_completed && u.is_excess_fdr)
-    .sort((a, b) => (a.excess_q_value ?? 1) - (b.excess_q_value ?? 1) || a.unit_id.localeCompare(b.unit_id));
-  return {
-    params,
-    bucket,
-    events,
-    generatedAt: (options.generatedAt ?? new Date()).toISOString(),
-    headline,
-    trends,
-    freezes: freezes.filter((f) => f.kind === 'freeze'),
-    failed: { total: failed.length, listed },
-    cells,
-    charts,
-    problems,
-    excess,
-    status,
-  };
-}
-
-export type ReportData = Awaited<ReturnType<typeof reportData>>;
+import { count, dateTime, describeScope, formatP, pct } from '../../lib/format.ts';
+import { reportQualityNotes } from '../../lib/quality.ts';
+import type { ReportData } from '../../lib/reportData.server.ts';
+import { reportStyles } from '../../lib/reportStyles.ts';
+import { definitions, showTileValue } from '../../lib/tiles.ts';
+import type { PPoint } from '../../lib/trends.ts';
+import { pareto, serviceWeekHeatmap, weekdayHourHeatmap } from '../charts/incidents.ts';
+import { staticChart } from '../charts/static.server.ts';
+import { pChartPlot } from '../charts/trends.ts';
+import { GovernancePanel } from '../GovernancePanel.tsx';
 
 /** The report as one HTML document. */
 export function renderReport(data: ReportData): string {
@@ -145,8 +54,8 @@ function ReportDocument({ data }: { data: ReportData }) {
           </p>
           <p className="muted">
             Made {data.generatedAt.slice(0, 16).replace('T', ' ')} UTC by ReleaseLens; compared with{' '}
-            {headline.previousPeriod.from} to {headline.previousPeriod.to}. Newest record:{' '}
-            {newestRecord(status.counts) ?? 'none'}.
+            {headline.previousPeriod.from} to {headline.previousPeriod.to}. {data.freshness.text}
+            {data.freshness.surveysTo ? ` Survey responses to ${data.freshness.surveysTo}.` : ''}
           </p>
         </header>
 
@@ -430,13 +339,4 @@ function intervalText(t: ReportData['headline']['tiles'][number]): string {
 function describeTrend(label: string, points: PPoint[]): string {
   const signals = points.filter((q) => q.signal || q.run).length;
   return `${label}: ${points.length} buckets, ${signals} of them signals (outside the limits or in a run).`;
-}
-
-function newestRecord(counts: ReportData['status']['counts']): string | null {
-  const newest = counts
-    .map((c) => c.newest_at)
-    .filter((v): v is string => Boolean(v))
-    .sort()
-    .at(-1);
-  return newest ? newest.slice(0, 10) : null;
 }
