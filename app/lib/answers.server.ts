@@ -11,6 +11,11 @@
  * step of the same data version while its new step is computed in the
  * background (its report names the as_of it used): otherwise every open page
  * recomputes at once every step and the server falls behind.
+ *
+ * What the answers hold between requests is one AnswerState: the kept answers
+ * and the versions and ETags seen (answerStore.server.ts), the answers asked
+ * for recently (recentAnswers.server.ts) and the compute queue
+ * (computeQueue.server.ts).
  */
 
 import { createHash } from 'node:crypto';
@@ -21,53 +26,40 @@ import { DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/catalogue.t
 import { readSnapshot } from '../../queries/snapshot.ts';
 import { afterVersionIsCurrent } from '../../queries/versionSwitch.ts';
 import { WindowBudgetSpent } from '../../queries/windowBudget.ts';
+import { AnswerStore, type Body, EtagBook, type Kept, VersionBook } from './answerStore.server.ts';
 import { ComputeQueue, Overloaded } from './computeQueue.server.ts';
-import { type Packed, pack } from './packed.ts';
+import { pack } from './packed.ts';
+import { RecentAnswers, warmRecent } from './recentAnswers.server.ts';
+
+export type { Body };
+
 import { secureHeaders } from './security.server.ts';
-
-/** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it (resources.server.ts). */
-export interface Body {
-  /** The body as is (small ones), or gzipped (the rest; unzipped for the rare client that asks for no gzip). */
-  bytes: Uint8Array<ArrayBuffer>;
-  gzipped: boolean;
-}
-
-/** What the cache keeps. */
-type Kept = Packed<unknown> | Body;
-
-const sizeOf = (v: Kept) => ('json' in v ? v.json.length : v.bytes.byteLength);
-
-const MAX_ENTRIES = 500;
-/** The cache's budget in bytes: answers differ in size by a thousand times (a KPI object, every unit of a quarter). */
-const MAX_BYTES = 192 * 1024 * 1024;
-const cache = new Map<string, Kept>();
-const sizes = new Map<string, number>();
-let cachedBytes = 0;
-
-function remember(key: string, value: Kept) {
-  const bytes = sizeOf(value);
-  cache.set(key, value);
-  sizes.set(key, bytes);
-  cachedBytes += bytes;
-  while (cache.size > 1 && (cache.size > MAX_ENTRIES || cachedBytes > MAX_BYTES)) {
-    const oldest = cache.keys().next().value as string;
-    cache.delete(oldest);
-    cachedBytes -= sizes.get(oldest) ?? 0;
-    sizes.delete(oldest);
-  }
-}
-/** Answers being computed: a second request for the same key waits for the first instead of computing again. */
-const inflight = new Map<string, Promise<Kept>>();
-/** For answers without as_of: the key of the newest answer of each (database, data version, route, parameters). */
-const newest = new Map<string, string>();
 
 /**
  * Two answers are computed at once and at most 64 wait (computeQueue.server.ts);
  * a request past that gets 503 with Retry-After.
  */
 export const MAX_WAITING = 64;
-const queue = new ComputeQueue(2, MAX_WAITING);
-const inTurn = <T>(work: () => Promise<T>, background = false) => queue.inTurn(work, background);
+
+/** Everything the answers hold between requests, in one object (a test can make a fresh one). */
+export interface AnswerState {
+  store: AnswerStore;
+  versions: VersionBook;
+  etags: EtagBook;
+  recent: RecentAnswers;
+  queue: ComputeQueue;
+}
+
+export const newAnswerState = (): AnswerState => ({
+  store: new AnswerStore(),
+  versions: new VersionBook(),
+  etags: new EtagBook(),
+  recent: new RecentAnswers(),
+  queue: new ComputeQueue(2, MAX_WAITING),
+});
+
+/** This process's answers. */
+const state = newAnswerState();
 
 /** The URL's parameters in a fixed order (repeated keys keep their order), without paging noise. */
 function canonicalSearch(url: URL): string {
@@ -99,61 +91,9 @@ const nowToTheStep = () => new Date(Math.floor(clock.now() / NOW_STEP_MS) * NOW_
 /** The clock that picks the step (tests move it). */
 export const clock = { now: () => Date.now() };
 
-/**
- * The data version the last read saw, and the writer count before that read
- * (lib/db.ts): while the count is unchanged, that version is still current, so
- * a request whose answer is cached is served without opening a snapshot.
- */
-const seen = new Map<string, { writes: number; dataVersion: number }>();
-/** Per database: the newest data version a read has seen. */
-const newestVersion = new Map<string, number>();
-
-/**
- * The answers asked for most recently (without data version or step), with
- * how to compute them: when an ingest has made a new data version current,
- * these are computed on it in the background, so that the pages people have
- * open mostly answer from the cache when they next ask.
- */
-interface Recent {
-  file: string;
-  route: string;
-  search: string;
-  hasAsOf: boolean;
-  windows: WindowNeed[];
-  compute: () => Promise<Kept>;
-}
-const recent = new Map<string, Recent>();
-const MAX_RECENT = 200;
-/** At most this many answers, and this long, per new data version (in the background: nobody waits for it). */
-const WARM_ANSWERS = 60;
-const WARM_BUDGET_MS = 30_000;
-
-function noteRecent(r: Recent) {
-  const id = `${r.file}|${r.route}|${r.search}`;
-  recent.delete(id);
-  recent.set(id, r);
-  if (recent.size > MAX_RECENT) recent.delete(recent.keys().next().value as string);
-}
-
-/** Forgets the answers of data versions older than `keep` (no read can ask for them again). */
-function forgetOlderThan(file: string, keep: number) {
-  const prefix = `${file}|`;
-  const older = (key: string) =>
-    key.startsWith(prefix) && Number(key.slice(prefix.length, key.indexOf('|', prefix.length))) < keep;
-  for (const key of [...cache.keys()].filter(older)) {
-    cache.delete(key);
-    cachedBytes -= sizes.get(key) ?? 0;
-    sizes.delete(key);
-  }
-  for (const base of [...newest.keys()].filter(older)) newest.delete(base);
-}
-
 /** Notes a data version a read saw; once a newer one is current, the answers of older ones can never be asked for again. */
-function sawVersion(file: string, dataVersion: number) {
-  if (dataVersion > (newestVersion.get(file) ?? 0)) {
-    newestVersion.set(file, dataVersion);
-    forgetOlderThan(file, dataVersion);
-  }
+function sawVersion(s: AnswerState, file: string, dataVersion: number) {
+  if (s.versions.saw(file, dataVersion)) s.store.forgetOlderThan(file, dataVersion);
 }
 
 /**
@@ -162,105 +102,43 @@ function sawVersion(file: string, dataVersion: number) {
  * (empty `asOf`: the answer has its own). `background`: nobody waits for it.
  */
 function computeOnce<T extends Kept>(
+  s: AnswerState,
   key: string,
   base: string,
   asOf: string,
   compute: () => Promise<T>,
   background: boolean,
 ): Promise<T> {
-  let pending = inflight.get(key) as Promise<T> | undefined;
+  let pending = s.store.inflight.get(key) as Promise<T> | undefined;
   if (!pending) {
-    pending = inTurn(compute, background);
-    inflight.set(key, pending);
+    pending = s.queue.inTurn(compute, background);
+    s.store.inflight.set(key, pending);
     pending
       .then((value) => {
-        remember(key, value);
-        if (asOf) {
-          newest.delete(base);
-          newest.set(base, key);
-          if (newest.size > MAX_ENTRIES) newest.delete(newest.keys().next().value as string);
-        }
+        s.store.remember(key, value);
+        if (asOf) s.store.noteNewest(base, key);
       })
       .catch(() => {})
-      .finally(() => inflight.delete(key));
+      .finally(() => s.store.inflight.delete(key));
   }
   return pending;
 }
 
-/**
- * Once an ingest has made a new data version current, the most recent answers
- * are computed on it, two at a time behind any request someone waits for, so
- * open pages mostly find theirs kept when they next ask. The ingest does not
- * wait for this (decision 011). An answer whose window the new version does
- * not hold is left until someone asks: adding a window is a write.
- */
-afterVersionIsCurrent((dataVersion) => {
-  const file = databasePath();
-  const list = [...recent.values()]
-    .filter((r) => r.file === file)
-    .reverse()
-    .slice(0, WARM_ANSWERS);
-  if (list.length === 0) return;
-  const t0 = performance.now();
-  let computed = 0;
-  let superseded = false;
-  const warmNext = async (): Promise<void> => {
-    const r = list.shift();
-    if (!r || superseded || performance.now() - t0 > WARM_BUDGET_MS) return;
-    try {
-      await readSnapshot(
-        async (version) => {
-          sawVersion(file, version);
-          // a newer version is current: its own warming takes over
-          if (version !== dataVersion) {
-            superseded = true;
-            return;
-          }
-          const asOf = r.hasAsOf ? '' : nowToTheStep();
-          const base = `${file}|${version}|${r.route}|${r.search}`;
-          const key = `${base}|${asOf}`;
-          if (cache.has(key)) return;
-          await computeOnce(key, base, asOf, r.compute, true);
-          computed++;
-        },
-        r.windows,
-        { addWindows: false },
-      );
-    } catch {
-      // a window the version does not hold, a refused parameter: computed when asked
-    }
-    return warmNext();
-  };
-  const total = list.length;
-  Promise.all([warmNext(), warmNext()])
-    .then(() =>
-      console.error(
-        `answers: ${computed} of the ${total} most recent answers computed on data version ${dataVersion} in ${((performance.now() - t0) / 1000).toFixed(1)} s, after it became current`,
-      ),
-    )
-    .catch((err) => console.error(`computing recent answers on data version ${dataVersion}: ${err}`));
-});
+/** Once an ingest has made a new data version current, the most recent answers are computed on it (recentAnswers.server.ts). */
+afterVersionIsCurrent((dataVersion) =>
+  warmRecent(databasePath(), dataVersion, state.recent, {
+    kept: (key) => state.store.has(key),
+    computeOnce: (key, base, asOf, compute) => computeOnce(state, key, base, asOf, compute, true),
+    saw: (file, version) => sawVersion(state, file, version),
+    step: nowToTheStep,
+  }),
+);
 
 const etagOf = (key: string) => `"${createHash('sha256').update(key).digest('base64url').slice(0, 22)}"`;
 
-/**
- * The ETags last handed out, with the writer count and step they were current
- * at: while neither has moved, a request for the same parameters would get the
- * same ETag, so a document kept for it can be sent without asking Remix
- * (documents.server.ts).
- */
-const handedOut = new Map<string, { writes: number; step: string }>();
-
-function handOut(etag: string, writes: number, step: string) {
-  handedOut.delete(etag);
-  handedOut.set(etag, { writes, step });
-  if (handedOut.size > MAX_ENTRIES) handedOut.delete(handedOut.keys().next().value as string);
-}
-
 /** True while an answer with this ETag is still the one its parameters get (same writes, same step of now). */
 export function isCurrentEtag(etag: string): boolean {
-  const h = handedOut.get(etag);
-  return h !== undefined && h.writes === writeCount() && (h.step === '' || h.step === nowToTheStep());
+  return state.etags.isCurrent(etag, writeCount(), nowToTheStep());
 }
 
 /**
@@ -277,7 +155,7 @@ export async function answer<T extends Kept>(
   windows?: number[],
 ): Promise<{ value: T; etag: string }> {
   try {
-    return await answerOf(route, request, compute, allowStale, windows);
+    return await answerOf(state, route, request, compute, allowStale, windows);
   } catch (err) {
     throw busy(err) ?? err;
   }
@@ -309,6 +187,7 @@ export function busy(err: unknown): Response | null {
 }
 
 async function answerOf<T extends Kept>(
+  s: AnswerState,
   route: string,
   request: Request,
   compute: () => Promise<T>,
@@ -320,7 +199,7 @@ async function answerOf<T extends Kept>(
   const file = databasePath();
   const writes = writeCount();
   const needs = windows ? windows.map((window) => ({ ...needOf(url), window })) : [needOf(url)];
-  noteRecent({
+  s.recent.note({
     file,
     route,
     search: canonicalSearch(url),
@@ -328,43 +207,42 @@ async function answerOf<T extends Kept>(
     windows: needs,
     compute,
   });
-  const last = seen.get(file);
+  const last = s.versions.lastRead.get(file);
   if (last && last.writes === writes) {
     const key = `${file}|${last.dataVersion}|${route}|${canonicalSearch(url)}|${asOf}`;
-    if (cache.has(key)) {
-      const value = cache.get(key) as T;
-      cache.delete(key); // most recently used last
-      cache.set(key, value);
+    const value = s.store.take(key) as T | undefined;
+    if (value !== undefined) {
       const etag = etagOf(key);
-      handOut(etag, writes, asOf);
+      s.etags.handOut(etag, writes, asOf);
       return { value, etag };
     }
   }
   const found = await readSnapshot(
     async (dataVersion): Promise<{ value: T; etag: string; stale?: boolean; refresh?: boolean }> => {
-      seen.set(file, { writes, dataVersion });
-      sawVersion(file, dataVersion);
+      s.versions.lastRead.set(file, { writes, dataVersion });
+      sawVersion(s, file, dataVersion);
       const base = `${file}|${dataVersion}|${route}|${canonicalSearch(url)}`;
       const key = `${base}|${asOf}`;
-      if (cache.has(key)) {
-        const value = cache.get(key) as T;
-        cache.delete(key); // most recently used last
-        cache.set(key, value);
-        return { value, etag: etagOf(key) };
-      }
+      const kept = s.store.take(key) as T | undefined;
+      if (kept !== undefined) return { value: kept, etag: etagOf(key) };
       // the previous step's answer of the same data version, while this step's is computed
-      const previous = asOf && allowStale ? newest.get(base) : undefined;
-      if (previous !== undefined && cache.has(previous)) {
-        return { value: cache.get(previous) as T, etag: etagOf(previous), stale: true, refresh: !inflight.has(key) };
+      const previous = asOf && allowStale ? s.store.newestOf(base) : undefined;
+      if (previous !== undefined && s.store.has(previous)) {
+        return {
+          value: s.store.take(previous) as T,
+          etag: etagOf(previous),
+          stale: true,
+          refresh: !s.store.inflight.has(key),
+        };
       }
-      return { value: await computeOnce(key, base, asOf, compute, !allowStale), etag: etagOf(key) };
+      return { value: await computeOnce(s, key, base, asOf, compute, !allowStale), etag: etagOf(key) };
     },
     needs,
   );
   if (found.refresh) {
     answer(route, request, compute, false, windows).catch((err) => console.error(`refreshing ${route}: ${err}`));
   }
-  if (!found.stale) handOut(found.etag, writes, asOf);
+  if (!found.stale) s.etags.handOut(found.etag, writes, asOf);
   return { value: found.value, etag: found.etag };
 }
 
