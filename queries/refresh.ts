@@ -26,6 +26,8 @@
  *      they left or joined, of the units whose 28-day baseline they fall in,
  *      and of the changed units.
  * The numbers equal a whole build's (test/queries/refresh.test.ts).
+ * (Over 300 lines because it is one algorithm: the steps above, in order, one
+ * function each; apart they would hide the order that makes them correct.)
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type ModelFile, models, modelsHash, stores, type WindowNeed } from './catalogue.ts';

@@ -1,6 +1,8 @@
 /**
  * npm run bench [-- --scale large|huge] [--keep DIR] [--auth]: the scale figures beside
  * their targets, printed as one table and written to docs/performance.md.
+ * (Over 300 lines because it is one script read top to bottom: each step below
+ * is a section that measures one figure of the table.)
  *
  *   1. generates the organisation (npm run sample -- --scale ...) in a temp folder;
  *   2. DuckDB's own read_csv of incidents.csv into an on-disk table (the floor);

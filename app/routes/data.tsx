@@ -1,3 +1,9 @@
+/**
+ * The Data page: what is loaded and from where (records, pulled sources, alert
+ * deliveries), its quality, uploads, the audit trail, every ingest run and
+ * every rejected value. (Just over 300 lines: one table per section, read top
+ * to bottom.)
+ */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
 import { readAudit } from '../../lib/access/audit.ts';

@@ -1,3 +1,10 @@
+/**
+ * The incident patterns page, for problem managers: which incidents followed
+ * go-lives and by which rule, where they cluster (weekday and hour, service
+ * and week, configuration item, category), the problems behind them, and the
+ * records themselves with their filters. (Over 300 lines: a dozen figures and
+ * one records table, each a few lines of JSX over one loader's answer.)
+ */
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
