@@ -68,6 +68,10 @@ function parse() {
         `--every ${every}: neither an interval (15m, 1h, 1d) nor a cron expression (${(err as Error).message})`,
       );
     }
+    // a schedule tighter than that would only load the instance: its records change by the minute
+    const [a, b] = schedule.nextRuns(2);
+    if (a && b && b.getTime() - a.getTime() < 30_000)
+      throw new UsageError(`--every ${every}: runs closer than 30 s apart; pull at most twice a minute`);
   }
   let config: PullConfig;
   try {

@@ -89,7 +89,12 @@ describe('pull configuration', () => {
   it('the command exits 2 on a usage or configuration error, and says why', () => {
     const run = (...args: string[]) => {
       try {
-        execFileSync('npx', ['tsx', 'pull/pullCommand.ts', ...args], { encoding: 'utf8', stdio: 'pipe' });
+        // a usage error ends at once: a command that would run on (a schedule) is stopped and fails the test
+        execFileSync('npx', ['tsx', 'pull/pullCommand.ts', ...args], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+          timeout: 60_000,
+        });
         return { code: 0, stderr: '' };
       } catch (err) {
         const e = err as { status: number; stderr: string };
