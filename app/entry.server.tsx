@@ -142,7 +142,7 @@ function encoded(headers: Headers, gzip: boolean): Headers {
 }
 
 /** For scripts/server.mjs: alerts and digests start once the server listens (app/lib/alerts/). */
-export { startAlerts } from './lib/alerts/service.server.ts';
+export { startAlerts } from './alerts.server.ts';
 export { sendKept } from './lib/documents.server.ts';
 
 /** For scripts/server.mjs: the access check before anything else, and whether this configuration may listen at all. */

@@ -10,9 +10,10 @@
  * or a delivery failed after its retries, 2 for a usage or configuration error.
  */
 import { parseArgs } from 'node:util';
+import { alertsFile } from '../app/alerts.server.ts';
+import { renderReport } from '../app/components/report/ReportDocument.tsx';
 import { AlertsConfigError, readAlertsConfig } from '../app/lib/alerts/config.ts';
 import { evaluateAlerts, sendDigest } from '../app/lib/alerts/engine.server.ts';
-import { alertsFile } from '../app/lib/alerts/service.server.ts';
 import { exit, fail, log, UsageError } from '../lib/command.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
 import { askServer } from '../lib/runningServer.ts';
@@ -89,7 +90,7 @@ async function main() {
       throw new UsageError(
         `--digest ${values.digest}: the file has ${config.digests.map((d) => d.name).join(', ') || 'no digests'}`,
       );
-    const failed = await sendDigest(config, digest, { dryRun, print, log });
+    const failed = await sendDigest(config, digest, { dryRun, print, log, renderReport });
     await exit(report({ failedDeliveries: failed, printed: [] }) || (failed ? 1 : 0));
     return;
   }

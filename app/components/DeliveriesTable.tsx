@@ -1,4 +1,4 @@
-import type { DeliveryState } from '../lib/alerts/engine.server.ts';
+import type { DeliveryState } from '../lib/alerts/state.ts';
 import { dateTime } from '../lib/format.ts';
 
 /** Each alert channel's deliveries: how many went, how many failed after their retries, and the last error. */

@@ -3,7 +3,7 @@
  * retrospective report prints them with the report's own two additions
  * (entities not loaded at all, and how many rows were rejected).
  */
-import type { CountRow, DoneWithoutEnd, Quality } from '../../queries/data.ts';
+import type { CountRow, DoneWithoutEnd, Quality } from '../../queries/dataStatus.ts';
 import { count, pct } from './format.ts';
 
 /** What to map so that records with a done status get their end time. */

@@ -6,7 +6,7 @@
  */
 import { readTargets, targetFor } from '../../lib/targets.ts';
 import { getBuckets, getFreezes } from '../../queries/analysis.ts';
-import { getDataStatus } from '../../queries/data.ts';
+import { getDataStatus } from '../../queries/dataStatus.ts';
 import {
   getAttributedIncidents,
   getGoliveCells,

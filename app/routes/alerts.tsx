@@ -1,9 +1,9 @@
 /** The alerts page: what the channels were told (firing first, each with its evidence link), the digests' next runs, and the deliveries. */
 import type { MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
+import { alertsConfig, nextDigests } from '../alerts.server.ts';
 import { DeliveriesTable } from '../components/DeliveriesTable.tsx';
 import { readAlertState, readDeliveries } from '../lib/alerts/engine.server.ts';
-import { alertsConfig, nextDigests } from '../lib/alerts/service.server.ts';
 import { dateTime } from '../lib/format.ts';
 import { RouteError } from '../root.tsx';
 

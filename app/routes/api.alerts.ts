@@ -10,8 +10,9 @@
  */
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
+import { alertsConfig, evaluateNow, nextDigests } from '../alerts.server.ts';
+import { renderReport } from '../components/report/ReportDocument.tsx';
 import { readAlertState, readDeliveries, sendDigest } from '../lib/alerts/engine.server.ts';
-import { alertsConfig, evaluateNow, nextDigests } from '../lib/alerts/service.server.ts';
 import { secureHeaders } from '../lib/security.server.ts';
 
 const json = (status: number, body: unknown) =>
@@ -52,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!config)
     return json(409, { error: problem ?? 'no alerts are configured (RELEASELENS_ALERTS or config/alerts.yaml)' });
   const printed: string[] = [];
-  const options = { dryRun: body.dry_run, print: (t: string) => printed.push(t) };
+  const options = { dryRun: body.dry_run, print: (t: string) => printed.push(t), renderReport };
   if (body.digest) {
     const digest = config.digests.find((d) => d.name === body.digest);
     if (!digest)

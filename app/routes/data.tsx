@@ -9,7 +9,7 @@ import { Form, useActionData, useLoaderData, useLocation, useNavigation } from '
 import { readAudit } from '../../lib/access/audit.ts';
 import { databasePath } from '../../lib/db.ts';
 import { readStatus } from '../../pull/status.ts';
-import { getDataStatus } from '../../queries/data.ts';
+import { getDataStatus } from '../../queries/dataStatus.ts';
 import { DeliveriesTable } from '../components/DeliveriesTable.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { PullsTable } from '../components/PullsTable.tsx';

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReport } from '../../app/components/report/ReportDocument.tsx';
 import { type AlertsConfig, AlertsConfigError, readAlertsConfig } from '../../app/lib/alerts/config.ts';
 import { evaluateAlerts, readAlertState, readDeliveries, sendDigest } from '../../app/lib/alerts/engine.server.ts';
 import { getKpis, kpiKeys } from '../../queries/kpis.ts';
@@ -246,7 +247,7 @@ describe('alerts', () => {
     expect(mail).toContain('Subject: [ReleaseLens] Digest: weekly leadership');
     expect(mail).toContain('Change failure rate: 66.7%');
 
-    expect(await sendDigest(config, monthly, quiet)).toBe(0);
+    expect(await sendDigest(config, monthly, { ...quiet, renderReport })).toBe(0);
     const report = smtp.mails[1]?.raw ?? '';
     expect(report).toMatch(
       /Content-Disposition: attachment;\s+filename="?releaselens-report-2025-03-01-2025-04-01\.html/,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../ingest/load.ts';
 import { parseMapping } from '../../ingest/mapping.ts';
 import { withConnection } from '../../lib/db.ts';
-import { getDataStatus } from '../../queries/data.ts';
+import { getDataStatus } from '../../queries/dataStatus.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
 import { withModels } from '../../queries/snapshot.ts';

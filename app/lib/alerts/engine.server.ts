@@ -8,34 +8,17 @@
  */
 import { withConnection, withWriter } from '../../../lib/db.ts';
 import { ensureSchema } from '../../../lib/schema.ts';
-import { renderReport } from '../../components/report/ReportDocument.tsx';
 import { doraBand } from '../dora.ts';
 import { overview } from '../overview.server.ts';
-import { reportData } from '../reportData.server.ts';
+import { type ReportData, reportData } from '../reportData.server.ts';
 import { showTileValue } from '../tiles.ts';
 import { type AlertsConfig, type Digest, ruleName } from './config.ts';
 import { type DeliveryOptions, deliver } from './deliver.server.ts';
 import type { Message } from './messages.ts';
 import { digestView, readRule } from './readings.server.ts';
+import type { AlertState, DeliveryState } from './state.ts';
 
-export interface AlertState {
-  rule: string;
-  firing: boolean;
-  since: string | null;
-  summary: string;
-  link: string;
-  changed_at: string;
-  evaluated_at: string;
-}
-
-export interface DeliveryState {
-  channel: string;
-  sent: number;
-  failed: number;
-  last_sent_at: string | null;
-  last_error: string | null;
-  last_error_at: string | null;
-}
+export type { AlertState, DeliveryState };
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
 
@@ -109,6 +92,8 @@ export interface RunOptions extends DeliveryOptions {
   base?: string;
   /** Where a dry run prints. */
   print?: (text: string) => void;
+  /** Renders the report a `content: report` digest attaches (components/report/, passed in by the caller). */
+  renderReport?: (data: ReportData) => string;
 }
 
 export const dashboardBase = () =>
@@ -234,11 +219,13 @@ async function overviewLines(d: Digest, base: string) {
 export async function sendDigest(config: AlertsConfig, digest: Digest, options: RunOptions = {}): Promise<number> {
   const base = options.base ?? dashboardBase();
   const { view, headline, lines } = await overviewLines(digest, base);
+  if (digest.content === 'report' && !options.renderReport)
+    throw new Error(`digest ${digest.name}: a report digest needs the report renderer`);
   const attachment =
-    digest.content === 'report'
+    digest.content === 'report' && options.renderReport
       ? {
           filename: `releaselens-report-${view.params.from}-${view.params.to}.html`,
-          html: renderReport(await reportData(view.params)),
+          html: options.renderReport(await reportData(view.params)),
         }
       : null;
   return send(

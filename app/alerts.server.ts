@@ -1,5 +1,7 @@
 /**
- * The alerts inside the running dashboard: the configuration in force
+ * The alerts inside the running dashboard (the wiring: the rules and digests
+ * themselves are app/lib/alerts/; the report a digest attaches is rendered by
+ * components/report/): the configuration in force
  * (RELEASELENS_ALERTS, else config/alerts.yaml; none: no alerts), an
  * evaluation after every new data version (one at a time; versions that
  * arrive meanwhile are read together by the next), the digests on their
@@ -7,10 +9,11 @@
  * `npm run alerts -- --once` uses while the dashboard serves).
  */
 import { Cron } from 'croner';
-import { configFilePath } from '../../../lib/configFile.ts';
-import { afterVersionIsCurrent } from '../../../queries/versionSwitch.ts';
-import { type AlertsConfig, readAlertsConfig } from './config.ts';
-import { evaluateAlerts, type RunOptions, type RunResult, sendDigest } from './engine.server.ts';
+import { configFilePath } from '../lib/configFile.ts';
+import { afterVersionIsCurrent } from '../queries/versionSwitch.ts';
+import { renderReport } from './components/report/ReportDocument.tsx';
+import { type AlertsConfig, readAlertsConfig } from './lib/alerts/config.ts';
+import { evaluateAlerts, type RunOptions, type RunResult, sendDigest } from './lib/alerts/engine.server.ts';
 
 const log = (line: string) => console.error(`[releaselens] ${line}`);
 
@@ -82,7 +85,7 @@ export function startAlerts(): void {
     jobs.push(
       new Cron(digest.every, { protect: true, unref: true }, async () => {
         try {
-          const failed = await sendDigest(c, digest, { log });
+          const failed = await sendDigest(c, digest, { log, renderReport });
           log(`alerts: digest ${digest.name} ${failed ? `failed for ${failed} channel(s)` : 'sent'}`);
         } catch (err) {
           log(`alerts: digest ${digest.name}: ${(err as Error).message}`);
