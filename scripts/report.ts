@@ -62,7 +62,12 @@ function parse() {
   const params = result.data;
   if (bucket !== undefined && bucket !== 'week' && bucket !== 'month')
     throw new UsageError(`--bucket: '${bucket}' is not one of week, month\n${usage}`);
-  const { events, problems } = parseEvents(event ?? [], params.from, params.to);
+  const { events, problems: refused, outside } = parseEvents(event ?? [], params.from, params.to);
+  // the report marks what it is asked to: an event outside its period is an error here, as before
+  const problems = [
+    ...refused,
+    ...outside.map((e) => `event: ${e.date} must be after ${params.from} and before ${params.to}`),
+  ];
   if (problems.length > 0) throw new UsageError(`${problems.map((p) => `--event ${p}`).join('\n')}\n${usage}`);
   const file = out ?? `releaselens-report-${params.unit}-${params.from}-${params.to}.html`;
   if (!/\.(html?|pdf)$/i.test(file)) throw new UsageError(`--out: '${file}' must end in .html or .pdf\n${usage}`);

@@ -25,7 +25,8 @@ export function FilterBar({
 }: {
   state: FilterState;
   options: FilterOptions;
-  extra?: Record<string, string>;
+  /** Page options the form carries along (hidden), a list for a repeated parameter. */
+  extra?: Record<string, string | string[]>;
 }) {
   const presetRef = useRef<HTMLSelectElement>(null);
   const toCustom = () => {
@@ -40,8 +41,15 @@ export function FilterBar({
         <br />
         <span data-print-freshness="">{options.freshness}</span>
       </p>
-      <Form method="get" className="filters" aria-label="Filters">
-        {extra && Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+      {/* keyed by the state: after any navigation (a table link, a drill-down, Reset, Back) the controls are made
+          anew from the URL's state, never left showing the previous one */}
+      <Form key={JSON.stringify(state)} method="get" className="filters" aria-label="Filters">
+        {extra &&
+          Object.entries(extra).flatMap(([k, v]) =>
+            (Array.isArray(v) ? v : [v]).map((value, i) => (
+              <input key={`${k}-${i}`} type="hidden" name={k} value={value} />
+            )),
+          )}
         <label>
           Period
           <select name="preset" defaultValue={state.preset} ref={presetRef}>

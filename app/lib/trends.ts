@@ -146,22 +146,29 @@ export interface TrendEvent {
 
 /**
  * Events from the URL: `event=YYYY-MM-DD:label` (repeatable, at most MAX_EVENTS).
- * Returns the events and the problems with the ones it refused.
+ * Returns the events inside the period, those outside it (kept, not marked),
+ * and the problems with the ones it refused.
  */
-export function parseEvents(values: string[], from: string, to: string): { events: TrendEvent[]; problems: string[] } {
+export function parseEvents(
+  values: string[],
+  from: string,
+  to: string,
+): { events: TrendEvent[]; problems: string[]; outside: TrendEvent[] } {
   const events: TrendEvent[] = [];
   const problems: string[] = [];
+  const outside: TrendEvent[] = [];
   for (const value of values) {
     const m = /^(\d{4}-\d{2}-\d{2}):(.{1,80})$/su.exec(value);
     const date = m?.[1] ?? '';
     if (!m || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
       problems.push(`event: '${value.slice(0, 100)}' must be YYYY-MM-DD:label (a label of 1 to 80 characters)`);
     } else if (date <= from || date >= to) {
-      problems.push(`event: ${date} must be after ${from} and before ${to}`);
+      // kept in the URL for when the period covers it again, not marked now
+      outside.push({ date, label: (m[2] ?? '').trim() || date });
     } else events.push({ date, label: (m[2] ?? '').trim() || date });
   }
-  if (events.length > MAX_EVENTS) problems.push(`event: at most ${MAX_EVENTS} events`);
-  return { events: events.sort((a, b) => a.date.localeCompare(b.date)), problems };
+  if (events.length + outside.length > MAX_EVENTS) problems.push(`event: at most ${MAX_EVENTS} events`);
+  return { events: events.sort((a, b) => a.date.localeCompare(b.date)), problems, outside };
 }
 
 export const MAX_EVENTS = 10;

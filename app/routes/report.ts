@@ -19,7 +19,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const bucket = url.searchParams.get('bucket');
   if (bucket !== null && bucket !== 'week' && bucket !== 'month')
     throw badRequest([`bucket: '${bucket}' is not one of week, month`]);
-  const { events, problems } = parseEvents(url.searchParams.getAll('event'), params.from, params.to);
+  const { events, problems: refused, outside } = parseEvents(url.searchParams.getAll('event'), params.from, params.to);
+  // the report marks what it is asked to: an event outside its period is an error here, as before
+  const problems = [
+    ...refused,
+    ...outside.map((e) => `event: ${e.date} must be after ${params.from} and before ${params.to}`),
+  ];
   if (problems.length > 0) throw badRequest(problems);
   const html = renderReport(await reportData(params, { events, bucket: bucket ?? undefined }));
   return new Response(html, {

@@ -35,20 +35,35 @@ function midpoint(from: string, to: string) {
   return new Date(a + Math.floor((b - a) / 86_400_000 / 2) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** A p-chart over fewer points than this says little about a process: the page says so. */
+export const MIN_CHART_POINTS = 20;
+
 async function load({ request }: LoaderFunctionArgs) {
-  const filters = await pageFilters(request, ['bucket', 'split', 'event']);
-  const search = new URL(request.url).searchParams;
+  const url = new URL(request.url);
+  // Trends need a long view: without a period in the URL, the last 12 months (52 weekly points), not a quarter.
+  if (!url.searchParams.has('preset') && !url.searchParams.has('from') && !url.searchParams.has('to'))
+    url.searchParams.set('preset', '12m');
+  const filters = await pageFilters(new Request(url), ['bucket', 'split', 'event']);
+  const search = url.searchParams;
   const p = filters.params;
-  const bucket = search.get('bucket') ?? 'month';
+  const days = (Date.parse(p.to) - Date.parse(p.from)) / 86_400_000;
+  // weekly unless the period is over three years (then monthly still gives 36 points)
+  const bucket = search.get('bucket') ?? (days > 3 * 366 ? 'month' : 'week');
   if (bucket !== 'week' && bucket !== 'month') throw badRequest([`bucket: '${bucket}' is not one of week, month`]);
   // An explicit compare date starts a new phase on the charts; the default (the midpoint) only splits the table.
-  const chosenSplit = search.get('split') || null;
+  // One outside a newly chosen period is set aside (and said so), so a filter change never ends in an error.
+  const notes: string[] = [];
+  const asked = search.get('split') || null;
+  if (asked !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(asked) || Number.isNaN(Date.parse(asked))))
+    throw badRequest([`split: '${asked}' must be a date (YYYY-MM-DD)`]);
+  const chosenSplit = asked !== null && asked > p.from && asked < p.to ? asked : null;
+  if (asked !== null && chosenSplit === null)
+    notes.push(`The compare date ${asked} is outside ${p.from} to ${p.to}: not used.`);
   const split = chosenSplit ?? midpoint(p.from, p.to);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(split) || Number.isNaN(Date.parse(split)) || split <= p.from || split >= p.to) {
-    throw badRequest([`split: '${split}' must be a date (YYYY-MM-DD) after ${p.from} and before ${p.to}`]);
-  }
-  const { events, problems } = parseEvents(search.getAll('event'), p.from, p.to);
+  const { events, problems, outside } = parseEvents(search.getAll('event'), p.from, p.to);
   if (problems.length > 0) throw badRequest(problems);
+  if (outside.length > 0)
+    notes.push(`Outside ${p.from} to ${p.to}, not marked: ${outside.map((e) => `${e.date} (${e.label})`).join(', ')}.`);
   const [rows, backlog, before, after, freezeRows] = await Promise.all([
     getBuckets(p, bucket),
     getBacklogSeries(p, bucket),
@@ -84,14 +99,25 @@ async function load({ request }: LoaderFunctionArgs) {
       b && a ? differenceInterval({ k: b.numerator, n: b.denominator }, { k: a.numerator, n: a.denominator }) : null;
     return { key, label, before: b, after: a, diff };
   });
-  return { filters, bucket, split, chosenSplit, events, marks, charts, segments, comparison, backlog };
+  const points = Math.max(0, ...charts.map((c) => c.points.length));
+  if (points > 0 && points < MIN_CHART_POINTS)
+    notes.push(
+      `Only ${points} ${bucket}${points === 1 ? '' : 's'} with units: limits over fewer than ${MIN_CHART_POINTS} points say little about the process. Choose a longer period${bucket === 'month' ? ' or weekly buckets' : ''}.`,
+    );
+  // carried along by the filter bar, so a filter change keeps the compare date, the events and the bucket
+  const carry = {
+    bucket,
+    ...(chosenSplit ? { split: chosenSplit } : {}),
+    event: [...events, ...outside].map((e) => `${e.date}:${e.label}`),
+  };
+  return { filters, bucket, split, chosenSplit, events, marks, charts, segments, comparison, backlog, notes, carry };
 }
 
 export const loader = (args: LoaderFunctionArgs) => cachedLoader('trends', args.request, () => load(args));
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Trends() {
-  const { filters, bucket, split, chosenSplit, events, marks, charts, segments, comparison, backlog } =
+  const { filters, bucket, split, chosenSplit, events, marks, charts, segments, comparison, backlog, notes, carry } =
     useAnswer<typeof loader>();
   const { search } = useLocation();
   const p = filters.params;
@@ -108,7 +134,12 @@ export default function Trends() {
           ? 'The compare date and each event start a new phase, with its own pooled rate and limits.'
           : 'Set a compare date or add an event (a new CAB process, a freeze) to judge each phase against its own level.'}
       </p>
-      <FilterBar state={filters.state} options={filters.options} extra={{ bucket }} />
+      <FilterBar state={filters.state} options={filters.options} extra={carry} />
+      {notes.map((n) => (
+        <p key={n} className="notice" data-trend-note="">
+          {n}
+        </p>
+      ))}
       <p className="no-print">
         <a className="button secondary" href={`/report${search}`} data-report="">
           Download report

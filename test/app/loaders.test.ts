@@ -206,11 +206,35 @@ describe('incident patterns, trends, data, downloads', () => {
     expect(cfr?.points.every((p) => (p.phase === 0) === p.bucket_start < '2025-03-15')).toBe(true);
     const before = d?.comparison.find((c) => c.key === 'change_failure_rate');
     expect(before?.before).toMatchObject({ numerator: 3, denominator: 5 });
-    const bad = await callLoader(trends.loader, `/trends?${march}&split=2030-01-01`);
-    expect(bad.thrown?.status).toBe(400);
+    // a compare date outside the period (the period changed under it) is set aside and said so, not an error
+    const { data: outside } = await callLoader(trends.loader, `/trends?${march}&split=2030-01-01`);
+    expect(outside?.chosenSplit).toBeNull();
+    expect(outside?.notes).toContain('The compare date 2030-01-01 is outside 2025-03-01 to 2025-04-01: not used.');
+    expect(outside?.carry).toEqual({ bucket: 'week', event: [] });
+    expect((await callLoader(trends.loader, `/trends?${march}&split=soon`)).thrown?.status).toBe(400);
     const { data: marked } = await callLoader(trends.loader, `/trends?${march}&event=2025-03-20:New%20CAB`);
     expect(marked?.events).toEqual([{ date: '2025-03-20', label: 'New CAB' }]);
     expect((await callLoader(trends.loader, `/trends?${march}&event=soon`)).thrown?.status).toBe(400);
+    // an event outside the period is kept in the address for later, not marked now
+    const { data: later } = await callLoader(
+      trends.loader,
+      `/trends?${march}&event=2025-03-20:New%20CAB&event=2025-06-01:Freeze`,
+    );
+    expect(later?.events).toEqual([{ date: '2025-03-20', label: 'New CAB' }]);
+    expect(later?.carry.event).toEqual(['2025-03-20:New CAB', '2025-06-01:Freeze']);
+    expect(later?.notes).toContain('Outside 2025-03-01 to 2025-04-01, not marked: 2025-06-01 (Freeze).');
+    // a month by week is five points: the page says they are too few to judge a process
+    expect(later?.notes).toContain(
+      'Only 5 weeks with units: limits over fewer than 20 points say little about the process. Choose a longer period.',
+    );
+  });
+
+  it('trends default to the last 12 months by week: enough points for the limits to mean something', async () => {
+    const { data } = await callLoader(trends.loader, '/trends?as_of=2025-04-15T00:00:00Z');
+    expect(data?.filters.state.preset).toBe('12m');
+    expect(data?.bucket).toBe('week');
+    const { data: monthly } = await callLoader(trends.loader, '/trends?from=2020-01-01&to=2025-04-02');
+    expect(monthly?.bucket).toBe('month');
   });
 
   it('reports ingest runs, counts and uploads disabled without a token', async () => {

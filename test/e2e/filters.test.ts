@@ -1,0 +1,89 @@
+/**
+ * The filter bar tells the truth after every way the view changes: a link in a
+ * table, Reset, Back; and the trends page keeps its compare date and events
+ * when a filter changes (issue: screens people keep open).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, build, database, launchBrowser, root, type Server, serve } from './server.ts';
+
+const input = path.join(root, 'test', 'fixtures', 'golden', 'input');
+const march = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
+
+const haveBrowser = browserAvailable();
+
+describe.skipIf(!haveBrowser)('filters that stay true', () => {
+  let server: Server;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    build();
+    server = await serve(
+      database(
+        'filters',
+        fs.readdirSync(input).map((f) => path.join(input, f)),
+      ),
+    );
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** What the filter bar shows: the ticked teams and services, the period select and the dates. */
+  const bar = (page: Page) =>
+    page.evaluate(() => {
+      const form = document.querySelector('form[aria-label="Filters"]') as HTMLFormElement;
+      const ticked = (name: string) =>
+        [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
+      return {
+        team: ticked('team'),
+        service: ticked('service'),
+        preset: (form.querySelector('select[name="preset"]') as HTMLSelectElement).value,
+        from: (form.querySelector('input[name="from"]') as HTMLInputElement).value,
+      };
+    });
+
+  it('after a table link, Reset and Back, the filter bar shows what the page is filtered by', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?${march}`, { waitUntil: 'networkidle' });
+    expect(await bar(page)).toMatchObject({ team: [], service: [], from: '2025-03-01' });
+    const link = page.locator('[data-table="breakdown-team"] tbody tr td:first-child a').first();
+    const team = (await link.textContent())?.trim() ?? '';
+    await link.click(); // a client-side navigation to ?team=...
+    await page.waitForURL(/team=/);
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll<HTMLInputElement>('input[name="team"]:checked')].some((i) => i.value === t),
+      team,
+    );
+    expect(await bar(page)).toMatchObject({ team: [team], service: [] });
+    await page.getByRole('link', { name: 'Reset' }).click();
+    await page.waitForURL((u) => !u.search.includes('team='));
+    await page.waitForFunction(() => document.querySelectorAll('input[name="team"]:checked').length === 0);
+    expect((await bar(page)).team).toEqual([]);
+    await page.goBack();
+    await page.waitForURL(/team=/);
+    await page.waitForFunction(() => document.querySelectorAll('input[name="team"]:checked').length === 1);
+    expect((await bar(page)).team).toEqual([team]);
+    await page.close();
+  });
+
+  it('trends keep the compare date and the events when a filter changes', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/trends?from=2025-01-01&to=2025-04-01&split=2025-03-01&event=2025-03-20:New%20CAB`, {
+      waitUntil: 'networkidle',
+    });
+    await page.selectOption('select[name="unit"]', 'change');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/unit=change/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('split')).toBe('2025-03-01');
+    expect(url.searchParams.getAll('event')).toEqual(['2025-03-20:New CAB']);
+    expect(url.searchParams.get('bucket')).toBe('week');
+    await page.waitForSelector('text=The compare date and each event start a new phase');
+    await page.close();
+  });
+});
