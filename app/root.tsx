@@ -10,7 +10,7 @@ import {
   useLocation,
   useRouteError,
 } from '@remix-run/react';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useNonce } from './lib/nonce.ts';
 import styles from './styles.css?url';
 
@@ -74,6 +74,48 @@ function Nav() {
   );
 }
 
+/** Pages whose first result row has id="results": a second skip link jumps straight to it, past the filters. */
+const resultPages: Record<string, string> = { '/releases': 'Skip to the results' };
+
+function ResultsSkipLink() {
+  const { pathname } = useLocation();
+  const label = resultPages[pathname];
+  if (!label) return null;
+  return (
+    <a
+      className="skip"
+      href="#results"
+      onClick={(e) => {
+        const target = document.getElementById('results');
+        if (!target) return;
+        e.preventDefault();
+        target.focus();
+      }}
+    >
+      {label}
+    </a>
+  );
+}
+
+/**
+ * After a client-side navigation (a link, a form, Back), focus goes to the new
+ * page's main heading, as a page load would put a screen reader at the top.
+ */
+function useFocusHeadingOnNavigation() {
+  const { key } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (!heading) return;
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  }, [key]);
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   return (
@@ -88,6 +130,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip" href="#main">
           Skip to content
         </a>
+        <ResultsSkipLink />
         <Nav />
         <main id="main">{children}</main>
         <ScrollRestoration nonce={nonce} />
@@ -98,6 +141,7 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  useFocusHeadingOnNavigation();
   return <Outlet />;
 }
 

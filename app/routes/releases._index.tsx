@@ -134,10 +134,12 @@ export default function Releases() {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
+          {rows.map((r, i) => (
             <tr key={r.unit_id}>
               <td>
-                <Link to={`/releases/${encodeURIComponent(r.unit_id)}${search}`}>{r.unit_id}</Link>
+                <Link to={`/releases/${encodeURIComponent(r.unit_id)}${search}`} id={i === 0 ? 'results' : undefined}>
+                  {r.unit_id}
+                </Link>
               </td>
               <td>{r.title ?? '—'}</td>
               <td>{r.unit_type ?? '—'}</td>

@@ -1,7 +1,9 @@
 /**
- * The filter bar tells the truth after every way the view changes: a link in a
- * table, Reset, Back; and the trends page keeps its compare date and events
- * when a filter changes (issue: screens people keep open).
+ * Screens people keep open: the filter bar tells the truth after every way the
+ * view changes (a link in a table, Reset, Back); the trends page keeps its
+ * compare date and events when a filter changes; the keyboard reaches the
+ * first release in a few presses and lands on the heading after a navigation;
+ * a phone's releases list shows the outcome.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,6 +86,54 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     expect(url.searchParams.getAll('event')).toEqual(['2025-03-20:New CAB']);
     expect(url.searchParams.get('bucket')).toBe('week');
     await page.waitForSelector('text=The compare date and each event start a new phase');
+    await page.close();
+  });
+
+  it('the keyboard reaches the first release in three presses, and lands on the heading after a navigation', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/releases?${march}`, { waitUntil: 'networkidle' });
+    const focused = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        return { tag: e.tagName, text: (e.textContent ?? '').trim(), href: e.getAttribute('href') ?? '' };
+      });
+    let presses = 0;
+    await page.keyboard.press('Tab');
+    presses++;
+    expect(await focused()).toMatchObject({ text: 'Skip to content' });
+    await page.keyboard.press('Tab');
+    presses++;
+    expect(await focused()).toMatchObject({ text: 'Skip to the results' });
+    await page.keyboard.press('Enter');
+    presses++;
+    const first = await focused();
+    expect(first.href).toMatch(/^\/releases\/R\d+\?/);
+    expect(presses).toBeLessThanOrEqual(15);
+    // the first release opens with Enter; focus is then on its page's heading
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/releases\/R\d+/);
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    expect((await focused()).text).toContain(first.text);
+    await page.getByRole('link', { name: 'Trends' }).click();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Trends');
+    await page.close();
+  });
+
+  it('a phone keeps the outcome, the service and the go-live of each release in view', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${server.url}/releases?${march}`, { waitUntil: 'networkidle' });
+    const headers = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-table="units"] thead th')]
+        .filter((th) => th.getBoundingClientRect().width > 0)
+        .map((th) => ({ text: (th.textContent ?? '').trim(), right: th.getBoundingClientRect().right })),
+    );
+    expect(headers.map((h) => h.text)).toEqual([
+      expect.stringMatching(/^Id/),
+      expect.stringMatching(/^Service/),
+      expect.stringMatching(/^Actual go-live/),
+      expect.stringMatching(/^Failed/),
+    ]);
+    for (const h of headers) expect(h.right).toBeLessThanOrEqual(390);
     await page.close();
   });
 });
