@@ -1,8 +1,8 @@
 /** The filter bar: a GET form, so its state is the URL (shareable, back button works, no JS needed). */
-import { Form, Link } from '@remix-run/react';
-import { useRef } from 'react';
+import { Form, Link, useLocation } from '@remix-run/react';
+import { useEffect, useRef, useState } from 'react';
 import type { FilterOptions, FilterState } from '../lib/filterState.ts';
-import { describeScope } from '../lib/format.ts';
+import { describeScope, withParams } from '../lib/format.ts';
 import { CheckList } from './CheckList.tsx';
 
 const zones = [
@@ -33,8 +33,42 @@ export function FilterBar({
     if (presetRef.current) presetRef.current.value = 'custom';
   };
   const tzOptions = zones.includes(state.tz) ? zones : [state.tz, ...zones];
+  const { search } = useLocation();
+  const chips = activeFilters(state);
+  // on a phone the form folds behind one button that counts the active filters; open elsewhere
+  const [folded, setFolded] = useState(false);
+  useEffect(() => {
+    const phone = window.matchMedia('(max-width: 700px)');
+    setFolded(phone.matches);
+  }, []);
   return (
     <>
+      {chips.length > 0 && (
+        <ul className="chips" aria-label="Active filters" data-chips="">
+          {chips.map((c) => (
+            <li key={`${c.name}=${c.value}`}>
+              <Link
+                to={withParams(search, { [c.name]: c.remaining })}
+                aria-label={`Remove the filter ${c.label}: ${c.value}`}
+                data-chip={`${c.name}=${c.value}`}
+              >
+                {c.label}: {c.value} <span aria-hidden="true">×</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      {folded && (
+        <button
+          type="button"
+          className="button secondary filters-toggle"
+          aria-expanded="false"
+          aria-controls="filter-form"
+          onClick={() => setFolded(false)}
+        >
+          Filters{chips.length > 0 ? ` (${chips.length} active)` : ''}
+        </button>
+      )}
       {/* printed instead of the form: what the page shows */}
       <p className="print-only" data-print-scope="">
         {describeScope(state)}
@@ -43,7 +77,14 @@ export function FilterBar({
       </p>
       {/* keyed by the state: after any navigation (a table link, a drill-down, Reset, Back) the controls are made
           anew from the URL's state, never left showing the previous one */}
-      <Form key={JSON.stringify(state)} method="get" className="filters" aria-label="Filters">
+      <Form
+        key={JSON.stringify(state)}
+        id="filter-form"
+        method="get"
+        className="filters"
+        aria-label="Filters"
+        hidden={folded}
+      >
         {extra &&
           Object.entries(extra).flatMap(([k, v]) =>
             (Array.isArray(v) ? v : [v]).map((value, i) => (
@@ -116,5 +157,22 @@ export function FilterBar({
         </Link>
       </Form>
     </>
+  );
+}
+
+/** Each active choice of a multiple filter, with the values the URL keeps when it is removed. */
+export function activeFilters(
+  state: FilterState,
+): { name: string; label: string; value: string; remaining: string[] | null }[] {
+  const lists = [
+    ['service', 'Service', state.service],
+    ['team', 'Team', state.team],
+    ['type', 'Type', state.type],
+  ] as const;
+  return lists.flatMap(([name, label, values]) =>
+    values.map((value) => {
+      const rest = values.filter((v) => v !== value);
+      return { name, label, value, remaining: rest.length > 0 ? rest : null };
+    }),
   );
 }

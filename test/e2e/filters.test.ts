@@ -136,4 +136,32 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     for (const h of headers) expect(h.right).toBeLessThanOrEqual(390);
     await page.close();
   });
+
+  it('a chip per active filter removes just that filter', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?${march}&service=payments&service=search`, { waitUntil: 'networkidle' });
+    expect(await page.locator('[data-chips] a').allTextContents()).toEqual([
+      'Service: payments ×',
+      'Service: search ×',
+    ]);
+    await page.getByRole('link', { name: 'Remove the filter Service: payments' }).click();
+    await page.waitForURL((u) => !u.search.includes('payments'));
+    expect(new URL(page.url()).searchParams.getAll('service')).toEqual(['search']);
+    await page.waitForFunction(() => document.querySelectorAll('input[name="service"]:checked').length === 1);
+    expect((await bar(page)).service).toEqual(['search']);
+    await page.close();
+  });
+
+  it('on a phone the filters fold behind one button that counts the active ones, with 44 px tap targets', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    await page.goto(`${server.url}/releases?${march}&team=Team+Ledger`, { waitUntil: 'networkidle' });
+    const toggle = page.getByRole('button', { name: 'Filters (1 active)' });
+    await toggle.waitFor();
+    expect(await page.locator('form[aria-label="Filters"]').isVisible()).toBe(false);
+    const box = await toggle.boundingBox();
+    expect(box?.height).toBeGreaterThanOrEqual(44);
+    await toggle.tap();
+    expect(await page.locator('form[aria-label="Filters"]').isVisible()).toBe(true);
+    await page.close();
+  });
 });
