@@ -38,8 +38,8 @@ export function FilterBar({
   // on a phone the form folds behind one button that counts the active filters; open elsewhere
   const [folded, setFolded] = useState(false);
   useEffect(() => {
-    const phone = window.matchMedia('(max-width: 700px)');
-    setFolded(phone.matches);
+    // (a browser without matchMedia, such as a test's DOM, keeps the form open)
+    setFolded(window.matchMedia?.('(max-width: 700px)').matches ?? false);
   }, []);
   return (
     <>

@@ -432,6 +432,7 @@ describe('chart builders', () => {
         { date: '2025-03-01', label: 'New CAB process' },
       ],
       problems: [],
+      outside: [],
     });
     const bad = parseEvents(
       ['2025-03-01', '2024-12-01:before', `2025-03-01:${'x'.repeat(81)}`],
@@ -439,8 +440,9 @@ describe('chart builders', () => {
       '2025-07-01',
     );
     expect(bad.events).toEqual([]);
-    expect(bad.problems).toHaveLength(3);
-    expect(bad.problems[1]).toBe('event: 2024-12-01 must be after 2025-01-01 and before 2025-07-01');
+    expect(bad.problems).toHaveLength(2);
+    // an event outside the period is not refused: it is kept for a period that covers it (the trends page says so)
+    expect(bad.outside).toEqual([{ date: '2024-12-01', label: 'before' }]);
     const many = parseEvents(
       Array.from({ length: 11 }, (_, i) => `2025-02-${String(i + 1).padStart(2, '0')}:e${i}`),
       '2025-01-01',
