@@ -1,4 +1,8 @@
 /** Helpers shared by the command-line entry points: usage errors exit 2, logs go to stderr. */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
 import { writesSettled } from './db.ts';
 
 export class UsageError extends Error {}
@@ -25,4 +29,26 @@ export async function exit(code: number): Promise<never> {
   const drain = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
   await Promise.all([drain(process.stdout), drain(process.stderr)]);
   process.exit(code);
+}
+
+/**
+ * A command's options (no positionals): an unknown or malformed one is a usage
+ * error that ends with the usage; --help (declared by the command) prints the
+ * usage and exits 0.
+ */
+export function parseOptions<O extends ParseArgsOptionsConfig>(
+  options: O,
+  usage: string,
+): ReturnType<typeof parseArgs<{ options: O }>>['values'] {
+  let values: ReturnType<typeof parseArgs<{ options: O }>>['values'];
+  try {
+    values = parseArgs({ options }).values;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${usage}`);
+  }
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  return values;
 }

@@ -8,9 +8,8 @@
  * schedule (an interval such as 15m, 1h, 1d, or a cron expression), until
  * SIGINT or SIGTERM; a failed table is tried again at the next run.
  */
-import { parseArgs } from 'node:util';
 import { Cron } from 'croner';
-import { exit, fail, log, UsageError } from '../lib/command.ts';
+import { exit, fail, log, parseOptions, UsageError } from '../lib/command.ts';
 import { closeDatabase, interruptAll, setDatabasePath } from '../lib/db.ts';
 import { ConfigError, type PullConfig, readPullConfig } from './config.ts';
 import { pullOnce } from './run.ts';
@@ -35,16 +34,7 @@ function parse() {
     db: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
-  let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
-  try {
-    values = parseArgs({ options }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${usage}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    process.exit(0);
-  }
+  const values = parseOptions(options, usage);
   if (!values.config) throw new UsageError(`name the configuration with --config\n${usage}`);
   if (values['dry-run'] && values.every) throw new UsageError('give --dry-run or --every, not both');
   let schedule: Cron | null = null;

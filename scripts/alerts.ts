@@ -9,12 +9,11 @@
  * own configuration). Exit 0 when all went, 1 when a rule could not be read
  * or a delivery failed after its retries, 2 for a usage or configuration error.
  */
-import { parseArgs } from 'node:util';
 import { alertsFile } from '../app/alerts.server.ts';
 import { renderReport } from '../app/components/report/ReportDocument.tsx';
 import { AlertsConfigError, readAlertsConfig } from '../app/lib/alerts/config.ts';
 import { evaluateAlerts, sendDigest } from '../app/lib/alerts/engine.server.ts';
-import { exit, fail, log, UsageError } from '../lib/command.ts';
+import { exit, fail, log, parseOptions, UsageError } from '../lib/command.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
 import { askServer } from '../lib/runningServer.ts';
 
@@ -48,16 +47,7 @@ async function main() {
     db: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
-  let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
-  try {
-    values = parseArgs({ options }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n${usage}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    process.exit(0);
-  }
+  const values = parseOptions(options, usage);
   if (!values.once && !values.digest) throw new UsageError(`give --once (or --digest NAME)\n${usage}`);
   if (values.db) setDatabasePath(values.db);
   if (values.config) process.env.RELEASELENS_ALERTS = values.config;
