@@ -3,7 +3,8 @@
  * (ingest/archive.ts), loading every archived file in its original order with
  * its original options, into a new file beside the old one; only when every
  * file loaded and the models built does it take the old one's place (the old
- * one is kept as <db>.before-rebuild). Refused while a dashboard serves it.
+ * one is kept as <db>.before-rebuild). The archived reviews of incident links
+ * (ingest/reviews.ts) follow the files. Refused while a dashboard serves it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,8 +15,10 @@ import { closeDatabase, databasePath, setDatabasePath, withWriter } from '../lib
 import { readServerInfo } from '../lib/runningServer.ts';
 import { keptThroughRebuild } from '../lib/schema.ts';
 import { fileLiteral } from '../lib/sqlText.ts';
+import { updateModels } from '../queries/refresh.ts';
 import { archivedFile, archivedMapping, readManifest } from './archive.ts';
 import { ingestBatch } from './load.ts';
+import { readArchivedReviews, replayReviews } from './reviews.ts';
 
 const databaseFiles = (file: string) => [file, `${file}.wal`];
 
@@ -86,7 +89,17 @@ async function main() {
       }
     },
   );
-  if (failed === 0 && !batch.buildError && batch.dataVersion !== null) await keepState(db);
+  if (failed === 0 && !batch.buildError && batch.dataVersion !== null) {
+    await keepState(db);
+    const reviews = readArchivedReviews(db);
+    if (reviews.length > 0) {
+      batch.dataVersion = await withWriter(async (conn) => {
+        await replayReviews(conn, reviews);
+        return (await updateModels(conn)).dataVersion;
+      });
+      log(`  ${reviews.length} archived review(s) of incident links`);
+    }
+  }
   await closeDatabase();
   if (failed > 0 || batch.buildError || batch.dataVersion === null) {
     if (batch.buildError) log(`error: ${batch.buildError.message}`);

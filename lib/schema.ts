@@ -117,6 +117,20 @@ ${cols.join(',\n')},
   last_error varchar,
   last_error_at timestamptz
 );`,
+    // a person's verdict on an incident's link to a unit (docs/kpis.md, "Incident attribution", item 4):
+    // every review is kept (the newest per incident and unit counts); ingest_run_id as on the raw tables,
+    // so a refresh finds the incidents reviewed since the last build
+    `create table if not exists raw_link_reviews (
+  review_id integer primary key,
+  incident_id varchar not null,
+  unit_kind varchar not null,
+  unit_id varchar not null,
+  verdict varchar not null,
+  reason varchar,
+  reviewed_by varchar not null,
+  reviewed_at timestamptz not null,
+  ingest_run_id integer not null
+);`,
     `create table if not exists model_state (
   data_version integer not null,
   schema_name varchar,

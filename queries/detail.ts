@@ -41,7 +41,7 @@ export const nearbyIncidentSchema = z.object({
   problem_id: z.string().nullable(),
   caused_by_change_id: z.string().nullable(),
   caused_by_release_id: z.string().nullable(),
-  attribution: z.enum(['confirmed', 'likely', 'other unit', 'not attributed']),
+  attribution: z.enum(['confirmed', 'reviewed', 'likely', 'other unit', 'not attributed']),
   attributed_to: z.string().nullable(),
   hours_after_golive: z.number().nullable(),
 });

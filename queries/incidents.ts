@@ -10,7 +10,7 @@ import { unitBindings } from './units.ts';
 export const incidentPointSchema = z.object({
   incident_id: z.string(),
   source: z.string(),
-  rule: z.enum(['confirmed', 'likely']),
+  rule: z.enum(['confirmed', 'reviewed', 'likely']),
   priority: z.number(),
   category: z.string().nullable(),
   problem_id: z.string().nullable(),
@@ -59,7 +59,7 @@ const chartRowSchemas = {
     .transform((r) => ({ name: r.category, incidents: r.incidents })),
   golive: z.object({ golive_weekday: z.number(), hour_band: z.number(), ...count }),
   type_risk: z.object({ unit_type: z.string().nullable(), risk: z.string(), ...count }),
-  hours: z.object({ rule: z.enum(['confirmed', 'likely']), bin: z.number(), ...count }),
+  hours: z.object({ rule: z.enum(['confirmed', 'reviewed', 'likely']), bin: z.number(), ...count }),
 };
 const chartNameSchema = z.enum(['service_week', 'by_ci', 'by_category', 'golive', 'type_risk', 'hours']);
 
@@ -84,7 +84,7 @@ export interface IncidentCharts {
     hours_before: number;
     clip_hours: number;
     edges: number[];
-    bins: { rule: 'confirmed' | 'likely'; bin: number; incidents: number }[];
+    bins: { rule: 'confirmed' | 'reviewed' | 'likely'; bin: number; incidents: number }[];
   };
 }
 
@@ -134,7 +134,7 @@ export function getIncidentCharts(p: KpiParams): Promise<IncidentCharts> {
 
 /** Counts behind the incidents page's totals: by rule, priority and whether in the window. */
 export const incidentCountSchema = z.object({
-  rule: z.enum(['confirmed', 'likely']),
+  rule: z.enum(['confirmed', 'reviewed', 'likely']),
   priority: z.number(),
   is_in_window: z.boolean(),
   incidents: z.number(),
@@ -153,7 +153,7 @@ export const anyRecord: IncidentRecordFilter = { service: null, ci: null, catego
 
 export interface IncidentFilter extends Partial<IncidentRecordFilter> {
   priority: number | null;
-  rule: 'confirmed' | 'likely' | null;
+  rule: 'confirmed' | 'reviewed' | 'likely' | null;
 }
 
 const recordBindings = (f: Partial<IncidentRecordFilter>) => ({

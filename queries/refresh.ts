@@ -46,6 +46,7 @@ const recordKeys: Record<string, string> = {
   stg_deployments: 'deployment_id',
   stg_freeze_windows: 'window_id',
   stg_surveys: 'response_id',
+  stg_link_reviews: 'incident_id',
 };
 
 /** The staging models that copy raw tables, with their record key and the raw tables they read. */
@@ -129,12 +130,19 @@ export async function refreshModels(conn: DuckDBConnection, state: ModelState): 
     await enterSchema(conn, state.schema);
     // 1. What changed since the build.
     let incidents: ModelFile | undefined;
+    let reviews: ModelFile | undefined;
     for (const { model, key, raws } of stagedModels()) {
       const anyTouched = raws.map((r) => `select 1 from main.${r} where ingest_run_id > $last`).join(' union all ');
       if ((await conn.runAndReadAll(`select exists (${anyTouched})`, last)).getRows()[0]?.[0] !== true) continue;
       if (model.name === 'stg_incidents') {
         incidents = model;
         await conn.run(`insert into refresh_incidents ${changedKeysSql(model, key, raws)}`, last);
+        continue;
+      }
+      if (model.name === 'stg_link_reviews') {
+        // a review changes its incident's attribution alone
+        reviews = model;
+        await conn.run(`create or replace temp table reviewed_incidents as ${changedKeysSql(model, key, raws)}`, last);
         continue;
       }
       const table = `changed_${model.name}`;
@@ -152,9 +160,18 @@ export async function refreshModels(conn: DuckDBConnection, state: ModelState): 
       trace(t0, `refresh: ${changed} incidents to attribute again (${what}), the models are built whole`);
       return true;
     };
+    if (reviews) {
+      await conn.run(`insert into refresh_incidents
+        select incident_id from temp.reviewed_incidents anti join refresh_incidents using (incident_id)`);
+      await conn.run(
+        `delete from stg_link_reviews where incident_id in (select incident_id from temp.reviewed_incidents)`,
+      );
+      await conn.run(`insert into stg_link_reviews select * from ${selectOf(reviews)}
+        where incident_id in (select incident_id from temp.reviewed_incidents)`);
+    }
     if (await tooMany('changed')) return null;
-    // 2. Changed incidents.
-    if (incidents) await restageIncidents(conn, incidents, changedRecords.length === 0);
+    // 2. Changed incidents (their records, or their reviews).
+    if (incidents || reviews) await restageIncidents(conn, incidents, changedRecords.length === 0);
     // 3. Changed units.
     if (changedRecords.length > 0) {
       await restageUnits(conn, changedRecords);
@@ -183,6 +200,7 @@ export async function refreshModels(conn: DuckDBConnection, state: ModelState): 
   } finally {
     if (!done) await conn.run('rollback').catch(() => {});
     for (const { table } of changedRecords) await conn.run(`drop table if exists temp.${table}`).catch(() => {});
+    await conn.run('drop table if exists temp.reviewed_incidents').catch(() => {});
     await conn.run("set schema = 'main'");
   }
 }
@@ -210,17 +228,23 @@ async function noteTouchedUnits(conn: DuckDBConnection, incidents: string, fresh
   await conn.run(`insert into refresh_units select distinct unit_kind, unit_id from mat_attribution where ${changed}`);
 }
 
-/** Step 2: the incidents in refresh_incidents get their new staging rows (and, with `links`, their confirmed links). */
-async function restageIncidents(conn: DuckDBConnection, stg: ModelFile, links: boolean): Promise<void> {
+/**
+ * Step 2: the incidents in refresh_incidents get their new staging rows (`stg`:
+ * their records changed; absent: only their reviews did) and, with `links`,
+ * their confirmed links.
+ */
+async function restageIncidents(conn: DuckDBConnection, stg: ModelFile | undefined, links: boolean): Promise<void> {
   const t = performance.now();
   const changed = 'incident_id in (select incident_id from refresh_incidents)';
   await noteTouchedUnits(conn, 'refresh_incidents', stg);
-  await conn.run(`delete from stg_incidents where ${changed}`);
-  await conn.run(`insert into stg_incidents select * from ${selectOf(stg)} where ${changed}`);
-  const [[raw, staged]] = (
-    await conn.runAndReadAll('select (select count(*) from main.raw_incidents), (select count(*) from stg_incidents)')
-  ).getRows() as [[bigint, bigint]];
-  if (raw !== staged) throw new Error(`stg_incidents holds ${staged} incidents, raw_incidents ${raw}`);
+  if (stg) {
+    await conn.run(`delete from stg_incidents where ${changed}`);
+    await conn.run(`insert into stg_incidents select * from ${selectOf(stg)} where ${changed}`);
+    const [[raw, staged]] = (
+      await conn.runAndReadAll('select (select count(*) from main.raw_incidents), (select count(*) from stg_incidents)')
+    ).getRows() as [[bigint, bigint]];
+    if (raw !== staged) throw new Error(`stg_incidents holds ${staged} incidents, raw_incidents ${raw}`);
+  }
   if (links) {
     // (with changed units, refreshFacts compares every confirmed link instead)
     await conn.run(`delete from fct_confirmed_links where record_kind = 'incident' and record_id in

@@ -8,7 +8,7 @@ import type { IncidentCharts } from '../queries/incidents.ts';
 
 /** An attributed incident with the columns the charts count. */
 export interface ChartPoint {
-  rule: 'confirmed' | 'likely';
+  rule: 'confirmed' | 'reviewed' | 'likely';
   category: string | null;
   incident_ci: string;
   service: string | null;
@@ -67,7 +67,11 @@ export function countCharts(points: ChartPoint[], windowHours: number): Incident
       bins: countBy(
         points.map((p, i) => ({ rule: p.rule, bin: binOf(hours[i] as number) })),
         (b) => [b.rule, b.bin] as const,
-      ).map(({ key: [rule, bin], n }) => ({ rule: rule as 'confirmed' | 'likely', bin: bin as number, incidents: n })),
+      ).map(({ key: [rule, bin], n }) => ({
+        rule: rule as 'confirmed' | 'reviewed' | 'likely',
+        bin: bin as number,
+        incidents: n,
+      })),
     },
   };
 }

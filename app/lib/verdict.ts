@@ -46,7 +46,9 @@ export function verdict(d: VerdictInput, p: KpiParams): string {
       : `This ${kind} has not gone live yet (status ${u.record_status ?? 'unknown'}), so it is not counted yet.`;
   }
   const failing = d.incidents.filter(
-    (i) => (i.attribution === 'confirmed' || i.attribution === 'likely') && i.priority <= p.severity,
+    (i) =>
+      (i.attribution === 'confirmed' || i.attribution === 'reviewed' || i.attribution === 'likely') &&
+      i.priority <= p.severity,
   );
   const reasons: string[] = [];
   if (u.own_failed) {

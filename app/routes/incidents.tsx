@@ -53,12 +53,12 @@ async function load({ request }: LoaderFunctionArgs) {
   const rule = search.get('rule') || 'all';
   if (!['all', '1', '2', '3', '4'].includes(priority))
     throw badRequest([`priority: '${priority}' is not one of all, 1, 2, 3, 4`]);
-  if (!['all', 'confirmed', 'likely'].includes(rule))
-    throw badRequest([`rule: '${rule}' is not one of all, confirmed, likely`]);
+  if (!['all', 'confirmed', 'reviewed', 'likely'].includes(rule))
+    throw badRequest([`rule: '${rule}' is not one of all, confirmed, reviewed, likely`]);
   const records = recordFilter(search);
   const filter = {
     priority: priority === 'all' ? null : Number(priority),
-    rule: rule === 'all' ? null : (rule as 'confirmed' | 'likely'),
+    rule: rule === 'all' ? null : (rule as 'confirmed' | 'reviewed' | 'likely'),
     ...records,
   };
   // (no period has a million pages: a larger number is read as the last page)
@@ -87,6 +87,7 @@ async function load({ request }: LoaderFunctionArgs) {
     records,
     total: sum(() => true),
     confirmed: sum((c) => c.rule === 'confirmed'),
+    reviewed: sum((c) => c.rule === 'reviewed'),
     inWindow: sum((c) => c.is_in_window),
     cells,
     problems,
@@ -242,8 +243,9 @@ export default function Incidents() {
       <h1>Incident patterns</h1>
       <p className="lede">
         {count(d.total)} incidents attributed to {p.unit}s that went live from {p.from} to {p.to}: {count(d.confirmed)}{' '}
-        confirmed by an explicit link, {count(d.total - d.confirmed)} likely (same service or CI within {p.window} h);{' '}
-        {count(d.inWindow)} opened inside the window.
+        confirmed by an explicit link, {d.reviewed > 0 ? `${count(d.reviewed)} confirmed by a person's review, ` : ''}
+        {count(d.total - d.confirmed - d.reviewed)} likely (same service or CI within {p.window} h); {count(d.inWindow)}{' '}
+        opened inside the window.
       </p>
       <FilterBar state={d.filters.state} options={d.filters.options} />
       <Definitions items={definitions(p)} />
@@ -277,7 +279,7 @@ export default function Incidents() {
         <label>
           Rule{' '}
           <select name="rule" defaultValue={d.rule}>
-            {['all', 'confirmed', 'likely'].map((v) => (
+            {['all', 'confirmed', 'reviewed', 'likely'].map((v) => (
               <option key={v}>{v}</option>
             ))}
           </select>

@@ -55,7 +55,9 @@ export default function ReleaseDetail() {
   const u = detail.unit;
   const changes = detail.records.filter((r) => r.record === 'change');
   const deployments = detail.records.filter((r) => r.record === 'deployment');
-  const attributed = detail.incidents.filter((i) => i.attribution === 'confirmed' || i.attribution === 'likely');
+  const attributed = detail.incidents.filter(
+    (i) => i.attribution === 'confirmed' || i.attribution === 'reviewed' || i.attribution === 'likely',
+  );
   return (
     <>
       <p className="no-print">

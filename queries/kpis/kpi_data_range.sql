@@ -20,7 +20,7 @@ final as (
     first_at,
     last_at,
     incidents_from,
-    (select max(finished_at) from ingest_runs where status = 'loaded') as loaded_at,
+    (select max(finished_at) from ingest_runs where status = 'loaded' and entity is distinct from 'link_review') as loaded_at,
     (select list(distinct service order by service) from units where service is not null) as services,
     (select list(distinct team order by team) from units where team is not null) as teams,
     (select list(distinct unit_type order by unit_type) from units where unit_type is not null and unit_kind = 'release') as release_types,

@@ -44,7 +44,7 @@ final as (
     min(a.source) as source,
     count(*)::integer as incidents,
     count(*) filter (where a.is_failure_making)::integer as failure_making,
-    count(*) filter (where a.rule = 'confirmed')::integer as confirmed,
+    count(*) filter (where a.rule in ('confirmed', 'reviewed'))::integer as confirmed,
     count(distinct a.unit_id)::integer as units,
     coalesce(max(ip.problem_incidents), 0)::integer as problem_incidents,
     min(a.opened_ms) as first_opened_ms,

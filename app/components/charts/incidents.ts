@@ -258,7 +258,7 @@ export function goliveIncidentHeatmap(cells: IncidentCharts['golive'], options: 
   });
 }
 
-const ruleDomain = ['confirmed', 'likely'];
+const ruleDomain = ['confirmed', 'reviewed', 'likely'];
 
 /**
  * Hours from go-live to incident, with the attribution window marked. The
@@ -279,7 +279,7 @@ export function hoursHistogram(hours: IncidentCharts['hours'], options: Opts & {
       domain: [min, max],
     },
     y: { label: 'Attributed incidents', grid: true },
-    color: { domain: ruleDomain, range: ['#b42318', '#e0892a'], legend: true },
+    color: { domain: ruleDomain, range: ['#b42318', '#7a1c12', '#e0892a'], legend: true },
     marks: [
       Plot.rectY(
         data,

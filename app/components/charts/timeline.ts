@@ -16,8 +16,8 @@ export interface TimelineData {
 }
 
 export const attributionColors = {
-  domain: ['confirmed', 'likely', 'other unit', 'not attributed'],
-  range: ['#b42318', '#e0892a', '#7b8794', '#cbd2d9'],
+  domain: ['confirmed', 'reviewed', 'likely', 'other unit', 'not attributed'],
+  range: ['#b42318', '#7a1c12', '#e0892a', '#7b8794', '#cbd2d9'],
 };
 
 const d = (s: string | null) => (s ? new Date(s) : null);

@@ -9,16 +9,22 @@
 --   likely:    otherwise, the completed unit with the latest start (ties: greatest
 --              id) whose window [start, end + window_hours] contains opened_at
 --              and that shares the incident's service or one of its CIs.
+--   reviewed:  a person confirmed the link (stg_link_reviews, through
+--              fct_confirmed_links); a unit a person rejected is no candidate
+--              by either rule, and the incident goes to the best of the rest
+--              (docs/kpis.md, "Incident attribution", item 4).
 -- Set-based: an ASOF join finds, per match key, the latest unit that started at
 -- or before the incident; a range join runs only for the few incidents that an
 -- earlier-starting unit could still reach (see docs/decisions/002-attribution.md).
+-- The few incidents with a rejected unit of this kind skip the ASOF join: a
+-- range join over their keys' units, less the rejected ones, picks theirs.
 -- An incident's attribution depends only on its own record and the units, so
 -- with p_refresh it is computed for the incidents in refresh_incidents alone,
 -- and with p_from / p_to for the incidents whose id is in [p_from, p_to) alone
 -- (p_to null: no upper bound): a build at ten million incidents computes a
 -- kind in parts that each fit in memory (decision 028).
 -- The computation behind fct_attribution, which keeps its rows per window.
--- Materialized: macro. Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents, window_reach, refresh_incidents.
+-- Materialized: macro. Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents, stg_link_reviews, window_reach, refresh_incidents.
 create or replace macro int_attribution(p_unit_kind, p_window_hours, p_refresh, p_from := '', p_to := null) as table
 with units as (
   select
@@ -88,17 +94,34 @@ by_range as (
   where n.unit_id is null and n.reach_so_far >= n.opened_at
     and n.opened_at between u.start_at and u.reach_at
 ),
+rejected as (
+  select incident_id, unit_id from stg_link_reviews
+  where unit_kind = p_unit_kind and verdict = 'rejected'
+    and incident_id in (select incident_id from incidents)
+),
+after_rejection as (
+  -- an incident with a rejected unit: every unit of its keys that reaches it, but the rejected
+  select i.incident_id, u.unit_id, u.start_at
+  from incident_keys i
+  join key_numbers k using (key_kind, key)
+  join numbered_units u on u.key_no = k.key_no and i.opened_at between u.start_at and u.reach_at
+  anti join rejected r on r.incident_id = i.incident_id and r.unit_id = u.unit_id
+  where i.incident_id in (select incident_id from rejected)
+),
 likely as (
   select incident_id, arg_max(unit_id, (start_at, unit_id)) as unit_id
   from (
-    select incident_id, unit_id, start_at from at_latest_start where unit_id is not null
+    select incident_id, unit_id, start_at from at_latest_start
+    where unit_id is not null and incident_id not in (select incident_id from rejected)
     union all
-    select * from by_range
+    select * from by_range where incident_id not in (select incident_id from rejected)
+    union all
+    select * from after_rejection
   )
   group by all
 ),
 confirmed as (
-  select record_id as incident_id, unit_id
+  select record_id as incident_id, unit_id, rule
   from fct_confirmed_links where record_kind = 'incident' and unit_kind = p_unit_kind
     and (not p_refresh or record_id in (select incident_id from refresh_incidents))
     and record_id >= p_from and (p_to is null or record_id < p_to)
@@ -107,7 +130,7 @@ chosen as (
   select
     coalesce(c.incident_id, l.incident_id) as incident_id,
     coalesce(c.unit_id, l.unit_id) as unit_id,
-    case when c.unit_id is not null then 'confirmed' else 'likely' end as rule
+    coalesce(c.rule, 'likely') as rule
   from confirmed c
   full join likely l using (incident_id)
 ),

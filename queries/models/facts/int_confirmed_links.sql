@@ -8,9 +8,13 @@
 --               completed change with the latest start
 --   deployment: the latest completed production deployment of the linked
 --               change; if none, or release-only, the latest one of the release
+-- Reviews (stg_link_reviews, docs/kpis.md "Incident attribution" item 4) come
+-- first: a rejected unit is no candidate of its kind, and a confirmed review is
+-- an explicit link to its (completed) unit that wins over the others of its
+-- kind; rule says which: reviewed or confirmed.
 -- With p_refresh, only the incidents in refresh_incidents (and no survey).
 -- The computation behind the fct_confirmed_links table.
--- Materialized: macro. Reads: stg_incidents, stg_surveys, stg_changes, fct_units, refresh_incidents.
+-- Materialized: macro. Reads: stg_incidents, stg_surveys, stg_changes, fct_units, stg_link_reviews, refresh_incidents.
 create or replace macro int_confirmed_links(p_refresh) as table
 with records as (
   select 'incident' as record_kind, incident_id as record_id, caused_by_change_id, caused_by_release_id
@@ -70,15 +74,34 @@ deployment_candidates as (
   union all
   select record_kind, record_id, 'deployment', unit_id, start_at from deployment_by_release
 ),
+reviews as (
+  select 'incident' as record_kind, incident_id as record_id, unit_kind, unit_id, verdict
+  from stg_link_reviews
+  where not p_refresh or incident_id in (select incident_id from refresh_incidents)
+),
+linked as (
+  select *, false as is_reviewed from release_candidates
+  union all
+  select *, false from change_candidates
+  union all
+  select *, false from deployment_candidates
+),
 candidates as (
-  select * from release_candidates
+  select l.*
+  from linked l
+  anti join reviews r
+    on r.verdict = 'rejected' and r.record_kind = l.record_kind and r.record_id = l.record_id
+    and r.unit_kind = l.unit_kind and r.unit_id = l.unit_id
   union all
-  select * from change_candidates
-  union all
-  select * from deployment_candidates
+  select r.record_kind, r.record_id, r.unit_kind, u.unit_id, u.start_at, true
+  from reviews r
+  join completed u using (unit_kind, unit_id)
+  where r.verdict = 'confirmed'
 ),
 final as (
-  select record_kind, record_id, unit_kind, arg_max(unit_id, (start_at, unit_id)) as unit_id
+  select
+    record_kind, record_id, unit_kind, arg_max(unit_id, (is_reviewed, start_at, unit_id)) as unit_id,
+    case when bool_or(is_reviewed) then 'reviewed' else 'confirmed' end as rule
   from candidates
   group by all
 )

@@ -4,7 +4,7 @@
 -- rows carry, so readers need not join them) with what its post-release window
 -- W adds, for every failure severity at once:
 --   post_release_incidents  attributed incidents opened in [start, end + W];
---   confirmed / likely      attributed incidents by rule (any time);
+--   confirmed / likely      attributed incidents by rule (any time; confirmed counts reviewed);
 --   min_priority            the most severe attributed incident (failed when
 --                           min_priority <= failure_max_priority);
 --   restored_p1..p4         latest resolved_at of attributed incidents of
@@ -42,7 +42,7 @@ incident_counts as (
   select
     unit_id,
     count(*) filter (where is_in_window)::integer as post_release_incidents,
-    count(*) filter (where rule = 'confirmed')::integer as confirmed_incidents,
+    count(*) filter (where rule in ('confirmed', 'reviewed'))::integer as confirmed_incidents,
     count(*) filter (where rule = 'likely')::integer as likely_incidents,
     min(priority) as min_priority,
     max(resolved_at) filter (where priority <= 1) as restored_p1,
