@@ -24,6 +24,7 @@ const pages = [
   { to: '/releases', label: 'Releases' },
   { to: '/incidents', label: 'Incident patterns' },
   { to: '/trends', label: 'Trends' },
+  { to: '/review', label: 'Review links' },
   { to: '/data', label: 'Data' },
 ];
 
@@ -82,6 +83,7 @@ function ResultsSkipLink() {
   const label = resultPages[pathname];
   if (!label) return null;
   return (
+    // biome-ignore lint/a11y/useValidAnchor: a skip link is a link to #results; the handler only moves focus there too
     <a
       className="skip"
       href="#results"
@@ -104,6 +106,7 @@ function ResultsSkipLink() {
 function useFocusHeadingOnNavigation() {
   const { key } = useLocation();
   const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key is the navigation the effect answers, not a value it reads
   useEffect(() => {
     if (first.current) {
       first.current = false;

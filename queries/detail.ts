@@ -44,6 +44,9 @@ export const nearbyIncidentSchema = z.object({
   attribution: z.enum(['confirmed', 'reviewed', 'likely', 'other unit', 'not attributed']),
   attributed_to: z.string().nullable(),
   hours_after_golive: z.number().nullable(),
+  review: z.enum(['confirmed', 'rejected']).nullable(),
+  reviewed_by: z.string().nullable(),
+  review_reason: z.string().nullable(),
 });
 export type NearbyIncident = z.output<typeof nearbyIncidentSchema>;
 

@@ -28,6 +28,7 @@ export const exportTables = {
   buckets: { model: 'kpi_buckets', bind: (p: KpiParams) => ({ ...bindings(p), bucket: 'month' }) },
   ingest_runs: { model: 'data_ingest_runs', bind: () => ({}) },
   ingest_rejects: { model: 'data_rejects', bind: () => ({ limit: 1_000_000, offset: 0 }) },
+  reviews: { model: 'review_links', bind: () => ({ limit: 1_000_000, offset: 0 }) },
 } as const;
 export type ExportTable = keyof typeof exportTables;
 
@@ -72,13 +73,15 @@ export async function exportTable(
   const filename = `releaselens-${table}-${p.from}-${p.to}.${format}`;
   return withModels(async (conn) => {
     if (format === 'arrow') {
-      const rows = await runQuery(conn, spec.model, params);
+      const rows = (await runQuery(conn, spec.model, params)).map(({ total_rows: _, ...row }) => row);
       return { body: rowsToArrow(rows), contentType: contentTypes.arrow, filename };
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'releaselens-export-'));
     const file = path.join(dir, filename);
     try {
-      let sql = readQuery(spec.model).trim().replace(/;$/, '');
+      const text = readQuery(spec.model).trim().replace(/;$/, '');
+      // a paged query's row count is for its page's pager, not a column of the table
+      let sql = text.includes('total_rows') ? `select * exclude (total_rows) from (${text})` : text;
       if (format === 'csv') sql = await neutralisedText(conn, sql, params);
       const options = format === 'csv' ? '(format csv, header true)' : '(format parquet)';
       await conn.run(`copy (${sql}) to $export_file ${options}`, { ...params, export_file: file }, typesFor(params));

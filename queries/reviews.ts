@@ -79,11 +79,11 @@ export function getReviewQueue(p: KpiParams, page: { limit: number; offset: numb
 }
 
 /** A page of the reviews (the newest verdict per link), newest first. */
-export function getReviews(p: KpiParams, page: { limit: number; offset: number }): Promise<Paged<ReviewRow>> {
+export function getReviews(page: { limit: number; offset: number }): Promise<Paged<ReviewRow>> {
   return withModels(async (conn) => {
     const rows = await runQuery(conn, 'review_links', page, paging);
     return { rows: rows.map((r) => reviewRowSchema.parse(r)), total: total(rows) };
-  }, p);
+  });
 }
 
 /** How the period's incident links were made and reviewed. */

@@ -87,8 +87,8 @@ export function FilterBar({
       >
         {extra &&
           Object.entries(extra).flatMap(([k, v]) =>
-            (Array.isArray(v) ? v : [v]).map((value, i) => (
-              <input key={`${k}-${i}`} type="hidden" name={k} value={value} />
+            (Array.isArray(v) ? v : [v]).map((value) => (
+              <input key={`${k}=${value}`} type="hidden" name={k} value={value} />
             )),
           )}
         <label>

@@ -60,15 +60,26 @@ const header = (req: GateRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** Where reviews of incident links are posted (app/lib/reviews.server.ts). */
+const reviewPaths = new Set(['/review', '/api/reviews']);
+
 /** What a request needs: `public` (sign-in pages), `handoff` (its own token, loopback only) or a role. */
 export function neededRole(method: string, pathname: string): Role | 'public' | 'handoff' {
   const path = pathname.replace(/\.data$/, '').replace(/^\/_root$/, '/');
   if (path.startsWith('/auth/')) return 'public';
   if (path === '/api/ingest') return 'handoff';
   if (method === 'GET' || method === 'HEAD') return 'viewer';
-  if (method === 'POST' && (path === '/data' || path === '/review' || path === '/api/alerts')) return 'uploader';
+  if (method === 'POST' && (path === '/data' || reviewPaths.has(path) || path === '/api/alerts')) return 'uploader';
   return 'admin';
 }
+
+const hostOf = (url: string): string | null => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+};
 
 const json = (status: number, error: string, extra: Record<string, string> = {}): GateDecision => ({
   status,
@@ -226,9 +237,20 @@ export function gate(req: GateRequest): GateDecision | Promise<GateDecision> {
     const origin = header(req, 'origin');
     if (origin && origin !== new URL(publicUrl('/')).origin) return json(403, 'a request from another site');
   }
+  if (principal.via === 'local' && req.method !== 'GET' && req.method !== 'HEAD') {
+    // no cookie to lean on: a form another site posts to this port is told apart by its Origin
+    const origin = header(req, 'origin');
+    if (origin && hostOf(origin) !== header(req, 'host')) return json(403, 'a request from another site');
+  }
   // single-user local mode: the upload's own admin token decides (checked before the file is written)
   const localUpload = principal.via === 'local' && needed === 'uploader' && Boolean(config().RELEASELENS_ADMIN_TOKEN);
-  if (!localUpload && !allows(principal.role, needed)) {
+  // and a review of an incident link is the person at this machine's, when only this machine reaches the port
+  const localReview =
+    principal.via === 'local' &&
+    reviewPaths.has(url.pathname.replace(/\.data$/, '')) &&
+    isLoopback(req.remoteAddress) &&
+    isLoopback(config().HOST);
+  if (!localUpload && !localReview && !allows(principal.role, needed)) {
     if (principal.via === 'local' && needed === 'uploader')
       return json(
         403,

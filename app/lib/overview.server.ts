@@ -4,6 +4,7 @@ import { readTargets, status, targetFor } from '../../lib/targets.ts';
 import { getBreakdown, getBuckets, getFreezes, getServiceCadence } from '../../queries/analysis.ts';
 import { getKpis } from '../../queries/kpis.ts';
 import type { KpiParams } from '../../queries/params.ts';
+import { getReviewCounts } from '../../queries/reviews.ts';
 import { previousPeriod } from './filters.server.ts';
 import { series } from './series.ts';
 import { overviewSummary } from './summary.ts';
@@ -16,13 +17,14 @@ function yearBefore(to: string): string {
 
 export async function overview(params: KpiParams) {
   const previousParams = previousPeriod(params);
-  const [current, previous, monthly, breakdown, freezes, cadence] = await Promise.all([
+  const [current, previous, monthly, breakdown, freezes, cadence, links] = await Promise.all([
     getKpis(params),
     getKpis(previousParams, { governance: false }), // the tiles compare; governance is shown for the period only
     getBuckets({ ...params, from: yearBefore(params.to) }, 'month'),
     getBreakdown(params),
     getFreezes(params),
     getServiceCadence(params),
+    getReviewCounts(params),
   ]);
   const targets = readTargets();
   const tileData: TileData[] = tiles.map((spec) => ({
@@ -74,6 +76,7 @@ export async function overview(params: KpiParams) {
     previousPeriod: previousParams,
     tiles: judged.map(({ judged: _judged, ...t }) => t),
     breakdown,
+    links,
     // the go-lives themselves are fetched by the page from /api/calendar (thousands a quarter)
     calendar: { windows: freezes },
   };

@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useSearchParams } from '@remix-run/react';
+import { Link, useSearchParams } from '@remix-run/react';
 import { useMemo } from 'react';
 import type { CalendarColumns } from '../../queries/analysis.ts';
 import { BreakdownTable } from '../components/BreakdownTable.tsx';
@@ -30,7 +30,7 @@ export const loader = (args: LoaderFunctionArgs) => cachedLoader('overview', arg
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function Overview() {
-  const { filters, summary, report, tiles, breakdown, calendar, previousPeriod } = useAnswer<typeof loader>();
+  const { filters, summary, report, tiles, breakdown, calendar, previousPeriod, links } = useAnswer<typeof loader>();
   const [search] = useSearchParams();
   const p = filters.params;
   return (
@@ -72,6 +72,16 @@ export default function Overview() {
             ? '—'
             : 'not applicable (no approval dates in the data)'}{' '}
         · post-release incidents: {report.kpis.post_release_incidents}
+      </p>
+      <p className="detail" data-links="">
+        Incident links: {count(links.links)} — {count(links.explicit_links)} explicit,{' '}
+        <span data-links-reviewed={links.confirmed_reviews}>
+          {count(links.confirmed_reviews)} confirmed by a review
+        </span>
+        , {count(links.inferred_links)} inferred (same service or CI within {p.window} h);{' '}
+        <span data-links-rejected={links.rejected_reviews}>{count(links.rejected_reviews)} rejected by a review</span>{' '}
+        (each incident went to another {p.unit}, or to none).{' '}
+        {links.inferred_links > 0 && <Link to={`/review?${search.toString()}`}>Review the inferred links</Link>}
       </p>
       <h2>Release governance</h2>
       <GovernancePanel kpis={report.kpis} unit={p.unit} asOf={report.parameters.as_of} />

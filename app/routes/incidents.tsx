@@ -32,6 +32,7 @@ import { FetchState, useJson } from '../components/Fetched.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { ProblemTable } from '../components/ProblemTable.tsx';
+import { ReviewButtons } from '../components/ReviewButtons.tsx';
 import { SourceId, SourceLink } from '../components/SourceId.tsx';
 import { WindowSensitivity } from '../components/WindowSensitivity.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
@@ -40,6 +41,7 @@ import { count, dateTime, withParams } from '../lib/format.ts';
 import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { definitions } from '../lib/tiles.ts';
+import { useCanReview } from '../lib/useCanReview.ts';
 import { RouteError } from '../root.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Incident patterns · ReleaseLens' }];
@@ -211,7 +213,8 @@ const noOptions = {};
 
 export default function Incidents() {
   const d = useAnswer<typeof loader>();
-  const { search } = useLocation();
+  const { search, pathname } = useLocation();
+  const canReview = useCanReview();
   const p = d.filters.params;
   const keep = Object.fromEntries(
     [...new URLSearchParams(search)].filter(
@@ -315,6 +318,7 @@ export default function Incidents() {
             <th>CI</th>
             <th>Category</th>
             <th>Problem</th>
+            {canReview && <th>Review</th>}
           </tr>
         </thead>
         <tbody>
@@ -343,6 +347,19 @@ export default function Incidents() {
                 {filterLink('problem', r.problem_id)}
                 <SourceLink links={d.links} kind="problem" source={r.source} id={r.problem_id} />
               </td>
+              {canReview && (
+                <td>
+                  {r.rule === 'likely' ? (
+                    <ReviewButtons
+                      link={{ incident_id: r.incident_id, unit_kind: p.unit, unit_id: r.unit_id }}
+                      back={`${pathname}${search}`}
+                      label={`incident ${r.incident_id} to ${r.unit_id}`}
+                    />
+                  ) : (
+                    <span className="hint">{r.rule === 'reviewed' ? 'reviewed' : 'explicit link'}</span>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

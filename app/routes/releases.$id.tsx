@@ -4,6 +4,7 @@ import { readLinks } from '../../lib/links.ts';
 import { getUnitDetail } from '../../queries/detail.ts';
 import { PlotFigure } from '../components/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../components/charts/timeline.ts';
+import { ReviewButtons } from '../components/ReviewButtons.tsx';
 import { SourceId, SourceLink } from '../components/SourceId.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { dateTime, hours, signedHours } from '../lib/format.ts';
@@ -11,6 +12,7 @@ import { type AnswerOf, type Packed, unpack, useAnswer } from '../lib/packed.ts'
 import { pageFilters } from '../lib/page.server.ts';
 import { policySentence } from '../lib/policy.ts';
 import { viewParams } from '../lib/unitsView.ts';
+import { useCanReview } from '../lib/useCanReview.ts';
 import { excessSentence, verdict } from '../lib/verdict.ts';
 import { RouteError } from '../root.tsx';
 
@@ -51,7 +53,9 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function ReleaseDetail() {
   const { params: p, detail, sentence, excess, policy, windowEnd, links } = useAnswer<typeof loader>();
-  const { search } = useLocation();
+  const { search, pathname } = useLocation();
+  const canReview = useCanReview();
+  const back = `${pathname}${search}`;
   const u = detail.unit;
   const changes = detail.records.filter((r) => r.record === 'change');
   const deployments = detail.records.filter((r) => r.record === 'deployment');
@@ -133,6 +137,7 @@ export default function ReleaseDetail() {
             <th>Service / CI</th>
             <th>Title</th>
             <th>Problem</th>
+            {canReview && <th>Review</th>}
           </tr>
         </thead>
         <tbody>
@@ -144,6 +149,13 @@ export default function ReleaseDetail() {
               <td>
                 <span className={`pill ${i.attribution}`}>{i.attribution}</span>
                 {i.attributed_to ? ` (${i.attributed_to})` : ''}
+                {i.review && (
+                  <span className="hint" data-review={i.review}>
+                    {' '}
+                    {i.review} by {i.reviewed_by}
+                    {i.review_reason ? `: ${i.review_reason}` : ''}
+                  </span>
+                )}
               </td>
               <td className="num">P{i.priority}</td>
               <td>{dateTime(i.opened_at, p.tz)}</td>
@@ -153,6 +165,26 @@ export default function ReleaseDetail() {
               </td>
               <td>{i.title ?? ''}</td>
               <td>{i.problem_id && <SourceId links={links} kind="problem" source={i.source} id={i.problem_id} />}</td>
+              {canReview && (
+                <td>
+                  {i.review ? (
+                    <ReviewButtons
+                      link={{ incident_id: i.incident_id, unit_kind: p.unit, unit_id: u.unit_id }}
+                      verdict={i.review}
+                      back={back}
+                      label={`incident ${i.incident_id} to ${u.unit_id}`}
+                    />
+                  ) : i.attribution === 'likely' ? (
+                    <ReviewButtons
+                      link={{ incident_id: i.incident_id, unit_kind: p.unit, unit_id: u.unit_id }}
+                      back={back}
+                      label={`incident ${i.incident_id} to ${u.unit_id}`}
+                    />
+                  ) : i.attribution === 'confirmed' ? (
+                    <span className="hint">explicit link</span>
+                  ) : null}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -45,6 +45,11 @@ describe('what each request needs', () => {
     ['HEAD', '/data', 'viewer'],
     ['POST', '/data', 'uploader'],
     ['POST', '/data.data', 'uploader'],
+    ['POST', '/review', 'uploader'],
+    ['POST', '/review.data', 'uploader'],
+    ['POST', '/api/reviews', 'uploader'],
+    ['GET', '/api/reviews', 'viewer'],
+    ['DELETE', '/api/reviews', 'admin'],
     ['POST', '/', 'admin'],
     ['PUT', '/data', 'admin'],
     ['DELETE', '/api/units', 'admin'],
@@ -211,6 +216,44 @@ describe('the gate', () => {
       status: 403,
     });
     expect(await gate(req({ method: 'DELETE', url: '/' }))).toMatchObject({ status: 403 });
+  });
+
+  it('none: a review of a link is the person at this machine, and only while the port is this machine alone', async () => {
+    withEnv({ RELEASELENS_AUTH: undefined, RELEASELENS_ADMIN_TOKEN: undefined, HOST: '127.0.0.1' });
+    for (const url of ['/review', '/review.data', '/api/reviews'])
+      expect(await gate(req({ method: 'POST', url }))).toMatchObject({ principal: { name: 'local' } });
+    // a form another site posts to this port: its Origin gives it away
+    expect(
+      await gate(
+        req({ method: 'POST', url: '/review', headers: { origin: 'http://evil.example', host: '127.0.0.1:3000' } }),
+      ),
+    ).toMatchObject({ status: 403 });
+    expect(
+      await gate(
+        req({ method: 'POST', url: '/review', headers: { origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' } }),
+      ),
+    ).toMatchObject({ principal: { name: 'local' } });
+    // everyone on the network reads (RELEASELENS_AUTH=none on purpose), but no one of them reviews
+    withEnv({ RELEASELENS_AUTH: 'none', HOST: '0.0.0.0' });
+    expect(await gate(req({ method: 'POST', url: '/review', remoteAddress: '10.1.2.3' }))).toMatchObject({
+      status: 403,
+    });
+    expect(await gate(req({ method: 'POST', url: '/review' }))).toMatchObject({ status: 403 });
+  });
+
+  it('header: a viewer may read the review queue but not review; an uploader may', async () => {
+    withEnv({ RELEASELENS_AUTH: 'header', RELEASELENS_TRUSTED_PROXIES: '10.0.0.9' });
+    const headers = { 'x-forwarded-email': 'alice@example.com' };
+    expect(await gate(req({ url: '/review', headers, remoteAddress: '10.0.0.9' }))).toMatchObject({
+      principal: { role: 'viewer' },
+    });
+    expect(await gate(req({ method: 'POST', url: '/api/reviews', headers, remoteAddress: '10.0.0.9' }))).toMatchObject({
+      status: 403,
+    });
+    const { secret } = createToken(db, { name: 'pm', role: 'uploader', by: 'test' });
+    expect(
+      await gate(req({ method: 'POST', url: '/api/reviews', headers: { authorization: `Bearer ${secret}` } })),
+    ).toMatchObject({ principal: { name: 'token:pm', role: 'uploader' } });
   });
 
   it('header: believed only from a trusted proxy; a forged header from anywhere else is 401', async () => {

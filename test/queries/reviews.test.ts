@@ -203,7 +203,7 @@ describe('reviews of incident links', () => {
       await buildModels(conn);
     });
     expect(await attribution()).toEqual({ I: 'R2 likely' });
-    const { rows } = await getReviews(params, { limit: 50, offset: 0 });
+    const { rows } = await getReviews({ limit: 50, offset: 0 });
     expect(rows).toMatchObject([{ incident_id: 'I', unit_id: 'GONE', status: 'no such unit', verdict: 'confirmed' }]);
   });
 
@@ -213,7 +213,7 @@ describe('reviews of incident links', () => {
     await review('J', 'R2', 'rejected');
     const before = {
       attribution: await attribution(),
-      reviews: (await getReviews(params, { limit: 50, offset: 0 })).rows,
+      reviews: (await getReviews({ limit: 50, offset: 0 })).rows,
     };
     expect(before.attribution).toEqual({ I: 'R1 reviewed', J: 'R1 likely' });
     const db = databasePath();
@@ -225,7 +225,7 @@ describe('reviews of incident links', () => {
     });
     setDatabasePath(db);
     expect(await attribution()).toEqual(before.attribution);
-    expect((await getReviews(params, { limit: 50, offset: 0 })).rows).toEqual(before.reviews);
+    expect((await getReviews({ limit: 50, offset: 0 })).rows).toEqual(before.reviews);
     await withWriter(async (conn) => expect((await modelState(conn))?.stale).toBe(false));
   });
 
