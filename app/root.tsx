@@ -24,6 +24,7 @@ const pages = [
   { to: '/releases', label: 'Releases' },
   { to: '/incidents', label: 'Incident patterns' },
   { to: '/trends', label: 'Trends' },
+  { to: '/upcoming', label: 'Upcoming' },
   { to: '/review', label: 'Review links' },
   { to: '/data', label: 'Data' },
 ];

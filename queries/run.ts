@@ -9,7 +9,7 @@ const sqlCache = new Map<string, string>();
 
 /** The SQL of a parameterised query in `queries/kpis/` or `queries/pages/` (by name). */
 export function readQuery(name: string): string {
-  if (!/^(kpi|data|detail|review)_[a-z_]+$/.test(name)) throw new Error(`bad query name ${name}`);
+  if (!/^(kpi|data|detail|review|upcoming)_[a-z_]+$/.test(name)) throw new Error(`bad query name ${name}`);
   let sql = sqlCache.get(name);
   if (sql === undefined) {
     sql = fs.readFileSync(projectFile('queries', name.startsWith('kpi_') ? 'kpis' : 'pages', `${name}.sql`), 'utf8');

@@ -62,7 +62,7 @@ const REFUSAL_HEADERS = {
 };
 
 /** The endpoints whose first answer costs a query: rate-limited per client. */
-const EXPENSIVE = /^\/(api\/(?!ingest$|alerts$)|download\/|report$|releases\.csv$)/;
+const EXPENSIVE = /^\/(api\/(?!ingest$|alerts$)|download\/|report$|releases\.csv$|upcoming\.(csv|html)$)/;
 
 async function main() {
   process.env.RELEASELENS_MEMORY_LIMIT ??= SERVER_MEMORY_LIMIT;

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { scheduleAhead } from './ahead.ts';
 import { Random } from './random.ts';
 
 export const SAMPLE_SEED = 20240101;
@@ -538,6 +539,14 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
   for (const f of freezes) {
     sinks.freeze_windows.push([f.id, f.name, iso(f.start), iso(f.end), f.service || null, f.kind]);
   }
+  // the next two weeks' agenda, from a stream of its own (scripts/sample/ahead.ts)
+  scheduleAhead({
+    rnd: new Random(seed + 2),
+    today: GENERATED_AT,
+    services,
+    next: { release: slots.length + 1, change: changeSeq },
+    sinks,
+  });
 }
 
 export const headers: Record<Entity, string[]> = {

@@ -1,0 +1,175 @@
+/**
+ * The CAB agenda as a table: one row per scheduled release or change, its
+ * reasons in words (stop, look, note), its service's record and what could
+ * not be judged. Used by /upcoming and by its printable pack, so both say the
+ * same; no hook, no script.
+ */
+import type { Reason, ServiceRecord, UpcomingItem } from '../../../queries/upcoming.ts';
+
+const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+const when = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
+const minutes = (m: number | null) =>
+  m === null ? '—' : Math.abs(m) >= 90 ? `${(m / 60).toFixed(1)} h` : `${Math.round(m)} min`;
+
+const levelLabel: Record<Reason['level'], string> = { stop: 'Stop', look: 'Look', note: 'Note' };
+
+function TrackRecord({ r, days }: { r: ServiceRecord | null; days: number }) {
+  if (!r?.failureRate) return <span className="hint">no history in {days} days</span>;
+  return (
+    <>
+      failed {r.failed} of {r.completed} ({pct(r.failureRate.value)}, {pct(r.failureRate.low)}–{pct(r.failureRate.high)}
+      ); {r.incidents} incidents caused
+    </>
+  );
+}
+
+export function UpcomingTable({
+  items,
+  historyDays,
+  hrefOf,
+}: {
+  items: UpcomingItem[];
+  historyDays: number;
+  /** A link to a unit's page, or null for none (the printable pack). */
+  hrefOf: ((item: UpcomingItem) => string) | null;
+}) {
+  return (
+    <table data-table="upcoming">
+      <thead>
+        <tr>
+          <th className="num">#</th>
+          <th>Scheduled</th>
+          <th>Service</th>
+          <th>Planned window (UTC)</th>
+          <th>Why the board should look</th>
+          <th>Service record, last {historyDays} days</th>
+          <th>Usual overrun (median / 85%)</th>
+          <th>Not judged</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i, n) => (
+          <tr
+            key={`${i.unit_kind}:${i.unit_id}`}
+            data-unit={i.unit_id}
+            data-stop={i.reasons.filter((r) => r.level === 'stop').length}
+          >
+            <td className="num">{n + 1}</td>
+            <td>
+              {i.unit_kind} {hrefOf ? <a href={hrefOf(i)}>{i.unit_id}</a> : i.unit_id}
+              {i.title ? <div className="hint">{i.title}</div> : null}
+              <div className="hint">
+                {[i.unit_type, i.risk && `risk ${i.risk}`, i.record_status].filter(Boolean).join(' · ')}
+              </div>
+            </td>
+            <td>
+              {i.service ?? '—'}
+              {i.cis.length > 0 && <div className="hint">{i.cis.join(', ')}</div>}
+            </td>
+            <td>
+              {when(i.planned_start)} to {when(i.planned_end)}
+            </td>
+            <td>
+              {i.reasons.length === 0 ? (
+                <span className="hint">nothing found</span>
+              ) : (
+                <ul className="reasons">
+                  {i.reasons.map((r) => (
+                    <li key={r.text} data-level={r.level}>
+                      <strong>{levelLabel[r.level]}:</strong> {r.text}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
+            <td>
+              <TrackRecord r={i.record} days={historyDays} />
+            </td>
+            <td>
+              {i.record && i.record.timed > 0
+                ? `${minutes(i.record.overrunMedianMinutes)} / ${minutes(i.record.overrunP85Minutes)}`
+                : '—'}
+            </td>
+            <td>
+              {i.notJudged.length === 0 ? (
+                ''
+              ) : (
+                <ul className="reasons">
+                  {i.notJudged.map((t) => (
+                    <li key={t}>{t}</li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The agenda as CSV rows: the table's columns, reasons one per cell group. */
+export function upcomingCsvRows(items: UpcomingItem[]): (string | number | null)[][] {
+  const header = [
+    'order',
+    'kind',
+    'id',
+    'title',
+    'service',
+    'team',
+    'type',
+    'risk',
+    'status',
+    'planned_start',
+    'planned_end',
+    'stop_reasons',
+    'look_reasons',
+    'notes',
+    'not_judged',
+    'collides_with',
+    'freezes',
+    'service_completed',
+    'service_failed',
+    'service_failure_rate',
+    'service_failure_rate_low',
+    'service_failure_rate_high',
+    'service_incidents',
+    'overrun_median_minutes',
+    'overrun_p85_minutes',
+  ];
+  const of = (i: UpcomingItem, level: Reason['level']) =>
+    i.reasons
+      .filter((r) => r.level === level)
+      .map((r) => r.text)
+      .join('; ');
+  return [
+    header,
+    ...items.map((i, n) => [
+      n + 1,
+      i.unit_kind,
+      i.unit_id,
+      i.title,
+      i.service,
+      i.team,
+      i.unit_type,
+      i.risk,
+      i.record_status,
+      i.planned_start,
+      i.planned_end,
+      of(i, 'stop'),
+      of(i, 'look'),
+      of(i, 'note'),
+      i.notJudged.join('; '),
+      i.collisions.map((c) => c.id).join(' '),
+      i.freezes.map((f) => f.id).join(' '),
+      i.record?.completed ?? null,
+      i.record?.failed ?? null,
+      i.record?.failureRate?.value ?? null,
+      i.record?.failureRate?.low ?? null,
+      i.record?.failureRate?.high ?? null,
+      i.record?.incidents ?? null,
+      i.record?.overrunMedianMinutes ?? null,
+      i.record?.overrunP85Minutes ?? null,
+    ]),
+  ];
+}
