@@ -11,7 +11,9 @@
  *      tables and compared with the stored ones (a re-sent export changes
  *      nothing); too many changed records: a whole build instead (buildModels);
  *   2. changed incidents: the units whose window figures they touch are noted,
- *      then their staging rows and confirmed links are replaced;
+ *      then their staging rows and confirmed links are replaced (an incident
+ *      whose reviews changed, stg_link_reviews, counts as changed: its
+ *      attribution is computed again, its record is not restaged);
  *   3. changed releases, changes, deployments, freeze windows or surveys
  *      (decision 030): their staging rows are replaced, then every fact table
  *      is computed again and compared row by row with the stored one (so no

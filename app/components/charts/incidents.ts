@@ -259,6 +259,7 @@ export function goliveIncidentHeatmap(cells: IncidentCharts['golive'], options: 
 }
 
 const ruleDomain = ['confirmed', 'reviewed', 'likely'];
+const ruleColors: Record<string, string> = { confirmed: '#b42318', reviewed: '#7a1c12', likely: '#e0892a' };
 
 /**
  * Hours from go-live to incident, with the attribution window marked. The
@@ -271,6 +272,7 @@ export function hoursHistogram(hours: IncidentCharts['hours'], options: Opts & {
   const data = hours.bins
     .map((b) => ({ rule: b.rule, hours: edges[b.bin] ?? min, incidents: b.incidents }))
     .sort((a, b) => ruleDomain.indexOf(a.rule) - ruleDomain.indexOf(b.rule) || a.hours - b.hours);
+  const shownRules = ruleDomain.filter((r) => r !== 'reviewed' || data.some((d) => d.rule === r));
   return Plot.plot({
     document: options.document,
     width: options.width ?? 700,
@@ -279,7 +281,8 @@ export function hoursHistogram(hours: IncidentCharts['hours'], options: Opts & {
       domain: [min, max],
     },
     y: { label: 'Attributed incidents', grid: true },
-    color: { domain: ruleDomain, range: ['#b42318', '#7a1c12', '#e0892a'], legend: true },
+    // a person's confirmations are their own colour, named in the legend only where there are some
+    color: { domain: shownRules, range: shownRules.map((r) => ruleColors[r] as string), legend: true },
     marks: [
       Plot.rectY(
         data,

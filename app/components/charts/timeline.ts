@@ -15,9 +15,17 @@ export interface TimelineData {
   incidents: { incident_id: string; opened_at: string | null; priority: number; attribution: string }[];
 }
 
-export const attributionColors = {
+const attributionColors = {
   domain: ['confirmed', 'reviewed', 'likely', 'other unit', 'not attributed'],
   range: ['#b42318', '#7a1c12', '#e0892a', '#7b8794', '#cbd2d9'],
+};
+
+/** The colours of the attributions shown: `reviewed` (a person's confirmation) only where an incident has it. */
+const colorsFor = (attributions: string[]) => {
+  const shown = attributionColors.domain
+    .map((d, i) => [d, attributionColors.range[i] as string] as const)
+    .filter(([d]) => d !== 'reviewed' || attributions.includes(d));
+  return { domain: shown.map(([d]) => d), range: shown.map(([, c]) => c) };
 };
 
 const d = (s: string | null) => (s ? new Date(s) : null);
@@ -57,7 +65,7 @@ export function releaseTimeline(
     marginLeft: 100,
     x: { type: 'utc', label: 'Time (UTC)' },
     y: { domain: rows, label: null },
-    color: { ...attributionColors, legend: true },
+    color: { ...colorsFor(data.incidents.map((i) => i.attribution)), legend: true },
     symbol: { domain: ['staging', 'production'], range: ['circle', 'diamond'] },
     marks: [
       Plot.rectX(windowBand, { x1: 'x1', x2: 'x2', fill: '#2d5bd7', fillOpacity: 0.06 }),
