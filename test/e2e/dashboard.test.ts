@@ -302,9 +302,19 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     // axe is injected as a script, which the pages' Content-Security-Policy would refuse
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 } });
     const found: string[] = [];
-    for (const route of ['/', '/releases', '/releases/REL-00790', '/incidents', '/trends', '/data']) {
+    const queries: Record<string, string> = { '/data': '', '/upcoming': '?from=2026-01-06&days=14' };
+    for (const route of [
+      '/',
+      '/releases',
+      '/releases/REL-00790',
+      '/incidents',
+      '/trends',
+      '/review',
+      '/upcoming',
+      '/data',
+    ]) {
       const page = await context.newPage();
-      await page.goto(`${sampleServer.url}${route}${route === '/data' ? '' : '?preset=all'}`, {
+      await page.goto(`${sampleServer.url}${route}${queries[route] ?? '?preset=all'}`, {
         waitUntil: 'networkidle',
       });
       await page.addScriptTag({ path: path.join(root, 'node_modules', 'axe-core', 'axe.min.js') });
