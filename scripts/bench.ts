@@ -312,6 +312,15 @@ async function main() {
       null,
     );
     notePeak('first pages');
+    // the review queue and the CAB agenda (not among the 30 sets: they are pages of their own kind)
+    const review = await timedGet(`${base}/review?from=2025-01-01&to=2025-04-01`, 120_000);
+    const upcoming = await timedGet(`${base}/upcoming?from=2026-01-06&days=14`, 120_000);
+    record(
+      'review queue (a quarter) and upcoming agenda (14 days), first request',
+      `${review.ms.toFixed(0)} ms, ${upcoming.ms.toFixed(0)} ms`,
+      '—',
+      null,
+    );
     // before the window sensitivity below, which fills 24 h among others
     const w = await timedGet(`${base}/?from=2025-01-01&to=2025-04-01&window=24`, 120_000);
     record(
