@@ -11,6 +11,7 @@ import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import { neutraliseSql } from '../lib/csvSafety.ts';
 import { typesFor } from '../lib/db.ts';
 import { quoteIdent } from '../lib/sqlText.ts';
+import { incidentBindings, parseIncidentFilter } from './incidents.ts';
 import { bindings } from './kpis.ts';
 import type { KpiParams } from './params.ts';
 import { readQuery, runQuery } from './run.ts';
@@ -20,11 +21,19 @@ import { unitBindings } from './units.ts';
 export const exportFormats = ['csv', 'arrow', 'parquet'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
+/** The incidents table's filters from the download's query string (checked by the route first). */
+function incidentDownloadBindings(p: KpiParams, search: URLSearchParams = new URLSearchParams()) {
+  const filter = parseIncidentFilter(search);
+  if (Array.isArray(filter)) throw new Error(filter.join('; '));
+  return incidentBindings(p, filter);
+}
+
 /** The tables a user can download, each a model query with its bindings. */
 export const exportTables = {
   units: { model: 'kpi_units', bind: unitBindings },
   breakdown: { model: 'kpi_breakdown', bind: unitBindings },
-  incidents: { model: 'kpi_incidents', bind: unitBindings },
+  // exactly the incidents table's rows: its priority, rule and record filters (queries/incidents.ts)
+  incidents: { model: 'kpi_incidents', bind: incidentDownloadBindings },
   buckets: { model: 'kpi_buckets', bind: (p: KpiParams) => ({ ...bindings(p), bucket: 'month' }) },
   ingest_runs: { model: 'data_ingest_runs', bind: () => ({}) },
   ingest_rejects: { model: 'data_rejects', bind: () => ({ limit: 1_000_000, offset: 0 }) },
@@ -67,9 +76,10 @@ export async function exportTable(
   table: ExportTable,
   format: ExportFormat,
   p: KpiParams,
+  search: URLSearchParams = new URLSearchParams(),
 ): Promise<{ body: Uint8Array; contentType: string; filename: string }> {
   const spec = exportTables[table];
-  const params = spec.bind(p) as Record<string, never>;
+  const params = (spec.bind as (p: KpiParams, search: URLSearchParams) => unknown)(p, search) as Record<string, never>;
   const filename = `releaselens-${table}-${p.from}-${p.to}.${format}`;
   return withModels(async (conn) => {
     if (format === 'arrow') {

@@ -3,6 +3,7 @@ import { BIGINT, DOUBLE, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-
 import { z } from 'zod';
 import { binEdges, HOURS_BEFORE_GOLIVE, HOURS_BINS, hoursClip } from '../lib/histogram.ts';
 import type { KpiParams } from './params.ts';
+import { anyRecord, type IncidentFilter, type IncidentRecordFilter } from './recordFilter.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
@@ -33,9 +34,16 @@ export const incidentPointSchema = z.object({
 });
 export type IncidentPoint = z.output<typeof incidentPointSchema>;
 
-export function getAttributedIncidents(p: KpiParams): Promise<IncidentPoint[]> {
+/** Every attributed incident of the period (or those a filter keeps), newest first. */
+export function getAttributedIncidents(
+  p: KpiParams,
+  filter: IncidentFilter = { priority: null, rule: null },
+): Promise<IncidentPoint[]> {
   return withModels(
-    async (conn) => (await runQuery(conn, 'kpi_incidents', unitBindings(p))).map((r) => incidentPointSchema.parse(r)),
+    async (conn) =>
+      (await runQuery(conn, 'kpi_incidents', incidentBindings(p, filter), incidentTypes)).map((r) =>
+        incidentPointSchema.parse(r),
+      ),
     p,
   );
 }
@@ -141,28 +149,49 @@ export const incidentCountSchema = z.object({
 });
 export type IncidentCount = z.output<typeof incidentCountSchema>;
 
-/** Which incidents of the period: their own service, CI, category and problem (null: any). */
-export interface IncidentRecordFilter {
-  service: string | null;
-  ci: string | null;
-  category: string | null;
-  problem: string | null;
-}
+export type { IncidentFilter, IncidentRecordFilter } from './recordFilter.ts';
+export {
+  anyRecord,
+  incidentFilterParams,
+  parseIncidentFilter,
+  parseRecordFilter,
+  recordParamOf,
+} from './recordFilter.ts';
 
-export const anyRecord: IncidentRecordFilter = { service: null, ci: null, category: null, problem: null };
-
-export interface IncidentFilter extends Partial<IncidentRecordFilter> {
-  priority: number | null;
-  rule: 'confirmed' | 'reviewed' | 'likely' | null;
-}
-
-const recordBindings = (f: Partial<IncidentRecordFilter>) => ({
+/** The record filters as the SQL's bound parameters. */
+export const recordBindings = (f: Partial<IncidentRecordFilter>) => ({
   incident_service: f.service ?? null,
   incident_ci: f.ci ?? null,
   category: f.category ?? null,
   problem: f.problem ?? null,
+  week: f.week ?? null,
+  hours_from: f.hoursFrom ?? null,
+  hours_to: f.hoursTo ?? null,
+  risk: f.risk ?? null,
+  weekday: f.weekday ?? null,
+  hour_band: f.hourBand ?? null,
 });
-const recordTypes = { incident_service: VARCHAR, incident_ci: VARCHAR, category: VARCHAR, problem: VARCHAR };
+export const recordTypes = {
+  incident_service: VARCHAR,
+  incident_ci: VARCHAR,
+  category: VARCHAR,
+  problem: VARCHAR,
+  week: VARCHAR,
+  hours_from: DOUBLE,
+  hours_to: DOUBLE,
+  risk: VARCHAR,
+  weekday: INTEGER,
+  hour_band: INTEGER,
+};
+
+/** The bound parameters of a query over the period's incidents of one priority, rule and record filter. */
+export const incidentBindings = (p: KpiParams, filter: IncidentFilter) => ({
+  ...unitBindings(p),
+  priority: filter.priority,
+  rule: filter.rule,
+  ...recordBindings(filter),
+});
+const incidentTypes = { priority: INTEGER, rule: VARCHAR, ...recordTypes };
 
 /** The period's attributed incidents counted by rule, priority and window (for any filter's totals). */
 export function getIncidentCounts(p: KpiParams, records: IncidentRecordFilter = anyRecord): Promise<IncidentCount[]> {
@@ -185,15 +214,8 @@ export function getIncidentPage(
     const rows = await runQuery(
       conn,
       'kpi_incident_page',
-      {
-        ...unitBindings(p),
-        priority: filter.priority,
-        rule: filter.rule,
-        ...recordBindings(filter),
-        limit: page.limit,
-        offset: page.offset,
-      },
-      { priority: INTEGER, rule: VARCHAR, limit: BIGINT, offset: BIGINT, ...recordTypes },
+      { ...incidentBindings(p, filter), limit: page.limit, offset: page.offset },
+      { ...incidentTypes, limit: BIGINT, offset: BIGINT },
     );
     return rows.map((r) => incidentPointSchema.parse(r));
   }, p);

@@ -4,8 +4,10 @@
  * fetched from /api/sensitivity after the page shows (a new window is built on
  * first use, which can take seconds on a large database).
  */
+
+import { Link } from '@remix-run/react';
 import type { Sensitivity } from '../../queries/sensitivity.ts';
-import { pct } from '../lib/format.ts';
+import { pct, withParams } from '../lib/format.ts';
 import { useJson } from './Fetched.tsx';
 
 export function WindowSensitivity({ search, windowHours }: { search: string; windowHours: number }) {
@@ -41,7 +43,17 @@ export function WindowSensitivity({ search, windowHours }: { search: string; win
             return (
               <tr key={w.window_hours} className={w.window_hours === windowHours ? 'current' : ''}>
                 <td className="num">
-                  {w.window_hours} h{w.window_hours === windowHours ? ' (in use)' : ''}
+                  {w.window_hours === windowHours ? (
+                    `${w.window_hours} h (in use)`
+                  ) : (
+                    // the page at that window: its incidents, charts and table
+                    <Link
+                      to={`/incidents${withParams(search, { window: String(w.window_hours) })}`}
+                      aria-label={`${w.window_hours} h: ${w.post_release_incidents} post-release incidents; show the incidents at this window`}
+                    >
+                      {w.window_hours} h
+                    </Link>
+                  )}
                 </td>
                 <td className="num">{pct(w.change_failure_rate?.value)}</td>
                 <td className="num">{pct(w.post_release_incident_rate?.value)}</td>

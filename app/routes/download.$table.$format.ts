@@ -7,6 +7,7 @@ import {
   exportTable,
   exportTables,
 } from '../../queries/exports.ts';
+import { incidentFilterParams, parseIncidentFilter } from '../../queries/incidents.ts';
 import { badRequest, resolveFilters } from '../lib/filters.server.ts';
 import { secureHeaders } from '../lib/security.server.ts';
 import { viewParams } from '../lib/unitsView.ts';
@@ -18,14 +19,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     throw badRequest([`table: '${params.table}' is not one of ${Object.keys(exportTables).join(', ')}`]);
   if (!exportFormats.includes(format))
     throw badRequest([`format: '${params.format}' is not one of ${exportFormats.join(', ')}`]);
-  const { params: kpiParams } = await resolveFilters(new URL(request.url), [
-    ...viewParams,
-    'priority',
-    'rule',
-    'bucket',
-    'split',
-  ]);
-  const out = await exportTable(table, format, kpiParams);
+  const url = new URL(request.url);
+  const { params: kpiParams } = await resolveFilters(url, [...viewParams, ...incidentFilterParams, 'bucket', 'split']);
+  if (table === 'incidents') {
+    const filter = parseIncidentFilter(url.searchParams);
+    if (Array.isArray(filter)) throw badRequest(filter);
+  }
+  const out = await exportTable(table, format, kpiParams, url.searchParams);
   return new Response(new Uint8Array(out.body), {
     headers: secureHeaders({
       'Content-Type': out.contentType,

@@ -7,7 +7,7 @@
  */
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLocation } from '@remix-run/react';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { readLinks } from '../../lib/links.ts';
 import {
   getGoliveCells,
@@ -16,8 +16,8 @@ import {
   getProblems,
   type IncidentCharts,
   type IncidentCount,
-  type IncidentRecordFilter,
 } from '../../queries/incidents.ts';
+import { type IncidentRecordFilter, parseIncidentFilter, recordParamOf } from '../../queries/recordFilter.ts';
 import {
   goliveIncidentHeatmap,
   hoursHistogram,
@@ -53,16 +53,9 @@ async function load({ request }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const priority = search.get('priority') || 'all';
   const rule = search.get('rule') || 'all';
-  if (!['all', '1', '2', '3', '4'].includes(priority))
-    throw badRequest([`priority: '${priority}' is not one of all, 1, 2, 3, 4`]);
-  if (!['all', 'confirmed', 'reviewed', 'likely'].includes(rule))
-    throw badRequest([`rule: '${rule}' is not one of all, confirmed, reviewed, likely`]);
-  const records = recordFilter(search);
-  const filter = {
-    priority: priority === 'all' ? null : Number(priority),
-    rule: rule === 'all' ? null : (rule as 'confirmed' | 'reviewed' | 'likely'),
-    ...records,
-  };
+  const filter = parseIncidentFilter(search);
+  if (Array.isArray(filter)) throw badRequest(filter);
+  const { priority: _p, rule: _r, ...records } = filter as Required<typeof filter>;
   // (no period has a million pages: a larger number is read as the last page)
   const asked = Math.min(Math.max(0, Number.parseInt(search.get('page') ?? '0', 10) || 0), 1_000_000);
   const pageAt = (page: number) =>
@@ -101,9 +94,7 @@ async function load({ request }: LoaderFunctionArgs) {
   };
 }
 
-/** The URL parameters of the incident record filters, by the field they filter. */
-const recordParamOf = { service: 'incident_service', ci: 'ci', category: 'category', problem: 'problem' } as const;
-const recordParams = Object.values(recordParamOf);
+const recordParams: string[] = Object.values(recordParamOf);
 /**
  * The table's own filters. The charts and the window comparison describe every
  * attributed incident of the period, so their requests leave these out (their
@@ -111,19 +102,29 @@ const recordParams = Object.values(recordParamOf);
  */
 const tableOnly = Object.fromEntries(['priority', 'rule', 'page', ...recordParams].map((k) => [k, null]));
 
-function recordFilter(search: URLSearchParams): IncidentRecordFilter {
-  const read = (name: string) => {
-    const v = (search.get(name) ?? '').trim();
-    if (v.length > 200) throw badRequest([`${name}: at most 200 characters`]);
-    return v === '' ? null : v;
-  };
-  return {
-    service: read(recordParamOf.service),
-    ci: read(recordParamOf.ci),
-    category: read(recordParamOf.category),
-    problem: read(recordParamOf.problem),
-  };
+/** How a record filter set by a chart mark reads in its removable chip. */
+function chipText(key: keyof IncidentRecordFilter, r: IncidentRecordFilter): string | null {
+  const dayNames = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+  switch (key) {
+    case 'week':
+      return r.week && `opened in the week of ${r.week}`;
+    case 'hoursFrom':
+      return r.hoursFrom === null ? null : `at least ${r.hoursFrom} h after go-live`;
+    case 'hoursTo':
+      return r.hoursTo === null ? null : `less than ${r.hoursTo} h after go-live`;
+    case 'risk':
+      return r.risk && `unit risk ${r.risk}`;
+    case 'weekday':
+      return r.weekday === null ? null : `unit went live on a ${dayNames[r.weekday - 1]}`;
+    case 'hourBand':
+      return r.hourBand === null
+        ? null
+        : `unit went live ${String(r.hourBand).padStart(2, '0')}–${String(r.hourBand + 3).padStart(2, '0')}h`;
+    default:
+      return null;
+  }
 }
+const chipKeys = ['week', 'hoursFrom', 'hoursTo', 'risk', 'weekday', 'hourBand'] as const;
 
 export const loader = (args: LoaderFunctionArgs) => cachedLoader('incidents', args.request, () => load(args));
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
@@ -145,18 +146,40 @@ function describeCells(cells: { weekday: number; hour_band: number; completed: n
 
 function Charts({ search, windowHours }: { search: string; windowHours: number }) {
   const { data: charts, error } = useJson<IncidentCharts>(`/api/incident-charts${withParams(search, tableOnly)}`);
-  // a Pareto bar leads to the incidents with its CI or category, with the page's filters
+  // a chart counts every attributed incident of the page's filters: a mark leads to its own, the table's other filters cleared
+  const recordsOf = useCallback(
+    (set: Record<string, string | null>) => `/incidents${withParams(search, { ...tableOnly, ...set })}#incidents`,
+    [search],
+  );
+  // a Pareto bar leads to the incidents with its CI or category
   const paretoOptions = useMemo(() => {
     const byValue = (label: string, param: string) => ({
       label,
-      barHref: (name: string) => `/incidents${withParams(search, { [param]: name, page: null })}#incidents`,
+      barHref: (name: string) => recordsOf({ [param]: name }),
     });
     return {
       ci: byValue('Configuration item', recordParamOf.ci),
       category: byValue('Category', recordParamOf.category),
     };
-  }, [search]);
-  const histogramOptions = useMemo(() => ({ windowHours }), [windowHours]);
+  }, [recordsOf]);
+  const histogramOptions = useMemo(
+    () => ({
+      windowHours,
+      barHref: (from: number | null, to: number | null, rule: string) =>
+        recordsOf({ hours_from: from === null ? null : String(from), hours_to: to === null ? null : String(to), rule }),
+    }),
+    [windowHours, recordsOf],
+  );
+  const markOptions = useMemo(
+    () => ({
+      serviceWeek: { cellHref: (service: string, week: string) => recordsOf({ service, week }) },
+      golive: {
+        cellHref: (weekday: number, band: number) => recordsOf({ weekday: String(weekday), hour_band: String(band) }),
+      },
+      typeRisk: { barHref: (type: string, risk: string) => recordsOf({ type, risk }) },
+    }),
+    [recordsOf],
+  );
   return (
     <FetchState error={error} loading={charts === null} what="incident charts">
       {charts && (
@@ -164,7 +187,7 @@ function Charts({ search, windowHours }: { search: string; windowHours: number }
           <PlotFigure
             build={serviceWeekHeatmap}
             data={charts.service_week}
-            options={noOptions}
+            options={markOptions.serviceWeek}
             title="Attributed incidents by service and week"
             alt={`${charts.incidents} attributed incidents by the service of the unit they are attributed to and the week they were opened.`}
           />
@@ -192,14 +215,14 @@ function Charts({ search, windowHours }: { search: string; windowHours: number }
           <PlotFigure
             build={goliveIncidentHeatmap}
             data={charts.golive}
-            options={noOptions}
+            options={markOptions.golive}
             title="Attributed incidents by weekday and hour of go-live"
             alt="Attributed incidents counted by the weekday and 3-hour band in which the unit they are attributed to went live."
           />
           <PlotFigure
             build={typeRiskBars}
             data={charts.type_risk}
-            options={noOptions}
+            options={markOptions.typeRisk}
             title="By type and risk of the unit"
             alt="Attributed incidents by the release or change type, coloured by risk."
           />
@@ -209,17 +232,20 @@ function Charts({ search, windowHours }: { search: string; windowHours: number }
   );
 }
 
-const noOptions = {};
-
 export default function Incidents() {
   const d = useAnswer<typeof loader>();
   const { search, pathname } = useLocation();
   const canReview = useCanReview();
   const p = d.filters.params;
-  const keep = Object.fromEntries(
-    [...new URLSearchParams(search)].filter(
-      ([k]) => !['priority', 'rule', 'page', ...(recordParams as readonly string[])].includes(k),
-    ),
+  // the form's hidden fields: every parameter it has no control of its own for (a repeated one as often as given)
+  const keep = [...new URLSearchParams(search)].filter(
+    ([k]) =>
+      ![
+        'priority',
+        'rule',
+        'page',
+        ...(['service', 'ci', 'category', 'problem'] as const).map((f) => recordParamOf[f]),
+      ].includes(k),
   );
   /** A table cell that filters the table to its value. */
   const filterLink = (field: keyof typeof recordParamOf, value: string | null) =>
@@ -237,7 +263,7 @@ export default function Incidents() {
   const cellOptions = useMemo(
     () => ({
       cellHref: (weekday: number, hourBand: number) =>
-        `/releases${withParams(search, { weekday: String(weekday), hour_band: String(hourBand), priority: null, rule: null, page: null })}`,
+        `/releases${withParams(search, { ...tableOnly, weekday: String(weekday), hour_band: String(hourBand) })}`,
     }),
     [search],
   );
@@ -266,8 +292,8 @@ export default function Incidents() {
       <ProblemTable rows={d.problems} search={search} unit={p.unit} tz={p.tz} links={d.links} />
       <h2 id="incidents">Attributed incidents</h2>
       <Form method="get" className="toolbar" aria-label="Filter the incidents">
-        {Object.entries(keep).map(([k, v]) => (
-          <input key={k} type="hidden" name={k} value={v} />
+        {keep.map(([k, v]) => (
+          <input key={`${k}=${v}`} type="hidden" name={k} value={v} />
         ))}
         <label>
           Priority{' '}
@@ -293,8 +319,22 @@ export default function Incidents() {
             <input type="text" name={recordParamOf[field]} defaultValue={d.records[field] ?? ''} size={12} />
           </label>
         ))}
+        {chipKeys.map((key) => {
+          const text = chipText(key, d.records);
+          return text ? (
+            <Link
+              key={key}
+              className="chip"
+              to={`${withParams(search, { [recordParamOf[key]]: null, page: null })}#incidents`}
+              aria-label={`Remove the filter: ${text}`}
+              data-record-chip={recordParamOf[key]}
+            >
+              {text} ×
+            </Link>
+          ) : null;
+        })}
         <button type="submit">Show</button>
-        <span>{count(d.matching)} incidents</span>
+        <span data-matching={d.matching}>{count(d.matching)} incidents</span>
         <a className="button secondary" href={`/download/incidents/csv${search}`}>
           CSV
         </a>

@@ -1,19 +1,18 @@
 -- kpi_incident_page: one page of the period's attributed incidents, newest
--- first, of one priority and rule, and of one incident service, CI, category
--- and problem (null: any), with their titles (read for the page's rows only).
+-- first, of one priority and rule (null: any), among those the record filters
+-- keep (fct_record_incidents), with their titles (read for the page's rows only).
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
---        $services, $teams, $types, $priority, $rule, $incident_service,
---        $incident_ci, $category, $problem, $limit, $offset.
--- Reads: fct_period_incidents, stg_incidents, local_time.
+--        $priority, $rule, $limit, $offset,
+--        $services, $teams, $types, and the record filters of
+--        fct_record_incidents: $incident_service, $incident_ci, $category,
+--        $problem, $week, $hours_from, $hours_to, $risk, $weekday, $hour_band.
+-- Reads: fct_record_incidents, stg_incidents, local_time.
 with page as (
   -- the week is written for the page's rows only (ICU's time zones cost per row)
   select * exclude (opened_week)
-  from fct_period_incidents($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
+  from fct_record_incidents($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to,
+    $incident_service, $incident_ci, $category, $problem, $week, $hours_from, $hours_to, $risk, $weekday, $hour_band)
   where ($priority is null or priority = $priority) and ($rule is null or rule = $rule)
-    and ($incident_service is null or incident_service = $incident_service)
-    and ($incident_ci is null or incident_ci = $incident_ci)
-    and ($category is null or category = $category)
-    and ($problem is null or problem_id = $problem)
   order by opened_ms desc, incident_id
   limit $limit offset $offset
 )

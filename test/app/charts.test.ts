@@ -2,6 +2,7 @@
 /** Chart builders are pure: the same data gives the same SVG. Snapshots catch unintended changes. */
 import * as Plot from '@observablehq/plot';
 import { describe, expect, it } from 'vitest';
+import { accessibleChart } from '../../app/components/charts/accessible.ts';
 import { calendarWindows, goLiveTitle, releaseCalendar } from '../../app/components/charts/calendar.ts';
 import {
   failureHeatmapCells,
@@ -195,6 +196,54 @@ describe('chart builders', () => {
       ),
     ).toMatchSnapshot();
     expect(svg(goliveIncidentHeatmap(counted.golive, { document }))).toMatchSnapshot();
+  });
+
+  it('every incident chart mark that stands for records leads to them, with their count in its name', () => {
+    const counted = countCharts(points, 48);
+    const countIn = (a: Element) =>
+      Number(
+        /: (\d+) incidents?$|^(\d+) /
+          .exec(a.getAttribute('aria-label') ?? '')
+          ?.slice(1)
+          .find(Boolean),
+      );
+    const charts: [string, Element, number][] = [
+      [
+        'service and week',
+        serviceWeekHeatmap(counted.service_week, { document, cellHref: (s, w) => `/incidents?service=${s}&week=${w}` }),
+        counted.service_week.filter((c) => c.service).reduce((n, c) => n + c.incidents, 0),
+      ],
+      [
+        'type and risk',
+        typeRiskBars(counted.type_risk, { document, barHref: (t, r) => `/incidents?type=${t}&risk=${r}` }),
+        counted.type_risk.filter((c) => c.unit_type).reduce((n, c) => n + c.incidents, 0),
+      ],
+      [
+        'hours after go-live',
+        hoursHistogram(counted.hours, {
+          windowHours: 48,
+          document,
+          barHref: (from, to, rule) => `/incidents?hours_from=${from ?? ''}&hours_to=${to ?? ''}&rule=${rule}`,
+        }),
+        counted.hours.bins.reduce((n, b) => n + b.incidents, 0),
+      ],
+      [
+        'go-live weekday and hour',
+        goliveIncidentHeatmap(counted.golive, {
+          document,
+          cellHref: (w, h) => `/incidents?weekday=${w}&hour_band=${h}`,
+        }),
+        counted.golive.reduce((n, c) => n + c.incidents, 0),
+      ],
+    ];
+    for (const [name, chart, expected] of charts) {
+      expect({ name, interactive: accessibleChart(chart).interactive }).toEqual({ name, interactive: true });
+      // plot draws a link for every mark; the counts in their names add up to the records they lead to
+      const links = [...chart.querySelectorAll('a')].filter((a) => a.getAttribute('href'));
+      expect(links.length).toBeGreaterThan(0);
+      for (const a of links) expect(a.getAttribute('href')).toMatch(/^\/incidents\?/);
+      expect({ name, total: links.reduce((n, a) => n + countIn(a), 0) }).toEqual({ name, total: expected });
+    }
   });
 
   it('the failure heatmap shades by rate: a 10% slot light with dark text, a 40% slot dark with light text', () => {

@@ -152,6 +152,59 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     await page.close();
   });
 
+  it('every incident chart mark leads to the records it counts: the table, its count and its download agree', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/incidents?${march}`, { waitUntil: 'networkidle' });
+    await page.waitForSelector('figure [role="group"] a');
+    // one mark of each figure that leads to incidents: its name, and the count in it
+    const marks = await page.$$eval('figure.chart', (figures) =>
+      figures
+        .map((f) => {
+          const a = [...f.querySelectorAll<SVGAElement>('a')].find((x) =>
+            (x.getAttribute('href') ?? '').startsWith('/incidents'),
+          );
+          const label = a?.getAttribute('aria-label') ?? '';
+          const count = /: (\d+) incidents?|^(\d+) /.exec(label);
+          return a
+            ? {
+                figure: f.querySelector('figcaption')?.textContent ?? '',
+                label,
+                count: Number(count?.[1] ?? count?.[2]),
+              }
+            : null;
+        })
+        .filter((m) => m !== null),
+    );
+    expect(marks.map((m) => m.figure).sort()).toEqual([
+      'Attributed incidents by service and week',
+      'Attributed incidents by weekday and hour of go-live',
+      'By type and risk of the unit',
+      'Hours from go-live to incident',
+      'Pareto by category',
+      'Pareto by configuration item',
+    ]);
+    for (const m of marks) {
+      await page.goto(`${server.url}/incidents?${march}`, { waitUntil: 'networkidle' });
+      const link = page.locator(`figure.chart:has(figcaption:text-is("${m.figure}")) a[aria-label="${m.label}"]`).first();
+      await link.focus();
+      await page.keyboard.press('Enter'); // by keyboard
+      await page.waitForURL((u) => u.hash === '#incidents');
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-matching]')?.getAttribute('data-matching') === String(n),
+        m.count,
+      );
+      const rows = await page.locator('[data-table="incidents"] tbody tr').count();
+      expect({ mark: m.label, rows }).toEqual({ mark: m.label, rows: Math.min(m.count, 50) });
+      // the download holds the same records
+      const csv = await (await fetch(`${server.url}/download/incidents/csv${new URL(page.url()).search}`)).text();
+      expect({ mark: m.label, csvRows: csv.trim().split('\n').length - 1 }).toEqual({
+        mark: m.label,
+        csvRows: m.count,
+      });
+    }
+    await page.close();
+  });
+
   it('on a phone the filters fold behind one button that counts the active ones, with 44 px tap targets', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     await page.goto(`${server.url}/releases?${march}&team=Team+Ledger`, { waitUntil: 'networkidle' });

@@ -14,6 +14,9 @@ interface Opts {
 
 const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
+/** "1 incident", "3 incidents": a mark's count as its accessible name says it. */
+const incidentCount = (n: number, kind = '') => `${n} ${kind}${kind ? ' ' : ''}incident${n === 1 ? '' : 's'}`;
+
 /** The 3-hour band an hour falls in, as "18-21". */
 const hourBand = (hour: number) => {
   const start = Math.floor(hour / 3) * 3;
@@ -21,9 +24,16 @@ const hourBand = (hour: number) => {
 };
 const hourBands = [0, 3, 6, 9, 12, 15, 18, 21].map(hourBand);
 
-/** Attributed incidents per service and week of opening. */
-export function serviceWeekHeatmap(cells: IncidentCharts['service_week'], options: Opts = {}) {
+/**
+ * Attributed incidents per service and week of opening. `cellHref`: where a
+ * cell leads (the incidents of that unit service opened that week).
+ */
+export function serviceWeekHeatmap(
+  cells: IncidentCharts['service_week'],
+  options: Opts & { cellHref?: (service: string, week: string) => string } = {},
+) {
   const data = cells.map((c) => ({ ...c, week: new Date(`${c.opened_week}T00:00:00Z`) }));
+  type Cell = (typeof data)[number];
   return Plot.plot({
     document: options.document,
     width: options.width ?? 700,
@@ -36,7 +46,19 @@ export function serviceWeekHeatmap(cells: IncidentCharts['service_week'], option
     },
     y: { label: null },
     color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
-    marks: [Plot.cell(data, { x: 'week', y: 'service', fill: 'incidents', inset: 0.5, tip: true })],
+    marks: [
+      Plot.cell(data, {
+        x: 'week',
+        y: 'service',
+        fill: 'incidents',
+        inset: 0.5,
+        title: (c: Cell) =>
+          `${c.service ?? '(no service)'}, week of ${c.opened_week}: ${incidentCount(c.incidents)}${options.cellHref && c.service ? '\nclick for these incidents' : ''}`,
+        ...(options.cellHref
+          ? { href: (c: Cell) => (c.service ? (options.cellHref?.(c.service, c.opened_week) ?? null) : null) }
+          : {}),
+      }),
+    ],
   });
 }
 
@@ -134,8 +156,15 @@ export function pareto(
 
 const riskDomain = ['low', 'medium', 'high', 'critical', 'unknown'];
 
-/** Attributed incidents by the unit's type and risk; each bar stacks the risks in their order, lowest first. */
-export function typeRiskBars(counts: IncidentCharts['type_risk'], options: Opts = {}) {
+/**
+ * Attributed incidents by the unit's type and risk; each bar stacks the risks
+ * in their order, lowest first. `barHref`: where a segment leads (the
+ * incidents of units of that type and risk).
+ */
+export function typeRiskBars(
+  counts: IncidentCharts['type_risk'],
+  options: Opts & { barHref?: (type: string, risk: string) => string } = {},
+) {
   const rank = (risk: string) => (riskDomain.includes(risk) ? riskDomain.indexOf(risk) : riskDomain.length);
   const data = counts
     .map((c) => ({ ...c, type: c.unit_type ?? '(none)' }))
@@ -152,7 +181,22 @@ export function typeRiskBars(counts: IncidentCharts['type_risk'], options: Opts 
       legend: true,
       label: 'Risk',
     },
-    marks: [Plot.barX(data, { y: 'type', x: 'incidents', fill: 'risk', tip: true }), Plot.ruleX([0])],
+    marks: [
+      Plot.barX(data, {
+        y: 'type',
+        x: 'incidents',
+        fill: 'risk',
+        title: (d: (typeof data)[number]) =>
+          `${d.type}, risk ${d.risk}: ${incidentCount(d.incidents)}${options.barHref && d.unit_type ? '\nclick for these incidents' : ''}`,
+        ...(options.barHref
+          ? {
+              href: (d: (typeof data)[number]) =>
+                d.unit_type ? (options.barHref?.(d.unit_type, d.risk) ?? null) : null,
+            }
+          : {}),
+      }),
+      Plot.ruleX([0]),
+    ],
   });
 }
 
@@ -238,13 +282,22 @@ export function weekdayHourHeatmap(
   });
 }
 
-/** Attributed incidents by weekday and 3-hour band of their unit's go-live (reporting time zone). */
-export function goliveIncidentHeatmap(cells: IncidentCharts['golive'], options: Opts = {}) {
+/**
+ * Attributed incidents by weekday and 3-hour band of their unit's go-live
+ * (reporting time zone). `cellHref`: where a cell leads (its incidents).
+ */
+export function goliveIncidentHeatmap(
+  cells: IncidentCharts['golive'],
+  options: Opts & { cellHref?: (weekday: number, hourBand: number) => string } = {},
+) {
   const data = cells.map((c) => ({
+    weekday: c.golive_weekday,
+    hour_band: c.hour_band,
     day: weekdays[c.golive_weekday - 1],
     band: hourBand(c.hour_band),
     incidents: c.incidents,
   }));
+  type Cell = (typeof data)[number];
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
@@ -254,7 +307,17 @@ export function goliveIncidentHeatmap(cells: IncidentCharts['golive'], options: 
     // the label sits above the row labels, not on them (as in weekdayHourHeatmap)
     y: { domain: hourBands, label: 'Go-live hour', labelAnchor: 'top', labelOffset: 56 },
     color: { scheme: 'oranges', legend: true, label: 'Attributed incidents' },
-    marks: [Plot.cell(data, { x: 'day', y: 'band', fill: 'incidents', inset: 0.5, tip: true })],
+    marks: [
+      Plot.cell(data, {
+        x: 'day',
+        y: 'band',
+        fill: 'incidents',
+        inset: 0.5,
+        title: (c: Cell) =>
+          `${c.day} ${c.band}h: ${incidentCount(c.incidents)}${options.cellHref ? '\nclick for these incidents' : ''}`,
+        ...(options.cellHref ? { href: (c: Cell) => options.cellHref?.(c.weekday, c.hour_band) ?? null } : {}),
+      }),
+    ],
   });
 }
 
@@ -263,15 +326,40 @@ const ruleColors: Record<string, string> = { confirmed: '#b42318', reviewed: '#7
 
 /**
  * Hours from go-live to incident, with the attribution window marked. The
- * bins were counted in SQL with `hours.edges`; Plot bins each counted bin (at
- * its lower edge) into the same edges and sums, so the bars, their 0.5 px gaps
- * and the stacking (confirmed below likely) are those of Plot's own binning.
+ * bins were counted in SQL with `hours.edges`: one bar per bin and rule,
+ * stacked, each leading to its incidents (`barHref`).
  */
-export function hoursHistogram(hours: IncidentCharts['hours'], options: Opts & { windowHours: number }) {
+export function hoursHistogram(
+  hours: IncidentCharts['hours'],
+  options: Opts & {
+    windowHours: number;
+    /** Where a bar leads: the incidents of that rule whose hours fall in [from, to) (null: open, the clipped ends). */
+    barHref?: (from: number | null, to: number | null, rule: string) => string;
+  },
+) {
   const { edges, hours_before: min, clip_hours: max } = hours;
+  const last = edges.length - 2;
   const data = hours.bins
-    .map((b) => ({ rule: b.rule, hours: edges[b.bin] ?? min, incidents: b.incidents }))
-    .sort((a, b) => ruleDomain.indexOf(a.rule) - ruleDomain.indexOf(b.rule) || a.hours - b.hours);
+    .map((b) => ({
+      rule: b.rule,
+      bin: b.bin,
+      x1: edges[b.bin] ?? min,
+      x2: edges[b.bin + 1] ?? max,
+      incidents: b.incidents,
+      // the first and last bins also hold the hours clipped to them
+      from: b.bin === 0 ? null : (edges[b.bin] ?? null),
+      to: b.bin >= last ? null : (edges[b.bin + 1] ?? null),
+    }))
+    .sort((a, b) => ruleDomain.indexOf(a.rule) - ruleDomain.indexOf(b.rule) || a.x1 - b.x1);
+  type Bar = (typeof data)[number];
+  const span = (d: Bar) =>
+    d.from === null && d.to === null
+      ? 'at any hour'
+      : d.from === null
+        ? `less than ${d.to} h after go-live`
+        : d.to === null
+          ? `${d.from} h or more after go-live`
+          : `${d.from} to ${d.to} h after go-live`;
   const shownRules = ruleDomain.filter((r) => r !== 'reviewed' || data.some((d) => d.rule === r));
   return Plot.plot({
     document: options.document,
@@ -284,11 +372,34 @@ export function hoursHistogram(hours: IncidentCharts['hours'], options: Opts & {
     // a person's confirmations are their own colour, named in the legend only where there are some
     color: { domain: shownRules, range: shownRules.map((r) => ruleColors[r] as string), legend: true },
     marks: [
+      // Plot bins each counted bin (at its lower edge) into the same edges and sums: the bars, their
+      // 0.5 px gaps and the stacking (confirmed below likely) are Plot's own binning's. A bar's title and
+      // link are reduced from the one counted bin it holds.
       Plot.rectY(
         data,
         Plot.binX<Plot.RectYOptions>(
-          { y: 'sum' },
-          { x: 'hours', y: 'incidents', fill: 'rule', thresholds: edges, tip: true },
+          {
+            y: 'sum',
+            title: (bars: Bar[]) => {
+              const d = bars[0] as Bar;
+              const n = bars.reduce((sum, b) => sum + b.incidents, 0);
+              return `${incidentCount(n, d.rule)} ${span(d)}${options.barHref ? '\nclick for these incidents' : ''}`;
+            },
+            ...(options.barHref
+              ? {
+                  href: (bars: Bar[]) =>
+                    options.barHref?.(bars[0]?.from ?? null, bars[0]?.to ?? null, bars[0]?.rule ?? ''),
+                }
+              : {}),
+          },
+          {
+            x: 'x1',
+            y: 'incidents',
+            fill: 'rule',
+            thresholds: edges,
+            title: (d: Bar) => d,
+            ...(options.barHref ? { href: (d: Bar) => d } : {}),
+          },
         ),
       ),
       Plot.ruleX([0], { stroke: '#1f2933' }),
