@@ -139,6 +139,7 @@ export function judge(
   record: ServiceRecord | null,
   overall: ServiceRecord | null,
   historyDays: number,
+  fromAt: string,
 ): { reasons: Reason[]; notJudged: string[] } {
   const reasons: Reason[] = [];
   const notJudged: string[] = [];
@@ -165,7 +166,10 @@ export function judge(
     if (row.rollback_tested !== true) reasons.push({ level: 'look', text: 'rollback (backout plan) not tested' });
   } else notJudged.push(`backout plan: its source (${row.source}) sends no rollback-tested flag`);
   if (row.has_service_desk) {
-    if (row.service_desk_notified_at === null) reasons.push({ level: 'note', text: 'service desk not briefed yet' });
+    // a briefing is due shortly before the start: said for what starts within two days of the agenda
+    const soon = row.planned_start !== null && Date.parse(row.planned_start) - Date.parse(fromAt) <= 2 * 86_400_000;
+    if (row.service_desk_notified_at === null && soon)
+      reasons.push({ level: 'note', text: 'service desk not briefed yet, and it starts within two days' });
   } else notJudged.push(`service desk briefing: its source (${row.source}) sends no briefing dates`);
   if (row.risk === 'high' || row.risk === 'critical') reasons.push({ level: 'note', text: `risk ${row.risk}` });
   if (row.unit_type === 'emergency') reasons.push({ level: 'note', text: `an emergency ${kind}` });
@@ -247,7 +251,7 @@ export async function getUpcoming(p: UpcomingParams): Promise<Upcoming> {
       const record = toRecord(h.find((x) => !x.is_total && x.service === row.service));
       const overall = toRecord(h.find((x) => x.is_total));
       const { has_approval: _a, has_rollback_test: _r, has_service_desk: _s, ...shown } = row;
-      return { ...shown, record, overall, ...judge(row, record, overall, p.historyDays) };
+      return { ...shown, record, overall, ...judge(row, record, overall, p.historyDays, fromAt.toISOString()) };
     });
     return {
       fromAt: fromAt.toISOString(),

@@ -118,8 +118,9 @@ function QueueTable({
               </td>
               <td className="num">{r.hours_after_golive ?? '—'}</td>
               <td>
-                {r.incident_service && r.incident_service === r.service ? 'service' : 'CI'}{' '}
-                <span className="hint">{r.incident_ci ?? ''}</span>
+                {r.incident_service && r.incident_service === r.service
+                  ? `service ${r.service}`
+                  : `CI ${r.incident_ci ?? '—'}`}
               </td>
               <td className="num">
                 {r.post_release_incidents} ({r.expected_incidents === null ? '—' : r.expected_incidents.toFixed(1)})

@@ -115,6 +115,21 @@ describe('chart builders', () => {
     ).toMatchSnapshot();
   });
 
+  it('a sparkline shows its scale (lowest and highest month) and writes its latest value', () => {
+    const el = sparkline(
+      [
+        { bucket_start: '2025-01-01', value: 0.12 },
+        { bucket_start: '2025-02-01', value: 0.31 },
+        { bucket_start: '2025-03-01', value: 0.18 },
+      ],
+      { percent: true, document },
+    );
+    const texts = [...el.querySelectorAll('text')].map((t) => t.textContent);
+    expect(texts).toEqual(expect.arrayContaining(['12%', '31%', '18%']));
+    // the latest value is the bold one beside the last point
+    expect(el.querySelector('g[aria-label="text"] text')?.textContent).toBe('18%');
+  });
+
   it('release calendar', () => {
     const el = releaseCalendar(
       {
@@ -550,15 +565,46 @@ describe('chart builders', () => {
     expect(goLiveTitle({ ...base, at, outcome: 'failed' })).toBe('R1 · pay\n2025-03-03 10:00 UTC\nfailed');
   });
 
-  it('a p-chart draws the KPI target as a labelled line, inside its scale', () => {
+  it('a p-chart draws the KPI target as a line named in its key, inside its scale', () => {
     const p = pChart([bucket('2025-01-06', 40, 2), bucket('2025-01-13', 40, 3)], 'failure', 'week');
-    const html = svg(pChartPlot(p, { label: 'Change failure rate', document, target: { max: 0.15 } }));
-    expect(html).toContain('>target ≤ 15%</text>');
+    const keyOf = (el: Element) => [...el.querySelectorAll('ul.chart-key li')].map((li) => li.textContent?.trim());
+    const chart = pChartPlot(p, { label: 'Change failure rate', document, target: { max: 0.15 } });
+    expect(keyOf(chart)).toContain('target ≤ 15%');
+    expect(svg(chart)).toContain('<title>target ≤ 15%</title>');
     // at most 5% + limits without it; the axis now reaches past the 15% line
-    expect(html).toMatch(/>15</);
-    expect(svg(pChartPlot(p, { label: 'Schedule adherence', document, target: { min: 0.8 } }))).toContain(
-      '>target ≥ 80%</text>',
+    expect(svg(chart)).toMatch(/>15</);
+    expect(keyOf(pChartPlot(p, { label: 'Schedule adherence', document, target: { min: 0.8 } }))).toContain(
+      'target ≥ 80%',
     );
     expect(svg(pChartPlot(p, { label: 'Change failure rate', document }))).not.toContain('target');
+  });
+
+  it("a p-chart's key names every band and line it draws, and numbers its boundaries instead of writing them on the chart", () => {
+    const p = pChart(
+      [bucket('2025-01-06', 40, 2), bucket('2025-01-13', 40, 3), bucket('2025-01-20', 40, 3)],
+      'failure',
+      'week',
+    );
+    const chart = pChartPlot(p, {
+      label: 'Change failure rate',
+      document,
+      split: '2025-01-13',
+      events: [
+        { date: '2025-01-14', label: 'a new CAB process with a long name' },
+        { date: '2025-01-15', label: 'canary deployments for every team' },
+      ],
+      freezes: [{ from: '2025-01-06T00:00:00Z', to: '2025-01-08T00:00:00Z', label: 'Quarter close' }],
+    });
+    expect([...chart.querySelectorAll('ul.chart-key li')].map((li) => li.textContent?.trim())).toEqual([
+      '3-sigma limits of each bucket (band)',
+      'pooled rate of the phase (centre line)',
+      'freeze window',
+      '1 compare from 2025-01-13',
+      '2 2025-01-14: a new CAB process with a long name',
+      '3 2025-01-15: canary deployments for every team',
+    ]);
+    // on the chart itself, a boundary is its number (one character), its words in its title
+    const numbers = [...chart.querySelectorAll('g[aria-label="text"] text')].map((t) => t.childNodes[0]?.textContent);
+    expect(numbers).toEqual(['1', '2', '3']);
   });
 });

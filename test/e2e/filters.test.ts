@@ -185,7 +185,9 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     ]);
     for (const m of marks) {
       await page.goto(`${server.url}/incidents?${march}`, { waitUntil: 'networkidle' });
-      const link = page.locator(`figure.chart:has(figcaption:text-is("${m.figure}")) a[aria-label="${m.label}"]`).first();
+      const link = page
+        .locator(`figure.chart:has(figcaption:text-is("${m.figure}")) a[aria-label="${m.label}"]`)
+        .first();
       await link.focus();
       await page.keyboard.press('Enter'); // by keyboard
       await page.waitForURL((u) => u.hash === '#incidents');

@@ -19,23 +19,88 @@ export interface TrendMarks {
 }
 
 const at = (s: string) => new Date(`${s}T00:00:00Z`);
+const FREEZE = '#f0b429';
+const LIMITS = '#2d5bd7';
 
-/** The target as a green dashed line labelled at its right end ("target ≤ 15%"). */
+const targetText = (target: NonNullable<TrendMarks['target']>) => {
+  const value = 'max' in target ? target.max : target.min;
+  return `target ${'max' in target ? '≤' : '≥'} ${Math.round(value * 1000) / 10}%`;
+};
+
+/** The target as a green dashed line (named in the key). */
 function targetMarks(target: TrendMarks['target']) {
   if (!target) return [];
   const value = 'max' in target ? target.max : target.min;
-  const text = `target ${'max' in target ? '≤' : '≥'} ${Math.round(value * 1000) / 10}%`;
   return [
-    Plot.ruleY([value], { stroke: '#1f7a4d', strokeDasharray: '6,3', strokeWidth: 1.5 }),
-    Plot.text([value], {
-      y: (v: number) => v,
-      text: [text],
-      frameAnchor: 'right',
-      dy: -6,
-      fill: '#1f7a4d',
-      fontSize: 10,
+    Plot.ruleY([value], {
+      stroke: '#1f7a4d',
+      strokeDasharray: '6,3',
+      strokeWidth: 1.5,
+      title: () => targetText(target),
     }),
   ];
+}
+
+/** One entry of a chart's key: a small drawing of the mark, and its name. */
+interface KeyEntry {
+  label: string;
+  /** The swatch: a band (fill) or a line (stroke, dashed or not), or a number (a boundary). */
+  swatch: { fill: string; opacity?: number } | { stroke: string; dash?: string } | { number: number };
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/**
+ * A key naming every band and line a chart draws, as a list under it (the
+ * points' colours are Plot's own legend above it). Numbered entries name the
+ * numbered rules at the chart's top, so long labels never overlap there.
+ */
+function chartKey(doc: Document, entries: KeyEntry[]): HTMLElement {
+  const list = doc.createElement('ul');
+  list.className = 'chart-key';
+  for (const e of entries) {
+    const item = doc.createElement('li');
+    const svg = doc.createElementNS(SVG, 'svg');
+    svg.setAttribute('width', '22');
+    svg.setAttribute('height', '12');
+    svg.setAttribute('aria-hidden', 'true');
+    const sw = e.swatch;
+    if ('fill' in sw) {
+      const rect = doc.createElementNS(SVG, 'rect');
+      for (const [k, v] of Object.entries({ x: '1', y: '1', width: '20', height: '10', fill: sw.fill }))
+        rect.setAttribute(k, v);
+      rect.setAttribute('fill-opacity', String(sw.opacity ?? 1));
+      svg.append(rect);
+    } else if ('stroke' in sw) {
+      const line = doc.createElementNS(SVG, 'line');
+      for (const [k, v] of Object.entries({
+        x1: '1',
+        x2: '21',
+        y1: '6',
+        y2: '6',
+        stroke: sw.stroke,
+        'stroke-width': '2',
+      }))
+        line.setAttribute(k, v);
+      if (sw.dash) line.setAttribute('stroke-dasharray', sw.dash);
+      svg.append(line);
+    } else {
+      const text = doc.createElementNS(SVG, 'text');
+      for (const [k, v] of Object.entries({
+        x: '11',
+        y: '10',
+        'text-anchor': 'middle',
+        'font-size': '10',
+        'font-weight': 'bold',
+      }))
+        text.setAttribute(k, v);
+      text.textContent = String(sw.number);
+      svg.append(text);
+    }
+    item.append(svg, doc.createTextNode(` ${e.label}`));
+    list.append(item);
+  }
+  return list;
 }
 
 const signalOf = (d: PPoint) => (d.signal ? 'outside the limits' : d.run ? 'run on one side' : 'within limits');
@@ -48,13 +113,15 @@ const signalOf = (d: PPoint) => (d.signal ? 'outside the limits' : d.run ? 'run 
 export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
   const data = points.map((p) => ({ ...p, date: at(p.bucket_start) }));
   const boundaries = [
-    ...(options.split ? [{ date: at(options.split), label: `compare ${options.split}` }] : []),
-    ...(options.events ?? []).map((e) => ({ date: at(e.date), label: e.label })),
-  ];
+    ...(options.split ? [{ date: at(options.split), label: `compare from ${options.split}` }] : []),
+    ...(options.events ?? []).map((e) => ({ date: at(e.date), label: `${e.date}: ${e.label}` })),
+  ]
+    .sort((a, b) => a.date.getTime() - b.date.getTime())
+    .map((b, i) => ({ ...b, number: i + 1 }));
   const freezes = (options.freezes ?? []).map((f) => ({ ...f, x1: new Date(f.from), x2: new Date(f.to) }));
   const targetValue = options.target ? ('max' in options.target ? options.target.max : options.target.min) : 0;
   const top = Math.min(1, Math.max(0.05, targetValue, ...data.map((d) => Math.max(d.ucl, d.rate))) * 1.15);
-  return Plot.plot({
+  const plot = Plot.plot({
     document: options.document,
     width: options.width ?? 560,
     height: 240,
@@ -68,7 +135,7 @@ export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
       legend: true,
     },
     marks: [
-      Plot.rectX(freezes, { x1: 'x1', x2: 'x2', fill: '#f0b429', fillOpacity: 0.15, title: 'label' }),
+      Plot.rectX(freezes, { x1: 'x1', x2: 'x2', fill: FREEZE, fillOpacity: 0.15, title: 'label' }),
       Plot.areaY(data, {
         x: 'date',
         y1: 'lcl',
@@ -81,9 +148,18 @@ export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
       Plot.lineY(data, { x: 'date', y: 'ucl', z: 'phase', curve: 'step', stroke: '#9fb3e8', strokeDasharray: '3,3' }),
       Plot.lineY(data, { x: 'date', y: 'lcl', z: 'phase', curve: 'step', stroke: '#9fb3e8', strokeDasharray: '3,3' }),
       Plot.lineY(data, { x: 'date', y: 'centre', z: 'phase', curve: 'step', stroke: '#1f2933' }),
-      Plot.ruleX(boundaries, { x: 'date', stroke: '#1f2933', strokeDasharray: '4,2' }),
+      Plot.ruleX(boundaries, { x: 'date', stroke: '#1f2933', strokeDasharray: '4,2', title: 'label' }),
       ...targetMarks(options.target),
-      Plot.text(boundaries, { x: 'date', text: 'label', frameAnchor: 'top', dy: -12, fontSize: 10, lineWidth: 14 }),
+      // each boundary's number at the top; its words are in the key, where they cannot overlap
+      Plot.text(boundaries, {
+        x: 'date',
+        text: (b: { number: number }) => String(b.number),
+        frameAnchor: 'top',
+        dy: -12,
+        fontSize: 10,
+        fontWeight: 'bold',
+        title: 'label',
+      }),
       Plot.lineY(data, { x: 'date', y: 'rate', stroke: '#7b8794' }),
       Plot.dot(data, {
         x: 'date',
@@ -96,6 +172,18 @@ export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
       }),
     ],
   });
+  const doc = options.document ?? plot.ownerDocument;
+  const key = chartKey(doc, [
+    { label: '3-sigma limits of each bucket (band)', swatch: { fill: LIMITS, opacity: 0.25 } },
+    { label: 'pooled rate of the phase (centre line)', swatch: { stroke: '#1f2933' } },
+    ...(freezes.length > 0 ? [{ label: 'freeze window', swatch: { fill: FREEZE, opacity: 0.35 } }] : []),
+    ...(options.target ? [{ label: targetText(options.target), swatch: { stroke: '#1f7a4d', dash: '6,3' } }] : []),
+    ...boundaries.map((b) => ({ label: b.label, swatch: { number: b.number } })),
+  ]);
+  const wrap = doc.createElement('div');
+  wrap.className = 'chart-with-key';
+  wrap.append(plot, key);
+  return wrap;
 }
 
 export interface SegmentPoint {

@@ -8,8 +8,11 @@ import type { Reason, ServiceRecord, UpcomingItem } from '../../../queries/upcom
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
-const minutes = (m: number | null) =>
-  m === null ? '—' : Math.abs(m) >= 90 ? `${(m / 60).toFixed(1)} h` : `${Math.round(m)} min`;
+const minutes = (m: number | null) => {
+  if (m === null) return '—';
+  const size = Math.abs(m) >= 90 ? `${(Math.abs(m) / 60).toFixed(1)} h` : `${Math.round(Math.abs(m))} min`;
+  return m < 0 ? `${size} early` : m > 0 ? `${size} over` : 'on time';
+};
 
 const levelLabel: Record<Reason['level'], string> = { stop: 'Stop', look: 'Look', note: 'Note' };
 
