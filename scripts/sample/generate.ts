@@ -142,9 +142,10 @@ function freezeWindows(years: number[], start: number, end: number): Freeze[] {
     });
     for (const quarterEnd of [2, 5, 8]) {
       const end = Date.UTC(year, quarterEnd + 1, 1);
+      const quarter = (quarterEnd + 1) / 3; // the month index of its last month, 2 -> Q1
       out.push({
-        id: `FRZ-${year}-Q${quarterEnd / 3 + 1}`,
-        name: `Quarter close ${year} Q${quarterEnd / 3 + 1}`,
+        id: `FRZ-${year}-Q${quarter}`,
+        name: `Quarter close ${year} Q${quarter}`,
         start: end - 2 * DAY_MS,
         end,
         service: 'payments',

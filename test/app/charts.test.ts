@@ -599,7 +599,7 @@ describe('chart builders', () => {
       '3-sigma limits of each bucket (band)',
       'pooled rate of the phase (centre line)',
       'freeze window',
-      '1 compare from 2025-01-13',
+      '1 compare 2025-01-13',
       '2 2025-01-14: a new CAB process with a long name',
       '3 2025-01-15: canary deployments for every team',
     ]);

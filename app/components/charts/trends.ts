@@ -113,7 +113,7 @@ const signalOf = (d: PPoint) => (d.signal ? 'outside the limits' : d.run ? 'run 
 export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
   const data = points.map((p) => ({ ...p, date: at(p.bucket_start) }));
   const boundaries = [
-    ...(options.split ? [{ date: at(options.split), label: `compare from ${options.split}` }] : []),
+    ...(options.split ? [{ date: at(options.split), label: `compare ${options.split}` }] : []),
     ...(options.events ?? []).map((e) => ({ date: at(e.date), label: `${e.date}: ${e.label}` })),
   ]
     .sort((a, b) => a.date.getTime() - b.date.getTime())
