@@ -61,13 +61,19 @@ async function load({ request }: LoaderFunctionArgs) {
   const pageAt = (page: number) =>
     getIncidentPage(filters.params, filter, { limit: pageSize, offset: page * pageSize });
   // The page asked for is read beside the counts; only a page past the end is read again, as the last one.
-  const [counts, cells, problems, askedRows] = await Promise.all([
+  // the headline counts every attributed incident of the period (as the charts do); the table's own count its filters
+  const recordFiltered = Object.values(records).some((v) => v !== null);
+  const [counts, allCounts, cells, problems, askedRows] = await Promise.all([
     getIncidentCounts(filters.params, records),
+    recordFiltered ? getIncidentCounts(filters.params) : null,
     getGoliveCells(filters.params),
     getProblems(filters.params),
     pageAt(asked),
   ]);
-  const sum = (keep: (c: IncidentCount) => boolean) => counts.filter(keep).reduce((s, c) => s + c.incidents, 0);
+  const sumOf = (rows: IncidentCount[], keep: (c: IncidentCount) => boolean) =>
+    rows.filter(keep).reduce((s, c) => s + c.incidents, 0);
+  const sum = (keep: (c: IncidentCount) => boolean) => sumOf(counts, keep);
+  const all = (keep: (c: IncidentCount) => boolean) => sumOf(allCounts ?? counts, keep);
   const matching = sum(
     (c) =>
       (filter.priority === null || c.priority === filter.priority) && (filter.rule === null || c.rule === filter.rule),
@@ -80,10 +86,11 @@ async function load({ request }: LoaderFunctionArgs) {
     priority,
     rule,
     records,
-    total: sum(() => true),
-    confirmed: sum((c) => c.rule === 'confirmed'),
-    reviewed: sum((c) => c.rule === 'reviewed'),
-    inWindow: sum((c) => c.is_in_window),
+    total: all(() => true),
+    confirmed: all((c) => c.rule === 'confirmed'),
+    reviewed: all((c) => c.rule === 'reviewed'),
+    inWindow: all((c) => c.is_in_window),
+    tableFiltered: recordFiltered || filter.priority !== null || filter.rule !== null,
     cells,
     problems,
     matching,
@@ -274,7 +281,14 @@ export default function Incidents() {
         {count(d.total)} incidents attributed to {p.unit}s that went live from {p.from} to {p.to}: {count(d.confirmed)}{' '}
         confirmed by an explicit link, {d.reviewed > 0 ? `${count(d.reviewed)} confirmed by a person's review, ` : ''}
         {count(d.total - d.confirmed - d.reviewed)} likely (same service or CI within {p.window} h); {count(d.inWindow)}{' '}
-        opened inside the window.
+        opened inside the window. The charts count all of them
+        {d.tableFiltered ? (
+          <>
+            ; the table below keeps the <a href="#incidents">{count(d.matching)} that match its filters</a>.
+          </>
+        ) : (
+          '.'
+        )}
       </p>
       <FilterBar state={d.filters.state} options={d.filters.options} />
       <Definitions items={definitions(p)} />

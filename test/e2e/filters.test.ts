@@ -156,6 +156,7 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/incidents?${march}`, { waitUntil: 'networkidle' });
     await page.waitForSelector('figure [role="group"] a');
+    const headline = /^\S+ incidents attributed/.exec((await page.locator('.lede').textContent()) ?? '')?.[0] ?? '?';
     // one mark of each figure that leads to incidents: its name, and the count in it
     const marks = await page.$$eval('figure.chart', (figures) =>
       figures
@@ -195,6 +196,11 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
         (n) => document.querySelector('[data-matching]')?.getAttribute('data-matching') === String(n),
         m.count,
       );
+      // the headline still counts the period (as the charts do), and says what the table keeps; a mark that
+      // narrows the page's own unit filters (a unit service, a unit type) narrows the headline with them
+      const narrowsPage = /[?&](service|type)=/.test(new URL(page.url()).search);
+      if (!narrowsPage) expect(await page.locator('.lede').textContent()).toContain(headline);
+      expect(await page.locator('.lede').textContent()).toContain(`the table below keeps the ${m.count} that match`);
       const rows = await page.locator('[data-table="incidents"] tbody tr').count();
       expect({ mark: m.label, rows }).toEqual({ mark: m.label, rows: Math.min(m.count, 50) });
       // the download holds the same records
