@@ -86,10 +86,18 @@ async function load({ request }: LoaderFunctionArgs) {
     priority,
     rule,
     records,
-    total: all(() => true),
-    confirmed: all((c) => c.rule === 'confirmed'),
-    reviewed: all((c) => c.rule === 'reviewed'),
-    inWindow: all((c) => c.is_in_window),
+    // the table's totals (its record filters applied)
+    total: sum(() => true),
+    confirmed: sum((c) => c.rule === 'confirmed'),
+    reviewed: sum((c) => c.rule === 'reviewed'),
+    inWindow: sum((c) => c.is_in_window),
+    // the period's, as the headline and the charts count them
+    period: {
+      total: all(() => true),
+      confirmed: all((c) => c.rule === 'confirmed'),
+      reviewed: all((c) => c.rule === 'reviewed'),
+      inWindow: all((c) => c.is_in_window),
+    },
     tableFiltered: recordFiltered || filter.priority !== null || filter.rule !== null,
     cells,
     problems,
@@ -278,10 +286,11 @@ export default function Incidents() {
     <>
       <h1>Incident patterns</h1>
       <p className="lede">
-        {count(d.total)} incidents attributed to {p.unit}s that went live from {p.from} to {p.to}: {count(d.confirmed)}{' '}
-        confirmed by an explicit link, {d.reviewed > 0 ? `${count(d.reviewed)} confirmed by a person's review, ` : ''}
-        {count(d.total - d.confirmed - d.reviewed)} likely (same service or CI within {p.window} h); {count(d.inWindow)}{' '}
-        opened inside the window. The charts count all of them
+        {count(d.period.total)} incidents attributed to {p.unit}s that went live from {p.from} to {p.to}:{' '}
+        {count(d.period.confirmed)} confirmed by an explicit link,{' '}
+        {d.period.reviewed > 0 ? `${count(d.period.reviewed)} confirmed by a person's review, ` : ''}
+        {count(d.period.total - d.period.confirmed - d.period.reviewed)} likely (same service or CI within {p.window}{' '}
+        h); {count(d.period.inWindow)} opened inside the window. The charts count all of them
         {d.tableFiltered ? (
           <>
             ; the table below keeps the <a href="#incidents">{count(d.matching)} that match its filters</a>.

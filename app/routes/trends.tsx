@@ -11,7 +11,7 @@ import { EmptyPeriod } from '../components/EmptyPeriod.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { cachedLoader } from '../lib/answers.server.ts';
 import { badRequest } from '../lib/filters.server.ts';
-import { pct } from '../lib/format.ts';
+import { pct, withParams } from '../lib/format.ts';
 import { useAnswer } from '../lib/packed.ts';
 import { pageFilters } from '../lib/page.server.ts';
 import { series } from '../lib/series.ts';
@@ -122,6 +122,22 @@ export default function Trends() {
   const { search } = useLocation();
   const p = filters.params;
   const keep = [...new URLSearchParams(search)].filter(([k]) => !['bucket', 'split', 'event'].includes(k));
+  // a point leads to the units of its bucket (within the period), with the page's filters
+  const unitsOf = (start: string, types?: string[]) => {
+    const d = new Date(`${start}T00:00:00Z`);
+    const next =
+      bucket === 'week'
+        ? new Date(d.getTime() + 7 * 86_400_000)
+        : new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    const day = (x: Date) => x.toISOString().slice(0, 10);
+    // ISO dates order as strings: the later start and the earlier end
+    const [from, to] = [[start, p.from].sort()[1] as string, [day(next), p.to].sort()[0] as string];
+    return `/releases${withParams(search, { bucket: null, split: null, event: null, preset: null, from, to, ...(types ? { type: types } : {}) })}`;
+  };
+  // planned: every type but emergency (of those the filter allows)
+  const chosenTypes = p.type.length > 0 ? p.type : filters.options.types;
+  const segmentUnits = (start: string, segment: string) =>
+    unitsOf(start, segment === 'emergency' ? ['emergency'] : chosenTypes.filter((t) => t !== 'emergency'));
   return (
     <>
       <h1>Trends</h1>
@@ -192,7 +208,7 @@ export default function Trends() {
             key={c.spark}
             build={pChartPlot}
             data={c.points}
-            options={{ label: c.label, ...marks, target: c.target }}
+            options={{ label: c.label, ...marks, target: c.target, pointHref: unitsOf }}
             title={`${c.label} by ${bucket}`}
             alt={pChartSummary(c.label, c.points, bucket)}
           />
@@ -200,7 +216,7 @@ export default function Trends() {
         <PlotFigure
           build={segmentsPlot}
           data={segments}
-          options={{ label: 'Change failure rate' }}
+          options={{ label: 'Change failure rate', pointHref: segmentUnits }}
           title={`Planned vs emergency: change failure rate by ${bucket}`}
           alt={`Change failure rate of planned and emergency ${p.unit}s by ${bucket}.`}
         />

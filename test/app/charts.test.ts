@@ -579,6 +579,17 @@ describe('chart builders', () => {
     expect(svg(pChartPlot(p, { label: 'Change failure rate', document }))).not.toContain('target');
   });
 
+  it('a p-chart point leads to the units of its bucket, with their count in its name', () => {
+    const p = pChart([bucket('2025-01-06', 40, 2), bucket('2025-01-13', 16, 3)], 'failure', 'week');
+    const chart = pChartPlot(p, { label: 'Change failure rate', document, pointHref: (s) => `/releases?from=${s}` });
+    accessibleChart(chart);
+    const links = [...chart.querySelectorAll('a')].map((a) => [a.getAttribute('href'), a.getAttribute('aria-label')]);
+    expect(links).toEqual([
+      ['/releases?from=2025-01-06', '2025-01-06: 5.0% (2 of 40 units), click for these units'],
+      ['/releases?from=2025-01-13', '2025-01-13: 18.8% (3 of 16 units), click for these units'],
+    ]);
+  });
+
   it("a p-chart's key names every band and line it draws, and numbers its boundaries instead of writing them on the chart", () => {
     const p = pChart(
       [bucket('2025-01-06', 40, 2), bucket('2025-01-13', 40, 3), bucket('2025-01-20', 40, 3)],

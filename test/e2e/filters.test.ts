@@ -86,6 +86,21 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     expect(url.searchParams.getAll('event')).toEqual(['2025-03-20:New CAB']);
     expect(url.searchParams.get('bucket')).toBe('week');
     await page.waitForSelector('text=The compare date and each event start a new phase');
+    // a p-chart point leads to the units of its week, its count in its name
+    const point = page.locator('figure.chart a[aria-label$="units), click for these units"]').first();
+    const label = (await point.getAttribute('aria-label')) ?? '';
+    const [, week = '', n] = /^(\d{4}-\d{2}-\d{2}): [\d.]+% \(\d+ of (\d+) units\)/.exec(label) ?? [];
+    expect(week).not.toBe('');
+    await point.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/releases\?/);
+    const target = new URL(page.url());
+    expect(target.searchParams.get('unit')).toBe('change');
+    expect(target.searchParams.get('from')).toBe(week < '2025-01-01' ? '2025-01-01' : week);
+    expect(target.searchParams.get('split')).toBeNull();
+    await page.waitForSelector('[data-table="units"]');
+    // the week's completed units are among the rows (the list also keeps those due then and not live)
+    expect(await page.locator('[data-table="units"] tbody tr').count()).toBeGreaterThanOrEqual(Number(n));
     await page.close();
   });
 

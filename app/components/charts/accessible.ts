@@ -7,6 +7,12 @@
  * it is a group of links rather than a single image.
  */
 export function accessibleChart(node: Element): { interactive: boolean } {
+  // a mark with a tip has no <title>: its link takes the name the mark's ariaLabel channel gave it
+  for (const a of node.querySelectorAll('a')) {
+    if (a.hasAttribute('aria-label') || a.querySelector('title')) continue;
+    const named = a.querySelector('[aria-label]')?.getAttribute('aria-label');
+    if (named) a.setAttribute('aria-label', named);
+  }
   for (const el of node.querySelectorAll('[aria-label]')) {
     const tag = el.tagName.toLowerCase();
     if (!el.hasAttribute('role') && tag !== 'a' && tag !== 'svg') el.removeAttribute('aria-label');

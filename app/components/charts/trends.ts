@@ -16,6 +16,8 @@ export interface TrendMarks {
   freezes?: { from: string; to: string; label: string }[];
   /** The KPI's target in force, drawn as a line: at most `max` or at least `min` (a fraction). */
   target?: { max: number } | { min: number } | null;
+  /** Where a point leads: the units of its bucket. */
+  pointHref?: (bucketStart: string) => string;
 }
 
 const at = (s: string) => new Date(`${s}T00:00:00Z`);
@@ -167,8 +169,16 @@ export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
         r: 3.5,
         fill: signalOf,
         tip: true,
+        ...(options.pointHref
+          ? {
+              href: (d: PPoint) => options.pointHref?.(d.bucket_start) ?? null,
+              // the tip shows the title; a link's name (accessibleChart) comes from here
+              ariaLabel: (d: PPoint) =>
+                `${d.bucket_start}: ${(d.rate * 100).toFixed(1)}% (${d.k} of ${d.n} units), click for these units`,
+            }
+          : {}),
         title: (d: PPoint) =>
-          `${d.bucket_start}: ${(d.rate * 100).toFixed(1)}% (${d.k}/${d.n})\nphase ${d.phase + 1}: pooled ${(d.centre * 100).toFixed(1)}%, limits ${(d.lcl * 100).toFixed(1)}–${(d.ucl * 100).toFixed(1)}%${d.signal ? `\nsignal: ${d.signal} the limits` : ''}${d.run ? '\nsignal: part of a run on one side of the line' : ''}`,
+          `${d.bucket_start}: ${(d.rate * 100).toFixed(1)}% (${d.k} of ${d.n} units)${options.pointHref ? ', click for these units' : ''}\nphase ${d.phase + 1}: pooled ${(d.centre * 100).toFixed(1)}%, limits ${(d.lcl * 100).toFixed(1)}–${(d.ucl * 100).toFixed(1)}%${d.signal ? `\nsignal: ${d.signal} the limits` : ''}${d.run ? '\nsignal: part of a run on one side of the line' : ''}`,
       }),
     ],
   });
@@ -192,8 +202,11 @@ export interface SegmentPoint {
   rate: number | null;
 }
 
-/** Planned and emergency units side by side: one line each. */
-export function segmentsPlot(points: SegmentPoint[], options: Opts) {
+/** Planned and emergency units side by side: one line each. `pointHref`: where a point leads (its units). */
+export function segmentsPlot(
+  points: SegmentPoint[],
+  options: Opts & { pointHref?: (bucketStart: string, segment: string) => string },
+) {
   const data = points.filter((p) => p.rate !== null).map((p) => ({ ...p, date: at(p.bucket_start) }));
   return Plot.plot({
     document: options.document,
@@ -202,7 +215,26 @@ export function segmentsPlot(points: SegmentPoint[], options: Opts) {
     x: { type: 'utc', label: 'Bucket start' },
     y: { label: `${options.label} (%)`, percent: true, grid: true },
     color: { domain: ['planned', 'emergency'], range: ['#2d5bd7', '#b42318'], legend: true },
-    marks: [Plot.lineY(data, { x: 'date', y: 'rate', stroke: 'segment', marker: 'dot', tip: true }), Plot.ruleY([0])],
+    marks: [
+      Plot.lineY(data, { x: 'date', y: 'rate', stroke: 'segment' }),
+      Plot.dot(data, {
+        x: 'date',
+        y: 'rate',
+        fill: 'segment',
+        r: 3,
+        tip: true,
+        title: (d: SegmentPoint) =>
+          `${d.bucket_start}, ${d.segment}: ${((d.rate ?? 0) * 100).toFixed(1)}%${options.pointHref ? ', click for these units' : ''}`,
+        ...(options.pointHref
+          ? {
+              href: (d: SegmentPoint) => options.pointHref?.(d.bucket_start, d.segment) ?? null,
+              ariaLabel: (d: SegmentPoint) =>
+                `${d.bucket_start}, ${d.segment}: ${((d.rate ?? 0) * 100).toFixed(1)}%, click for these units`,
+            }
+          : {}),
+      }),
+      Plot.ruleY([0]),
+    ],
   });
 }
 
