@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { columnsOf, entityNames } from '../../lib/entities.ts';
 import { scheduleAhead } from './ahead.ts';
 import { Random } from './random.ts';
 
@@ -484,6 +485,10 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
         const change = rnd.pick(prodDeployments);
         const withService = rnd.chance(0.85);
         const resolved = opened + (priority <= 2 ? 0.5 + rnd.exponential(4) : 2 + rnd.exponential(20)) * HOUR_MS;
+        // drawn in the order they were written before the columns took the canonical order
+        const category = rnd.pick(['software', 'performance', 'database']);
+        const problem = severe && rnd.chance(0.3) ? `PRB${String(index).padStart(5, '0')}` : null;
+        const title = `${service}: ${rnd.pick(symptoms)}`;
         incidents.push([
           nextIncident(),
           iso(opened),
@@ -492,12 +497,12 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
           priority,
           withService ? service : null,
           change?.ci ?? null,
-          rnd.pick(['software', 'performance', 'database']),
+          category,
           'closed',
+          title,
           link ? (change?.changeId ?? null) : null,
           null,
-          severe && rnd.chance(0.3) ? `PRB${String(index).padStart(5, '0')}` : null,
-          `${service}: ${rnd.pick(symptoms)}`,
+          problem,
         ]);
       }
     };
@@ -520,6 +525,10 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
         [4, 43],
       ] as const);
       const resolved = opened + (0.5 + rnd.exponential(priority <= 2 ? 4 : 30)) * HOUR_MS;
+      // drawn in the order they were written before the columns took the canonical order
+      const ci = service && rnd.chance(0.6) ? rnd.pick(cis(service)) : null;
+      const category = rnd.pick(categories);
+      const title = `${service ?? 'unknown'}: ${rnd.pick(symptoms)}`;
       incidents.push([
         nextIncident(),
         iso(opened),
@@ -527,13 +536,13 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
         resolved + DAY_MS < GENERATED_AT ? iso(resolved + DAY_MS) : null,
         priority,
         service,
-        service && rnd.chance(0.6) ? rnd.pick(cis(service)) : null,
-        rnd.pick(categories),
+        ci,
+        category,
         resolved + DAY_MS < GENERATED_AT ? 'closed' : 'resolved',
+        title,
         null,
         null,
         null,
-        `${service ?? 'unknown'}: ${rnd.pick(symptoms)}`,
       ]);
     }
   }
@@ -550,78 +559,11 @@ export function generate(scale: Scale, sinks: Sinks, seed = SAMPLE_SEED): void {
   });
 }
 
-export const headers: Record<Entity, string[]> = {
-  releases: [
-    'release_id',
-    'title',
-    'version',
-    'release_type',
-    'status',
-    'service',
-    'team',
-    'owner',
-    'requested_at',
-    'approved_at',
-    'planned_start',
-    'planned_end',
-    'actual_start',
-    'actual_end',
-    'rollback_tested',
-    'service_desk_notified_at',
-    'review_completed_at',
-  ],
-  changes: [
-    'change_id',
-    'release_id',
-    'change_type',
-    'risk',
-    'service',
-    'ci',
-    'requested_at',
-    'approved_at',
-    'cab_required',
-    'planned_start',
-    'planned_end',
-    'actual_start',
-    'actual_end',
-    'outcome',
-    'closed_at',
-    'rollback_tested',
-    'service_desk_notified_at',
-    'review_completed_at',
-  ],
-  deployments: [
-    'deployment_id',
-    'release_id',
-    'change_id',
-    'service',
-    'environment',
-    'started_at',
-    'finished_at',
-    'status',
-    'is_rollback',
-    'rolls_back_deployment_id',
-    'version',
-    'strategy',
-  ],
-  incidents: [
-    'incident_id',
-    'opened_at',
-    'resolved_at',
-    'closed_at',
-    'priority',
-    'service',
-    'ci',
-    'category',
-    'status',
-    'caused_by_change_id',
-    'caused_by_release_id',
-    'problem_id',
-    'title',
-  ],
-  freeze_windows: ['window_id', 'name', 'starts_at', 'ends_at', 'service', 'kind'],
-  surveys: ['response_id', 'release_id', 'change_id', 'responded_at', 'score', 'comment'],
-};
+/** Each file's columns, in the canonical order (lib/entities.ts): a row's cells come in this order. */
+export const headers = Object.fromEntries(entityNames.map((e) => [e, columnsOf(e).map((c) => c.name)])) as Record<
+  Entity,
+  string[]
+>;
 
 const entities = Object.keys(headers) as Entity[];
 
