@@ -1,5 +1,5 @@
 /** What /upcoming, /upcoming.csv and /upcoming.html share: the parameters checked, then the agenda. */
-import { getUpcoming, type Upcoming, type UpcomingParams } from '../../queries/upcoming.ts';
+import { getUpcoming, type Upcoming, type UpcomingParams } from '../../queries/agenda.ts';
 import { badRequest } from './filters.server.ts';
 import { upcomingParams } from './upcomingParams.ts';
 

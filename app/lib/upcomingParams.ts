@@ -6,7 +6,7 @@
  * with every problem named.
  */
 import { z } from 'zod';
-import type { UpcomingParams } from '../../queries/upcoming.ts';
+import type { UpcomingParams } from '../../queries/agenda.ts';
 
 const known = new Set(['from', 'days', 'kind', 'service', 'team', 'window', 'severity']);
 

@@ -1,7 +1,7 @@
 /**
  * /upcoming: the releases and changes scheduled in the days ahead, for the
  * change advisory board, ordered by evidence with every reason in words
- * (queries/upcoming.ts); a CSV for the agenda and a printable pack.
+ * (queries/agenda.ts); a CSV for the agenda and a printable pack.
  */
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';

@@ -3,6 +3,10 @@
  * deployments, incidents and freeze windows for 12 services in 4 teams, with
  * planted patterns documented in data/sample/README.md. Deterministic: the same
  * seed gives the same bytes.
+ * (Over 300 lines: one random stream draws every release with its changes,
+ * deployments, surveys and incidents in one pass, so that a split cannot
+ * reorder the draws and change the committed bytes. The next fortnight's
+ * agenda is apart, in ahead.ts, on a stream of its own.)
  */
 import fs from 'node:fs';
 import path from 'node:path';

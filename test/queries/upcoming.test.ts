@@ -1,11 +1,11 @@
 /**
- * The upcoming-changes agenda (queries/upcoming.ts) on hand-made data:
+ * The upcoming-changes agenda (queries/agenda.ts) on hand-made data:
  * which units are on it, what collides, which freezes are touched, the order
  * by evidence, and what it says it cannot judge when a source sends only
  * planned dates (as Jira's default layout does).
  */
 import { describe, expect, it } from 'vitest';
-import { getUpcoming, type UpcomingParams } from '../../queries/upcoming.ts';
+import { getUpcoming, type UpcomingParams } from '../../queries/agenda.ts';
 import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
 
 type Row = Record<string, string | number | boolean | null>;

@@ -2,7 +2,8 @@
  * Chart builders for the incident patterns page. Pure: (data, options) =>
  * element. The incident charts draw counts made in SQL (IncidentCharts,
  * queries/incidents.ts), a few hundred rows for any number of incidents.
- * (Just over 300 lines: one builder per figure of one page, each short.)
+ * (Over 300 lines: one builder per figure of one page, each short, each with
+ * the link and the named count its marks carry.)
  */
 import * as Plot from '@observablehq/plot';
 import type { IncidentCharts, NamedCount } from '../../../queries/incidents.ts';

@@ -4,11 +4,11 @@
  * not be judged. Used by /upcoming and by its printable pack, so both say the
  * same; no hook, no script.
  */
-import type { Reason, ServiceRecord, UpcomingItem } from '../../../queries/upcoming.ts';
+import type { Reason, ServiceRecord, UpcomingItem } from '../../../queries/agenda.ts';
 
-const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+const percent = (v: number) => `${(v * 100).toFixed(0)}%`;
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
-const minutes = (m: number | null) => {
+const overrun = (m: number | null) => {
   if (m === null) return '—';
   const size = Math.abs(m) >= 90 ? `${(Math.abs(m) / 60).toFixed(1)} h` : `${Math.round(Math.abs(m))} min`;
   return m < 0 ? `${size} early` : m > 0 ? `${size} over` : 'on time';
@@ -20,7 +20,8 @@ function TrackRecord({ r, days }: { r: ServiceRecord | null; days: number }) {
   if (!r?.failureRate) return <span className="hint">no history in {days} days</span>;
   return (
     <>
-      failed {r.failed} of {r.completed} ({pct(r.failureRate.value)}, {pct(r.failureRate.low)}–{pct(r.failureRate.high)}
+      failed {r.failed} of {r.completed} ({percent(r.failureRate.value)}, {percent(r.failureRate.low)}–
+      {percent(r.failureRate.high)}
       ); {r.incidents} incidents caused
     </>
   );
@@ -90,7 +91,7 @@ export function UpcomingTable({
             </td>
             <td>
               {i.record && i.record.timed > 0
-                ? `${minutes(i.record.overrunMedianMinutes)} / ${minutes(i.record.overrunP85Minutes)}`
+                ? `${overrun(i.record.overrunMedianMinutes)} / ${overrun(i.record.overrunP85Minutes)}`
                 : '—'}
             </td>
             <td>

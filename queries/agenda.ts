@@ -129,9 +129,9 @@ function toRecord(h: History | undefined): ServiceRecord | null {
   };
 }
 
-const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
-const minutes = (m: number) => (Math.abs(m) >= 90 ? `${(m / 60).toFixed(1)} h` : `${Math.round(m)} min`);
-const day = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '?');
+const asPercent = (v: number) => `${(v * 100).toFixed(0)}%`;
+const asDuration = (m: number) => (Math.abs(m) >= 90 ? `${(m / 60).toFixed(1)} h` : `${Math.round(m)} min`);
+const asMinute = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '?');
 
 /** Every reason this unit deserves the board's attention, and what cannot be judged. */
 export function judge(
@@ -147,7 +147,7 @@ export function judge(
   for (const f of row.freezes)
     reasons.push({
       level: 'stop',
-      text: `touches the freeze "${f.name ?? f.id}" (${day(f.starts)} to ${day(f.ends)})`,
+      text: `touches the freeze "${f.name ?? f.id}" (${asMinute(f.starts)} to ${asMinute(f.ends)})`,
     });
   if (row.has_approval) {
     if (row.approved_at === null && row.cab_required)
@@ -159,7 +159,7 @@ export function judge(
     reasons.push({
       level: 'look',
       text: `overlaps ${row.collisions.length} other open ${kind}${row.collisions.length === 1 ? '' : 's'}: ${row.collisions
-        .map((c) => `${c.id} (${c.shared}, ${day(c.starts)} to ${day(c.ends)})`)
+        .map((c) => `${c.id} (${c.shared}, ${asMinute(c.starts)} to ${asMinute(c.ends)})`)
         .join('; ')}`,
     });
   if (row.has_rollback_test) {
@@ -178,16 +178,16 @@ export function judge(
   else if (record.failureRate) {
     const r = record.failureRate;
     const base = overall?.failureRate;
-    const said = `${service}'s ${kind}s failed ${record.failed} of ${record.completed} in the last ${historyDays} days (${pct(r.value)}, 95% interval ${pct(r.low)}–${pct(r.high)})`;
+    const said = `${service}'s ${kind}s failed ${record.failed} of ${record.completed} in the last ${historyDays} days (${asPercent(r.value)}, 95% interval ${asPercent(r.low)}–${asPercent(r.high)})`;
     if (base && r.low > base.value)
-      reasons.push({ level: 'look', text: `${said}, above the ${pct(base.value)} of all ${kind}s` });
+      reasons.push({ level: 'look', text: `${said}, above the ${asPercent(base.value)} of all ${kind}s` });
     else if (record.failed > 0) reasons.push({ level: 'note', text: said });
   }
   if (record && record.timed >= MIN_TIMED && record.overrunP85Minutes !== null && row.planned_minutes !== null) {
     if (record.overrunP85Minutes > Math.max(30, row.planned_minutes / 2))
       reasons.push({
         level: 'look',
-        text: `${service}'s ${kind}s often overrun: 15% ran ${minutes(record.overrunP85Minutes)} or more past plan (median ${minutes(record.overrunMedianMinutes ?? 0)}), against a planned ${minutes(row.planned_minutes)}`,
+        text: `${service}'s ${kind}s often overrun: 15% ran ${asDuration(record.overrunP85Minutes)} or more past plan (median ${asDuration(record.overrunMedianMinutes ?? 0)}), against a planned ${asDuration(row.planned_minutes)}`,
       });
   } else if (record)
     notJudged.push(`overrun: fewer than ${MIN_TIMED} of ${service}'s ${kind}s had planned and actual windows`);
