@@ -43,6 +43,12 @@ const routes = [
   '/download/ingest_runs/parquet',
   `/releases.csv?${march}`,
   `/report?${march}`,
+  `/review?${march}`,
+  '/api/reviews',
+  '/download/reviews/csv',
+  '/upcoming?from=2025-03-01',
+  '/upcoming.csv?from=2025-03-01',
+  '/upcoming.html?from=2025-03-01',
 ];
 
 /** Temporary upload folders the server made (it shares this process's temp folder). */
@@ -242,6 +248,34 @@ describe.skipIf(!haveBrowser)('sign-in with OpenID Connect against a real provid
     await page.goto(`${server.url}/data`);
     expect(await page.locator('main').textContent()).toContain('Uploads need the uploader role');
     await context.close();
+  });
+
+  it('a signed-in uploader reviews a link in their own name; a viewer reads the queue but may not review', async () => {
+    const period = 'from=2025-03-01&to=2025-04-01&as_of=2025-04-15T00:00:00Z';
+    const alice = await browser.newContext();
+    const page = await signIn(alice, server.url, 'alice', `/review?${period}`);
+    const first = page.locator('[data-table="review-queue"] tbody tr').first();
+    await first.locator('input[name="reason"]').fill('seen in the deploy log');
+    await first.locator('button[value="confirmed"]').click();
+    await expect.poll(() => page.locator('[data-table="reviews"]').textContent()).toMatch(/alice@example\.com/);
+    expect(await page.locator('[data-table="reviews"]').textContent()).toMatch(/confirmed.*seen in the deploy log/);
+    const bob = await browser.newContext();
+    const viewer = await signIn(bob, server.url, 'bob', `/review?${period}`);
+    await viewer.waitForSelector('[data-notice="read-only"]');
+    expect(await viewer.locator('button[value="confirmed"]').count()).toBe(0);
+    const cookie = await sessionCookie(bob);
+    const refused = await fetch(`${server.url}/api/reviews`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `rl_session=${cookie?.value}` },
+      body: JSON.stringify({ incident_id: 'X', unit_kind: 'release', unit_id: 'Y', verdict: 'confirmed' }),
+    });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toMatch(/bob@example\.com is a viewer/);
+    // withdrawn again, so the golden figures of the other tests stand
+    await page.locator('[data-table="reviews"] button[value="withdrawn"]').first().click();
+    await expect.poll(() => page.locator('[data-table="reviews"] tbody tr').count()).toBe(0);
+    await alice.close();
+    await bob.close();
   });
 
   it('a session expires: the next page goes back to sign-in', async () => {
