@@ -109,7 +109,9 @@ function QueueTable({
           {rows.map((r, i) => (
             <tr key={`${r.incident_id}:${r.unit_id}`} data-incident={r.incident_id} tabIndex={-1}>
               <td className="num">{offset + i + 1}</td>
-              <td>{r.incident_id}</td>
+              <td>
+                {r.incident_id} <span className="phone-only hint">P{r.priority}</span>
+              </td>
               <td className="num">P{r.priority}</td>
               <td>{dateTime(r.opened_at)}</td>
               <td>

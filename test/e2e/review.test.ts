@@ -123,6 +123,20 @@ describe.skipIf(!haveBrowser)('reviewing incident links', () => {
     await page.close();
   });
 
+  it('on a phone the queue and a release page fit the screen, buttons and all', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const fits = (table: string) =>
+      page.$eval(`[data-table="${table}"]`, (t) => t.getBoundingClientRect().right <= window.innerWidth);
+    await page.goto(`${server.url}/review?${march}`, { waitUntil: 'networkidle' });
+    expect(await fits('review-queue')).toBe(true);
+    expect(await page.locator('[data-table="review-queue"] button[value="rejected"]').first().isVisible()).toBe(true);
+    await page.locator('[data-table="review-queue"] tbody tr a').first().click();
+    await page.waitForURL(/\/releases\//);
+    await page.waitForSelector('[data-table="unit-incidents"]');
+    expect(await fits('unit-incidents')).toBe(true);
+    await page.close();
+  });
+
   it('refuses bad review requests with a reason', async () => {
     const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
       fetch(`${server.url}/api/reviews`, { method: 'POST', body, headers });
