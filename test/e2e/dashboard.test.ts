@@ -188,7 +188,7 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     const cfr = page.locator('figure.chart', {
       has: page.locator('figcaption', { hasText: /^Change failure rate by week$/ }),
     });
-    const label = (await cfr.locator('[role="img"]').getAttribute('aria-label')) ?? '';
+    const label = (await cfr.locator(':is([role="img"], [role="group"])[aria-label]').getAttribute('aria-label')) ?? '';
     expect(label).toMatch(
       /weeks in runs on one side of the line \(a sustained shift\), from 2024-1[12]-|from 2025-0[1-3]-/,
     );
@@ -202,7 +202,7 @@ describe.skipIf(!haveBrowser)('dashboard in a browser', () => {
     const chart = phased.locator('figure.chart', {
       has: phased.locator('figcaption', { hasText: /^Change failure rate by month$/ }),
     });
-    expect(await chart.locator('[role="img"]').getAttribute('aria-label')).toMatch(
+    expect(await chart.locator(':is([role="img"], [role="group"])[aria-label]').getAttribute('aria-label')).toMatch(
       /pooled [0-9.]+% from 2024-01-01, then [0-9.]+% from 2024-06-01, then [0-9.]+% from 2025-01-01/,
     );
     expect(await chart.textContent()).toContain('New CAB process');

@@ -96,6 +96,12 @@ function ReportDocument({ data }: { data: ReportData }) {
             freeze violations, emergency rate {pct(kpis.emergency_rate?.value)}, unauthorised rate{' '}
             {pct(kpis.unauthorized_rate?.value)}.
           </p>
+          <p data-links="">
+            Incident links: {count(headline.links.links)}: {count(headline.links.explicit_links)} explicit,{' '}
+            {count(headline.links.confirmed_reviews)} confirmed by a review, {count(headline.links.inferred_links)}{' '}
+            inferred (same service or CI within {p.window} h); {count(headline.links.rejected_reviews)} rejected by a
+            review.
+          </p>
           <h3>Release governance</h3>
           <GovernancePanel kpis={kpis} unit={p.unit} asOf={headline.report.parameters.as_of} />
         </section>
