@@ -79,33 +79,41 @@ export async function storeMapping(databaseFile: string, mappingFile: string): P
   return sha256;
 }
 
-export function appendEntry(databaseFile: string, entry: ArchiveEntry): void {
+/** Appends JSON lines to an archive file (0600, in the 0700 archive folder), durable before it returns. */
+export function appendLines(databaseFile: string, file: string, items: unknown[]): void {
   ownerOnly();
   fs.mkdirSync(archiveDir(databaseFile), { recursive: true, mode: 0o700 });
-  const fd = fs.openSync(manifestPath(databaseFile), 'a', 0o600);
+  const fd = fs.openSync(file, 'a', 0o600);
   try {
-    fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
+    fs.writeSync(fd, items.map((item) => `${JSON.stringify(item)}\n`).join(''));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** The loads in order; a torn last line (a process killed while writing it) is skipped. */
-export function readManifest(databaseFile: string): ArchiveEntry[] {
-  const file = manifestPath(databaseFile);
+/** An archive file's JSON lines in order; a torn last line (a process killed while writing it) is skipped. */
+export function readLines<T>(file: string): T[] {
   if (!fs.existsSync(file)) return [];
-  const entries: ArchiveEntry[] = [];
+  const items: T[] = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      entries.push(JSON.parse(line) as ArchiveEntry);
+      items.push(JSON.parse(line) as T);
     } catch {
       // only the last line can be torn: appends are single writes
     }
   }
-  return entries;
+  return items;
 }
+
+export function appendEntry(databaseFile: string, entry: ArchiveEntry): void {
+  appendLines(databaseFile, manifestPath(databaseFile), [entry]);
+}
+
+/** The loads in order. */
+export const readManifest = (databaseFile: string): ArchiveEntry[] =>
+  readLines<ArchiveEntry>(manifestPath(databaseFile));
 
 /** The sha256 of every file that has loaded into this database. */
 export const loadedHashes = (databaseFile: string) => new Set(readManifest(databaseFile).map((e) => e.sha256));

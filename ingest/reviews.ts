@@ -8,16 +8,14 @@
  * lines) so `npm run rebuild` replays them. Reviews name ids, not rows: a
  * re-ingest of the incident or the unit keeps them.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { withWriter } from '../lib/db.ts';
-import { ownerOnly } from '../lib/private.ts';
 import { ensureSchema } from '../lib/schema.ts';
 import { unitKinds } from '../queries/catalogue.ts';
 import { updateModels } from '../queries/refresh.ts';
-import { archiveDir } from './archive.ts';
+import { appendLines, archiveDir, readLines } from './archive.ts';
 
 export const verdicts = ['confirmed', 'rejected', 'withdrawn'] as const;
 export type Verdict = (typeof verdicts)[number];
@@ -61,33 +59,8 @@ export class ReviewRefused extends Error {
 
 export const reviewsArchive = (databaseFile: string) => path.join(archiveDir(databaseFile), 'reviews.jsonl');
 
-function archiveReviews(databaseFile: string, reviews: Review[]): void {
-  ownerOnly();
-  fs.mkdirSync(archiveDir(databaseFile), { recursive: true, mode: 0o700 });
-  const fd = fs.openSync(reviewsArchive(databaseFile), 'a', 0o600);
-  try {
-    fs.writeSync(fd, reviews.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** The archived reviews in order; a torn last line (a process killed while writing it) is skipped. */
-export function readArchivedReviews(databaseFile: string): Review[] {
-  const file = reviewsArchive(databaseFile);
-  if (!fs.existsSync(file)) return [];
-  const out: Review[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as Review);
-    } catch {
-      // only the last line can be torn: appends are single writes
-    }
-  }
-  return out;
-}
+/** The archived reviews in order (a torn last line skipped). */
+export const readArchivedReviews = (databaseFile: string): Review[] => readLines<Review>(reviewsArchive(databaseFile));
 
 /** The records a review names that are not (or no longer) there: '' when both are. */
 async function missingRecord(conn: DuckDBConnection, r: ReviewInput): Promise<string> {
@@ -165,7 +138,7 @@ export async function recordReviews(
       await conn.run('rollback').catch(() => {});
       throw err;
     }
-    archiveReviews(databaseFile, reviews);
+    appendLines(databaseFile, reviewsArchive(databaseFile), reviews);
     const { dataVersion } = await updateModels(conn);
     return { reviews, dataVersion };
   });

@@ -60,7 +60,34 @@ export function tempFile(name: string, content: string | Buffer): string {
 /** Writes a temporary CSV file and returns its path. */
 export const tempCsv = tempFile;
 
-type Row = Record<string, string | number | boolean | null>;
+export type Row = Record<string, string | number | boolean | null>;
+
+/** A deployed minor release of service svc, authorised well before, for the hand-made rule tests. */
+export const handMadeRelease = (id: string, start: string, end: string, extra: Row = {}): Row => ({
+  release_id: id,
+  release_type: 'minor',
+  status: 'deployed',
+  service: 'svc',
+  requested_at: '2025-03-01T00:00:00Z',
+  approved_at: '2025-03-02T00:00:00Z',
+  planned_end: end,
+  actual_start: start,
+  actual_end: end,
+  ...extra,
+});
+
+/** A P2 incident of service svc with no link, for the hand-made rule tests. */
+export const handMadeIncident = (id: string, opened: string, extra: Row = {}): Row => ({
+  incident_id: id,
+  opened_at: opened,
+  resolved_at: null,
+  priority: 2,
+  service: 'svc',
+  ci: null,
+  caused_by_change_id: null,
+  caused_by_release_id: null,
+  ...extra,
+});
 
 /** Writes canonical CSVs (one per entity given) into a new folder; header from the first row's keys. */
 export function csvFolder(entities: Record<string, Row[]>): string {

@@ -19,34 +19,9 @@ import { getReviewCounts, getReviewQueue, getReviews } from '../../queries/revie
 import { withModels } from '../../queries/snapshot.ts';
 import { getUnits } from '../../queries/units.ts';
 import { modelState } from '../../queries/versions.ts';
-import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
+import { csvFolder, freshDatabase, handMadeIncident, handMadeRelease, loadFolder, type Row } from '../helpers.ts';
 
-type Row = Record<string, string | number | boolean | null>;
-
-const release = (id: string, start: string, end: string, extra: Row = {}): Row => ({
-  release_id: id,
-  release_type: 'minor',
-  status: 'deployed',
-  service: 'svc',
-  requested_at: '2025-03-01T00:00:00Z',
-  approved_at: '2025-03-02T00:00:00Z',
-  planned_end: end,
-  actual_start: start,
-  actual_end: end,
-  ...extra,
-});
-
-const incident = (id: string, opened: string, extra: Row = {}): Row => ({
-  incident_id: id,
-  opened_at: opened,
-  resolved_at: null,
-  priority: 2,
-  service: 'svc',
-  ci: null,
-  caused_by_change_id: null,
-  caused_by_release_id: null,
-  ...extra,
-});
+const [release, incident] = [handMadeRelease, handMadeIncident];
 
 /** R1 then R2 on the same service, both reaching the incidents opened on 10 March at 14:00. */
 const twoReleases = (incidents: Row[]) => ({

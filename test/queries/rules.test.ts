@@ -5,34 +5,9 @@ import { getKpis, type KpiReport } from '../../queries/kpis.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
 import { withModels } from '../../queries/snapshot.ts';
 import { getUnits } from '../../queries/units.ts';
-import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
+import { csvFolder, freshDatabase, handMadeIncident, handMadeRelease, loadFolder, type Row } from '../helpers.ts';
 
-type Row = Record<string, string | number | boolean | null>;
-
-const release = (id: string, start: string, end: string, extra: Row = {}): Row => ({
-  release_id: id,
-  release_type: 'minor',
-  status: 'deployed',
-  service: 'svc',
-  requested_at: '2025-03-01T00:00:00Z',
-  approved_at: '2025-03-02T00:00:00Z',
-  planned_end: end,
-  actual_start: start,
-  actual_end: end,
-  ...extra,
-});
-
-const incident = (id: string, opened: string, extra: Row = {}): Row => ({
-  incident_id: id,
-  opened_at: opened,
-  resolved_at: null,
-  priority: 2,
-  service: 'svc',
-  ci: null,
-  caused_by_change_id: null,
-  caused_by_release_id: null,
-  ...extra,
-});
+const [release, incident] = [handMadeRelease, handMadeIncident];
 
 async function load(entities: Record<string, Row[]>) {
   freshDatabase();
