@@ -9,6 +9,7 @@
  */
 import { INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
+import { isoInstant } from './rowTypes.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { wilson } from './stats.ts';
@@ -26,10 +27,7 @@ export interface UpcomingParams {
   severity: number;
 }
 
-const instant = z
-  .date()
-  .nullable()
-  .transform((d) => (d ? d.toISOString() : null));
+const instant = isoInstant;
 const num = z.union([z.number(), z.bigint()]).transform(Number);
 
 const windowSchema = z.object({ id: z.string(), name: z.string().nullable(), starts: instant, ends: instant });

@@ -1,13 +1,11 @@
 /** The Data page: ingest runs, rejects, record counts and data-quality warnings. */
 import { z } from 'zod';
 import { readGone, readPulls } from './pulls.ts';
+import { isoInstant } from './rowTypes.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 
-const instant = z
-  .date()
-  .nullable()
-  .transform((d) => (d ? d.toISOString() : null));
+const instant = isoInstant;
 
 export const runRowSchema = z.object({
   run_id: z.number(),

@@ -2,14 +2,12 @@
 import { z } from 'zod';
 import type { KpiParams } from './params.ts';
 import { getDataRange } from './range.ts';
+import { isoInstant } from './rowTypes.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { excessFamily, toUnitRow, type UnitRow, withReadings } from './units.ts';
 
-const instant = z
-  .date()
-  .nullable()
-  .transform((d) => (d ? d.toISOString() : null));
+const instant = isoInstant;
 
 export const recordRowSchema = z.object({
   record: z.enum(['change', 'deployment']),

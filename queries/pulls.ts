@@ -1,12 +1,10 @@
 /** The pulls' bookkeeping in the database (pull/): watermarks per source and target, and what is gone upstream. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
+import { isoInstant } from './rowTypes.ts';
 import { runQuery } from './run.ts';
 
-const instant = z
-  .date()
-  .nullable()
-  .transform((d) => (d ? d.toISOString() : null));
+const instant = isoInstant;
 
 export const pullRowSchema = z.object({
   source: z.string(),

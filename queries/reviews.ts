@@ -8,14 +8,12 @@
 import { BIGINT } from '@duckdb/node-api';
 import { z } from 'zod';
 import type { KpiParams } from './params.ts';
+import { isoInstant } from './rowTypes.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
 import { unitBindings } from './units.ts';
 
-const instant = z
-  .date()
-  .nullable()
-  .transform((d) => (d ? d.toISOString() : null));
+const instant = isoInstant;
 
 export const queueRowSchema = z.object({
   incident_id: z.string(),
