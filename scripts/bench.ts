@@ -25,7 +25,8 @@ import { log } from '../lib/command.ts';
 import { withScratch } from '../lib/db.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/runningServer.ts';
 import { writeUnitExport } from './sample/exports.ts';
-import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
+import { type Scale, scales } from './sample/organisation.ts';
+import { writeOrganisation } from './sample/write.ts';
 import { memoryMiB, requestHeaders, sendWithEveryRequest, startServer, timedGet } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fail, log, UsageError } from '../lib/command.ts';
-import { generateSample, type Scale, scales, writeOrganisation } from './sample/generate.ts';
+import { type Scale, scales } from './sample/organisation.ts';
+import { generateSample, writeOrganisation } from './sample/write.ts';
 
 function main() {
   const { values } = parseArgs({ options: { out: { type: 'string' }, scale: { type: 'string' } } });

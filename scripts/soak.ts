@@ -29,7 +29,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { log } from '../lib/command.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/runningServer.ts';
-import { type Scale, scales, writeOrganisation } from './sample/generate.ts';
+import { type Scale, scales } from './sample/organisation.ts';
+import { writeOrganisation } from './sample/write.ts';
 import { memoryMiB, startServer, timedGet } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

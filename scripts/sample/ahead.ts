@@ -10,15 +10,12 @@
  * before it are the same bytes as before it was added.
  */
 import type { Random } from './random.ts';
+import { type Cell, DAY_MS, HOUR_MS, iso } from './run.ts';
 
-type Cell = string | number | boolean | null;
 interface Sink {
   push(row: Cell[]): void;
 }
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-const iso = (ms: number) => new Date(Math.round(ms / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
 const at = (date: string, hour: number, minute = 0) =>
   Date.parse(`${date}T00:00:00Z`) + hour * HOUR_MS + minute * 60_000;
 

@@ -8,7 +8,7 @@ import { getKpis } from '../../queries/kpis.ts';
 import { kpiParamsSchema } from '../../queries/params.ts';
 import { withModels } from '../../queries/snapshot.ts';
 import { getUnits } from '../../queries/units.ts';
-import { sampleServices } from '../../scripts/sample/generate.ts';
+import { sampleServices } from '../../scripts/sample/organisation.ts';
 import { freshDatabase, loadFolder } from '../helpers.ts';
 
 const twoYears = { from: '2024-01-01', to: '2026-01-01', as_of: '2026-01-06T00:00:00Z' };

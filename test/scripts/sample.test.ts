@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSample } from '../../scripts/sample/generate.ts';
+import { generateSample } from '../../scripts/sample/write.ts';
 
 describe('sample generator', () => {
   it('reproduces the committed data/sample files byte for byte', () => {
