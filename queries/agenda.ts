@@ -7,8 +7,10 @@
  * than the rest), then by planned start. What the data cannot tell is said,
  * not guessed: a source without approval dates, a service without history.
  */
+
 import { INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
+import { unitRates } from './measures.ts';
 import { isoInstant } from './rowTypes.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
@@ -115,11 +117,12 @@ const MIN_TIMED = 5;
 
 function toRecord(h: History | undefined): ServiceRecord | null {
   if (!h || h.completed === 0) return null;
-  const [low, high] = wilson(h.failed, h.completed);
+  const [failed, completed] = unitRates.change_failure_rate(h);
+  const [low, high] = wilson(failed, completed);
   return {
     completed: h.completed,
     failed: h.failed,
-    failureRate: { value: h.failed / h.completed, low, high },
+    failureRate: { value: failed / completed, low, high },
     incidents: h.incidents,
     overrunMedianMinutes: h.overrun_median_minutes,
     overrunP85Minutes: h.overrun_p85_minutes,

@@ -19,17 +19,16 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectFile } from '../lib/paths.ts';
+import type { UnitKind } from '../lib/units.ts';
 
-export const DEFAULT_WINDOW_HOURS = 48;
+export { DEFAULT_WINDOW_HOURS, unitKinds } from '../lib/units.ts';
 
 /** The windows the incident page's sensitivity table compares (queries/sensitivity.ts); held beside the default. */
 export const SENSITIVITY_WINDOWS = [12, 24, 48, 72, 168] as const;
 
-export const unitKinds = ['release', 'change', 'deployment'] as const;
-
 /** What a read needs from the stores: the rows of one post-release window for one unit kind. */
 export interface WindowNeed {
-  unit: (typeof unitKinds)[number];
+  unit: UnitKind;
   window: number;
 }
 

@@ -5,6 +5,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { listValue } from '@duckdb/node-api';
+import { type Pair, type PolicyCounts, policyRates, type UnitCounts, unitRates } from './measures.ts';
 import type { KpiParams, Unit } from './params.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
@@ -99,6 +100,7 @@ async function governanceOn(conn: DuckDBConnection, p: KpiParams): Promise<Gover
   if (!g) throw new Error('kpi_governance returned no row');
   const backlogCount = n(g.backlog_count);
   const responses = n(g.responses);
+  const checks = numbers(g) as unknown as PolicyCounts;
   return {
     backlog: {
       count: backlogCount,
@@ -106,13 +108,13 @@ async function governanceOn(conn: DuckDBConnection, p: KpiParams): Promise<Gover
       age_days: duration(backlogCount, g.age_median, g.age_p85, g.age_mean),
       oldest: (g.oldest as unknown[]).map(String),
     },
-    policy_compliance: rate(n(g.compliant), n(g.compliance_n)),
+    policy_compliance: rateOf(policyRates.policy_compliance(checks)),
     policy_checks: {
-      authorised_before_start: rate(n(g.authorised_pass), n(g.authorised_n)),
-      rollback_tested: rate(n(g.rollback_pass), n(g.rollback_n)),
-      service_desk_notified: rate(n(g.service_desk_pass), n(g.service_desk_n)),
-      outside_freeze: rate(n(g.freeze_pass), n(g.freeze_n)),
-      review_on_time: rate(n(g.review_pass), n(g.review_n)),
+      authorised_before_start: rateOf(policyRates.authorised_before_start(checks)),
+      rollback_tested: rateOf(policyRates.rollback_tested(checks)),
+      service_desk_notified: rateOf(policyRates.service_desk_notified(checks)),
+      outside_freeze: rateOf(policyRates.outside_freeze(checks)),
+      review_on_time: rateOf(policyRates.review_on_time(checks)),
     },
     satisfaction:
       n(g.survey_records) === 0
@@ -160,12 +162,19 @@ export function bindings(p: KpiParams) {
 
 const n = (v: unknown) => Number(v ?? 0);
 
+/** A query row's values as numbers (null as 0), for the measure definitions in measures.ts. */
+const numbers = (row: Record<string, unknown>): Record<string, number> =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, n(v)]));
+
+const rateOf = (pair: Pair) => rate(...pair);
+
 /** `governance: false` leaves the governance KPIs null (a previous period whose governance nobody shows). */
 export async function kpisOn(conn: DuckDBConnection, p: KpiParams, governance = true): Promise<KpiReport> {
   const [row] = await runQuery(conn, 'kpi_summary', bindings(p));
   const governanceKpis = governance ? await governanceOn(conn, p) : noGovernance;
   if (!row) throw new Error('kpi_summary returned no row');
   const completed = n(row.completed);
+  const counts = numbers(row) as unknown as UnitCounts;
   const notDeployment = p.unit !== 'deployment';
   const weeks = n(row.period_hours) / (24 * 7);
   return {
@@ -179,16 +188,16 @@ export async function kpisOn(conn: DuckDBConnection, p: KpiParams, governance = 
     },
     kpis: {
       completed,
-      success_rate: rate(completed - n(row.failed), completed),
-      change_failure_rate: rate(n(row.failed), completed),
-      rollback_rate: rate(n(row.rolled_back), completed),
-      post_release_incident_rate: rate(n(row.with_incidents), completed),
+      success_rate: rateOf(unitRates.success_rate(counts)),
+      change_failure_rate: rateOf(unitRates.change_failure_rate(counts)),
+      rollback_rate: rateOf(unitRates.rollback_rate(counts)),
+      post_release_incident_rate: rateOf(unitRates.post_release_incident_rate(counts)),
       post_release_incidents: n(row.post_release_incidents),
       recovery_time_hours: duration(n(row.recovery_n), row.recovery_median, row.recovery_p85, row.recovery_mean),
       lead_time_hours: notDeployment ? duration(n(row.lead_n), row.lead_median, row.lead_p85, row.lead_mean) : null,
-      schedule_adherence: notDeployment ? rate(n(row.on_time), n(row.schedule_cohort)) : null,
-      emergency_rate: notDeployment ? rate(n(row.emergency), completed) : null,
-      unauthorized_rate: notDeployment ? rate(n(row.unauthorized), n(row.authorisation_applicable)) : null,
+      schedule_adherence: notDeployment ? rateOf(unitRates.schedule_adherence(counts)) : null,
+      emergency_rate: notDeployment ? rateOf(unitRates.emergency_rate(counts)) : null,
+      unauthorized_rate: notDeployment ? rateOf(unitRates.unauthorized_rate(counts)) : null,
       freeze_violations: n(row.freeze_violations),
       deployment_frequency_per_week: weeks > 0 ? round(n(row.deployments) / weeks, 6) : null,
       ...governanceKpis,

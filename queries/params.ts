@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import { isTimeZone } from '../lib/timeZone.ts';
+import { DEFAULT_WINDOW_HOURS, MAX_WINDOW_HOURS, type UnitKind, unitKinds } from '../lib/units.ts';
 
-export const units = ['release', 'change', 'deployment'] as const;
-export type Unit = (typeof units)[number];
+/** The unit kinds (lib/units.ts), under the name the parameters use. */
+export const units = unitKinds;
+export type Unit = UnitKind;
 
 const isoDate = z
   .string()
@@ -36,8 +38,8 @@ export const kpiParamsSchema = z
       .number()
       .int('must be a whole number of hours')
       .min(1, 'must be at least 1 hour')
-      .max(24 * 90, 'at most 2160 hours (90 days)')
-      .default(48),
+      .max(MAX_WINDOW_HOURS, `at most ${MAX_WINDOW_HOURS} hours (90 days)`)
+      .default(DEFAULT_WINDOW_HOURS),
     severity: z.coerce.number().int('must be a whole number').min(1).max(4).default(2),
     tolerance: z.coerce
       .number()

@@ -1,5 +1,6 @@
 import { Link } from '@remix-run/react';
 import type { BreakdownRow } from '../../queries/analysis.ts';
+import { fraction, policyRates, unitRates } from '../../queries/measures.ts';
 import { hours, pct, withParams } from '../lib/format.ts';
 import { SortHeader, sortRows } from './SortHeader.tsx';
 
@@ -32,10 +33,10 @@ export function BreakdownTable({ rows, search }: { rows: BreakdownRow[]; search:
   const sort = columns.find((c) => c.key === params.get('sort'))?.key;
   const enriched: Row[] = rows.map((r) => ({
     ...r,
-    failure_rate: r.completed ? r.failed / r.completed : null,
-    incident_rate: r.completed ? r.with_incidents / r.completed : null,
-    rollback_rate: r.completed ? r.rolled_back / r.completed : null,
-    compliance_rate: r.compliance_n ? r.compliant / r.compliance_n : null,
+    failure_rate: fraction(unitRates.change_failure_rate(r)),
+    incident_rate: fraction(unitRates.post_release_incident_rate(r)),
+    rollback_rate: fraction(unitRates.rollback_rate(r)),
+    compliance_rate: fraction(policyRates.policy_compliance(r)),
   }));
   return (
     <div className="stack">

@@ -1,6 +1,8 @@
 /** The filter bar: a GET form, so its state is the URL (shareable, back button works, no JS needed). */
+
 import { Form, Link, useLocation } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
+import { MAX_WINDOW_HOURS } from '../../lib/units.ts';
 import type { FilterOptions, FilterState } from '../lib/filterState.ts';
 import { describeScope, withParams } from '../lib/format.ts';
 import { CheckList } from './CheckList.tsx';
@@ -125,7 +127,14 @@ export function FilterBar({
           <div>
             <label>
               Incident window (hours)
-              <input type="number" name="window" min="1" max="2160" step="any" defaultValue={state.window} />
+              <input
+                type="number"
+                name="window"
+                min="1"
+                max={MAX_WINDOW_HOURS}
+                step="any"
+                defaultValue={state.window}
+              />
             </label>
             <label>
               Failure = priority up to

@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { data } from '@remix-run/node';
 import { databasePath, writeCount } from '../../lib/db.ts';
 import { TimeLimitReached } from '../../lib/timeLimit.ts';
+import { MAX_WINDOW_HOURS } from '../../lib/units.ts';
 import { DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/catalogue.ts';
 import { readSnapshot } from '../../queries/snapshot.ts';
 import { afterVersionIsCurrent } from '../../queries/versionSwitch.ts';
@@ -74,7 +75,7 @@ function needOf(url: URL): WindowNeed {
   const unit = url.searchParams.getAll('unit').at(-1);
   return {
     unit: unit === 'change' || unit === 'deployment' ? unit : 'release',
-    window: Number.isInteger(w) && w >= 1 && w <= 24 * 90 ? w : DEFAULT_WINDOW_HOURS,
+    window: Number.isInteger(w) && w >= 1 && w <= MAX_WINDOW_HOURS ? w : DEFAULT_WINDOW_HOURS,
   };
 }
 

@@ -1,5 +1,6 @@
 /** Turns bucket rows into the per-KPI series the sparklines and trend charts draw. */
 import type { BucketRow } from '../../queries/analysis.ts';
+import { fraction, type Pair, unitRates } from '../../queries/measures.ts';
 import type { TileSpec } from './tiles.ts';
 
 export interface SeriesPoint {
@@ -9,7 +10,13 @@ export interface SeriesPoint {
   denominator?: number;
 }
 
-const ratio = (n: number | null, d: number | null) => (d ? (n ?? 0) / d : null);
+/** A rate's point: the fraction and the counts it is made of. */
+const point = (bucket_start: string, pair: Pair): SeriesPoint => ({
+  bucket_start,
+  value: fraction(pair),
+  numerator: pair[0],
+  denominator: pair[1],
+});
 
 function daysInBucket(start: string, bucket: 'week' | 'month') {
   if (bucket === 'week') return 7;
@@ -29,42 +36,17 @@ export function series(
       const base = { bucket_start: r.bucket_start };
       switch (spark) {
         case 'success':
-          return {
-            ...base,
-            value: ratio(r.completed - r.failed, r.completed),
-            numerator: r.completed - r.failed,
-            denominator: r.completed,
-          };
+          return point(r.bucket_start, unitRates.success_rate(r));
         case 'failure':
-          return { ...base, value: ratio(r.failed, r.completed), numerator: r.failed, denominator: r.completed };
+          return point(r.bucket_start, unitRates.change_failure_rate(r));
         case 'rollback':
-          return {
-            ...base,
-            value: ratio(r.rolled_back, r.completed),
-            numerator: r.rolled_back,
-            denominator: r.completed,
-          };
+          return point(r.bucket_start, unitRates.rollback_rate(r));
         case 'incidents':
-          return {
-            ...base,
-            value: ratio(r.with_incidents, r.completed),
-            numerator: r.with_incidents,
-            denominator: r.completed,
-          };
+          return point(r.bucket_start, unitRates.post_release_incident_rate(r));
         case 'schedule':
-          return {
-            ...base,
-            value: ratio(r.on_time, r.schedule_cohort),
-            numerator: r.on_time ?? 0,
-            denominator: r.schedule_cohort ?? 0,
-          };
+          return point(r.bucket_start, unitRates.schedule_adherence(r));
         case 'overrun':
-          return {
-            ...base,
-            value: ratio(r.overran, r.overrun_cohort),
-            numerator: r.overran,
-            denominator: r.overrun_cohort,
-          };
+          return point(r.bucket_start, unitRates.overrun_rate(r));
         case 'lead':
           return { ...base, value: r.lead_time_median_hours };
         case 'recovery':

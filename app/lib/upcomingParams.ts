@@ -5,7 +5,9 @@
  * its service records use. Unknown parameters and bad values are refused
  * with every problem named.
  */
+
 import { z } from 'zod';
+import { DEFAULT_WINDOW_HOURS, MAX_WINDOW_HOURS } from '../../lib/units.ts';
 import type { UpcomingParams } from '../../queries/agenda.ts';
 
 const known = new Set(['from', 'days', 'kind', 'service', 'team', 'window', 'severity']);
@@ -20,7 +22,7 @@ const schema = z.strictObject({
   kind: z.enum(['all', 'release', 'change']).default('all'),
   service: z.array(z.string().min(1).max(200)).max(100).default([]),
   team: z.array(z.string().min(1).max(200)).max(100).default([]),
-  window: z.coerce.number().int('must be a whole number').min(1).max(2160).default(48),
+  window: z.coerce.number().int('must be a whole number').min(1).max(MAX_WINDOW_HOURS).default(DEFAULT_WINDOW_HOURS),
   severity: z.coerce.number().int('must be a whole number').min(1).max(4).default(2),
 });
 

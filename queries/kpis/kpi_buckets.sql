@@ -4,14 +4,9 @@
 -- and 'planned' / 'emergency' (release or change type) for side-by-side trends.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tolerance_minutes, $tz,
 --        $from, $to, $as_of, $bucket ('week' | 'month'), $services, $teams, $types.
--- Reads: fct_period_units, fct_scoped_units, fct_units, dim_period, local_time.
-with bounds as (
-  select * from dim_period($tz, $from, $to)
-),
-units as (
-  select * from fct_scoped_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types)
-),
-completed as (
+-- Reads: fct_period_units, fct_schedule_cohort, fct_period_deployments,
+--        unit_outcome_counts, local_time.
+with completed as (
   select u.*, date_trunc($bucket, local_time($tz, u.end_at)) as bucket, coalesce(u.is_emergency, false) as emergency_flag
   from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to) u
 ),
@@ -19,40 +14,28 @@ outcomes as (
   select
     bucket,
     case when grouping(emergency_flag) = 1 then 'all' when emergency_flag then 'emergency' else 'planned' end as segment,
-    count(*)::integer as completed,
-    count(*) filter (where is_failed)::integer as failed,
-    count(*) filter (where is_rolled_back)::integer as rolled_back,
-    count(*) filter (where post_release_incidents > 0)::integer as with_incidents,
-    count(*) filter (where is_emergency)::integer as emergency,
-    count(*) filter (where is_unauthorized)::integer as unauthorized,
-    count(is_unauthorized)::integer as authorisation_applicable,
-    count(*) filter (where is_freeze_violation)::integer as freeze_violations,
+    unnest(unit_outcome_counts(c)),
     quantile_cont(lead_time_hours, 0.5) filter (where lead_time_hours > 0) as lead_time_median_hours,
     quantile_cont(recovery_hours, 0.5) as recovery_median_hours,
     -- deployment windows: ran longer than planned by more than the tolerance, of those with both windows
     count(*) filter (where overrun_minutes > $tolerance_minutes)::integer as overran,
     count(overrun_minutes)::integer as overrun_cohort,
     quantile_cont(duration_minutes, 0.5) as duration_median_minutes
-  from completed
+  from completed c
   group by grouping sets ((bucket), (bucket, emergency_flag))
 ),
 schedule as (
   select
-    date_trunc($bucket, local_time($tz, u.planned_end)) as bucket,
-    count(*) filter (where u.is_completed and u.end_at <= u.planned_end + to_minutes(cast($tolerance_minutes as bigint)))::integer as on_time,
+    date_trunc($bucket, local_time($tz, s.planned_end)) as bucket,
+    count(*) filter (where s.is_on_time)::integer as on_time,
     count(*)::integer as schedule_cohort
-  from units u, bounds b
-  where not u.is_cancelled
-    and u.planned_end >= b.from_at and u.planned_end < b.to_at
-    and (u.is_completed or u.planned_end + to_minutes(cast($tolerance_minutes as bigint)) < $as_of::timestamptz)
+  from fct_schedule_cohort($unit, $window_hours, $failure_max_priority, $services, $teams, $types,
+    $tolerance_minutes, $as_of, $tz, $from, $to) s
   group by all
 ),
 deployments as (
   select date_trunc($bucket, local_time($tz, d.end_at)) as bucket, count(*)::integer as deployments
-  from fct_units d, bounds b
-  where d.unit_kind = 'deployment' and d.is_completed
-    and d.end_at >= b.from_at and d.end_at < b.to_at
-    and in_filter($services, d.service) and in_filter($teams, d.team) and in_filter($types, d.unit_type)
+  from fct_period_deployments($services, $teams, $types, $tz, $from, $to) d
   group by all
 ),
 final as (

@@ -5,7 +5,8 @@
 -- rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to, $as_of,
 --        $services, $teams, $types.
--- Reads: fct_period_units, fct_units, fct_unit_surveys, stg_surveys, in_filter, review_on_time, passes_policy, in_backlog, seconds_between.
+-- Reads: fct_period_units, fct_units, fct_unit_surveys, stg_surveys, in_filter, review_on_time, passes_policy,
+--        policy_check_counts, in_backlog, seconds_between.
 with completed as (
   select *, review_on_time(review_applicable, review_completed_at, end_at, $tz) as chk_review_on_time
   from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
@@ -19,19 +20,8 @@ checked as (
 checks as (
   select
     count(*)::integer as completed,
-    count(*) filter (where chk_authorised_before_start)::integer as authorised_pass,
-    count(chk_authorised_before_start)::integer as authorised_n,
-    count(*) filter (where chk_rollback_tested)::integer as rollback_pass,
-    count(chk_rollback_tested)::integer as rollback_n,
-    count(*) filter (where chk_service_desk_notified)::integer as service_desk_pass,
-    count(chk_service_desk_notified)::integer as service_desk_n,
-    count(*) filter (where chk_outside_freeze)::integer as freeze_pass,
-    count(chk_outside_freeze)::integer as freeze_n,
-    count(*) filter (where chk_review_on_time)::integer as review_pass,
-    count(chk_review_on_time)::integer as review_n,
-    count(*) filter (where compliant)::integer as compliant,
-    count(compliant)::integer as compliance_n
-  from checked
+    unnest(policy_check_counts(c))
+  from checked c
 ),
 responses as (
   -- per completed unit of the period, its responses within 14 days after go-live (units without any have no row)

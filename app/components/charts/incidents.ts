@@ -7,6 +7,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { IncidentCharts, NamedCount } from '../../../queries/incidents.ts';
+import { fraction, unitRates } from '../../../queries/measures.ts';
 
 interface Opts {
   width?: number;
@@ -224,7 +225,7 @@ export const failureRateCap = 0.5;
  */
 export function failureHeatmapCells(cells: WeekdayHourCell[]) {
   return cells.map((c) => {
-    const rate = c.completed ? c.failed / c.completed : null;
+    const rate = fraction(unitRates.change_failure_rate(c));
     const shown = rate === null ? null : Math.min(rate, failureRateCap);
     return {
       ...c,

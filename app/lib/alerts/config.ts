@@ -5,9 +5,11 @@
  * URLs, SMTP URLs with their passwords) are only ever the names of
  * environment variables, read when a message is sent.
  */
+
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseYamlWithLines, readSmallFile } from '../../../lib/configFile.ts';
+import { MAX_WINDOW_HOURS } from '../../../lib/units.ts';
 import { GateSyntaxError, parseGate } from '../../../queries/gates.ts';
 import { kpiKeys } from '../../../queries/kpis.ts';
 import { units } from '../../../queries/params.ts';
@@ -85,7 +87,7 @@ const rule = z.strictObject({
   period: period.default('last_30_days'),
   filters: filters.optional(),
   /** Incident window in hours and the failure priority, as on the dashboard. */
-  window: z.int().min(1).max(2160).optional(),
+  window: z.int().min(1).max(MAX_WINDOW_HOURS).optional(),
   severity: z.int().min(1).max(4).optional(),
   /** Channels; none named: every channel. */
   notify: z.array(z.string().min(1)).min(1).max(20).optional(),
