@@ -1,10 +1,9 @@
 /** Typed query functions for the dashboard's breakdowns, trends and calendar. */
 import { z } from 'zod';
-import { bindings, periodBindings } from './kpis.ts';
+import { bindings, periodBindings, unitBindings } from './bindings.ts';
 import type { KpiParams } from './params.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
-import { unitBindings } from './units.ts';
 
 const num = z.number();
 const numOrNull = z.number().nullable();

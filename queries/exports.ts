@@ -11,12 +11,11 @@ import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import { neutraliseSql } from '../lib/csvSafety.ts';
 import { typesFor } from '../lib/db.ts';
 import { quoteIdent } from '../lib/sqlText.ts';
+import { bindings, unitBindings } from './bindings.ts';
 import { incidentBindings, parseIncidentFilter } from './incidents.ts';
-import { bindings } from './kpis.ts';
 import type { KpiParams } from './params.ts';
 import { readQuery, runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
-import { unitBindings } from './units.ts';
 
 export const exportFormats = ['csv', 'arrow', 'parquet'] as const;
 export type ExportFormat = (typeof exportFormats)[number];

@@ -2,11 +2,11 @@
 import { BIGINT, DOUBLE, INTEGER, LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
 import { binEdges, HOURS_BEFORE_GOLIVE, HOURS_BINS, hoursClip } from '../lib/histogram.ts';
+import { unitBindings } from './bindings.ts';
 import type { KpiParams } from './params.ts';
 import { anyRecord, type IncidentFilter, type IncidentRecordFilter } from './recordFilter.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
-import { unitBindings } from './units.ts';
 
 export const incidentPointSchema = z.object({
   incident_id: z.string(),

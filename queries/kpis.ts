@@ -4,7 +4,7 @@
  */
 
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { listValue } from '@duckdb/node-api';
+import { bindings, resolveAsOf } from './bindings.ts';
 import { type Pair, type PolicyCounts, policyRates, type UnitCounts, unitRates } from './measures.ts';
 import type { KpiParams, Unit } from './params.ts';
 import { runQuery } from './run.ts';
@@ -126,37 +126,6 @@ async function governanceOn(conn: DuckDBConnection, p: KpiParams): Promise<Gover
             units_with_responses: n(g.units_with_responses),
             units_without_response: n(g.completed) - n(g.units_with_responses),
           },
-  };
-}
-
-/** ISO instant without milliseconds: 2025-04-15T00:00:00Z. */
-export const isoInstant = (d: Date) => d.toISOString().replace(/\.000Z$/, 'Z');
-
-export function resolveAsOf(p: KpiParams): string {
-  return p.as_of ? isoInstant(new Date(p.as_of)) : isoInstant(new Date());
-}
-
-/** The period and the list filters, as bound values: what every query of a period binds. */
-export function periodBindings(p: KpiParams) {
-  return {
-    tz: p.tz,
-    from: p.from,
-    to: p.to,
-    services: listValue(p.service),
-    teams: listValue(p.team),
-    types: listValue(p.type),
-  };
-}
-
-/** Bound values shared by every kpi_* and analysis query. */
-export function bindings(p: KpiParams) {
-  return {
-    unit: p.unit,
-    window_hours: p.window,
-    failure_max_priority: p.severity,
-    tolerance_minutes: p.tolerance,
-    ...periodBindings(p),
-    as_of: resolveAsOf(p),
   };
 }
 

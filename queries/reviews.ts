@@ -7,11 +7,11 @@
 
 import { BIGINT } from '@duckdb/node-api';
 import { z } from 'zod';
+import { unitBindings } from './bindings.ts';
 import type { KpiParams } from './params.ts';
 import { isoInstant } from './rowTypes.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';
-import { unitBindings } from './units.ts';
 
 const instant = isoInstant;
 

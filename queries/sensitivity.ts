@@ -6,8 +6,9 @@
  * on first use).
  */
 import { z } from 'zod';
+import { periodBindings } from './bindings.ts';
 import { SENSITIVITY_WINDOWS } from './catalogue.ts';
-import { getKpis, periodBindings } from './kpis.ts';
+import { getKpis } from './kpis.ts';
 import type { KpiParams } from './params.ts';
 import { runQuery } from './run.ts';
 import { withModels } from './snapshot.ts';

@@ -1,8 +1,8 @@
 /** getUnits: the table behind the releases page and /api/units, as plain rows. */
 import { BIGINT, type DuckDBConnection, INTEGER } from '@duckdb/node-api';
 import { z } from 'zod';
+import { unitBindings } from './bindings.ts';
 import { type ExcessInput, type ExcessReading, excessReadings } from './excess.ts';
-import { bindings } from './kpis.ts';
 import type { KpiParams } from './params.ts';
 import { getDataRange } from './range.ts';
 import { runQuery } from './run.ts';
@@ -113,12 +113,6 @@ function readingOf(
     too_little_history: r.too_little_history ?? false,
     is_excess_fdr: r.is_excess_fdr ?? false,
   };
-}
-
-/** Every bound value kpi_units needs, and nothing it does not (DuckDB refuses unused names). */
-export function unitBindings(p: KpiParams) {
-  const { as_of: _asOf, tolerance_minutes: _tolerance, ...rest } = bindings(p);
-  return rest;
 }
 
 /** The completed units of the period with what their excess reading needs: the family its false-discovery control runs over. */
