@@ -1,6 +1,6 @@
 /**
  * The alerts inside the running dashboard (the wiring: the rules and digests
- * themselves are app/lib/alerts/; the report a digest attaches is rendered by
+ * themselves are app/server/alerts/; the report a digest attaches is rendered by
  * components/report/): the configuration in force
  * (RELEASELENS_ALERTS, else config/alerts.yaml; none: no alerts), an
  * evaluation after every new data version (one at a time; versions that
@@ -11,9 +11,9 @@
 import { Cron } from 'croner';
 import { configFilePath } from '../lib/configFile.ts';
 import { afterVersionIsCurrent } from '../queries/versionSwitch.ts';
-import { renderReport } from './components/report/ReportDocument.tsx';
-import { type AlertsConfig, readAlertsConfig } from './lib/alerts/config.ts';
-import { evaluateAlerts, type RunOptions, type RunResult, sendDigest } from './lib/alerts/engine.server.ts';
+import { type AlertsConfig, readAlertsConfig } from './server/alerts/config.ts';
+import { evaluateAlerts, type RunOptions, type RunResult, sendDigest } from './server/alerts/engine.server.ts';
+import { renderReport } from './views/report/ReportDocument.tsx';
 
 const log = (line: string) => console.error(`[releaselens] ${line}`);
 

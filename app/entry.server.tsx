@@ -17,10 +17,10 @@ import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { listenProblem, openWarning } from '../lib/access/listen.ts';
 import { config } from '../lib/config.ts';
-import { gate } from './lib/access.server.ts';
-import { acceptsGzip, keepDocument, keptDocument, newNonce } from './lib/documents.server.ts';
-import { NonceContext } from './lib/nonce.ts';
-import { secure } from './lib/security.server.ts';
+import { gate } from './server/access.server.ts';
+import { acceptsGzip, keepDocument, keptDocument, newNonce } from './server/documents.server.ts';
+import { secure } from './server/security.server.ts';
+import { NonceContext } from './shared/nonce.ts';
 
 const ABORT_DELAY_MS = 5_000;
 
@@ -141,9 +141,9 @@ function encoded(headers: Headers, gzip: boolean): Headers {
   return headers;
 }
 
-/** For scripts/server.mjs: alerts and digests start once the server listens (app/lib/alerts/). */
+/** For scripts/server.mjs: alerts and digests start once the server listens (app/server/alerts/). */
 export { startAlerts } from './alerts.server.ts';
-export { sendKept } from './lib/documents.server.ts';
+export { sendKept } from './server/documents.server.ts';
 
 /** For scripts/server.mjs: the access check before anything else, and whether this configuration may listen at all. */
 export const access = {

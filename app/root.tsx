@@ -11,7 +11,7 @@ import {
   useRouteError,
 } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { useNonce } from './lib/nonce.ts';
+import { useNonce } from './shared/nonce.ts';
 import styles from './styles.css?url';
 
 export const links: LinksFunction = () => [

@@ -99,7 +99,7 @@ ${cols.join(',\n')},
   run_id integer not null,
   noticed_at timestamptz not null
 );`,
-    // what the alerts last said (app/lib/alerts/): kept through a rebuild, which the archive cannot replay
+    // what the alerts last said (app/server/alerts/): kept through a rebuild, which the archive cannot replay
     `create table if not exists alert_state (
   rule varchar primary key,
   firing boolean not null,

@@ -1,7 +1,7 @@
 /**
  * The version switch as an event: work that starts once a new data version is
  * current (committed), such as the dashboard computing its recent answers
- * (app/lib/answers.server.ts). The whole build and the refresh in place
+ * (app/server/answers.server.ts). The whole build and the refresh in place
  * announce it; listeners subscribe here, so the import graph shows who listens.
  */
 const afterCurrent: ((dataVersion: number) => void)[] = [];

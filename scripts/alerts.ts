@@ -10,9 +10,9 @@
  * or a delivery failed after its retries, 2 for a usage or configuration error.
  */
 import { alertsFile } from '../app/alerts.server.ts';
-import { renderReport } from '../app/components/report/ReportDocument.tsx';
-import { AlertsConfigError, readAlertsConfig } from '../app/lib/alerts/config.ts';
-import { evaluateAlerts, sendDigest } from '../app/lib/alerts/engine.server.ts';
+import { AlertsConfigError, readAlertsConfig } from '../app/server/alerts/config.ts';
+import { evaluateAlerts, sendDigest } from '../app/server/alerts/engine.server.ts';
+import { renderReport } from '../app/views/report/ReportDocument.tsx';
 import { exit, fail, log, parseOptions, UsageError } from '../lib/command.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
 import { askServer } from '../lib/runningServer.ts';

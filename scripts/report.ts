@@ -2,7 +2,7 @@
  * npm run report -- --from 2025-01-01 --to 2025-04-01 [every filter of the dashboard]
  *   [--event YYYY-MM-DD:label]... [--bucket week|month] [--out report.html] [--pdf] [--db FILE]
  *
- * Writes the retrospective report (app/lib/reportData.server.ts gathers it, app/components/report/ renders it): one HTML file
+ * Writes the retrospective report (app/server/reportData.server.ts gathers it, app/views/report/ renders it): one HTML file
  * with no script and no external request. With --pdf, also prints it to PDF
  * with the installed chromium (A4, a page header naming the period and the
  * filters, page numbers); an --out ending in .pdf writes the PDF alone.
@@ -14,10 +14,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderReport } from '../app/components/report/ReportDocument.tsx';
-import { describeScope } from '../app/lib/format.ts';
-import { reportData } from '../app/lib/reportData.server.ts';
-import { parseEvents, type TrendEvent } from '../app/lib/trends.ts';
+import { reportData } from '../app/server/reportData.server.ts';
+import { describeScope } from '../app/shared/format.ts';
+import { parseEvents, type TrendEvent } from '../app/shared/trends.ts';
+import { renderReport } from '../app/views/report/ReportDocument.tsx';
 import { exit, fail, log, UsageError } from '../lib/command.ts';
 import { databasePath, setDatabasePath } from '../lib/db.ts';
 import { askServer, readServerInfo } from '../lib/runningServer.ts';

@@ -3,7 +3,7 @@
  * The dashboard's HTTP server: the built Remix app on Express, as remix-serve
  * runs it (compression, the hashed assets with a year's cache), plus one thing
  * before Remix: a page whose kept document is still current is sent from it
- * (app/lib/documents.server.ts `sendKept`), without building a Fetch request,
+ * (app/server/documents.server.ts `sendKept`), without building a Fetch request,
  * running loaders or gzipping 65 KB again. At a million incidents this is what
  * lets the overview take hundreds of requests a second (docs/performance.md).
  *
@@ -13,7 +13,7 @@
  * built, and running the server through tsx cost 56 MB of memory.
  *
  * Before anything is read or written, every request but the hashed assets
- * passes the app's access check (`access.gate`, app/lib/access.server.ts):
+ * passes the app's access check (`access.gate`, app/server/access.server.ts):
  * who is asking and whether their role allows it. Expensive endpoints (the
  * JSON APIs, downloads, the report) then have a per-client rate limit
  * (express-rate-limit), and Remix gets the signed-in principal as its load
@@ -34,9 +34,9 @@ import compression from 'compression';
 import express from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 
-/** @typedef {import('../app/lib/documents.server.ts').KeptResponse} KeptResponse */
+/** @typedef {import('../app/server/documents.server.ts').KeptResponse} KeptResponse */
 /** @typedef {typeof import('../app/entry.server.tsx').access} Access */
-/** @typedef {import('../app/lib/access.server.ts').Principal} Principal */
+/** @typedef {import('../app/server/access.server.ts').Principal} Principal */
 /** @typedef {(url: string, ifNoneMatch?: string, acceptEncoding?: string) => KeptResponse | null} SendKept */
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -54,7 +54,7 @@ const SERVER_MEMORY_LIMIT = '384MiB';
 /** A page's reads stop after this many seconds and answer 503 (commands allow longer, lib/config.ts). */
 const SERVER_QUERY_SECONDS = '30';
 
-/** The headers of a refusal written here (Remix's answers get theirs from app/lib/security.server.ts). */
+/** The headers of a refusal written here (Remix's answers get theirs from app/server/security.server.ts). */
 const REFUSAL_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',

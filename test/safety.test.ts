@@ -1,7 +1,7 @@
 /** The guards on what reaches SQL text and CSV cells. */
 import { LIST, listValue, VARCHAR } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { unitsCsv } from '../app/lib/unitsView.ts';
+import { unitsCsv } from '../app/shared/unitsView.ts';
 import { neutraliseCell, neutraliseSql } from '../lib/csvSafety.ts';
 import { withScratch } from '../lib/db.ts';
 import { codeLiteral, intLiteral, quoteIdent } from '../lib/sqlText.ts';

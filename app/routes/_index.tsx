@@ -2,22 +2,22 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-r
 import { Link, useSearchParams } from '@remix-run/react';
 import { useMemo } from 'react';
 import type { CalendarColumns } from '../../queries/analysis.ts';
-import { BreakdownTable } from '../components/BreakdownTable.tsx';
-import { type CalendarWindow, calendarUnits, releaseCalendar } from '../components/charts/calendar.ts';
-import { PlotFigure } from '../components/charts/PlotFigure.tsx';
-import { Definitions } from '../components/Definitions.tsx';
-import { EmptyPeriod } from '../components/EmptyPeriod.tsx';
-import { FetchState, useJson } from '../components/Fetched.tsx';
-import { FilterBar } from '../components/FilterBar.tsx';
-import { GovernancePanel } from '../components/GovernancePanel.tsx';
-import { KpiTile } from '../components/KpiTile.tsx';
-import { cachedLoader } from '../lib/answers.server.ts';
-import { count } from '../lib/format.ts';
-import { overview } from '../lib/overview.server.ts';
-import { useAnswer } from '../lib/packed.ts';
-import { pageFilters } from '../lib/page.server.ts';
-import { definitions } from '../lib/tiles.ts';
 import { RouteError } from '../root.tsx';
+import { cachedLoader } from '../server/answers.server.ts';
+import { overview } from '../server/overview.server.ts';
+import { pageFilters } from '../server/page.server.ts';
+import { count } from '../shared/format.ts';
+import { useAnswer } from '../shared/packed.ts';
+import { definitions } from '../shared/tiles.ts';
+import { BreakdownTable } from '../views/BreakdownTable.tsx';
+import { type CalendarWindow, calendarUnits, releaseCalendar } from '../views/charts/calendar.ts';
+import { PlotFigure } from '../views/charts/PlotFigure.tsx';
+import { Definitions } from '../views/Definitions.tsx';
+import { EmptyPeriod } from '../views/EmptyPeriod.tsx';
+import { FetchState, useJson } from '../views/Fetched.tsx';
+import { FilterBar } from '../views/FilterBar.tsx';
+import { GovernancePanel } from '../views/GovernancePanel.tsx';
+import { KpiTile } from '../views/KpiTile.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Overview · ReleaseLens' }];
 

@@ -2,10 +2,10 @@
 import type { MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { alertsConfig, nextDigests } from '../alerts.server.ts';
-import { DeliveriesTable } from '../components/DeliveriesTable.tsx';
-import { readAlertState, readDeliveries } from '../lib/alerts/engine.server.ts';
-import { dateTime } from '../lib/format.ts';
 import { RouteError } from '../root.tsx';
+import { readAlertState, readDeliveries } from '../server/alerts/engine.server.ts';
+import { dateTime } from '../shared/format.ts';
+import { DeliveriesTable } from '../views/DeliveriesTable.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Alerts · ReleaseLens' }];
 

@@ -11,9 +11,9 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { alertsConfig, evaluateNow, nextDigests } from '../alerts.server.ts';
-import { renderReport } from '../components/report/ReportDocument.tsx';
-import { readAlertState, readDeliveries, sendDigest } from '../lib/alerts/engine.server.ts';
-import { secureHeaders } from '../lib/security.server.ts';
+import { readAlertState, readDeliveries, sendDigest } from '../server/alerts/engine.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
+import { renderReport } from '../views/report/ReportDocument.tsx';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {

@@ -6,8 +6,8 @@
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { getIncidentCharts } from '../../queries/incidents.ts';
-import { resolveFilters } from '../lib/filters.server.ts';
-import { cachedJson } from '../lib/resources.server.ts';
+import { resolveFilters } from '../server/filters.server.ts';
+import { cachedJson } from '../server/resources.server.ts';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return cachedJson('incident-charts', request, async () =>

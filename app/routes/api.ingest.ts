@@ -11,7 +11,7 @@ import { audit } from '../../lib/access/audit.ts';
 import { config } from '../../lib/config.ts';
 import { databasePath } from '../../lib/db.ts';
 import { sameSecret } from '../../lib/runningServer.ts';
-import { secureHeaders } from '../lib/security.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
 
 const refuse = (status: number, error: string, headers: Record<string, string> = {}) =>
   Response.json({ error }, { status, headers: secureHeaders(headers) });

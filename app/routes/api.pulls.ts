@@ -7,7 +7,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { readGone, readPulls } from '../../queries/pulls.ts';
 import { withModels } from '../../queries/snapshot.ts';
-import { cachedJson } from '../lib/resources.server.ts';
+import { cachedJson } from '../server/resources.server.ts';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return cachedJson('api/pulls', request, () =>

@@ -10,8 +10,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { getReviews } from '../../queries/reviews.ts';
-import { handleReviews, mayReview } from '../lib/reviews.server.ts';
-import { secureHeaders } from '../lib/security.server.ts';
+import { handleReviews, mayReview } from '../server/reviews.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), {

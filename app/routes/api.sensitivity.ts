@@ -1,8 +1,8 @@
 /** GET /api/sensitivity: the headline KPIs for windows of 12-168 hours and the attribution curve (ETag by data version). */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { getSensitivity, sensitivityWindows } from '../../queries/sensitivity.ts';
-import { resolveFilters } from '../lib/filters.server.ts';
-import { cachedJson } from '../lib/resources.server.ts';
+import { resolveFilters } from '../server/filters.server.ts';
+import { cachedJson } from '../server/resources.server.ts';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return cachedJson(

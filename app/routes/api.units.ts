@@ -8,8 +8,8 @@
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { getUnitsJson } from '../../queries/units.ts';
-import { badRequest, resolveFilters } from '../lib/filters.server.ts';
-import { cachedBody } from '../lib/resources.server.ts';
+import { badRequest, resolveFilters } from '../server/filters.server.ts';
+import { cachedBody } from '../server/resources.server.ts';
 
 export const UNITS_PAGE_DEFAULT = 1000;
 export const UNITS_PAGE_MAX = 10_000;

@@ -10,15 +10,15 @@ import { readAudit } from '../../lib/access/audit.ts';
 import { databasePath } from '../../lib/db.ts';
 import { readStatus } from '../../pull/status.ts';
 import { getDataStatus } from '../../queries/dataStatus.ts';
-import { DeliveriesTable } from '../components/DeliveriesTable.tsx';
-import { Pager } from '../components/Pager.tsx';
-import { PullsTable } from '../components/PullsTable.tsx';
-import { readDeliveries } from '../lib/alerts/engine.server.ts';
-import { count, dateTime } from '../lib/format.ts';
-import { pullViews } from '../lib/pulls.ts';
-import { qualityWarnings } from '../lib/quality.ts';
-import { handleUpload, uploadsEnabled } from '../lib/upload.server.ts';
 import { RouteError } from '../root.tsx';
+import { readDeliveries } from '../server/alerts/engine.server.ts';
+import { handleUpload, uploadsEnabled } from '../server/upload.server.ts';
+import { count, dateTime } from '../shared/format.ts';
+import { pullViews } from '../shared/pulls.ts';
+import { qualityWarnings } from '../shared/quality.ts';
+import { DeliveriesTable } from '../views/DeliveriesTable.tsx';
+import { Pager } from '../views/Pager.tsx';
+import { PullsTable } from '../views/PullsTable.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Data · ReleaseLens' }];
 

@@ -8,9 +8,9 @@ import {
   exportTables,
 } from '../../queries/exports.ts';
 import { incidentFilterParams, parseIncidentFilter } from '../../queries/incidents.ts';
-import { badRequest, resolveFilters } from '../lib/filters.server.ts';
-import { secureHeaders } from '../lib/security.server.ts';
-import { viewParams } from '../lib/unitsView.ts';
+import { badRequest, resolveFilters } from '../server/filters.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
+import { viewParams } from '../shared/unitsView.ts';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const table = params.table as ExportTable;

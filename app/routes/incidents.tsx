@@ -18,6 +18,13 @@ import {
   type IncidentCount,
 } from '../../queries/incidents.ts';
 import { type IncidentRecordFilter, parseIncidentFilter, recordParamOf } from '../../queries/recordFilter.ts';
+import { RouteError } from '../root.tsx';
+import { cachedLoader } from '../server/answers.server.ts';
+import { badRequest } from '../server/filters.server.ts';
+import { pageFilters } from '../server/page.server.ts';
+import { count, dateTime, withParams } from '../shared/format.ts';
+import { useAnswer } from '../shared/packed.ts';
+import { definitions } from '../shared/tiles.ts';
 import {
   goliveIncidentHeatmap,
   hoursHistogram,
@@ -25,24 +32,17 @@ import {
   serviceWeekHeatmap,
   typeRiskBars,
   weekdayHourHeatmap,
-} from '../components/charts/incidents.ts';
-import { PlotFigure } from '../components/charts/PlotFigure.tsx';
-import { Definitions } from '../components/Definitions.tsx';
-import { FetchState, useJson } from '../components/Fetched.tsx';
-import { FilterBar } from '../components/FilterBar.tsx';
-import { Pager } from '../components/Pager.tsx';
-import { ProblemTable } from '../components/ProblemTable.tsx';
-import { ReviewButtons } from '../components/ReviewButtons.tsx';
-import { SourceId, SourceLink } from '../components/SourceId.tsx';
-import { WindowSensitivity } from '../components/WindowSensitivity.tsx';
-import { cachedLoader } from '../lib/answers.server.ts';
-import { badRequest } from '../lib/filters.server.ts';
-import { count, dateTime, withParams } from '../lib/format.ts';
-import { useAnswer } from '../lib/packed.ts';
-import { pageFilters } from '../lib/page.server.ts';
-import { definitions } from '../lib/tiles.ts';
-import { useCanReview } from '../lib/useCanReview.ts';
-import { RouteError } from '../root.tsx';
+} from '../views/charts/incidents.ts';
+import { PlotFigure } from '../views/charts/PlotFigure.tsx';
+import { Definitions } from '../views/Definitions.tsx';
+import { FetchState, useJson } from '../views/Fetched.tsx';
+import { FilterBar } from '../views/FilterBar.tsx';
+import { Pager } from '../views/Pager.tsx';
+import { ProblemTable } from '../views/ProblemTable.tsx';
+import { ReviewButtons } from '../views/ReviewButtons.tsx';
+import { SourceId, SourceLink } from '../views/SourceId.tsx';
+import { useCanReview } from '../views/useCanReview.ts';
+import { WindowSensitivity } from '../views/WindowSensitivity.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Incident patterns · ReleaseLens' }];
 

@@ -2,19 +2,19 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-r
 import { Link, useLocation } from '@remix-run/react';
 import { readLinks } from '../../lib/links.ts';
 import { getUnitDetail } from '../../queries/detail.ts';
-import { PlotFigure } from '../components/charts/PlotFigure.tsx';
-import { releaseTimeline } from '../components/charts/timeline.ts';
-import { ReviewButtons } from '../components/ReviewButtons.tsx';
-import { SourceId, SourceLink } from '../components/SourceId.tsx';
-import { cachedLoader } from '../lib/answers.server.ts';
-import { dateTime, hours, signedHours } from '../lib/format.ts';
-import { type AnswerOf, type Packed, unpack, useAnswer } from '../lib/packed.ts';
-import { pageFilters } from '../lib/page.server.ts';
-import { policySentence } from '../lib/policy.ts';
-import { viewParams } from '../lib/unitsView.ts';
-import { useCanReview } from '../lib/useCanReview.ts';
-import { excessSentence, verdict } from '../lib/verdict.ts';
 import { RouteError } from '../root.tsx';
+import { cachedLoader } from '../server/answers.server.ts';
+import { pageFilters } from '../server/page.server.ts';
+import { dateTime, hours, signedHours } from '../shared/format.ts';
+import { type AnswerOf, type Packed, unpack, useAnswer } from '../shared/packed.ts';
+import { policySentence } from '../shared/policy.ts';
+import { viewParams } from '../shared/unitsView.ts';
+import { excessSentence, verdict } from '../shared/verdict.ts';
+import { PlotFigure } from '../views/charts/PlotFigure.tsx';
+import { releaseTimeline } from '../views/charts/timeline.ts';
+import { ReviewButtons } from '../views/ReviewButtons.tsx';
+import { SourceId, SourceLink } from '../views/SourceId.tsx';
+import { useCanReview } from '../views/useCanReview.ts';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data ? unpack(data as Packed<AnswerOf<typeof loader>>).detail.unit.unit_id : 'Unit'} · ReleaseLens` },

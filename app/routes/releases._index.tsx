@@ -2,16 +2,12 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-r
 import { Form, Link, useLocation } from '@remix-run/react';
 import type { KpiParams } from '../../queries/params.ts';
 import { getUnits, getUnitsPage, type UnitRow } from '../../queries/units.ts';
-import { Definitions } from '../components/Definitions.tsx';
-import { EmptyPeriod } from '../components/EmptyPeriod.tsx';
-import { FilterBar } from '../components/FilterBar.tsx';
-import { Pager } from '../components/Pager.tsx';
-import { SortHeader } from '../components/SortHeader.tsx';
-import { cachedLoader } from '../lib/answers.server.ts';
-import { count, dateTime, formatP, hours, signedHours, withParams } from '../lib/format.ts';
-import { useAnswer } from '../lib/packed.ts';
-import { pageFilters } from '../lib/page.server.ts';
-import { definitions, unitColumnDefinitions, unitColumnHelp } from '../lib/tiles.ts';
+import { RouteError } from '../root.tsx';
+import { cachedLoader } from '../server/answers.server.ts';
+import { pageFilters } from '../server/page.server.ts';
+import { count, dateTime, formatP, hours, signedHours, withParams } from '../shared/format.ts';
+import { useAnswer } from '../shared/packed.ts';
+import { definitions, unitColumnDefinitions, unitColumnHelp } from '../shared/tiles.ts';
 import {
   applyView,
   outcomeFilters,
@@ -21,8 +17,12 @@ import {
   unitColumns,
   viewParams,
   weekdayNames,
-} from '../lib/unitsView.ts';
-import { RouteError } from '../root.tsx';
+} from '../shared/unitsView.ts';
+import { Definitions } from '../views/Definitions.tsx';
+import { EmptyPeriod } from '../views/EmptyPeriod.tsx';
+import { FilterBar } from '../views/FilterBar.tsx';
+import { Pager } from '../views/Pager.tsx';
+import { SortHeader } from '../views/SortHeader.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Releases · ReleaseLens' }];
 

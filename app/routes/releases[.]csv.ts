@@ -1,9 +1,9 @@
 /** GET /releases.csv: exactly the releases page's current view (filters, search, sort), every page. */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { getUnits } from '../../queries/units.ts';
-import { pageFilters } from '../lib/page.server.ts';
-import { secureHeaders } from '../lib/security.server.ts';
-import { applyView, parseView, unitsCsv, viewParams } from '../lib/unitsView.ts';
+import { pageFilters } from '../server/page.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
+import { applyView, parseView, unitsCsv, viewParams } from '../shared/unitsView.ts';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { params } = await pageFilters(request, viewParams);

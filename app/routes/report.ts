@@ -4,11 +4,11 @@
  * Takes the trends page's `event=YYYY-MM-DD:label` and `bucket` too.
  */
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { renderReport } from '../components/report/ReportDocument.tsx';
-import { badRequest, resolveFilters } from '../lib/filters.server.ts';
-import { reportData } from '../lib/reportData.server.ts';
-import { secureHeaders } from '../lib/security.server.ts';
-import { parseEvents } from '../lib/trends.ts';
+import { badRequest, resolveFilters } from '../server/filters.server.ts';
+import { reportData } from '../server/reportData.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
+import { parseEvents } from '../shared/trends.ts';
+import { renderReport } from '../views/report/ReportDocument.tsx';
 
 /** The report runs no script and loads nothing: its policy says so. */
 const reportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";

@@ -9,13 +9,13 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Link, useActionData, useFetcher, useLoaderData, useLocation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { getReviewCounts, getReviewQueue, getReviews, type QueueRow } from '../../queries/reviews.ts';
-import { FilterBar } from '../components/FilterBar.tsx';
-import { Pager } from '../components/Pager.tsx';
-import { ReviewButtons } from '../components/ReviewButtons.tsx';
-import { count, dateTime } from '../lib/format.ts';
-import { pageFilters } from '../lib/page.server.ts';
-import { handleReviews, mayReview } from '../lib/reviews.server.ts';
 import { RouteError } from '../root.tsx';
+import { pageFilters } from '../server/page.server.ts';
+import { handleReviews, mayReview } from '../server/reviews.server.ts';
+import { count, dateTime } from '../shared/format.ts';
+import { FilterBar } from '../views/FilterBar.tsx';
+import { Pager } from '../views/Pager.tsx';
+import { ReviewButtons } from '../views/ReviewButtons.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Review incident links · ReleaseLens' }];
 

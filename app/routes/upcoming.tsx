@@ -5,9 +5,9 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
-import { UpcomingTable } from '../components/upcoming/UpcomingTable.tsx';
-import { upcomingFor } from '../lib/upcoming.server.ts';
 import { RouteError } from '../root.tsx';
+import { upcomingFor } from '../server/upcoming.server.ts';
+import { UpcomingTable } from '../views/upcoming/UpcomingTable.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Upcoming changes · ReleaseLens' }];
 

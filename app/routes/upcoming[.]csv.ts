@@ -1,9 +1,9 @@
 /** GET /upcoming.csv: the upcoming-changes agenda as CSV, in the page's order, for the change advisory board. */
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { neutraliseCell } from '../../lib/csvSafety.ts';
-import { upcomingCsvRows } from '../components/upcoming/UpcomingTable.tsx';
-import { secureHeaders } from '../lib/security.server.ts';
-import { upcomingFor } from '../lib/upcoming.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
+import { upcomingFor } from '../server/upcoming.server.ts';
+import { upcomingCsvRows } from '../views/upcoming/UpcomingTable.tsx';
 
 const cell = (v: string | number | null) => {
   if (v === null) return '';

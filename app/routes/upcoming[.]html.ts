@@ -6,10 +6,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { UpcomingTable } from '../components/upcoming/UpcomingTable.tsx';
-import { reportStyles } from '../lib/reportStyles.ts';
-import { secureHeaders } from '../lib/security.server.ts';
-import { upcomingFor } from '../lib/upcoming.server.ts';
+import { secureHeaders } from '../server/security.server.ts';
+import { upcomingFor } from '../server/upcoming.server.ts';
+import { reportStyles } from '../shared/reportStyles.ts';
+import { UpcomingTable } from '../views/upcoming/UpcomingTable.tsx';
 
 const packPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 

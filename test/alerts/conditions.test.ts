@@ -5,8 +5,8 @@
  * (trend_signal), and a go-live inside a freeze (freeze_violation).
  */
 import { describe, expect, it } from 'vitest';
-import { alertsConfigSchema } from '../../app/lib/alerts/config.ts';
-import { readRule } from '../../app/lib/alerts/readings.server.ts';
+import { alertsConfigSchema } from '../../app/server/alerts/config.ts';
+import { readRule } from '../../app/server/alerts/readings.server.ts';
 import { csvFolder, freshDatabase, loadFolder } from '../helpers.ts';
 
 const base = 'https://rl.example.com';

@@ -1,6 +1,6 @@
 /** The answer cache's state objects, each fresh per test: least recently used first out, versions, ETags. */
 import { describe, expect, it } from 'vitest';
-import { AnswerStore, EtagBook, MAX_ENTRIES, VersionBook } from '../../app/lib/answerStore.server.ts';
+import { AnswerStore, EtagBook, MAX_ENTRIES, VersionBook } from '../../app/server/answerStore.server.ts';
 
 const body = (n: number) => ({ bytes: new Uint8Array(n) as Uint8Array<ArrayBuffer>, gzipped: false });
 

@@ -6,8 +6,8 @@
  * limit, over HTTP: test/e2e/budget.test.ts.)
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { answer, MAX_WAITING } from '../../app/lib/answers.server.ts';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
+import { answer, MAX_WAITING } from '../../app/server/answers.server.ts';
 import { reloadConfig } from '../../lib/config.ts';
 import { freshDatabase, freshSample, goldenInput, loadFolder } from '../helpers.ts';
 

@@ -1,10 +1,10 @@
 /** Answers cached by data version: same parameters and data give a 304, an ingest gives new answers. */
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { clock, NOW_STEP_MS } from '../../app/lib/answers.server.ts';
 import * as overview from '../../app/routes/_index.tsx';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
 import * as apiUnits from '../../app/routes/api.units.ts';
+import { clock, NOW_STEP_MS } from '../../app/server/answers.server.ts';
 import { ingestFile } from '../../ingest/load.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 

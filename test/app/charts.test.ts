@@ -2,8 +2,9 @@
 /** Chart builders are pure: the same data gives the same SVG. Snapshots catch unintended changes. */
 import * as Plot from '@observablehq/plot';
 import { describe, expect, it } from 'vitest';
-import { accessibleChart } from '../../app/components/charts/accessible.ts';
-import { calendarWindows, goLiveTitle, releaseCalendar } from '../../app/components/charts/calendar.ts';
+import { markRuns, parseEvents, pChart, sideProbabilities } from '../../app/shared/trends.ts';
+import { accessibleChart } from '../../app/views/charts/accessible.ts';
+import { calendarWindows, goLiveTitle, releaseCalendar } from '../../app/views/charts/calendar.ts';
 import {
   failureHeatmapCells,
   failureRateCap,
@@ -14,11 +15,10 @@ import {
   serviceWeekHeatmap,
   typeRiskBars,
   weekdayHourHeatmap,
-} from '../../app/components/charts/incidents.ts';
-import { sparkline } from '../../app/components/charts/sparkline.ts';
-import { releaseTimeline } from '../../app/components/charts/timeline.ts';
-import { pChartPlot, segmentsPlot } from '../../app/components/charts/trends.ts';
-import { markRuns, parseEvents, pChart, sideProbabilities } from '../../app/lib/trends.ts';
+} from '../../app/views/charts/incidents.ts';
+import { sparkline } from '../../app/views/charts/sparkline.ts';
+import { releaseTimeline } from '../../app/views/charts/timeline.ts';
+import { pChartPlot, segmentsPlot } from '../../app/views/charts/trends.ts';
 import type { BucketRow } from '../../queries/analysis.ts';
 import { type ChartPoint, countCharts } from '../chartCounts.ts';
 

@@ -3,10 +3,10 @@
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CheckList, checkListSummary, matchingValues } from '../../app/components/CheckList.tsx';
-import { describeFreshness } from '../../app/lib/format.ts';
-import { unitColumnHelp } from '../../app/lib/tiles.ts';
-import { unitColumns } from '../../app/lib/unitsView.ts';
+import { describeFreshness } from '../../app/shared/format.ts';
+import { unitColumnHelp } from '../../app/shared/tiles.ts';
+import { unitColumns } from '../../app/shared/unitsView.ts';
+import { CheckList, checkListSummary, matchingValues } from '../../app/views/CheckList.tsx';
 
 const services = [
   'billing',

@@ -1,6 +1,6 @@
 /** The compute queue on its own, each test with a fresh one: turns, the two lines, the bound, failures. */
 import { describe, expect, it } from 'vitest';
-import { ComputeQueue, Overloaded } from '../../app/lib/computeQueue.server.ts';
+import { ComputeQueue, Overloaded } from '../../app/server/computeQueue.server.ts';
 
 /** A piece of work that ends when told to, and says when it started. */
 function held(log: string[], name: string) {

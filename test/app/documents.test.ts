@@ -1,10 +1,10 @@
 /** Kept documents: the gzip with holes reads back as the filled text; a kept page is sent only while its ETag is current. */
 import zlib, { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keepDocument, sendKept } from '../../app/lib/documents.server.ts';
-import { crc32Slow, holedGzip } from '../../app/lib/holedGzip.server.ts';
 import * as overview from '../../app/routes/_index.tsx';
 import * as units from '../../app/routes/api.units.ts';
+import { keepDocument, sendKept } from '../../app/server/documents.server.ts';
+import { crc32Slow, holedGzip } from '../../app/server/holedGzip.server.ts';
 import { ingestFile } from '../../ingest/load.ts';
 import { freshDatabase, goldenInput, loadFolder, tempCsv } from '../helpers.ts';
 

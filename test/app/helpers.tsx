@@ -2,7 +2,7 @@
 import { createRemixStub } from '@remix-run/testing';
 import { act, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
-import { type Packed, unpack } from '../../app/lib/packed.ts';
+import { type Packed, unpack } from '../../app/shared/packed.ts';
 
 type Module = { default: ComponentType; loader?: unknown; action?: unknown; ErrorBoundary?: ComponentType };
 

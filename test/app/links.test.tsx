@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 /** Source links: the file is validated (https, one {id}), ids are encoded, and the pages link ids to their source system. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sourceHref } from '../../app/components/SourceId.tsx';
 import * as incidents from '../../app/routes/incidents.tsx';
 import * as releaseDetail from '../../app/routes/releases.$id.tsx';
+import { sourceHref } from '../../app/views/SourceId.tsx';
 import { LinksError, linksPath, readLinks } from '../../lib/links.ts';
 import { freshDatabase, goldenInput, loadFolder, tempFile } from '../helpers.ts';
 import { callLoader, renderRoute, waitForText } from './helpers.tsx';

@@ -1,6 +1,6 @@
 /** The release detail's policy sentence: failed checks first, then what passed, then what could not be judged. */
 import { describe, expect, it } from 'vitest';
-import { policySentence } from '../../app/lib/policy.ts';
+import { policySentence } from '../../app/shared/policy.ts';
 import type { UnitRow } from '../../queries/units.ts';
 
 const unit = (checks: Partial<UnitRow>): UnitRow =>

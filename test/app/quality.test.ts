@@ -1,6 +1,6 @@
 /** The data-quality warnings are said once: the Data page's list and the report's notes come from one function. */
 import { describe, expect, it } from 'vitest';
-import { qualityWarnings, reportQualityNotes } from '../../app/lib/quality.ts';
+import { qualityWarnings, reportQualityNotes } from '../../app/shared/quality.ts';
 
 const clean = {
   incidents_without_service_or_ci: 0,

@@ -4,11 +4,11 @@
  * /api/kpis for the same parameters, and every failed unit with its verdict.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeFreshness } from '../../app/lib/format.ts';
-import { headline, type TileKey, tiles } from '../../app/lib/tiles.ts';
 import * as apiKpis from '../../app/routes/api.kpis.ts';
 import * as apiUnits from '../../app/routes/api.units.ts';
 import * as report from '../../app/routes/report.ts';
+import { describeFreshness } from '../../app/shared/format.ts';
+import { headline, type TileKey, tiles } from '../../app/shared/tiles.ts';
 import type { KpiReport } from '../../queries/kpis.ts';
 import { getDataRange } from '../../queries/range.ts';
 import type { UnitRow } from '../../queries/units.ts';

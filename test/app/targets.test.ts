@@ -1,7 +1,7 @@
 /** Targets: the file is validated with clear messages, scoped per team or service, judged met / close / missed. */
 import { describe, expect, it } from 'vitest';
-import { overviewSummary } from '../../app/lib/summary.ts';
-import { tiles } from '../../app/lib/tiles.ts';
+import { overviewSummary } from '../../app/shared/summary.ts';
+import { tiles } from '../../app/shared/tiles.ts';
 import { readTargets, status, TargetsError, targetFor, targetsPath } from '../../lib/targets.ts';
 import { tempFile } from '../helpers.ts';
 

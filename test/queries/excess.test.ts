@@ -5,7 +5,7 @@
  * independent script): Poisson tails 1 - sum e^-l l^i / i!.
  */
 import { describe, expect, it } from 'vitest';
-import { formatP } from '../../app/lib/format.ts';
+import { formatP } from '../../app/shared/format.ts';
 import { type ExcessInput, excessReadings, flooredExpected } from '../../queries/excess.ts';
 import { benjaminiHochberg } from '../../queries/stats.ts';
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyView, type UnitsView, unitColumns } from '../../app/lib/unitsView.ts';
+import { applyView, type UnitsView, unitColumns } from '../../app/shared/unitsView.ts';
 import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter, writesSettled } from '../../lib/db.ts';
 import { getCalendar } from '../../queries/analysis.ts';

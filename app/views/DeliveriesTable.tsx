@@ -1,5 +1,5 @@
-import type { DeliveryState } from '../lib/alerts/state.ts';
-import { dateTime } from '../lib/format.ts';
+import type { DeliveryState } from '../server/alerts/state.ts';
+import { dateTime } from '../shared/format.ts';
 
 /** Each alert channel's deliveries: how many went, how many failed after their retries, and the last error. */
 export function DeliveriesTable({ deliveries }: { deliveries: DeliveryState[] }) {

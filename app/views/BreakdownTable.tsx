@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import type { BreakdownRow } from '../../queries/analysis.ts';
 import { fraction, policyRates, unitRates } from '../../queries/measures.ts';
-import { hours, pct, withParams } from '../lib/format.ts';
+import { hours, pct, withParams } from '../shared/format.ts';
 import { SortHeader, sortRows } from './SortHeader.tsx';
 
 type Row = BreakdownRow & {

@@ -1,18 +1,18 @@
 /**
  * The retrospective report as one self-contained HTML document (styles
  * inline, charts as inline SVG, no script, no external request), from the
- * data app/lib/reportData.server.ts gathers. Served by /report (the
+ * data app/server/reportData.server.ts gathers. Served by /report (the
  * "Download report" buttons), written by `npm run report`, attached to a
  * report digest. Long because it is one document: each section is a few
  * lines of JSX over the data, read top to bottom.
  */
 import { renderToStaticMarkup } from 'react-dom/server';
-import { count, dateTime, describeScope, formatP, pct } from '../../lib/format.ts';
-import { reportQualityNotes } from '../../lib/quality.ts';
-import type { ReportData } from '../../lib/reportData.server.ts';
-import { reportStyles } from '../../lib/reportStyles.ts';
-import { definitions, showTileValue } from '../../lib/tiles.ts';
-import type { PPoint } from '../../lib/trends.ts';
+import type { ReportData } from '../../server/reportData.server.ts';
+import { count, dateTime, describeScope, formatP, pct } from '../../shared/format.ts';
+import { reportQualityNotes } from '../../shared/quality.ts';
+import { reportStyles } from '../../shared/reportStyles.ts';
+import { definitions, showTileValue } from '../../shared/tiles.ts';
+import type { PPoint } from '../../shared/trends.ts';
 import { pareto, serviceWeekHeatmap, weekdayHourHeatmap } from '../charts/incidents.ts';
 import { staticChart } from '../charts/static.server.ts';
 import { pChartPlot } from '../charts/trends.ts';

@@ -27,9 +27,9 @@ import { DEFAULT_WINDOW_HOURS, type WindowNeed } from '../../queries/catalogue.t
 import { readSnapshot } from '../../queries/snapshot.ts';
 import { afterVersionIsCurrent } from '../../queries/versionSwitch.ts';
 import { WindowBudgetSpent } from '../../queries/windowBudget.ts';
+import { pack } from '../shared/packed.ts';
 import { AnswerStore, type Body, EtagBook, type Kept, VersionBook } from './answerStore.server.ts';
 import { ComputeQueue, Overloaded } from './computeQueue.server.ts';
-import { pack } from './packed.ts';
 import { RecentAnswers, warmRecent } from './recentAnswers.server.ts';
 
 export type { Body };

@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import type { LinkTemplates } from '../../lib/links.ts';
 import type { ProblemRow } from '../../queries/incidents.ts';
-import { count, dateTime, pct, withParams } from '../lib/format.ts';
+import { count, dateTime, pct, withParams } from '../shared/format.ts';
 import { SourceLink } from './SourceId.tsx';
 
 /**

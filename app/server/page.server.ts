@@ -1,8 +1,8 @@
 /** What every dashboard page's loader shares: validated filters and the filter bar's state. */
 import type { KpiParams } from '../../queries/params.ts';
-import type { FilterOptions, FilterState } from './filterState.ts';
+import type { FilterOptions, FilterState } from '../shared/filterState.ts';
+import { describeFreshness } from '../shared/format.ts';
 import { type Filters, presetLabels, presets, resolveFilters } from './filters.server.ts';
-import { describeFreshness } from './format.ts';
 
 export interface PageFilters {
   params: KpiParams;

@@ -1,4 +1,4 @@
-import type { Definition } from '../lib/tiles.ts';
+import type { Definition } from '../shared/tiles.ts';
 
 /** The "definitions" drawer: what each KPI counts, with the parameters in force. */
 export function Definitions({ items }: { items: Definition[] }) {

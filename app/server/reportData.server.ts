@@ -17,10 +17,10 @@ import {
 import type { KpiParams } from '../../queries/params.ts';
 import { getDataRange } from '../../queries/range.ts';
 import { getUnits } from '../../queries/units.ts';
-import { describeFreshness } from './format.ts';
+import { describeFreshness } from '../shared/format.ts';
+import { pChart, type TrendEvent, trendMetrics } from '../shared/trends.ts';
+import { verdict } from '../shared/verdict.ts';
 import { overview } from './overview.server.ts';
-import { pChart, type TrendEvent, trendMetrics } from './trends.ts';
-import { verdict } from './verdict.ts';
 
 /** Failed units listed in full; the rest are counted (the CSV download has them all). */
 export const MAX_LISTED_UNITS = 200;

@@ -1,8 +1,8 @@
 import type { TargetStatus } from '../../lib/targets.ts';
 import type { Duration, Rate } from '../../queries/stats.ts';
-import { doraBand } from '../lib/dora.ts';
-import { hours, pct } from '../lib/format.ts';
-import { showTileValue, type TileData } from '../lib/tiles.ts';
+import { doraBand } from '../shared/dora.ts';
+import { hours, pct } from '../shared/format.ts';
+import { showTileValue, type TileData } from '../shared/tiles.ts';
 import { PlotFigure } from './charts/PlotFigure.tsx';
 import { sparkline } from './charts/sparkline.ts';
 

@@ -7,7 +7,7 @@
 
 import { Link } from '@remix-run/react';
 import type { Sensitivity } from '../../queries/sensitivity.ts';
-import { pct, withParams } from '../lib/format.ts';
+import { pct, withParams } from '../shared/format.ts';
 import { useJson } from './Fetched.tsx';
 
 export function WindowSensitivity({ search, windowHours }: { search: string; windowHours: number }) {

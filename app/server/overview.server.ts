@@ -5,10 +5,10 @@ import { getBreakdown, getBuckets, getFreezes, getServiceCadence } from '../../q
 import { getKpis } from '../../queries/kpis.ts';
 import type { KpiParams } from '../../queries/params.ts';
 import { getReviewCounts } from '../../queries/reviews.ts';
+import { series } from '../shared/series.ts';
+import { overviewSummary } from '../shared/summary.ts';
+import { headline, notApplicable, showTileValue, type TileData, tiles } from '../shared/tiles.ts';
 import { previousPeriod } from './filters.server.ts';
-import { series } from './series.ts';
-import { overviewSummary } from './summary.ts';
-import { headline, notApplicable, showTileValue, type TileData, tiles } from './tiles.ts';
 
 function yearBefore(to: string): string {
   const d = new Date(`${to}T00:00:00Z`);

@@ -4,7 +4,7 @@
  * count and a byte budget, the data versions reads have seen, and the ETags
  * handed out.
  */
-import type { Packed } from './packed.ts';
+import type { Packed } from '../shared/packed.ts';
 
 /** A resource body kept as sent: its bytes, and gzipped once when large enough to be worth it (resources.server.ts). */
 export interface Body {

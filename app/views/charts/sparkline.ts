@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 
-import type { SparkPoint } from '../../lib/tiles.ts';
+import type { SparkPoint } from '../../shared/tiles.ts';
 
 export type { SparkPoint };
 

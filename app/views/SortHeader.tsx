@@ -1,5 +1,5 @@
 import { Link } from '@remix-run/react';
-import { withParams } from '../lib/format.ts';
+import { withParams } from '../shared/format.ts';
 
 /** A column header that sorts through the URL (works without JavaScript). */
 export function SortHeader({

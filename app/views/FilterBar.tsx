@@ -3,8 +3,8 @@
 import { Form, Link, useLocation } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { MAX_WINDOW_HOURS } from '../../lib/units.ts';
-import type { FilterOptions, FilterState } from '../lib/filterState.ts';
-import { describeScope, withParams } from '../lib/format.ts';
+import type { FilterOptions, FilterState } from '../shared/filterState.ts';
+import { describeScope, withParams } from '../shared/format.ts';
 import { CheckList } from './CheckList.tsx';
 
 const zones = [

@@ -60,7 +60,7 @@ const header = (req: GateRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** Where reviews of incident links are posted (app/lib/reviews.server.ts). */
+/** Where reviews of incident links are posted (app/server/reviews.server.ts). */
 const reviewPaths = new Set(['/review', '/api/reviews']);
 
 /** What a request needs: `public` (sign-in pages), `handoff` (its own token, loopback only) or a role. */

@@ -12,9 +12,9 @@ import { evaluateGates, parseGate } from '../../../queries/gates.ts';
 import { getKpis } from '../../../queries/kpis.ts';
 import type { KpiParams } from '../../../queries/params.ts';
 import { getUnits } from '../../../queries/units.ts';
+import { describeScope } from '../../shared/format.ts';
+import { pChart, RUN_LENGTH, trendMetrics } from '../../shared/trends.ts';
 import { resolveFilters } from '../filters.server.ts';
-import { describeScope } from '../format.ts';
-import { pChart, RUN_LENGTH, trendMetrics } from '../trends.ts';
 import { type Digest, gateText, namedConditions, periodNames, type Rule } from './config.ts';
 
 export interface Reading {

@@ -5,7 +5,7 @@
  */
 import type { KpiReport, PolicyCheck } from '../../queries/kpis.ts';
 import type { Rate } from '../../queries/stats.ts';
-import { count, pct } from '../lib/format.ts';
+import { count, pct } from '../shared/format.ts';
 
 const checkLabels: Record<PolicyCheck, string> = {
   authorised_before_start: 'Authorised before the start',

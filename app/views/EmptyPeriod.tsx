@@ -4,7 +4,7 @@
  * that is not empty.
  */
 import { useLocation } from '@remix-run/react';
-import type { PageFilters } from '../lib/page.server.ts';
+import type { PageFilters } from '../server/page.server.ts';
 
 export function EmptyPeriod({ filters, what }: { filters: PageFilters; what?: string }) {
   const { search } = useLocation();

@@ -1,6 +1,6 @@
 import type { GoneRow } from '../../queries/pulls.ts';
-import { count, dateTime } from '../lib/format.ts';
-import type { PullView } from '../lib/pulls.ts';
+import { count, dateTime } from '../shared/format.ts';
+import type { PullView } from '../shared/pulls.ts';
 
 const n = (v: number | null) => (v === null ? '—' : count(v));
 

@@ -8,10 +8,10 @@
  */
 import { withConnection, withWriter } from '../../../lib/db.ts';
 import { ensureSchema } from '../../../lib/schema.ts';
-import { doraBand } from '../dora.ts';
+import { doraBand } from '../../shared/dora.ts';
+import { showTileValue } from '../../shared/tiles.ts';
 import { overview } from '../overview.server.ts';
 import { type ReportData, reportData } from '../reportData.server.ts';
-import { showTileValue } from '../tiles.ts';
 import { type AlertsConfig, type Digest, ruleName } from './config.ts';
 import { type DeliveryOptions, deliver } from './deliver.server.ts';
 import type { Message } from './messages.ts';

@@ -1,5 +1,5 @@
 import { Link } from '@remix-run/react';
-import { withParams } from '../lib/format.ts';
+import { withParams } from '../shared/format.ts';
 
 /** Previous / next links for a paged table; the page lives in the URL under `param`. */
 export function Pager({

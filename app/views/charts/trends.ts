@@ -1,6 +1,6 @@
 /** Chart builders for the trends page. */
 import * as Plot from '@observablehq/plot';
-import type { PPoint, TrendEvent } from '../../lib/trends.ts';
+import type { PPoint, TrendEvent } from '../../shared/trends.ts';
 
 interface Opts {
   label: string;
