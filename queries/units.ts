@@ -1,5 +1,5 @@
 /** getUnits: the table behind the releases page and /api/units, as plain rows. */
-import { BIGINT, type DuckDBConnection, INTEGER } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, type DuckDBConnection, INTEGER, VARCHAR } from '@duckdb/node-api';
 import { z } from 'zod';
 import { unitBindings } from './bindings.ts';
 import { type ExcessInput, type ExcessReading, excessReadings } from './excess.ts';
@@ -218,6 +218,8 @@ export interface UnitsViewQuery {
   dir: 'asc' | 'desc';
   /** Only units that went live on this ISO weekday and 3-hour band (report time zone). */
   slot?: { weekday: number; hourBand: number } | null;
+  /** The units in the backlog at the start of this local date (overdue ones only, or all), instead of the period's. */
+  backlog?: { at: string; overdue: boolean } | null;
 }
 
 /** One page of the releases table's view, searched, filtered, sorted and paged in SQL, and the view's row count. */
@@ -248,9 +250,18 @@ function pageBindings(p: KpiParams, view: UnitsViewQuery, page: { limit: number;
     dir: view.dir,
     weekday: view.slot?.weekday ?? null,
     hour_band: view.slot?.hourBand ?? null,
+    backlog_at: view.backlog?.at ?? null,
+    backlog_overdue: view.backlog?.overdue ?? false,
     limit: page.limit,
     offset: page.offset,
   };
 }
 
-const pageTypes = { limit: BIGINT, offset: BIGINT, weekday: INTEGER, hour_band: INTEGER };
+const pageTypes = {
+  limit: BIGINT,
+  offset: BIGINT,
+  weekday: INTEGER,
+  hour_band: INTEGER,
+  backlog_at: VARCHAR,
+  backlog_overdue: BOOLEAN,
+};

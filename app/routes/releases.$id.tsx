@@ -47,6 +47,10 @@ async function load({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The id of an incident's row in this page's table, and the link a timeline dot takes to it. */
+const incidentRowId = (id: string) => `incident-${id}`;
+const incidentAnchor = (id: string) => `#${encodeURIComponent(incidentRowId(id))}`;
+
 export const loader = (args: LoaderFunctionArgs) =>
   cachedLoader(`releases/${args.params.id}`, args.request, () => load(args));
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
@@ -121,7 +125,7 @@ export default function ReleaseDetail() {
           })),
           incidents: detail.incidents,
         }}
-        options={{ windowHours: p.window }}
+        options={{ windowHours: p.window, incidentHref: incidentAnchor }}
         title="Timeline"
         alt={`Planned and actual windows, ${deployments.length} deployments, and ${detail.incidents.length} incidents of the same service or CI nearby: ${attributed.length} attributed to this ${p.unit}.`}
       />
@@ -142,7 +146,7 @@ export default function ReleaseDetail() {
         </thead>
         <tbody>
           {detail.incidents.map((i) => (
-            <tr key={i.incident_id} data-attribution={i.attribution}>
+            <tr key={i.incident_id} id={incidentRowId(i.incident_id)} tabIndex={-1} data-attribution={i.attribution}>
               <td>
                 <SourceId links={links} kind="incident" source={i.source} id={i.incident_id} />
               </td>

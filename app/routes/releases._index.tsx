@@ -39,12 +39,20 @@ async function load({ request }: LoaderFunctionArgs) {
  * the outcome 'excess', whose Poisson test runs on every row in units.ts.
  */
 async function viewPage(params: KpiParams, view: UnitsView): Promise<{ rows: UnitRow[]; total: number }> {
+  if (view.outcome === 'excess' && view.backlog) return { rows: [], total: 0 }; // the backlog has gone live nowhere
   if (view.outcome === 'excess') {
     const all = applyView(await getUnits(params), view, params.tz);
     const page = Math.min(view.page, Math.max(0, Math.ceil(all.length / pageSize) - 1));
     return { rows: all.slice(page * pageSize, (page + 1) * pageSize), total: all.length };
   }
-  const query = { q: view.q, outcome: view.outcome, sort: view.sort, dir: view.dir, slot: view.slot };
+  const query = {
+    q: view.q,
+    outcome: view.outcome,
+    sort: view.sort,
+    dir: view.dir,
+    slot: view.slot,
+    backlog: view.backlog,
+  };
   const first = await getUnitsPage(params, query, { limit: pageSize, offset: view.page * pageSize });
   if (first.rows.length > 0 || view.page === 0) return first;
   // past the last page: the last page (the count came back with no rows, so ask for it)
@@ -79,6 +87,17 @@ export default function Releases() {
           {String(view.slot.hourBand).padStart(2, '0')}–{String(view.slot.hourBand + 3).padStart(2, '0')}h ({p.tz}), a
           cell of the incident patterns heatmap.{' '}
           <a href={withParams(search, { weekday: null, hour_band: null, page: null })}>Show every {p.unit}</a>
+        </p>
+      )}
+      {view.backlog && (
+        <p className="notice" data-backlog={`${view.backlog.at}${view.backlog.overdue ? ':overdue' : ''}`}>
+          Only the {total} {p.unit}
+          {total === 1 ? '' : 's'} in the backlog at the start of {view.backlog.at} ({p.tz})
+          {view.backlog.overdue ? ', past their planned end' : ''}: requested, not live and not cancelled by then,
+          whatever period they belong to. A point of the trends page's backlog chart.{' '}
+          <a href={withParams(search, { backlog_at: null, backlog_overdue: null, page: null })}>
+            Show the period's {p.unit}s
+          </a>
         </p>
       )}
       <Form method="get" className="toolbar" aria-label="Search the table">

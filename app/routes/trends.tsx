@@ -8,6 +8,7 @@ import { RouteError } from '../root.tsx';
 import { cachedLoader } from '../server/answers.server.ts';
 import { badRequest } from '../server/filters.server.ts';
 import { pageFilters } from '../server/page.server.ts';
+import { dateField } from '../shared/dateField.ts';
 import { pct, withParams } from '../shared/format.ts';
 import { useAnswer } from '../shared/packed.ts';
 import { series } from '../shared/series.ts';
@@ -134,6 +135,15 @@ export default function Trends() {
     const [from, to] = [[start, p.from].sort()[1] as string, [day(next), p.to].sort()[0] as string];
     return `/releases${withParams(search, { bucket: null, split: null, event: null, preset: null, from, to, ...(types ? { type: types } : {}) })}`;
   };
+  // a backlog point leads to the units in the backlog then (overdue: those past their planned end)
+  const backlogUnits = (end: string, series: string) =>
+    `/releases${withParams(search, {
+      bucket: null,
+      split: null,
+      event: null,
+      backlog_at: end,
+      backlog_overdue: series === 'overdue' ? '1' : null,
+    })}`;
   // planned: every type but emergency (of those the filter allows)
   const chosenTypes = p.type.length > 0 ? p.type : filters.options.types;
   const segmentUnits = (start: string, segment: string) =>
@@ -177,7 +187,7 @@ export default function Trends() {
           </select>
         </label>
         <label>
-          Compare before / after <input type="date" name="split" defaultValue={split} />
+          Compare before / after <input {...dateField} name="split" defaultValue={split} />
         </label>
         {events.map((e) => (
           <input key={`${e.date}:${e.label}`} type="hidden" name="event" value={`${e.date}:${e.label}`} />
@@ -224,7 +234,7 @@ export default function Trends() {
           <PlotFigure
             build={backlogPlot}
             data={backlog}
-            options={{ label: `${p.unit}s` }}
+            options={{ label: `${p.unit}s`, pointHref: backlogUnits }}
             title={`Backlog at the end of each ${bucket}`}
             alt={`Backlog of ${p.unit}s requested and not yet live or cancelled: ${backlog[0]?.backlog} at ${backlog[0]?.bucket_end}, ${backlog.at(-1)?.backlog} at ${backlog.at(-1)?.bucket_end} (${backlog.at(-1)?.overdue} overdue).`}
           />

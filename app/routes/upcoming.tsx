@@ -3,10 +3,12 @@
  * change advisory board, ordered by evidence with every reason in words
  * (queries/agenda.ts); a CSV for the agenda and a printable pack.
  */
+
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { RouteError } from '../root.tsx';
 import { upcomingFor } from '../server/upcoming.server.ts';
+import { dateField } from '../shared/dateField.ts';
 import { UpcomingTable } from '../views/upcoming/UpcomingTable.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Upcoming changes · ReleaseLens' }];
@@ -37,7 +39,7 @@ export default function Upcoming() {
       </p>
       <Form method="get" className="toolbar" aria-label="Agenda">
         <label>
-          From <input type="date" name="from" defaultValue={day(u.fromAt)} />
+          From <input {...dateField} name="from" defaultValue={day(u.fromAt)} />
         </label>
         <label>
           Days{' '}

@@ -42,6 +42,20 @@ export interface UnitsView {
   page: number;
   /** Only units that went live in this slot (a heatmap cell's records); null for all. */
   slot: GoliveSlot | null;
+  /**
+   * The units in the backlog at the start of this local date (a point of the
+   * trends page's backlog chart), instead of the period's; `overdue`: only
+   * those past their planned end by then. Null for the period's units.
+   */
+  backlog: { at: string; overdue: boolean } | null;
+}
+
+/** `backlog_at` (a real YYYY-MM-DD) and `backlog_overdue=1`, or null; a malformed date is ignored like a bad sort. */
+function parseBacklog(search: URLSearchParams): UnitsView['backlog'] {
+  const at = search.get('backlog_at') ?? '';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(Date.parse(`${at}T00:00:00Z`))) return null;
+  if (new Date(`${at}T00:00:00Z`).toISOString().slice(0, 10) !== at) return null;
+  return { at, overdue: search.get('backlog_overdue') === '1' };
 }
 
 /** The slot of `weekday` and `hour_band` (both or neither), or null; a malformed one is ignored like a bad sort. */
@@ -65,10 +79,21 @@ export function parseView(search: URLSearchParams): UnitsView {
     dir: search.get('dir') === 'asc' ? 'asc' : 'desc',
     page,
     slot: parseSlot(search),
+    backlog: parseBacklog(search),
   };
 }
 
-export const viewParams = ['q', 'outcome', 'sort', 'dir', 'page', 'weekday', 'hour_band'];
+export const viewParams = [
+  'q',
+  'outcome',
+  'sort',
+  'dir',
+  'page',
+  'weekday',
+  'hour_band',
+  'backlog_at',
+  'backlog_overdue',
+];
 
 export const weekdayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 

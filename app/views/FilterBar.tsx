@@ -3,6 +3,7 @@
 import { Form, Link, useLocation } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { MAX_WINDOW_HOURS } from '../../lib/units.ts';
+import { dateField } from '../shared/dateField.ts';
 import type { FilterOptions, FilterState } from '../shared/filterState.ts';
 import { describeScope, withParams } from '../shared/format.ts';
 import { CheckList } from './CheckList.tsx';
@@ -105,11 +106,11 @@ export function FilterBar({
         </label>
         <label>
           From
-          <input type="date" name="from" defaultValue={state.from} onChange={toCustom} />
+          <input {...dateField} name="from" defaultValue={state.from} onChange={toCustom} />
         </label>
         <label>
           To (exclusive)
-          <input type="date" name="to" defaultValue={state.to} onChange={toCustom} />
+          <input {...dateField} name="to" defaultValue={state.to} onChange={toCustom} />
         </label>
         <label>
           Delivery unit

@@ -7,11 +7,19 @@
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types, $q (lower case, '' for none), $outcome,
 --        $sort, $dir, $weekday and $hour_band (a go-live slot of the incident
---        patterns heatmap, null for any), $limit, $offset.
--- Reads: fct_listed_units, local_time.
+--        patterns heatmap, null for any), $backlog_at and $backlog_overdue (the
+--        units in the backlog at that local date instead of the period's: a
+--        point of the backlog chart; null for the period), $limit, $offset.
+-- Reads: fct_listed_units, fct_backlog_units, local_time.
 with listed as (
   select *
   from fct_listed_units($unit, $window_hours, $failure_max_priority, $tz, $from, $to, $services, $teams, $types)
+  where $backlog_at::date is null
+  union all
+  select *
+  from fct_backlog_units($unit, $window_hours, $failure_max_priority, $tz, $backlog_at::date, $backlog_overdue,
+    $services, $teams, $types)
+  where $backlog_at::date is not null
 ),
 viewed as (
   select *,

@@ -240,4 +240,69 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     expect(await page.locator('form[aria-label="Filters"]').isVisible()).toBe(true);
     await page.close();
   });
+
+  it('the filter controls are one Tab stop each: the dates are one text box each', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/releases?${march}`, { waitUntil: 'networkidle' });
+    await page.focus('form[aria-label="Filters"] select[name="preset"]');
+    const names: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      names.push(await page.evaluate(() => (document.activeElement as HTMLInputElement).name));
+    }
+    expect(names).toEqual(['from', 'to', 'unit']);
+    // a date typed by keyboard is checked by the browser before it is sent
+    await page.focus('form[aria-label="Filters"] input[name="from"]');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1 March');
+    expect(await page.$eval('input[name="from"]', (e) => (e as HTMLInputElement).validity.patternMismatch)).toBe(true);
+    await page.close();
+  });
+
+  it("a backlog chart point leads to the units it counts, and a release timeline's incident dot to its record", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/trends?from=2025-01-01&to=2025-07-01&as_of=2025-07-15T00:00:00Z&bucket=month`, {
+      waitUntil: 'networkidle',
+    });
+    // by mouse: a press on a point follows its link (the tip Plot pins on a press does not swallow it)
+    await page.locator('figure a[aria-label*="units), click for these units"]').first().click();
+    await page.waitForURL(/\/releases\?/);
+    await page.goBack();
+    await page.waitForSelector('figure a[aria-label*="in backlog at the start of"]');
+    const labels = await page.$$eval('figure a[aria-label*="in backlog at the start of"]', (links) =>
+      links.map((a) => a.getAttribute('aria-label') ?? ''),
+    );
+    expect(labels.length).toBeGreaterThan(3);
+    const counted = labels
+      .map((l) => ({ label: l, count: Number(/^(\d+)/.exec(l)?.[1]) }))
+      .sort((a, b) => b.count - a.count)[0];
+    expect(counted?.count).toBeGreaterThan(0);
+    await page.locator(`figure a[aria-label="${counted?.label}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/releases\?.*backlog_at=/);
+    await page.waitForSelector('[data-backlog]');
+    expect(await page.locator('[data-table="units"] tbody tr').count()).toBe(counted?.count);
+    expect(await page.locator('[data-backlog]').textContent()).toContain(`Only the ${counted?.count} release`);
+    // the page's own download is the same units
+    const csvHref = await page.locator('a[href^="/releases.csv"]').first().getAttribute('href');
+    const csv = await (await fetch(`${server.url}${csvHref}`)).text();
+    expect(csv.trim().split('\n').length - 1).toBe(counted?.count);
+    // Back returns to the chart
+    await page.goBack();
+    await page.waitForSelector('figure a[aria-label*="in backlog at the start of"]');
+
+    // a release with attributed incidents: its timeline's dots lead to their rows
+    await page.goto(`${server.url}/releases?${march}&sort=likely_incidents&dir=desc`, { waitUntil: 'networkidle' });
+    await page.locator('[data-table="units"] tbody tr td a').first().click();
+    await page.waitForSelector('[data-table="unit-incidents"]');
+    const dot = page.locator('figure a[aria-label^="incident "]').first();
+    const name = (await dot.getAttribute('aria-label')) ?? '';
+    const id = /^incident (\S+),/.exec(name)?.[1] ?? '';
+    expect(id).not.toBe('');
+    await dot.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((i) => location.hash === `#${encodeURIComponent(`incident-${i}`)}`, id);
+    expect(await page.locator('tr:target').getAttribute('id')).toBe(`incident-${id}`);
+    await page.close();
+  });
 });

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyView, type UnitsView, unitColumns } from '../../app/shared/unitsView.ts';
 import { ingestFile } from '../../ingest/load.ts';
 import { setDatabasePath, withWriter, writesSettled } from '../../lib/db.ts';
-import { getCalendar } from '../../queries/analysis.ts';
+import { getBacklogSeries, getCalendar } from '../../queries/analysis.ts';
 import { buildOrder, type ModelFile, models } from '../../queries/catalogue.ts';
 import { buildModels } from '../../queries/fullBuild.ts';
 import { getAttributedIncidents, getGoliveCells, getIncidentCounts, getIncidentPage } from '../../queries/incidents.ts';
@@ -118,14 +118,39 @@ describe('the releases table in SQL', () => {
     expect(all.length).toBeGreaterThan(200);
     const views: UnitsView[] = [];
     for (const sort of unitColumns.map((c) => c.key))
-      for (const dir of ['asc', 'desc'] as const) views.push({ q: '', outcome: 'all', sort, dir, page: 0, slot: null });
+      for (const dir of ['asc', 'desc'] as const)
+        views.push({ q: '', outcome: 'all', sort, dir, page: 0, slot: null, backlog: null });
     for (const outcome of ['failed', 'succeeded', 'rolled_back', 'open'] as const)
-      views.push({ q: '', outcome, sort: 'service', dir: 'asc', page: 0, slot: null });
-    views.push({ q: 'PAY', outcome: 'all', sort: 'end_at', dir: 'desc', page: 0, slot: null });
-    views.push({ q: 'team', outcome: 'failed', sort: 'lead_time_hours', dir: 'asc', page: 0, slot: null });
+      views.push({ q: '', outcome, sort: 'service', dir: 'asc', page: 0, slot: null, backlog: null });
+    views.push({ q: 'PAY', outcome: 'all', sort: 'end_at', dir: 'desc', page: 0, slot: null, backlog: null });
+    views.push({
+      q: 'team',
+      outcome: 'failed',
+      sort: 'lead_time_hours',
+      dir: 'asc',
+      page: 0,
+      slot: null,
+      backlog: null,
+    });
     // a heatmap cell's units: Tuesday 09-12h, Friday 18-21h
-    views.push({ q: '', outcome: 'all', sort: 'end_at', dir: 'desc', page: 0, slot: { weekday: 2, hourBand: 9 } });
-    views.push({ q: '', outcome: 'failed', sort: 'unit_id', dir: 'asc', page: 0, slot: { weekday: 5, hourBand: 18 } });
+    views.push({
+      q: '',
+      outcome: 'all',
+      sort: 'end_at',
+      dir: 'desc',
+      page: 0,
+      slot: { weekday: 2, hourBand: 9 },
+      backlog: null,
+    });
+    views.push({
+      q: '',
+      outcome: 'failed',
+      sort: 'unit_id',
+      dir: 'asc',
+      page: 0,
+      slot: { weekday: 5, hourBand: 18 },
+      backlog: null,
+    });
     for (const view of views) {
       const expected = applyView([...all], view);
       if (view.slot) expect(expected.length, JSON.stringify(view)).toBeGreaterThan(0);
@@ -146,6 +171,7 @@ describe('the releases table in SQL', () => {
       dir: 'asc',
       page: 0,
       slot: { weekday: 1, hourBand: 6 },
+      backlog: null,
     };
     const inNewYork = applyView(await getUnits(ny), slotView, 'America/New_York');
     expect(inNewYork.length).toBeGreaterThan(0);
@@ -153,6 +179,45 @@ describe('the releases table in SQL', () => {
     // and the heatmap cell counts the same units
     const cells = await getGoliveCells(ny);
     expect(cells.find((c) => c.weekday === 1 && c.hour_band === 6)?.completed).toBe(inNewYork.length);
+  }, 120_000);
+});
+
+describe("a backlog chart point's units", () => {
+  it('are the units it counts: at every bucket end, in backlog and overdue, with a filter, on both unit kinds', async () => {
+    freshDatabase();
+    await loadFolder(sample);
+    for (const extra of [{}, { unit: 'change' }, { service: ['checkout'] }]) {
+      const p = kpiParamsSchema.parse({
+        from: '2025-07-01',
+        to: '2026-01-01',
+        as_of: '2026-01-06T00:00:00Z',
+        ...extra,
+      });
+      const points = await getBacklogSeries(p, 'month');
+      expect(points.length).toBeGreaterThan(5);
+      // the whole organisation has overdue units at some bucket end; a filter may leave none
+      if (Object.keys(extra).length === 0) expect(points.some((x) => x.overdue > 0)).toBe(true);
+      expect(points.some((x) => x.backlog > 0)).toBe(true);
+      for (const point of points) {
+        for (const overdue of [false, true]) {
+          const view = { q: '', outcome: 'all', sort: 'unit_id', dir: 'asc', slot: null } as const;
+          const { rows, total } = await getUnitsPage(
+            p,
+            { ...view, backlog: { at: point.bucket_end, overdue } },
+            { limit: 10_000, offset: 0 },
+          );
+          const label = `${JSON.stringify(extra)} ${point.bucket_end} overdue=${overdue}`;
+          expect(total, label).toBe(overdue ? point.overdue : point.backlog);
+          expect(rows.length, label).toBe(total);
+          const at = Date.parse(`${point.bucket_end}T00:00:00Z`);
+          for (const r of rows) {
+            expect(Date.parse(r.requested_at ?? ''), label).toBeLessThanOrEqual(at);
+            if (r.is_completed) expect(Date.parse(r.end_at ?? ''), label).toBeGreaterThan(at);
+            if (overdue) expect(Date.parse(r.planned_end ?? ''), label).toBeLessThan(at);
+          }
+        }
+      }
+    }
   }, 120_000);
 });
 

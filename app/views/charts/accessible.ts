@@ -23,5 +23,17 @@ export function accessibleChart(node: Element): { interactive: boolean } {
     const title = a.querySelector('title')?.textContent?.split('\n')[0];
     if (title) a.setAttribute('aria-label', title);
   }
+  // A press on a link is the link's, not the tip's: Plot's pointer makes its tip sticky on a mouse press
+  // and draws it over the point between press and release, so the click lands on the tip and the link
+  // never follows. Stopped here, on the way down, the press never reaches Plot's listener.
+  if (links.length > 0) {
+    node.addEventListener(
+      'pointerdown',
+      (event) => {
+        if (event.target instanceof Element && event.target.closest('a')) event.stopPropagation();
+      },
+      { capture: true },
+    );
+  }
   return { interactive: links.length > 0 };
 }

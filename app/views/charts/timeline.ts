@@ -33,11 +33,13 @@ const d = (s: string | null) => (s ? new Date(s) : null);
 /**
  * Release timeline: planned and actual windows, each deployment (rollbacks
  * marked), the post-release window up to its boundary, and nearby incidents
- * coloured by how they were attributed.
+ * coloured by how they were attributed. With `incidentHref`, each incident's
+ * dot links to its record (the release page's row for it), named by its id,
+ * priority and attribution.
  */
 export function releaseTimeline(
   data: TimelineData,
-  options: { windowHours: number; width?: number; document?: Document },
+  options: { windowHours: number; width?: number; document?: Document; incidentHref?: (id: string) => string },
 ) {
   const rows = ['Planned', 'Actual', 'Deployments', 'Incidents'];
   const bars = [
@@ -98,6 +100,13 @@ export function releaseTimeline(
         fill: 'attribution',
         r: (i: { priority: number }) => 9 - i.priority * 1.5,
         stroke: 'white',
+        ...(options.incidentHref
+          ? {
+              href: (i: { incident_id: string }) => options.incidentHref?.(i.incident_id) ?? null,
+              ariaLabel: (i: { incident_id: string; priority: number; attribution: string; at: Date }) =>
+                `incident ${i.incident_id}, P${i.priority}, ${i.attribution}, opened ${i.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+            }
+          : {}),
       }),
       Plot.tip(
         incidents,

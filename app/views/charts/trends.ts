@@ -244,12 +244,21 @@ export interface BacklogPoint {
   overdue: number;
 }
 
-/** The backlog and its overdue part at each bucket end: does the backlog grow? */
-export function backlogPlot(points: BacklogPoint[], options: Opts) {
+/**
+ * The backlog and its overdue part at each bucket end: does the backlog grow?
+ * With `pointHref(bucket_end, series)`, each point links to the units it
+ * counts, its accessible name giving the count.
+ */
+export function backlogPlot(
+  points: BacklogPoint[],
+  options: Opts & { pointHref?: (bucketEnd: string, series: string) => string },
+) {
   const data = points.flatMap((p) => [
-    { date: at(p.bucket_end), count: p.backlog, series: 'in backlog' },
-    { date: at(p.bucket_end), count: p.overdue, series: 'overdue' },
+    { end: p.bucket_end, date: at(p.bucket_end), count: p.backlog, series: 'in backlog' },
+    { end: p.bucket_end, date: at(p.bucket_end), count: p.overdue, series: 'overdue' },
   ]);
+  type Point = (typeof data)[number];
+  const name = (d: Point) => `${d.count} ${d.series === 'overdue' ? 'overdue' : 'in backlog'} at the start of ${d.end}`;
   return Plot.plot({
     document: options.document,
     width: options.width ?? 560,
@@ -257,6 +266,24 @@ export function backlogPlot(points: BacklogPoint[], options: Opts) {
     x: { type: 'utc', label: 'Bucket end' },
     y: { label: options.label, grid: true, zero: true },
     color: { domain: ['in backlog', 'overdue'], range: ['#2d5bd7', '#b42318'], legend: true },
-    marks: [Plot.lineY(data, { x: 'date', y: 'count', stroke: 'series', marker: 'dot', tip: true }), Plot.ruleY([0])],
+    marks: [
+      Plot.ruleY([0]),
+      Plot.lineY(data, { x: 'date', y: 'count', stroke: 'series' }),
+      // the points carry the tip and, with pointHref, the link (as the p-chart's do)
+      Plot.dot(data, {
+        x: 'date',
+        y: 'count',
+        r: 3.5,
+        fill: 'series',
+        tip: true,
+        title: (d: Point) => `${name(d)}${options.pointHref ? ', click for these units' : ''}`,
+        ...(options.pointHref
+          ? {
+              href: (d: Point) => options.pointHref?.(d.end, d.series) ?? null,
+              ariaLabel: (d: Point) => `${name(d)}, click for these units`,
+            }
+          : {}),
+      }),
+    ],
   });
 }
