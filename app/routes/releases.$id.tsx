@@ -12,6 +12,7 @@ import { viewParams } from '../shared/unitsView.ts';
 import { excessSentence, verdict } from '../shared/verdict.ts';
 import { PlotFigure } from '../views/charts/PlotFigure.tsx';
 import { releaseTimeline } from '../views/charts/timeline.ts';
+import { DataTable } from '../views/DataTable.tsx';
 import { ReviewButtons } from '../views/ReviewButtons.tsx';
 import { SourceId, SourceLink } from '../views/SourceId.tsx';
 import { useCanReview } from '../views/useCanReview.ts';
@@ -130,27 +131,19 @@ export default function ReleaseDetail() {
         alt={`Planned and actual windows, ${deployments.length} deployments, and ${detail.incidents.length} incidents of the same service or CI nearby: ${attributed.length} attributed to this ${p.unit}.`}
       />
       <h2>Incidents near this {p.unit}</h2>
-      <table data-table="unit-incidents">
-        <thead>
-          <tr>
-            <th>Incident</th>
-            <th>Attribution</th>
-            <th className="num">Priority</th>
-            <th>Opened</th>
-            <th className="num">Hours after go-live</th>
-            <th>Service / CI</th>
-            <th>Title</th>
-            <th>Problem</th>
-            {canReview && <th>Review</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {detail.incidents.map((i) => (
-            <tr key={i.incident_id} id={incidentRowId(i.incident_id)} tabIndex={-1} data-attribution={i.attribution}>
-              <td>
-                <SourceId links={links} kind="incident" source={i.source} id={i.incident_id} />
-              </td>
-              <td>
+      <DataTable
+        name="unit-incidents"
+        columns={[
+          {
+            key: 'incident',
+            label: 'Incident',
+            cell: (i) => <SourceId links={links} kind="incident" source={i.source} id={i.incident_id} />,
+          },
+          {
+            key: 'attribution',
+            label: 'Attribution',
+            cell: (i) => (
+              <>
                 <span className={`pill ${i.attribution}`}>{i.attribution}</span>
                 {i.attributed_to ? ` (${i.attributed_to})` : ''}
                 {i.review && (
@@ -160,98 +153,97 @@ export default function ReleaseDetail() {
                     {i.review_reason ? `: ${i.review_reason}` : ''}
                   </span>
                 )}
-              </td>
-              <td className="num">P{i.priority}</td>
-              <td>{dateTime(i.opened_at, p.tz)}</td>
-              <td className="num">{i.hours_after_golive ?? '—'}</td>
-              <td>
-                {i.service ?? '—'} / {i.ci ?? '—'}
-              </td>
-              <td>{i.title ?? ''}</td>
-              <td>{i.problem_id && <SourceId links={links} kind="problem" source={i.source} id={i.problem_id} />}</td>
-              {canReview && (
-                <td>
-                  {i.review ? (
-                    <ReviewButtons
-                      link={{ incident_id: i.incident_id, unit_kind: p.unit, unit_id: u.unit_id }}
-                      verdict={i.review}
-                      back={back}
-                      label={`incident ${i.incident_id} to ${u.unit_id}`}
-                    />
-                  ) : i.attribution === 'likely' ? (
-                    <ReviewButtons
-                      link={{ incident_id: i.incident_id, unit_kind: p.unit, unit_id: u.unit_id }}
-                      back={back}
-                      label={`incident ${i.incident_id} to ${u.unit_id}`}
-                    />
-                  ) : i.attribution === 'confirmed' ? (
-                    <span className="hint">explicit link</span>
-                  ) : null}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { key: 'priority', label: 'Priority', numeric: true, cell: (i) => `P${i.priority}` },
+          { key: 'opened', label: 'Opened', cell: (i) => dateTime(i.opened_at, p.tz) },
+          { key: 'hours', label: 'Hours after go-live', numeric: true, cell: (i) => i.hours_after_golive ?? '—' },
+          { key: 'service', label: 'Service / CI', cell: (i) => `${i.service ?? '—'} / ${i.ci ?? '—'}` },
+          { key: 'title', label: 'Title', cell: (i) => i.title ?? '' },
+          {
+            key: 'problem',
+            label: 'Problem',
+            cell: (i) => i.problem_id && <SourceId links={links} kind="problem" source={i.source} id={i.problem_id} />,
+          },
+          ...(canReview
+            ? [
+                {
+                  key: 'review',
+                  label: 'Review',
+                  cell: (i: (typeof detail.incidents)[number]) =>
+                    i.review ? (
+                      <ReviewButtons
+                        link={{ incident_id: i.incident_id, unit_kind: p.unit, unit_id: u.unit_id }}
+                        verdict={i.review}
+                        back={back}
+                        label={`incident ${i.incident_id} to ${u.unit_id}`}
+                      />
+                    ) : i.attribution === 'likely' ? (
+                      <ReviewButtons
+                        link={{ incident_id: i.incident_id, unit_kind: p.unit, unit_id: u.unit_id }}
+                        back={back}
+                        label={`incident ${i.incident_id} to ${u.unit_id}`}
+                      />
+                    ) : i.attribution === 'confirmed' ? (
+                      <span className="hint">explicit link</span>
+                    ) : null,
+                },
+              ]
+            : []),
+        ]}
+        rows={detail.incidents}
+        rowKey={(i) => i.incident_id}
+        rowProps={(i) => ({ id: incidentRowId(i.incident_id), tabIndex: -1, 'data-attribution': i.attribution })}
+        phone={['incident', 'attribution', 'priority', 'review']}
+      />
       {detail.incidents.length === 0 && <p>No incidents of this service or its CIs around its go-live.</p>}
       <div className="grid2">
         <section>
           <h2>Changes</h2>
-          <table data-table="unit-changes">
-            <thead>
-              <tr>
-                <th>Change</th>
-                <th>Type</th>
-                <th>Risk</th>
-                <th>CI</th>
-                <th>Outcome</th>
-                <th>Finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <SourceId links={links} kind="change" source={c.source} id={c.id} />
-                  </td>
-                  <td>{c.kind ?? '—'}</td>
-                  <td>{c.risk ?? '—'}</td>
-                  <td>{c.ci ?? '—'}</td>
-                  <td>{c.status ?? 'open'}</td>
-                  <td>{dateTime(c.finished_at, p.tz)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            name="unit-changes"
+            columns={[
+              {
+                key: 'change',
+                label: 'Change',
+                cell: (c) => <SourceId links={links} kind="change" source={c.source} id={c.id} />,
+              },
+              { key: 'type', label: 'Type', cell: (c) => c.kind ?? '—' },
+              { key: 'risk', label: 'Risk', cell: (c) => c.risk ?? '—' },
+              { key: 'ci', label: 'CI', cell: (c) => c.ci ?? '—' },
+              { key: 'outcome', label: 'Outcome', cell: (c) => c.status ?? 'open' },
+              { key: 'finished', label: 'Finished', cell: (c) => dateTime(c.finished_at, p.tz) },
+            ]}
+            rows={changes}
+            rowKey={(c) => c.id}
+            phone={['change', 'outcome', 'finished']}
+          />
         </section>
         <section>
           <h2>Deployments</h2>
-          <table data-table="unit-deployments">
-            <thead>
-              <tr>
-                <th>Deployment</th>
-                <th>Environment</th>
-                <th>Status</th>
-                <th>Strategy</th>
-                <th>Finished</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deployments.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <SourceId links={links} kind="deployment" source={d.source} id={d.id} />
-                  </td>
-                  <td>{d.environment ?? '—'}</td>
-                  <td className={d.status === 'succeeded' ? '' : 'failed'}>
-                    {d.is_rollback ? `rollback of ${d.reverts ?? '?'}` : d.status}
-                  </td>
-                  <td>{d.strategy ?? '—'}</td>
-                  <td>{dateTime(d.finished_at, p.tz)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            name="unit-deployments"
+            columns={[
+              {
+                key: 'deployment',
+                label: 'Deployment',
+                cell: (d) => <SourceId links={links} kind="deployment" source={d.source} id={d.id} />,
+              },
+              { key: 'environment', label: 'Environment', cell: (d) => d.environment ?? '—' },
+              {
+                key: 'status',
+                label: 'Status',
+                cell: (d) => (d.is_rollback ? `rollback of ${d.reverts ?? '?'}` : d.status),
+                cellProps: (d) => ({ className: d.status === 'succeeded' ? '' : 'failed' }),
+              },
+              { key: 'strategy', label: 'Strategy', cell: (d) => d.strategy ?? '—' },
+              { key: 'finished', label: 'Finished', cell: (d) => dateTime(d.finished_at, p.tz) },
+            ]}
+            rows={deployments}
+            rowKey={(d) => d.id}
+            phone={['deployment', 'status', 'finished']}
+          />
         </section>
       </div>
     </>

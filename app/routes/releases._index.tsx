@@ -13,16 +13,16 @@ import {
   outcomeFilters,
   pageSize,
   parseView,
+  type UnitColumn,
   type UnitsView,
   unitColumns,
   viewParams,
   weekdayNames,
 } from '../shared/unitsView.ts';
+import { type Column, DataTable } from '../views/DataTable.tsx';
 import { Definitions } from '../views/Definitions.tsx';
 import { EmptyPeriod } from '../views/EmptyPeriod.tsx';
 import { FilterBar } from '../views/FilterBar.tsx';
-import { Pager } from '../views/Pager.tsx';
-import { SortHeader } from '../views/SortHeader.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Releases · ReleaseLens' }];
 
@@ -137,77 +137,90 @@ export default function Releases() {
           what={view.q || view.outcome !== 'all' ? `${p.unit}s matching this view` : undefined}
         />
       )}
-      <table data-table="units">
-        <thead>
-          <tr>
-            {unitColumns.map((c) => (
-              <SortHeader
-                key={c.key}
-                column={c.key}
-                label={c.label}
-                search={search}
-                numeric={'numeric' in c}
-                help={help[c.key]}
-              />
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={r.unit_id}>
-              <td>
-                <Link to={`/releases/${encodeURIComponent(r.unit_id)}${search}`} id={i === 0 ? 'results' : undefined}>
-                  {r.unit_id}
-                </Link>
-              </td>
-              <td>{r.title ?? '—'}</td>
-              <td>{r.unit_type ?? '—'}</td>
-              <td>{r.service ?? '—'}</td>
-              <td>{r.team ?? '—'}</td>
-              <td>{r.record_status ?? '—'}</td>
-              <td>{dateTime(r.planned_end, p.tz)}</td>
-              <td>{dateTime(r.end_at, p.tz)}</td>
-              <td className="num">{signedHours(r.slip_minutes)}</td>
-              <td className="num">{hours(r.duration_minutes === null ? null : r.duration_minutes / 60)}</td>
-              <td
-                className="num"
-                title={r.planned_minutes === null ? 'no planned window' : `planned ${hours(r.planned_minutes / 60)}`}
-              >
-                {signedHours(r.overrun_minutes)}
-              </td>
-              <td className="num">{hours(r.lead_time_hours)}</td>
-              <td className="num">{r.confirmed_incidents}</td>
-              <td className="num">{r.likely_incidents}</td>
-              <td
-                className={`num${r.is_excess_fdr ? ' failed' : ''}`}
-                data-excess={r.is_excess_fdr ? 'significant' : r.is_excess ? 'chance' : undefined}
-                title={excessTitle(r)}
-              >
-                {r.expected_incidents === null ? '—' : r.expected_incidents.toFixed(2)}
-                {r.is_excess_fdr ? ' ▲' : r.is_excess ? ' △' : ''}
-                {r.too_little_history && r.expected_incidents !== null ? ' ⁺' : ''}
-              </td>
-              <td className={r.is_failed ? 'failed' : 'ok'}>
-                {!r.is_completed
-                  ? r.is_cancelled
-                    ? 'cancelled'
-                    : 'not live'
-                  : r.is_failed
-                    ? r.is_rolled_back
-                      ? 'rolled back'
-                      : 'failed'
-                    : 'no'}
-              </td>
-              <td className="num" title="applicable release policy checks this unit fails (see its detail page)">
-                {r.policy_failed_checks ?? '—'}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Pager search={search} page={view.page} pages={pages} />
+      <DataTable
+        name="units"
+        columns={unitTableColumns(p.tz, search, help)}
+        rows={rows}
+        rowKey={(r) => r.unit_id}
+        phone={phoneColumns}
+        search={search}
+        pager={{ page: view.page, pages }}
+      />
     </>
   );
+}
+
+/** What a release manager opens the list for on a phone: which, on what service, when, and how it went. */
+const phoneColumns = ['unit_id', 'service', 'end_at', 'is_failed'];
+
+/** The releases table's columns: unitColumns' labels (app/shared/unitsView.ts), each with its cell. */
+function unitTableColumns(tz: string, search: string, help: Record<string, string | undefined>): Column<UnitRow>[] {
+  const cells: Record<UnitColumn, Pick<Column<UnitRow>, 'cell' | 'cellProps'>> = {
+    unit_id: {
+      cell: (r, i) => (
+        <Link to={`/releases/${encodeURIComponent(r.unit_id)}${search}`} id={i === 0 ? 'results' : undefined}>
+          {r.unit_id}
+        </Link>
+      ),
+    },
+    title: { cell: (r) => r.title ?? '—' },
+    unit_type: { cell: (r) => r.unit_type ?? '—' },
+    service: { cell: (r) => r.service ?? '—' },
+    team: { cell: (r) => r.team ?? '—' },
+    record_status: { cell: (r) => r.record_status ?? '—' },
+    planned_end: { cell: (r) => dateTime(r.planned_end, tz) },
+    end_at: { cell: (r) => dateTime(r.end_at, tz) },
+    slip_minutes: { cell: (r) => signedHours(r.slip_minutes) },
+    duration_minutes: { cell: (r) => hours(r.duration_minutes === null ? null : r.duration_minutes / 60) },
+    overrun_minutes: {
+      cell: (r) => signedHours(r.overrun_minutes),
+      cellProps: (r) => ({
+        title: r.planned_minutes === null ? 'no planned window' : `planned ${hours(r.planned_minutes / 60)}`,
+      }),
+    },
+    lead_time_hours: { cell: (r) => hours(r.lead_time_hours) },
+    confirmed_incidents: { cell: (r) => r.confirmed_incidents },
+    likely_incidents: { cell: (r) => r.likely_incidents },
+    expected_incidents: {
+      cell: (r) => (
+        <>
+          {r.expected_incidents === null ? '—' : r.expected_incidents.toFixed(2)}
+          {r.is_excess_fdr ? ' ▲' : r.is_excess ? ' △' : ''}
+          {r.too_little_history && r.expected_incidents !== null ? ' ⁺' : ''}
+        </>
+      ),
+      cellProps: (r) => ({
+        className: r.is_excess_fdr ? 'failed' : undefined,
+        'data-excess': r.is_excess_fdr ? 'significant' : r.is_excess ? 'chance' : undefined,
+        title: excessTitle(r),
+      }),
+    },
+    is_failed: {
+      cell: (r) =>
+        !r.is_completed
+          ? r.is_cancelled
+            ? 'cancelled'
+            : 'not live'
+          : r.is_failed
+            ? r.is_rolled_back
+              ? 'rolled back'
+              : 'failed'
+            : 'no',
+      cellProps: (r) => ({ className: r.is_failed ? 'failed' : 'ok' }),
+    },
+    policy_failed_checks: {
+      cell: (r) => r.policy_failed_checks ?? '—',
+      cellProps: () => ({ title: 'applicable release policy checks this unit fails (see its detail page)' }),
+    },
+  };
+  return unitColumns.map((c) => ({
+    key: c.key,
+    label: c.label,
+    numeric: 'numeric' in c,
+    sortable: true,
+    help: help[c.key],
+    ...cells[c.key],
+  }));
 }
 
 /** The Expected cell's explanation: what was seen, the test, and how far to trust it. */

@@ -5,6 +5,7 @@
  * reviews made, with whether each is in effect. POST /review stores one
  * review (a form) and, given `back`, returns the browser there.
  */
+
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node';
 import { Link, useActionData, useFetcher, useLoaderData, useLocation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
@@ -13,6 +14,7 @@ import { RouteError } from '../root.tsx';
 import { pageFilters } from '../server/page.server.ts';
 import { handleReviews, mayReview } from '../server/reviews.server.ts';
 import { count, dateTime } from '../shared/format.ts';
+import { DataTable } from '../views/DataTable.tsx';
 import { FilterBar } from '../views/FilterBar.tsx';
 import { Pager } from '../views/Pager.tsx';
 import { ReviewButtons } from '../views/ReviewButtons.tsx';
@@ -90,61 +92,74 @@ function QueueTable({
           {fetcher.data.error}
         </p>
       )}
-      <table data-table="review-queue">
-        <thead>
-          <tr>
-            <th className="num">#</th>
-            <th>Incident</th>
-            <th className="num">Priority</th>
-            <th>Opened</th>
-            <th>Linked to</th>
-            <th className="num">Hours after go-live</th>
-            <th>Matched on</th>
-            <th className="num">Unit's incidents (expected)</th>
-            <th>Title</th>
-            {canReview && <th>Verdict</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={`${r.incident_id}:${r.unit_id}`} data-incident={r.incident_id} tabIndex={-1}>
-              <td className="num">{offset + i + 1}</td>
-              <td>
+      <DataTable
+        name="review-queue"
+        columns={[
+          { key: 'order', label: '#', numeric: true, cell: (_r, i) => offset + i + 1 },
+          {
+            key: 'incident',
+            label: 'Incident',
+            cell: (r) => (
+              <>
                 {r.incident_id} <span className="phone-only hint">P{r.priority}</span>
-              </td>
-              <td className="num">P{r.priority}</td>
-              <td>{dateTime(r.opened_at)}</td>
-              <td>
+              </>
+            ),
+          },
+          { key: 'priority', label: 'Priority', numeric: true, cell: (r) => `P${r.priority}` },
+          { key: 'opened', label: 'Opened', cell: (r) => dateTime(r.opened_at) },
+          {
+            key: 'unit',
+            label: 'Linked to',
+            cell: (r) => (
+              <>
                 <Link to={`/releases/${encodeURIComponent(r.unit_id)}?${unitQuery}`}>{r.unit_id}</Link>{' '}
                 <span className="hint">{r.service}</span>
-              </td>
-              <td className="num">{r.hours_after_golive ?? '—'}</td>
-              <td>
-                {r.incident_service && r.incident_service === r.service
-                  ? `service ${r.service}`
-                  : `CI ${r.incident_ci ?? '—'}`}
-              </td>
-              <td className="num">
-                {r.post_release_incidents} ({r.expected_incidents === null ? '—' : r.expected_incidents.toFixed(1)})
-              </td>
-              <td>{r.title ?? ''}</td>
-              {canReview && (
-                <td
-                  onSubmitCapture={() => {
-                    focusAt.current = i;
-                  }}
-                >
-                  <ReviewButtons
-                    link={{ incident_id: r.incident_id, unit_kind: unitKind, unit_id: r.unit_id }}
-                    fetcher={fetcher as never}
-                    label={`incident ${r.incident_id} to ${r.unit_id}`}
-                  />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { key: 'hours', label: 'Hours after go-live', numeric: true, cell: (r) => r.hours_after_golive ?? '—' },
+          {
+            key: 'matched',
+            label: 'Matched on',
+            cell: (r) =>
+              r.incident_service && r.incident_service === r.service
+                ? `service ${r.service}`
+                : `CI ${r.incident_ci ?? '—'}`,
+          },
+          {
+            key: 'incidents',
+            label: "Unit's incidents (expected)",
+            numeric: true,
+            cell: (r) =>
+              `${r.post_release_incidents} (${r.expected_incidents === null ? '—' : r.expected_incidents.toFixed(1)})`,
+          },
+          { key: 'title', label: 'Title', cell: (r) => r.title ?? '' },
+          ...(canReview
+            ? [
+                {
+                  key: 'verdict',
+                  label: 'Verdict',
+                  cell: (r: (typeof rows)[number]) => (
+                    <ReviewButtons
+                      link={{ incident_id: r.incident_id, unit_kind: unitKind, unit_id: r.unit_id }}
+                      fetcher={fetcher as never}
+                      label={`incident ${r.incident_id} to ${r.unit_id}`}
+                    />
+                  ),
+                  cellProps: (r: (typeof rows)[number]) => ({
+                    onSubmitCapture: () => {
+                      focusAt.current = rows.indexOf(r);
+                    },
+                  }),
+                },
+              ]
+            : []),
+        ]}
+        rows={rows}
+        rowKey={(r) => `${r.incident_id}:${r.unit_id}`}
+        rowProps={(r) => ({ 'data-incident': r.incident_id, tabIndex: -1 })}
+        phone={['incident', 'unit', 'verdict']}
+      />
     </>
   );
 }
@@ -200,47 +215,38 @@ export default function Review() {
         <a href="/download/reviews/parquet">Parquet</a>
       </p>
       {reviews.rows.length > 0 && (
-        <table data-table="reviews">
-          <thead>
-            <tr>
-              <th>Incident</th>
-              <th>Unit</th>
-              <th>Verdict</th>
-              <th>Reason</th>
-              <th>By</th>
-              <th>When</th>
-              <th>Status</th>
-              {canReview && <th>Change</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {reviews.rows.map((r) => (
-              <tr key={r.review_id} data-review-status={r.status}>
-                <td>{r.incident_id}</td>
-                <td>
-                  {r.unit_kind} {r.unit_id}
-                </td>
-                <td>
-                  <span className={`pill ${r.verdict}`}>{r.verdict}</span>
-                </td>
-                <td>{r.reason ?? ''}</td>
-                <td>{r.reviewed_by}</td>
-                <td>{dateTime(r.reviewed_at)}</td>
-                <td>{r.status}</td>
-                {canReview && (
-                  <td>
-                    <ReviewButtons
-                      link={r}
-                      verdict={r.verdict}
-                      back={`/review${search}`}
-                      label={`incident ${r.incident_id} to ${r.unit_id}`}
-                    />
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          name="reviews"
+          columns={[
+            { key: 'incident', label: 'Incident', cell: (r) => r.incident_id },
+            { key: 'unit', label: 'Unit', cell: (r) => `${r.unit_kind} ${r.unit_id}` },
+            { key: 'verdict', label: 'Verdict', cell: (r) => <span className={`pill ${r.verdict}`}>{r.verdict}</span> },
+            { key: 'reason', label: 'Reason', cell: (r) => r.reason ?? '' },
+            { key: 'by', label: 'By', cell: (r) => r.reviewed_by },
+            { key: 'when', label: 'When', cell: (r) => dateTime(r.reviewed_at) },
+            { key: 'status', label: 'Status', cell: (r) => r.status },
+            ...(canReview
+              ? [
+                  {
+                    key: 'change',
+                    label: 'Change',
+                    cell: (r: (typeof reviews.rows)[number]) => (
+                      <ReviewButtons
+                        link={r}
+                        verdict={r.verdict}
+                        back={`/review${search}`}
+                        label={`incident ${r.incident_id} to ${r.unit_id}`}
+                      />
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+          rows={reviews.rows}
+          rowKey={(r) => String(r.review_id)}
+          rowProps={(r) => ({ 'data-review-status': r.status })}
+          phone={['incident', 'unit', 'verdict', 'change']}
+        />
       )}
       <Pager
         search={search}

@@ -10,6 +10,7 @@ export function SortHeader({
   help,
   sortKey = 'sort',
   dirKey = 'dir',
+  className,
 }: {
   column: string;
   label: string;
@@ -19,13 +20,14 @@ export function SortHeader({
   help?: string;
   sortKey?: string;
   dirKey?: string;
+  className?: string;
 }) {
   const params = new URLSearchParams(search);
   const active = params.get(sortKey) === column;
   const dir = active && params.get(dirKey) !== 'asc' ? 'asc' : 'desc';
   return (
     <th
-      className={numeric ? 'num' : undefined}
+      className={[numeric ? 'num' : '', className ?? ''].filter(Boolean).join(' ') || undefined}
       aria-sort={active ? (params.get(dirKey) === 'asc' ? 'ascending' : 'descending') : 'none'}
     >
       <Link

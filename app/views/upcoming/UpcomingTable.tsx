@@ -5,6 +5,7 @@
  * same; no hook, no script.
  */
 import type { Reason, ServiceRecord, UpcomingItem } from '../../../queries/agenda.ts';
+import { DataTable } from '../DataTable.tsx';
 
 const percent = (v: number) => `${(v * 100).toFixed(0)}%`;
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
@@ -37,78 +38,86 @@ export function UpcomingTable({
   /** A link to a unit's page, or null for none (the printable pack). */
   hrefOf: ((item: UpcomingItem) => string) | null;
 }) {
+  const list = (texts: string[]) => (
+    <ul className="reasons">
+      {texts.map((t) => (
+        <li key={t}>{t}</li>
+      ))}
+    </ul>
+  );
   return (
-    <table data-table="upcoming">
-      <thead>
-        <tr>
-          <th className="num">#</th>
-          <th>Scheduled</th>
-          <th>Service</th>
-          <th>Planned window (UTC)</th>
-          <th>Why the board should look</th>
-          <th>Service record, last {historyDays} days</th>
-          <th>Usual overrun (median / 85%)</th>
-          <th>Not judged</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((i, n) => (
-          <tr
-            key={`${i.unit_kind}:${i.unit_id}`}
-            data-unit={i.unit_id}
-            data-stop={i.reasons.filter((r) => r.level === 'stop').length}
-          >
-            <td className="num">{n + 1}</td>
-            <td>
+    <DataTable
+      name="upcoming"
+      columns={[
+        { key: 'order', label: '#', numeric: true, cell: (_i, n) => n + 1 },
+        {
+          key: 'scheduled',
+          label: 'Scheduled',
+          cell: (i) => (
+            <>
               {i.unit_kind} {hrefOf ? <a href={hrefOf(i)}>{i.unit_id}</a> : i.unit_id}
               {i.title ? <div className="hint">{i.title}</div> : null}
               <div className="hint">
                 {[i.unit_type, i.risk && `risk ${i.risk}`, i.record_status].filter(Boolean).join(' · ')}
               </div>
-            </td>
-            <td>
+            </>
+          ),
+        },
+        {
+          key: 'service',
+          label: 'Service',
+          cell: (i) => (
+            <>
               {i.service ?? '—'}
               {i.cis.length > 0 && <div className="hint">{i.cis.join(', ')}</div>}
-            </td>
-            <td>
-              {when(i.planned_start)} to {when(i.planned_end)}
-            </td>
-            <td>
-              {i.reasons.length === 0 ? (
-                <span className="hint">nothing found</span>
-              ) : (
-                <ul className="reasons">
-                  {i.reasons.map((r) => (
-                    <li key={r.text} data-level={r.level}>
-                      <strong>{levelLabel[r.level]}:</strong> {r.text}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </td>
-            <td>
-              <TrackRecord r={i.record} days={historyDays} />
-            </td>
-            <td>
-              {i.record && i.record.timed > 0
-                ? `${overrun(i.record.overrunMedianMinutes)} / ${overrun(i.record.overrunP85Minutes)}`
-                : '—'}
-            </td>
-            <td>
-              {i.notJudged.length === 0 ? (
-                ''
-              ) : (
-                <ul className="reasons">
-                  {i.notJudged.map((t) => (
-                    <li key={t}>{t}</li>
-                  ))}
-                </ul>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        {
+          key: 'window',
+          label: 'Planned window (UTC)',
+          cell: (i) => `${when(i.planned_start)} to ${when(i.planned_end)}`,
+        },
+        {
+          key: 'reasons',
+          label: 'Why the board should look',
+          cell: (i) =>
+            i.reasons.length === 0 ? (
+              <span className="hint">nothing found</span>
+            ) : (
+              <ul className="reasons">
+                {i.reasons.map((r) => (
+                  <li key={r.text} data-level={r.level}>
+                    <strong>{levelLabel[r.level]}:</strong> {r.text}
+                  </li>
+                ))}
+              </ul>
+            ),
+        },
+        {
+          key: 'record',
+          label: `Service record, last ${historyDays} days`,
+          cell: (i) => <TrackRecord r={i.record} days={historyDays} />,
+        },
+        {
+          key: 'overrun',
+          label: 'Usual overrun (median / 85%)',
+          cell: (i) =>
+            i.record && i.record.timed > 0
+              ? `${overrun(i.record.overrunMedianMinutes)} / ${overrun(i.record.overrunP85Minutes)}`
+              : '—',
+        },
+        { key: 'not_judged', label: 'Not judged', cell: (i) => (i.notJudged.length === 0 ? '' : list(i.notJudged)) },
+      ]}
+      rows={items}
+      rowKey={(i) => `${i.unit_kind}:${i.unit_id}`}
+      rowProps={(i) => ({
+        'data-unit': i.unit_id,
+        'data-stop': String(i.reasons.filter((r) => r.level === 'stop').length),
+      })}
+      // what is scheduled, when, and why to look
+      phone={['scheduled', 'window', 'reasons']}
+    />
   );
 }
 
