@@ -1,10 +1,12 @@
 /** The alerts page: what the channels were told (firing first, each with its evidence link), the digests' next runs, and the deliveries. */
+
 import type { MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { alertsConfig, nextDigests } from '../alerts.server.ts';
 import { RouteError } from '../root.tsx';
 import { readAlertState, readDeliveries } from '../server/alerts/engine.server.ts';
 import { dateTime } from '../shared/format.ts';
+import { DataTable } from '../views/DataTable.tsx';
 import { DeliveriesTable } from '../views/DeliveriesTable.tsx';
 
 export const meta: MetaFunction = () => [{ title: 'Alerts · ReleaseLens' }];
@@ -62,30 +64,28 @@ export default function Alerts() {
       {rules.length > 0 && (
         <>
           <h2>Every rule</h2>
-          <table data-table="alert-rules">
-            <thead>
-              <tr>
-                <th>Rule</th>
-                <th>State</th>
-                <th>Now</th>
-                <th>Changed</th>
-                <th>Read</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((r) => (
-                <tr key={r.rule}>
-                  <td>
-                    <a href={r.link.replace(/^https?:\/\/[^/]+/, '')}>{r.rule}</a>
-                  </td>
-                  <td className={r.firing ? 'failed' : ''}>{r.firing ? 'firing' : 'clear'}</td>
-                  <td>{r.summary}</td>
-                  <td>{dateTime(r.changed_at)}</td>
-                  <td>{dateTime(r.evaluated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            name="alert-rules"
+            columns={[
+              {
+                key: 'rule',
+                label: 'Rule',
+                cell: (r) => <a href={r.link.replace(/^https?:\/\/[^/]+/, '')}>{r.rule}</a>,
+              },
+              {
+                key: 'state',
+                label: 'State',
+                cell: (r) => (r.firing ? 'firing' : 'clear'),
+                cellProps: (r) => ({ className: r.firing ? 'failed' : '' }),
+              },
+              { key: 'now', label: 'Now', cell: (r) => r.summary },
+              { key: 'changed', label: 'Changed', cell: (r) => dateTime(r.changed_at) },
+              { key: 'read', label: 'Read', cell: (r) => dateTime(r.evaluated_at) },
+            ]}
+            rows={rules}
+            rowKey={(r) => r.rule}
+            phone={['rule', 'state', 'now']}
+          />
         </>
       )}
       {digests.length > 0 && (

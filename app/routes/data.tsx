@@ -4,6 +4,7 @@
  * every rejected value. (Just over 300 lines: one table per section, read top
  * to bottom.)
  */
+
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
 import { readAudit } from '../../lib/access/audit.ts';
@@ -16,6 +17,7 @@ import { handleUpload, uploadsEnabled } from '../server/upload.server.ts';
 import { count, dateTime } from '../shared/format.ts';
 import { pullViews } from '../shared/pulls.ts';
 import { qualityWarnings } from '../shared/quality.ts';
+import { DataTable } from '../views/DataTable.tsx';
 import { DeliveriesTable } from '../views/DeliveriesTable.tsx';
 import { Pager } from '../views/Pager.tsx';
 import { PullsTable } from '../views/PullsTable.tsx';
@@ -71,6 +73,13 @@ function Warnings({ q, done }: { q: Status['quality']; done: Status['doneWithout
   );
 }
 
+/** A table's downloads from /download/<table>/<format>. */
+const downloadsOf = (table: string) =>
+  (['csv', 'arrow', 'parquet'] as const).map((format) => ({
+    href: `/download/${table}/${format}`,
+    label: format === 'csv' ? 'CSV' : format === 'arrow' ? 'Arrow' : 'Parquet',
+  }));
+
 export default function Data() {
   const {
     runs,
@@ -109,26 +118,17 @@ export default function Data() {
         </div>
       )}
       <h2>Records</h2>
-      <table data-table="counts">
-        <thead>
-          <tr>
-            <th>Entity</th>
-            <th>Source</th>
-            <th className="num">Records</th>
-            <th>Newest record</th>
-          </tr>
-        </thead>
-        <tbody>
-          {counts.map((c) => (
-            <tr key={`${c.entity}-${c.source}`}>
-              <td>{c.entity}</td>
-              <td>{c.source}</td>
-              <td className="num">{count(c.records)}</td>
-              <td>{dateTime(c.newest_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        name="counts"
+        columns={[
+          { key: 'entity', label: 'Entity', cell: (c) => c.entity },
+          { key: 'source', label: 'Source', cell: (c) => c.source },
+          { key: 'records', label: 'Records', numeric: true, cell: (c) => count(c.records) },
+          { key: 'newest', label: 'Newest record', cell: (c) => dateTime(c.newest_at) },
+        ]}
+        rows={counts}
+        rowKey={(c) => `${c.entity}-${c.source}`}
+      />
       <h2>Pulled sources</h2>
       <PullsTable pulls={pulls} gone={gone} />
       {deliveries.length > 0 && (
@@ -212,98 +212,62 @@ export default function Data() {
       {audit.length === 0 ? (
         <p>No uploads, hand-offs, rebuilds, tokens or sign-ins recorded yet.</p>
       ) : (
-        <table data-table="audit">
-          <caption className="sr-only">Newest first: who did what, and what it changed</caption>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-              <th>Changed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {audit.map((e) => (
-              <tr key={`${e.at}-${e.actor}-${e.action}`}>
-                <td>{dateTime(e.at)}</td>
-                <td>{e.actor}</td>
-                <td>{e.action}</td>
-                <td>{e.detail}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          name="audit"
+          caption={<span className="sr-only">Newest first: who did what, and what it changed</span>}
+          columns={[
+            { key: 'at', label: 'When', cell: (e) => dateTime(e.at) },
+            { key: 'actor', label: 'Who', cell: (e) => e.actor },
+            { key: 'action', label: 'What', cell: (e) => e.action },
+            { key: 'detail', label: 'Changed', cell: (e) => e.detail },
+          ]}
+          rows={audit}
+          rowKey={(e) => `${e.at}-${e.actor}-${e.action}`}
+          phone={['at', 'actor', 'action']}
+        />
       )}
       <h2>Ingest runs</h2>
-      <p className="toolbar">
-        <a href="/download/ingest_runs/csv">CSV</a> <a href="/download/ingest_runs/arrow">Arrow</a>{' '}
-        <a href="/download/ingest_runs/parquet">Parquet</a>
-      </p>
-      <table data-table="runs">
-        <thead>
-          <tr>
-            <th className="num">Run</th>
-            <th>File</th>
-            <th>Entity</th>
-            <th>Source</th>
-            <th className="num">Read</th>
-            <th className="num">Loaded</th>
-            <th className="num">Rejected</th>
-            <th>Status</th>
-            <th>Finished</th>
-            <th className="num">Seconds</th>
-            <th>Notes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.run_id}>
-              <td className="num">{r.run_id}</td>
-              <td>{r.file}</td>
-              <td>{r.entity ?? '—'}</td>
-              <td>{r.source}</td>
-              <td className="num">{count(r.rows_read)}</td>
-              <td className="num">{count(r.rows_loaded)}</td>
-              <td className="num">{count(r.rows_rejected)}</td>
-              <td className={r.status === 'failed' ? 'failed' : ''} title={r.error ?? ''}>
-                {r.status}
-              </td>
-              <td>{dateTime(r.finished_at)}</td>
-              <td className="num">{r.seconds ?? '—'}</td>
-              <td>{r.notes ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        name="runs"
+        downloads={downloadsOf('ingest_runs')}
+        columns={[
+          { key: 'run', label: 'Run', numeric: true, cell: (r) => r.run_id },
+          { key: 'file', label: 'File', cell: (r) => r.file },
+          { key: 'entity', label: 'Entity', cell: (r) => r.entity ?? '—' },
+          { key: 'source', label: 'Source', cell: (r) => r.source },
+          { key: 'read', label: 'Read', numeric: true, cell: (r) => count(r.rows_read) },
+          { key: 'loaded', label: 'Loaded', numeric: true, cell: (r) => count(r.rows_loaded) },
+          { key: 'rejected', label: 'Rejected', numeric: true, cell: (r) => count(r.rows_rejected) },
+          {
+            key: 'status',
+            label: 'Status',
+            cell: (r) => r.status,
+            cellProps: (r) => ({ className: r.status === 'failed' ? 'failed' : '', title: r.error ?? '' }),
+          },
+          { key: 'finished', label: 'Finished', cell: (r) => dateTime(r.finished_at) },
+          { key: 'seconds', label: 'Seconds', numeric: true, cell: (r) => r.seconds ?? '—' },
+          { key: 'notes', label: 'Notes', cell: (r) => r.notes ?? '' },
+        ]}
+        rows={runs}
+        rowKey={(r) => String(r.run_id)}
+        phone={['run', 'file', 'loaded', 'rejected', 'status']}
+      />
       <h2>Rejected values</h2>
-      <p className="toolbar">
-        <a href="/download/ingest_rejects/csv">CSV</a> <a href="/download/ingest_rejects/arrow">Arrow</a>{' '}
-        <a href="/download/ingest_rejects/parquet">Parquet</a>
-      </p>
-      <table data-table="rejects">
-        <thead>
-          <tr>
-            <th className="num">Run</th>
-            <th>File</th>
-            <th className="num">Line</th>
-            <th>Column</th>
-            <th>Value</th>
-            <th>Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rejects.map((r) => (
-            <tr key={`${r.run_id}-${r.record}-${r.column}-${r.reason}`}>
-              <td className="num">{r.run_id}</td>
-              <td>{r.file}</td>
-              <td className="num">{r.line ?? '—'}</td>
-              <td>{r.column || '—'}</td>
-              <td>{r.value ?? ''}</td>
-              <td>{r.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        name="rejects"
+        downloads={downloadsOf('ingest_rejects')}
+        columns={[
+          { key: 'run', label: 'Run', numeric: true, cell: (r) => r.run_id },
+          { key: 'file', label: 'File', cell: (r) => r.file },
+          { key: 'line', label: 'Line', numeric: true, cell: (r) => r.line ?? '—' },
+          { key: 'column', label: 'Column', cell: (r) => r.column || '—' },
+          { key: 'value', label: 'Value', cell: (r) => r.value ?? '' },
+          { key: 'reason', label: 'Reason', cell: (r) => r.reason },
+        ]}
+        rows={rejects}
+        rowKey={(r) => `${r.run_id}-${r.record}-${r.column}-${r.reason}`}
+        phone={['file', 'line', 'column', 'reason']}
+      />
       {rejects.length === 0 && <p>No rejected rows.</p>}
       <Pager
         search={search}

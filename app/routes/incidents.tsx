@@ -5,6 +5,7 @@
  * records themselves with their filters. (Over 300 lines: a dozen figures and
  * one records table, each a few lines of JSX over one loader's answer.)
  */
+
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLocation } from '@remix-run/react';
 import { useCallback, useMemo } from 'react';
@@ -34,10 +35,10 @@ import {
   weekdayHourHeatmap,
 } from '../views/charts/incidents.ts';
 import { PlotFigure } from '../views/charts/PlotFigure.tsx';
+import { DataTable } from '../views/DataTable.tsx';
 import { Definitions } from '../views/Definitions.tsx';
 import { FetchState, useJson } from '../views/Fetched.tsx';
 import { FilterBar } from '../views/FilterBar.tsx';
-import { Pager } from '../views/Pager.tsx';
 import { ProblemTable } from '../views/ProblemTable.tsx';
 import { ReviewButtons } from '../views/ReviewButtons.tsx';
 import { SourceId, SourceLink } from '../views/SourceId.tsx';
@@ -368,66 +369,68 @@ export default function Incidents() {
           Parquet
         </a>
       </Form>
-      <table data-table="incidents">
-        <thead>
-          <tr>
-            <th>Incident</th>
-            <th>Rule</th>
-            <th className="num">Priority</th>
-            <th>Opened</th>
-            <th className="num">Hours after go-live</th>
-            <th>{p.unit}</th>
-            <th>Incident service</th>
-            <th>CI</th>
-            <th>Category</th>
-            <th>Problem</th>
-            {canReview && <th>Review</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {d.rows.map((r) => (
-            <tr key={r.incident_id}>
-              <td title={r.title ?? ''}>
-                <SourceId links={d.links} kind="incident" source={r.source} id={r.incident_id} />
-              </td>
-              <td>
-                <span className={`pill ${r.rule}`}>{r.rule}</span>
-              </td>
-              <td className="num">P{r.priority}</td>
-              <td>{dateTime(r.opened_at, p.tz)}</td>
-              <td className="num">{r.hours_after_golive.toFixed(1)}</td>
-              <td>
-                <Link
-                  to={`/releases/${encodeURIComponent(r.unit_id)}${withParams(search, { priority: null, rule: null, page: null })}`}
-                >
-                  {r.unit_id}
-                </Link>
-              </td>
-              <td>{filterLink('service', r.incident_service || null)}</td>
-              <td>{filterLink('ci', r.incident_ci || null)}</td>
-              <td>{filterLink('category', r.category)}</td>
-              <td>
+      <DataTable
+        name="incidents"
+        columns={[
+          {
+            key: 'incident',
+            label: 'Incident',
+            cell: (r) => <SourceId links={d.links} kind="incident" source={r.source} id={r.incident_id} />,
+            cellProps: (r) => ({ title: r.title ?? '' }),
+          },
+          { key: 'rule', label: 'Rule', cell: (r) => <span className={`pill ${r.rule}`}>{r.rule}</span> },
+          { key: 'priority', label: 'Priority', numeric: true, cell: (r) => `P${r.priority}` },
+          { key: 'opened', label: 'Opened', cell: (r) => dateTime(r.opened_at, p.tz) },
+          { key: 'hours', label: 'Hours after go-live', numeric: true, cell: (r) => r.hours_after_golive.toFixed(1) },
+          {
+            key: 'unit',
+            label: p.unit,
+            cell: (r) => (
+              <Link
+                to={`/releases/${encodeURIComponent(r.unit_id)}${withParams(search, { priority: null, rule: null, page: null })}`}
+              >
+                {r.unit_id}
+              </Link>
+            ),
+          },
+          { key: 'service', label: 'Incident service', cell: (r) => filterLink('service', r.incident_service || null) },
+          { key: 'ci', label: 'CI', cell: (r) => filterLink('ci', r.incident_ci || null) },
+          { key: 'category', label: 'Category', cell: (r) => filterLink('category', r.category) },
+          {
+            key: 'problem',
+            label: 'Problem',
+            cell: (r) => (
+              <>
                 {filterLink('problem', r.problem_id)}
                 <SourceLink links={d.links} kind="problem" source={r.source} id={r.problem_id} />
-              </td>
-              {canReview && (
-                <td>
-                  {r.rule === 'likely' ? (
-                    <ReviewButtons
-                      link={{ incident_id: r.incident_id, unit_kind: p.unit, unit_id: r.unit_id }}
-                      back={`${pathname}${search}`}
-                      label={`incident ${r.incident_id} to ${r.unit_id}`}
-                    />
-                  ) : (
-                    <span className="hint">{r.rule === 'reviewed' ? 'reviewed' : 'explicit link'}</span>
-                  )}
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Pager search={search} page={d.page} pages={d.pages} />
+              </>
+            ),
+          },
+          ...(canReview
+            ? [
+                {
+                  key: 'review',
+                  label: 'Review',
+                  cell: (r: (typeof d.rows)[number]) =>
+                    r.rule === 'likely' ? (
+                      <ReviewButtons
+                        link={{ incident_id: r.incident_id, unit_kind: p.unit, unit_id: r.unit_id }}
+                        back={`${pathname}${search}`}
+                        label={`incident ${r.incident_id} to ${r.unit_id}`}
+                      />
+                    ) : (
+                      <span className="hint">{r.rule === 'reviewed' ? 'reviewed' : 'explicit link'}</span>
+                    ),
+                },
+              ]
+            : []),
+        ]}
+        rows={d.rows}
+        rowKey={(r) => r.incident_id}
+        search={search}
+        pager={{ page: d.page, pages: d.pages }}
+        phone={['incident', 'rule', 'priority', 'unit', 'review']}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react';
 import type { LinkTemplates } from '../../lib/links.ts';
 import type { ProblemRow } from '../../queries/incidents.ts';
 import { count, dateTime, pct, withParams } from '../shared/format.ts';
+import { DataTable } from './DataTable.tsx';
 import { SourceLink } from './SourceId.tsx';
 
 /**
@@ -27,40 +28,49 @@ export function ProblemTable({
   // the incidents list with the page's filters, less its own priority, rule and page
   const list = withParams(search, { priority: null, rule: null, page: null });
   return (
-    <table data-table="problems">
-      <caption className="sr-only">Problems ranked by attributed incidents</caption>
-      <thead>
-        <tr>
-          <th>Problem</th>
-          <th className="num" title="incidents attributed to this period's units and linked to the problem">
-            Attributed incidents
-          </th>
-          <th className="num" title="of them, priority at or above the failure threshold">
-            Failure-making
-          </th>
-          <th className="num" title="attributed incidents of all the problem's incidents opened in the period">
-            Share after go-lives
-          </th>
-          <th>{unit[0]?.toUpperCase() + unit.slice(1)}s feeding it (incidents)</th>
-          <th>CIs (incidents)</th>
-          <th>Last incident</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.problem_id}>
-            <td>
+    <DataTable
+      name="problems"
+      caption={<span className="sr-only">Problems ranked by attributed incidents</span>}
+      columns={[
+        {
+          key: 'problem',
+          label: 'Problem',
+          cell: (r) => (
+            <>
               <Link to={withParams(list, { problem: r.problem_id })} title="the incidents of this problem">
                 {r.problem_id}
               </Link>
               <SourceLink links={links} kind="problem" source={r.source} id={r.problem_id} />
-            </td>
-            <td className="num">{count(r.incidents)}</td>
-            <td className="num">{count(r.failure_making)}</td>
-            <td className="num" title={`${r.incidents} of ${r.problem_incidents}`}>
-              {r.problem_incidents > 0 ? pct(r.incidents / r.problem_incidents, 0) : '—'}
-            </td>
-            <td>
+            </>
+          ),
+        },
+        {
+          key: 'incidents',
+          label: 'Attributed incidents',
+          numeric: true,
+          help: "incidents attributed to this period's units and linked to the problem",
+          cell: (r) => count(r.incidents),
+        },
+        {
+          key: 'failure_making',
+          label: 'Failure-making',
+          numeric: true,
+          help: 'of them, priority at or above the failure threshold',
+          cell: (r) => count(r.failure_making),
+        },
+        {
+          key: 'share',
+          label: 'Share after go-lives',
+          numeric: true,
+          help: "attributed incidents of all the problem's incidents opened in the period",
+          cell: (r) => (r.problem_incidents > 0 ? pct(r.incidents / r.problem_incidents, 0) : '—'),
+          cellProps: (r) => ({ title: `${r.incidents} of ${r.problem_incidents}` }),
+        },
+        {
+          key: 'units',
+          label: `${unit[0]?.toUpperCase() + unit.slice(1)}s feeding it (incidents)`,
+          cell: (r) => (
+            <>
               {r.top_units.map((u, i) => (
                 <span key={u.id}>
                   {i > 0 ? ', ' : ''}
@@ -68,8 +78,14 @@ export function ProblemTable({
                 </span>
               ))}
               {r.units > r.top_units.length ? ` and ${r.units - r.top_units.length} more` : ''}
-            </td>
-            <td>
+            </>
+          ),
+        },
+        {
+          key: 'cis',
+          label: 'CIs (incidents)',
+          cell: (r) => (
+            <>
               {r.top_cis.map((c, i) => (
                 <span key={c.id}>
                   {i > 0 ? ', ' : ''}
@@ -78,11 +94,14 @@ export function ProblemTable({
               ))}
               {r.cis > r.top_cis.length ? ` and ${r.cis - r.top_cis.length} more` : ''}
               {r.cis === 0 ? '—' : ''}
-            </td>
-            <td>{dateTime(new Date(r.last_opened_ms).toISOString(), tz)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { key: 'last', label: 'Last incident', cell: (r) => dateTime(new Date(r.last_opened_ms).toISOString(), tz) },
+      ]}
+      rows={rows}
+      rowKey={(r) => r.problem_id}
+      phone={['problem', 'incidents', 'units']}
+    />
   );
 }

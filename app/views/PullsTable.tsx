@@ -1,6 +1,7 @@
 import type { GoneRow } from '../../queries/pulls.ts';
 import { count, dateTime } from '../shared/format.ts';
 import type { PullView } from '../shared/pulls.ts';
+import { DataTable } from './DataTable.tsx';
 
 const n = (v: number | null) => (v === null ? '—' : count(v));
 
@@ -15,69 +16,53 @@ export function PullsTable({ pulls, gone }: { pulls: PullView[]; gone: GoneRow[]
     );
   return (
     <>
-      <table data-table="pulls">
-        <caption className="sr-only">Each pulled source and table: the last pull, its counts, the next run</caption>
-        <thead>
-          <tr>
-            <th>Source</th>
-            <th>Table or entity</th>
-            <th>Last pull</th>
-            <th className="num">Fetched</th>
-            <th className="num">Loaded</th>
-            <th className="num">Rejected</th>
-            <th>Watermark</th>
-            <th>Next run</th>
-            <th className="num">Gone upstream</th>
-            <th>Last error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {pulls.map((p) => (
-            <tr key={`${p.source}-${p.target}`}>
-              <td>{`${p.source} (${p.type})`}</td>
-              <td>{p.target}</td>
-              <td>
-                {p.startedAt && !p.finishedAt ? `running since ${dateTime(p.startedAt)}` : dateTime(p.finishedAt)}
-              </td>
-              <td className="num">{n(p.fetched)}</td>
-              <td className="num">{n(p.loaded)}</td>
-              <td className="num">{n(p.rejected)}</td>
-              <td>{p.watermark ?? '—'}</td>
-              <td>{p.nextRunAt ? dateTime(p.nextRunAt) : 'not scheduled'}</td>
-              <td className="num">{count(p.gone)}</td>
-              <td className={p.error ? 'failed' : ''}>{p.error ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        name="pulls"
+        caption={<span className="sr-only">Each pulled source and table: the last pull, its counts, the next run</span>}
+        columns={[
+          { key: 'source', label: 'Source', cell: (p) => `${p.source} (${p.type})` },
+          { key: 'target', label: 'Table or entity', cell: (p) => p.target },
+          {
+            key: 'last',
+            label: 'Last pull',
+            cell: (p) =>
+              p.startedAt && !p.finishedAt ? `running since ${dateTime(p.startedAt)}` : dateTime(p.finishedAt),
+          },
+          { key: 'fetched', label: 'Fetched', numeric: true, cell: (p) => n(p.fetched) },
+          { key: 'loaded', label: 'Loaded', numeric: true, cell: (p) => n(p.loaded) },
+          { key: 'rejected', label: 'Rejected', numeric: true, cell: (p) => n(p.rejected) },
+          { key: 'watermark', label: 'Watermark', cell: (p) => p.watermark ?? '—' },
+          { key: 'next', label: 'Next run', cell: (p) => (p.nextRunAt ? dateTime(p.nextRunAt) : 'not scheduled') },
+          { key: 'gone', label: 'Gone upstream', numeric: true, cell: (p) => count(p.gone) },
+          {
+            key: 'error',
+            label: 'Last error',
+            cell: (p) => p.error ?? '—',
+            cellProps: (p) => ({ className: p.error ? 'failed' : '' }),
+          },
+        ]}
+        rows={pulls}
+        rowKey={(p) => `${p.source}-${p.target}`}
+        phone={['source', 'target', 'last', 'error']}
+      />
       {gone.length > 0 && (
         <>
           <p>
             Records a whole re-read (<code>--full</code>) did not find upstream any more: deleted there, or no longer
             matched by the table&apos;s query. They are kept and still counted; the first {gone.length}:
           </p>
-          <table data-table="gone">
-            <thead>
-              <tr>
-                <th>Source</th>
-                <th>Table or entity</th>
-                <th>Entity</th>
-                <th>Id</th>
-                <th>Noticed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {gone.map((g) => (
-                <tr key={`${g.source}-${g.target}-${g.id}`}>
-                  <td>{g.source}</td>
-                  <td>{g.target}</td>
-                  <td>{g.entity}</td>
-                  <td>{g.id}</td>
-                  <td>{dateTime(g.noticed_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            name="gone"
+            columns={[
+              { key: 'source', label: 'Source', cell: (g) => g.source },
+              { key: 'target', label: 'Table or entity', cell: (g) => g.target },
+              { key: 'entity', label: 'Entity', cell: (g) => g.entity },
+              { key: 'id', label: 'Id', cell: (g) => g.id },
+              { key: 'noticed', label: 'Noticed', cell: (g) => dateTime(g.noticed_at) },
+            ]}
+            rows={gone}
+            rowKey={(g) => `${g.source}-${g.target}-${g.id}`}
+          />
         </>
       )}
     </>

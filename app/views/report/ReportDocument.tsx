@@ -6,6 +6,7 @@
  * report digest. Long because it is one document: each section is a few
  * lines of JSX over the data, read top to bottom.
  */
+
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { ReportData } from '../../server/reportData.server.ts';
 import { count, dateTime, describeScope, formatP, pct } from '../../shared/format.ts';
@@ -16,6 +17,7 @@ import type { PPoint } from '../../shared/trends.ts';
 import { pareto, serviceWeekHeatmap, weekdayHourHeatmap } from '../charts/incidents.ts';
 import { staticChart } from '../charts/static.server.ts';
 import { pChartPlot } from '../charts/trends.ts';
+import { DataTable } from '../DataTable.tsx';
 import { GovernancePanel } from '../GovernancePanel.tsx';
 
 /** The report as one HTML document. */
@@ -64,30 +66,33 @@ function ReportDocument({ data }: { data: ReportData }) {
           <p className="sentence">
             {kpis.completed === 0 ? `No ${p.unit} went live in this period.` : headline.summary}
           </p>
-          <table data-table="kpis">
-            <thead>
-              <tr>
-                <th>KPI</th>
-                <th className="num">Value</th>
-                <th>95% interval</th>
-                <th className="num">Previous period</th>
-                <th>Target</th>
-              </tr>
-            </thead>
-            <tbody>
-              {headline.tiles.map((t) => (
-                <tr key={t.spec.key}>
-                  <td>{t.spec.label}</td>
-                  <td className="num" data-kpi={t.spec.key} data-value={t.value ?? ''}>
-                    {t.notApplicable ? 'n/a' : showTileValue(t.spec, t.value)}
-                  </td>
-                  <td>{intervalText(t)}</td>
-                  <td className="num">{t.notApplicable ? '—' : showTileValue(t.spec, t.previousValue)}</td>
-                  <td>{t.target ? `${t.target.text}: ${t.target.status}` : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            name="kpis"
+            columns={[
+              { key: 'kpi', label: 'KPI', cell: (t) => t.spec.label },
+              {
+                key: 'value',
+                label: 'Value',
+                numeric: true,
+                cell: (t) => (t.notApplicable ? 'n/a' : showTileValue(t.spec, t.value)),
+                cellProps: (t) => ({ 'data-kpi': t.spec.key, 'data-value': String(t.value ?? '') }),
+              },
+              { key: 'interval', label: '95% interval', cell: (t) => intervalText(t) },
+              {
+                key: 'previous',
+                label: 'Previous period',
+                numeric: true,
+                cell: (t) => (t.notApplicable ? '—' : showTileValue(t.spec, t.previousValue)),
+              },
+              {
+                key: 'target',
+                label: 'Target',
+                cell: (t) => (t.target ? `${t.target.text}: ${t.target.status}` : '—'),
+              },
+            ]}
+            rows={headline.tiles}
+            rowKey={(t) => t.spec.key}
+          />
           <p>
             {count(kpis.completed)} completed {p.unit}s, {count(kpis.post_release_incidents)} attributed incidents,{' '}
             <span data-kpi="freeze_violations" data-value={kpis.freeze_violations}>
@@ -165,30 +170,28 @@ function ReportDocument({ data }: { data: ReportData }) {
               </h3>
               <p>{sentence}</p>
               {incidents.length > 0 && (
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Incident</th>
-                      <th>Rule</th>
-                      <th className="num">Priority</th>
-                      <th>Opened</th>
-                      <th className="num">Hours after go-live</th>
-                      <th>Title</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {incidents.map((i) => (
-                      <tr key={i.incident_id}>
-                        <td>{i.incident_id}</td>
-                        <td>{i.rule}</td>
-                        <td className="num">P{i.priority}</td>
-                        <td>{dateTime(new Date(i.opened_ms).toISOString(), p.tz)}</td>
-                        <td className="num">{i.hours_after_golive.toFixed(1)}</td>
-                        <td>{i.title ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  name="unit-incidents"
+                  columns={[
+                    { key: 'incident', label: 'Incident', cell: (i) => i.incident_id },
+                    { key: 'rule', label: 'Rule', cell: (i) => i.rule },
+                    { key: 'priority', label: 'Priority', numeric: true, cell: (i) => `P${i.priority}` },
+                    {
+                      key: 'opened',
+                      label: 'Opened',
+                      cell: (i) => dateTime(new Date(i.opened_ms).toISOString(), p.tz),
+                    },
+                    {
+                      key: 'hours',
+                      label: 'Hours after go-live',
+                      numeric: true,
+                      cell: (i) => i.hours_after_golive.toFixed(1),
+                    },
+                    { key: 'title', label: 'Title', cell: (i) => i.title ?? '' },
+                  ]}
+                  rows={incidents}
+                  rowKey={(i) => i.incident_id}
+                />
               )}
             </article>
           ))}
@@ -225,28 +228,26 @@ function ReportDocument({ data }: { data: ReportData }) {
           {data.problems.length === 0 ? (
             <p>No attributed incident is linked to a problem record.</p>
           ) : (
-            <table data-table="problems">
-              <thead>
-                <tr>
-                  <th>Problem</th>
-                  <th className="num">Attributed incidents</th>
-                  <th className="num">Failure-making</th>
-                  <th>{capital(p.unit)}s feeding it</th>
-                  <th>CIs</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.problems.map((r) => (
-                  <tr key={r.problem_id}>
-                    <td>{r.problem_id}</td>
-                    <td className="num">{r.incidents}</td>
-                    <td className="num">{r.failure_making}</td>
-                    <td>{r.top_units.map((u) => `${u.id} (${u.incidents})`).join(', ')}</td>
-                    <td>{r.top_cis.map((c) => `${c.id} (${c.incidents})`).join(', ') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              name="problems"
+              columns={[
+                { key: 'problem', label: 'Problem', cell: (r) => r.problem_id },
+                { key: 'incidents', label: 'Attributed incidents', numeric: true, cell: (r) => r.incidents },
+                { key: 'failure_making', label: 'Failure-making', numeric: true, cell: (r) => r.failure_making },
+                {
+                  key: 'units',
+                  label: `${capital(p.unit)}s feeding it`,
+                  cell: (r) => r.top_units.map((u) => `${u.id} (${u.incidents})`).join(', '),
+                },
+                {
+                  key: 'cis',
+                  label: 'CIs',
+                  cell: (r) => r.top_cis.map((c) => `${c.id} (${c.incidents})`).join(', ') || '—',
+                },
+              ]}
+              rows={data.problems}
+              rowKey={(r) => r.problem_id}
+            />
           )}
           <h3>{capital(p.unit)}s with more incidents than chance explains</h3>
           {data.excess.length === 0 ? (
@@ -255,30 +256,28 @@ function ReportDocument({ data }: { data: ReportData }) {
               false-discovery control over the period's {p.unit}s.
             </p>
           ) : (
-            <table data-table="excess">
-              <thead>
-                <tr>
-                  <th>{capital(p.unit)}</th>
-                  <th>Service</th>
-                  <th className="num">Incidents</th>
-                  <th className="num">Expected</th>
-                  <th>Poisson p</th>
-                  <th className="num">q</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.excess.map((u) => (
-                  <tr key={u.unit_id}>
-                    <td>{u.unit_id}</td>
-                    <td>{u.service ?? '—'}</td>
-                    <td className="num">{u.post_release_incidents}</td>
-                    <td className="num">{u.expected_incidents?.toFixed(2) ?? '—'}</td>
-                    <td>{u.excess_p_floored === null ? '—' : formatP(u.excess_p_floored)}</td>
-                    <td className="num">{u.excess_q_value?.toPrecision(2) ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              name="excess"
+              columns={[
+                { key: 'unit', label: capital(p.unit), cell: (u) => u.unit_id },
+                { key: 'service', label: 'Service', cell: (u) => u.service ?? '—' },
+                { key: 'incidents', label: 'Incidents', numeric: true, cell: (u) => u.post_release_incidents },
+                {
+                  key: 'expected',
+                  label: 'Expected',
+                  numeric: true,
+                  cell: (u) => u.expected_incidents?.toFixed(2) ?? '—',
+                },
+                {
+                  key: 'p',
+                  label: 'Poisson p',
+                  cell: (u) => (u.excess_p_floored === null ? '—' : formatP(u.excess_p_floored)),
+                },
+                { key: 'q', label: 'q', numeric: true, cell: (u) => u.excess_q_value?.toPrecision(2) ?? '—' },
+              ]}
+              rows={data.excess}
+              rowKey={(u) => u.unit_id}
+            />
           )}
         </section>
 
@@ -300,26 +299,17 @@ function ReportDocument({ data }: { data: ReportData }) {
 
         <section>
           <h2>Data quality</h2>
-          <table data-table="freshness">
-            <thead>
-              <tr>
-                <th>Records</th>
-                <th>Source</th>
-                <th className="num">Count</th>
-                <th>Newest</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.counts.map((c) => (
-                <tr key={`${c.entity}/${c.source}`}>
-                  <td>{c.entity}</td>
-                  <td>{c.source}</td>
-                  <td className="num">{count(c.records)}</td>
-                  <td>{c.newest_at ? dateTime(c.newest_at, p.tz) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            name="freshness"
+            columns={[
+              { key: 'entity', label: 'Records', cell: (c) => c.entity },
+              { key: 'source', label: 'Source', cell: (c) => c.source },
+              { key: 'count', label: 'Count', numeric: true, cell: (c) => count(c.records) },
+              { key: 'newest', label: 'Newest', cell: (c) => (c.newest_at ? dateTime(c.newest_at, p.tz) : '—') },
+            ]}
+            rows={status.counts}
+            rowKey={(c) => `${c.entity}/${c.source}`}
+          />
           <ul>
             {reportQualityNotes(status).map((n) => (
               <li key={n}>{n}</li>
