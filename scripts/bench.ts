@@ -15,6 +15,7 @@
  *      (cached), a non-default window, 16 concurrent clients on the overview,
  *      the server's peak memory and the JavaScript the overview ships.
  */
+
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +25,7 @@ import zlib from 'node:zlib';
 import { log } from '../lib/command.ts';
 import { withScratch } from '../lib/db.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/runningServer.ts';
+import { unitKinds } from '../lib/units.ts';
 import { writeUnitExport } from './sample/exports.ts';
 import { type Scale, scales } from './sample/organisation.ts';
 import { writeOrganisation } from './sample/write.ts';
@@ -151,7 +153,7 @@ function parameterSets(): string[] {
     '/api/sensitivity',
   ];
   const quarters = ['2023-01-01', '2023-07-01', '2024-01-01', '2024-04-01', '2024-10-01', '2025-07-01'];
-  const units = ['release', 'change', 'deployment'];
+  const units = unitKinds;
   const out: string[] = [];
   for (let i = 0; i < 30; i++) {
     // each page in each round: another quarter and another unit kind
@@ -334,7 +336,7 @@ async function main() {
     // The window sensitivity reads five windows; the first use for a unit kind
     // fills the four that are not the default (then kept for the data version).
     const sensitivity: string[] = [];
-    for (const unit of ['release', 'change', 'deployment']) {
+    for (const unit of unitKinds) {
       const r = await timedGet(`${base}/api/sensitivity?from=2025-01-01&to=2025-03-01&unit=${unit}`, 300_000);
       sensitivity.push(`${unit} ${(r.ms / 1000).toFixed(2)} s`);
     }

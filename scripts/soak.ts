@@ -22,6 +22,7 @@
  * beside it. The table is also
  * written to docs/reliability.md.
  */
+
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { log } from '../lib/command.ts';
 import { newToken, removeServerInfo, writeServerInfo } from '../lib/runningServer.ts';
+import { unitKinds } from '../lib/units.ts';
 import { type Scale, scales } from './sample/organisation.ts';
 import { writeOrganisation } from './sample/write.ts';
 import { memoryMiB, startServer, timedGet } from './serve.ts';
@@ -60,7 +62,7 @@ const tsx = (script: string, ...args: string[]) => ['--import', 'tsx', path.join
 function urls(): string[] {
   const pages = ['/', '/releases', '/incidents', '/trends', '/api/kpis', '/api/units'];
   const quarters = ['2023-01-01', '2023-07-01', '2024-01-01', '2024-04-01', '2024-10-01', '2025-01-01', '2025-07-01'];
-  const units = ['release', 'change', 'deployment'];
+  const units = unitKinds;
   return Array.from({ length: 60 }, (_, i) => {
     const from = quarters[i % quarters.length] ?? '2024-01-01';
     const to = new Date(Date.UTC(Number(from.slice(0, 4)), Number(from.slice(5, 7)) + 2, 1)).toISOString().slice(0, 10);

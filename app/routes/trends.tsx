@@ -14,9 +14,9 @@ import { useAnswer } from '../shared/packed.ts';
 import { series } from '../shared/series.ts';
 import { definitions } from '../shared/tiles.ts';
 import { MAX_EVENTS, type PPoint, parseEvents, pChart, RUN_LENGTH, trendMetrics } from '../shared/trends.ts';
+import { ComparisonTable } from '../views/ComparisonTable.tsx';
 import { PlotFigure } from '../views/charts/PlotFigure.tsx';
 import { backlogPlot, pChartPlot, segmentsPlot } from '../views/charts/trends.ts';
-import { DataTable } from '../views/DataTable.tsx';
 import { Definitions } from '../views/Definitions.tsx';
 import { EmptyPeriod } from '../views/EmptyPeriod.tsx';
 import { FilterBar } from '../views/FilterBar.tsx';
@@ -242,46 +242,7 @@ export default function Trends() {
         )}
       </div>
       <h2>Before and after {split}</h2>
-      <DataTable
-        name="comparison"
-        columns={[
-          { key: 'kpi', label: 'KPI', cell: (c) => c.label },
-          {
-            key: 'before',
-            label: `${p.from} – ${split}`,
-            numeric: true,
-            cell: (c) => (c.before ? `${pct(c.before.value)} (${c.before.numerator}/${c.before.denominator})` : '—'),
-          },
-          {
-            key: 'after',
-            label: `${split} – ${p.to}`,
-            numeric: true,
-            cell: (c) => (c.after ? `${pct(c.after.value)} (${c.after.numerator}/${c.after.denominator})` : '—'),
-          },
-          {
-            key: 'difference',
-            label: 'Difference',
-            numeric: true,
-            cell: (c) =>
-              c.diff ? `${c.diff.difference >= 0 ? '+' : ''}${(c.diff.difference * 100).toFixed(1)} pts` : '—',
-          },
-          {
-            key: 'interval',
-            label: '95% interval of the difference',
-            numeric: true,
-            cell: (c) => (c.diff ? `${(c.diff.low * 100).toFixed(1)} to ${(c.diff.high * 100).toFixed(1)} pts` : '—'),
-          },
-          {
-            key: 'reading',
-            label: 'Reading',
-            cell: (c) =>
-              !c.diff ? 'not enough units' : c.diff.low > 0 || c.diff.high < 0 ? 'a real change' : 'could be noise',
-          },
-        ]}
-        rows={comparison}
-        rowKey={(c) => c.key}
-        phone={['kpi', 'difference', 'reading']}
-      />
+      <ComparisonTable rows={comparison} from={p.from} split={split} to={p.to} />
     </>
   );
 }

@@ -9,6 +9,10 @@
 -- A window narrowed from a wider one (mat_windows.narrowed_from, decision 021)
 -- keeps only the rows that differ from the wider window's: its rows are the
 -- wider window's winners that still reach their incidents, and its own.
+-- Grain: one row per incident attributed to a unit of the kind at the window
+-- (incident_id). Key held by test/queries/keys.test.ts on mat_attribution, the
+-- store it reads; live equals materialized by
+-- test/queries/materialized.test.ts.
 -- Materialized: windowed macro. Reads: mat_attribution, int_attribution, still_reaches.
 create or replace macro fct_attribution(p_unit_kind, p_window_hours) as table
 select incident_id, unit_id, rule, source, opened_at, resolved_at, priority, service, ci, category, problem_id, golive_at

@@ -5,6 +5,9 @@
 -- not one with an OR: each range is then a filter DuckDB applies in the scan
 -- (the go-lives' skips other periods' row groups) rather than after reading
 -- every row of the kind.
+-- Grain: one row per unit (unit_id): the two selects take completed and not
+-- completed units apart. Held by test/queries/materialized.test.ts (the
+-- releases table in SQL against JavaScript).
 -- Materialized: macro. Reads: fct_unit_rows, local_instant, in_filter.
 create or replace macro fct_listed_units(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz, p_from, p_to, p_services, p_teams, p_types) as table
 select *

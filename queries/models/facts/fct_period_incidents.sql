@@ -9,6 +9,9 @@
 -- not among them: a reader that shows titles joins stg_incidents for the rows
 -- it keeps (kpi_incident_page, kpi_incidents).
 -- One select, no CTEs (it binds faster; see fct_unit_outcomes).
+-- Grain: one row per attributed incident (incident_id), as fct_attribution.
+-- Held by test/queries/incident-charts.test.ts and
+-- test/queries/materialized.test.ts.
 -- Materialized: macro. Reads: fct_period_units, fct_attribution, window_reach, seconds_between, local_instant, local_time.
 create or replace macro fct_period_incidents(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to) as table
 select

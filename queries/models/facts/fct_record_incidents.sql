@@ -8,6 +8,9 @@
 -- unit's go-live weekday (1 = Monday) and 3-hour band (0, 3, .., 21). Every
 -- chart mark of that page leads to the records it counts through these; the
 -- table, its counts and its download read them here, so all three agree.
+-- Grain: one row per attributed incident (incident_id) that the record filters
+-- keep. Held by test/queries/materialized.test.ts (pages and counts against the
+-- full list).
 -- Materialized: macro. Reads: fct_period_incidents, local_instant.
 create or replace macro fct_record_incidents(p_unit_kind, p_window_hours, p_failure_max_priority, p_services, p_teams, p_types, p_tz, p_from, p_to, p_incident_service, p_incident_ci, p_category, p_problem, p_week, p_hours_from, p_hours_to, p_risk, p_weekday, p_hour_band) as table
 select *

@@ -5,6 +5,8 @@
 -- One select on a subquery, no CTEs: every KPI query binds this macro, and
 -- DuckDB binds a CTE chain of ~55 columns more slowly (planning is most of a
 -- first request's time; docs/performance.md).
+-- Grain: one row per unit of the kind (unit_id). Key held by
+-- test/queries/keys.test.ts on mat_unit_windows, the store it reads.
 -- Materialized: macro. Reads: fct_unit_windows, seconds_between.
 create or replace macro fct_unit_outcomes(p_unit_kind, p_window_hours, p_failure_max_priority) as table
 select

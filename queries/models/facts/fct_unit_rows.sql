@@ -5,6 +5,8 @@
 -- and the unit its go-live window collides with (fct_collisions, carried by
 -- every window's rows).
 -- One select on a subquery, no CTEs (as fct_unit_outcomes: it binds faster).
+-- Grain: one row per unit of the kind (unit_id), as fct_unit_outcomes. Held by
+-- test/queries/materialized.test.ts.
 -- Materialized: macro. Reads: fct_unit_outcomes, review_on_time, local_time.
 create or replace macro fct_unit_rows(p_unit_kind, p_window_hours, p_failure_max_priority, p_tz) as table
 select *,

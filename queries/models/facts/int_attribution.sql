@@ -24,6 +24,9 @@
 -- (p_to null: no upper bound): a build at ten million incidents computes a
 -- kind in parts that each fit in memory (decision 028).
 -- The computation behind fct_attribution, which keeps its rows per window.
+-- Grain: one row per attributed incident (incident_id) of the kind. Held by
+-- test/queries/keys.test.ts (mat_attribution, filled from it) and
+-- test/queries/materialized.test.ts (in parts against whole).
 -- Materialized: macro. Reads: fct_units, fct_unit_cis, fct_confirmed_links, stg_incidents, stg_link_reviews, window_reach, refresh_incidents.
 create or replace macro int_attribution(p_unit_kind, p_window_hours, p_refresh, p_from := '', p_to := null) as table
 with units as (

@@ -14,6 +14,8 @@
 -- kind; rule says which: reviewed or confirmed.
 -- With p_refresh, only the incidents in refresh_incidents (and no survey).
 -- The computation behind the fct_confirmed_links table.
+-- Grain: one row per (record_id, unit_kind): one winning explicit or reviewed
+-- link. Held by test/queries/reviews.test.ts and test/queries/rules.test.ts.
 -- Materialized: macro. Reads: stg_incidents, stg_surveys, stg_changes, fct_units, stg_link_reviews, refresh_incidents.
 create or replace macro int_confirmed_links(p_refresh) as table
 with records as (

@@ -18,6 +18,8 @@
 -- With p_refresh, only the units in refresh_units (the background incidents
 -- are read only for their services and weeks).
 -- The computation behind fct_unit_windows.
+-- Grain: one row per unit of the kind (unit_id). Key held by
+-- test/queries/keys.test.ts on mat_unit_windows, filled from it.
 -- Materialized: macro. Reads: fct_units, fct_unit_risk, fct_collisions, fct_attribution, stg_incidents, window_reach, refresh_units, seconds_between.
 create or replace macro int_unit_windows(p_unit_kind, p_window_hours, p_refresh) as table
 with units as (

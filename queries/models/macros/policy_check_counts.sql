@@ -5,6 +5,7 @@
 -- fct_period_units with chk_review_on_time and `compliant` (passes_policy)
 -- worked out. Spread it with unnest(policy_check_counts(u)).
 -- Used by kpi_governance and kpi_breakdown; held by test/queries/golden.test.ts.
+-- Grain: none, a scalar macro (one value per call).
 -- Materialized: macro. Reads: nothing.
 create or replace macro policy_check_counts(u) as {
   'authorised_pass': count(*) filter (where u.chk_authorised_before_start)::integer,

@@ -3,6 +3,7 @@
 -- the review was completed after go-live and, in local dates of tz, on or before
 -- the fifth business day (Mon-Fri) after the go-live date. A go-live on Friday
 -- or Saturday has the next Friday as its last day, a Sunday one the Friday after.
+-- Grain: none, a scalar macro (one value per call).
 -- Materialized: macro. Reads: local_time.
 create or replace macro review_on_time(p_applicable, p_review_at, p_end_at, p_tz) as
   case when p_applicable then

@@ -9,6 +9,7 @@
 -- count_if over a column that is null by type (is_unauthorized of deployments)
 -- to null rather than 0.
 -- Used by kpi_summary, kpi_buckets and kpi_breakdown; held by test/queries/golden.test.ts.
+-- Grain: none, a scalar macro (one value per call).
 -- Materialized: macro. Reads: nothing.
 create or replace macro unit_outcome_counts(u) as {
   'completed': count(*)::integer,
