@@ -105,19 +105,19 @@ function ResultsSkipLink() {
  * page's main heading, as a page load would put a screen reader at the top.
  */
 function useFocusHeadingOnNavigation() {
-  const { key } = useLocation();
-  const first = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: key is the navigation the effect answers, not a value it reads
+  const { pathname, search } = useLocation();
+  const shown = `${pathname}${search}`;
+  // the address the page was shown at: hydration settles the router's location (its key changes) without a
+  // navigation, and a page load must not get a focus ring on its heading, so only a new address moves focus
+  const last = useRef(shown);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (last.current === shown) return;
+    last.current = shown;
     const heading = document.querySelector<HTMLElement>('main h1');
     if (!heading) return;
     heading.setAttribute('tabindex', '-1');
     heading.focus({ preventScroll: true });
-  }, [key]);
+  }, [shown]);
 }
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -112,6 +112,9 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
         const e = document.activeElement as HTMLElement;
         return { tag: e.tagName, text: (e.textContent ?? '').trim(), href: e.getAttribute('href') ?? '' };
       });
+    // a page load leaves focus where the browser puts it (no ring drawn round the heading); only a navigation moves it
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BODY');
     let presses = 0;
     await page.keyboard.press('Tab');
     presses++;
@@ -238,6 +241,22 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     expect(box?.height).toBeGreaterThanOrEqual(44);
     await toggle.tap();
     expect(await page.locator('form[aria-label="Filters"]').isVisible()).toBe(true);
+    // every visible control of the page, the table's links and the pager included, is at least 44 px tall
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll('main :is(a, button, select, input:not([type="hidden"]), summary)')]
+        .filter(
+          (e) =>
+            (e as HTMLElement).offsetParent !== null &&
+            !e.closest('svg, figure, dl, details:not([open]) > :not(summary)'),
+        )
+        .map((e) => ({ e, box: e.getBoundingClientRect() }))
+        .filter(({ box }) => box.width > 0 && box.height < 44)
+        .map(
+          ({ e, box }) =>
+            `${e.tagName} ${(e.textContent ?? '').trim().slice(0, 30) || e.getAttribute('name')}: ${box.height.toFixed(0)} px`,
+        ),
+    );
+    expect(small).toEqual([]);
     await page.close();
   });
 
@@ -303,6 +322,39 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction((i) => location.hash === `#${encodeURIComponent(`incident-${i}`)}`, id);
     expect(await page.locator('tr:target').getAttribute('id')).toBe(`incident-${id}`);
+    await page.close();
+  });
+
+  it("no two texts of a chart overlap (axis labels, ticks, the key's entries) on trends and incident patterns", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    for (const address of [
+      `/trends?from=2025-01-01&to=2025-07-01&as_of=2025-07-15T00:00:00Z&bucket=week`,
+      `/incidents?${march}`,
+    ]) {
+      await page.goto(`${server.url}${address}`, { waitUntil: 'networkidle' });
+      await page.waitForSelector('figure svg');
+      const overlaps = await page.evaluate(() => {
+        const found: string[] = [];
+        for (const svg of document.querySelectorAll('figure svg')) {
+          const texts = [...svg.querySelectorAll('text')]
+            // rotated tick labels (the Paretos') lean apart though their upright boxes overlap
+            .filter((t) => (t.textContent ?? '').trim() !== '' && !t.closest('[transform*="rotate"]'))
+            .map((t) => ({ text: (t.textContent ?? '').trim(), box: t.getBoundingClientRect() }))
+            .filter(({ box }) => box.width > 0);
+          for (let a = 0; a < texts.length; a++)
+            for (let b = a + 1; b < texts.length; b++) {
+              const x = texts[a];
+              const y = texts[b];
+              if (!x || !y) continue;
+              const w = Math.min(x.box.right, y.box.right) - Math.max(x.box.left, y.box.left);
+              const h = Math.min(x.box.bottom, y.box.bottom) - Math.max(x.box.top, y.box.top);
+              if (w > 1 && h > 1) found.push(`${x.text} / ${y.text}`);
+            }
+        }
+        return found;
+      });
+      expect(overlaps, address).toEqual([]);
+    }
     await page.close();
   });
 });

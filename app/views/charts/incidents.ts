@@ -40,10 +40,14 @@ export function serviceWeekHeatmap(
     document: options.document,
     width: options.width ?? 700,
     marginLeft: 110,
+    marginBottom: 44,
     padding: 0,
     x: {
       type: 'band',
       label: 'Week opened',
+      // below the month ticks, not on them
+      labelAnchor: 'center',
+      labelOffset: 38,
       tickFormat: (d: Date) => (d.getUTCDate() <= 7 ? d.toISOString().slice(0, 7) : ''),
     },
     y: { label: null },

@@ -128,7 +128,9 @@ export function pChartPlot(points: PPoint[], options: Opts & TrendMarks) {
     width: options.width ?? 560,
     height: 240,
     marginTop: boundaries.length > 0 ? 24 : 20,
-    x: { type: 'utc', label: 'Bucket start' },
+    // the axis label centred under two-line ticks (month, year), never beside the last one
+    x: { type: 'utc', label: 'Bucket start', labelAnchor: 'center', labelOffset: 40 },
+    marginBottom: 48,
     // percent: true scales values by 100, so the domain is in percent too
     y: { label: `${options.label} (%)`, percent: true, grid: true, domain: [0, 100 * top] },
     color: {
@@ -212,7 +214,9 @@ export function segmentsPlot(
     document: options.document,
     width: options.width ?? 560,
     height: 240,
-    x: { type: 'utc', label: 'Bucket start' },
+    // the axis label centred under two-line ticks (month, year), never beside the last one
+    x: { type: 'utc', label: 'Bucket start', labelAnchor: 'center', labelOffset: 40 },
+    marginBottom: 48,
     y: { label: `${options.label} (%)`, percent: true, grid: true },
     color: { domain: ['planned', 'emergency'], range: ['#2d5bd7', '#b42318'], legend: true },
     marks: [
@@ -263,7 +267,9 @@ export function backlogPlot(
     document: options.document,
     width: options.width ?? 560,
     height: 240,
-    x: { type: 'utc', label: 'Bucket end' },
+    // the axis label centred under two-line ticks (month, year), never beside the last one
+    x: { type: 'utc', label: 'Bucket end', labelAnchor: 'center', labelOffset: 40 },
+    marginBottom: 48,
     y: { label: options.label, grid: true, zero: true },
     color: { domain: ['in backlog', 'overdue'], range: ['#2d5bd7', '#b42318'], legend: true },
     marks: [
