@@ -6,7 +6,7 @@ import { RouteError } from '../root.tsx';
 import { cachedLoader } from '../server/answers.server.ts';
 import { overview } from '../server/overview.server.ts';
 import { pageFilters } from '../server/page.server.ts';
-import { count } from '../shared/format.ts';
+import { count, withParams } from '../shared/format.ts';
 import { useAnswer } from '../shared/packed.ts';
 import { definitions } from '../shared/tiles.ts';
 import { BreakdownTable } from '../views/BreakdownTable.tsx';
@@ -33,6 +33,12 @@ export default function Overview() {
   const { filters, summary, report, tiles, breakdown, calendar, previousPeriod, links } = useAnswer<typeof loader>();
   const [search] = useSearchParams();
   const p = filters.params;
+  // a sparkline month leads to the units that went live that month, with the page's filters
+  const monthHref = (start: string) => {
+    const d = new Date(`${start}T00:00:00Z`);
+    const next = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+    return `/releases${withParams(`?${search.toString()}`, { preset: null, page: null, from: start, to: next })}`;
+  };
   return (
     <>
       <h1>Overview</h1>
@@ -59,7 +65,7 @@ export default function Overview() {
       )}
       <section className="tiles" aria-label="Key figures">
         {tiles.map((t) => (
-          <KpiTile key={t.spec.key} t={t} />
+          <KpiTile key={t.spec.key} t={t} monthHref={monthHref} />
         ))}
       </section>
       <p className="detail">

@@ -50,7 +50,8 @@ function Delta({ t }: { t: TileData }) {
   );
 }
 
-export function KpiTile({ t }: { t: TileData }) {
+/** `monthHref`: where a sparkline month leads (the units that went live that month, with the page's filters). */
+export function KpiTile({ t, monthHref }: { t: TileData; monthHref?: (bucketStart: string) => string }) {
   if (t.notApplicable)
     return (
       <article className="tile" data-kpi={t.spec.key} aria-label={t.spec.label}>
@@ -91,7 +92,7 @@ export function KpiTile({ t }: { t: TileData }) {
       <PlotFigure
         build={sparkline}
         data={t.spark}
-        options={{ percent: t.spec.kind === 'rate' }}
+        options={{ percent: t.spec.kind === 'rate', ...(monthHref ? { monthHref } : {}) }}
         alt={`${t.spec.label} by month: ${t.spark.map((p) => `${p.bucket_start.slice(0, 7)} ${show(t.spec, p.value)}`).join(', ')}`}
         className="spark"
       />

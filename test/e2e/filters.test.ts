@@ -310,6 +310,17 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     await page.goBack();
     await page.waitForSelector('figure a[aria-label*="in backlog at the start of"]');
 
+    // an overview sparkline's month leads to the units that went live that month
+    await page.goto(`${server.url}/?${march}`, { waitUntil: 'networkidle' });
+    const month = page.locator('figure a[aria-label*="the units of that month"]').last();
+    const monthName = (await month.getAttribute('aria-label')) ?? '';
+    const ym = monthName.slice(0, 7);
+    await month.click();
+    await page.waitForURL(/\/releases\?/);
+    const at = new URL(page.url()).searchParams;
+    expect(at.get('from')).toBe(`${ym}-01`);
+    expect((at.get('to') ?? '').slice(0, 7) > ym).toBe(true);
+
     // a release with attributed incidents: its timeline's dots lead to their rows
     await page.goto(`${server.url}/releases?${march}&sort=likely_incidents&dir=desc`, { waitUntil: 'networkidle' });
     await page.locator('[data-table="units"] tbody tr td a').first().click();

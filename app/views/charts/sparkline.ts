@@ -7,12 +7,16 @@ export type { SparkPoint };
 /**
  * A small monthly line with its scale (the lowest and highest month, at the
  * left) and its latest value written beside its last point; values in the
- * metric's unit.
+ * metric's unit. With `monthHref`, each month's point links to the units it
+ * was measured on, named by its month and value.
  */
-export function sparkline(data: SparkPoint[], options: { percent?: boolean; document?: Document } = {}) {
+export function sparkline(
+  data: SparkPoint[],
+  options: { percent?: boolean; document?: Document; monthHref?: (bucketStart: string) => string } = {},
+) {
   const points = data
     .filter((d) => d.value !== null)
-    .map((d) => ({ date: new Date(`${d.bucket_start}T00:00:00Z`), value: d.value as number }));
+    .map((d) => ({ start: d.bucket_start, date: new Date(`${d.bucket_start}T00:00:00Z`), value: d.value as number }));
   const show = (v: number) => (options.percent ? `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%` : v.toFixed(v < 10 ? 1 : 0));
   const values = points.map((p) => p.value);
   const [low, high] = [Math.min(...values), Math.max(...values)];
@@ -38,6 +42,19 @@ export function sparkline(data: SparkPoint[], options: { percent?: boolean; docu
     marks: [
       Plot.lineY(points, { x: 'date', y: 'value', stroke: '#2d5bd7', strokeWidth: 1.5 }),
       Plot.dot(points.slice(-1), { x: 'date', y: 'value', fill: '#2d5bd7', r: 2.5 }),
+      ...(options.monthHref
+        ? [
+            Plot.dot(points, {
+              x: 'date',
+              y: 'value',
+              r: 5,
+              fill: 'transparent',
+              href: (d: { start: string }) => options.monthHref?.(d.start) ?? null,
+              ariaLabel: (d: { start: string; value: number }) =>
+                `${d.start.slice(0, 7)}: ${show(d.value)}, the units of that month`,
+            }),
+          ]
+        : []),
       // the latest value, beside its point
       Plot.text(points.slice(-1), {
         x: 'date',
