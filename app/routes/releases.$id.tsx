@@ -51,6 +51,8 @@ async function load({ request, params }: LoaderFunctionArgs) {
 /** The id of an incident's row in this page's table, and the link a timeline dot takes to it. */
 const incidentRowId = (id: string) => `incident-${id}`;
 const incidentAnchor = (id: string) => `#${encodeURIComponent(incidentRowId(id))}`;
+const deploymentRowId = (id: string) => `deployment-${id}`;
+const deploymentAnchor = (id: string) => `#${encodeURIComponent(deploymentRowId(id))}`;
 
 export const loader = (args: LoaderFunctionArgs) =>
   cachedLoader(`releases/${args.params.id}`, args.request, () => load(args));
@@ -126,7 +128,7 @@ export default function ReleaseDetail() {
           })),
           incidents: detail.incidents,
         }}
-        options={{ windowHours: p.window, incidentHref: incidentAnchor }}
+        options={{ windowHours: p.window, incidentHref: incidentAnchor, deploymentHref: deploymentAnchor }}
         title="Timeline"
         alt={`Planned and actual windows, ${deployments.length} deployments, and ${detail.incidents.length} incidents of the same service or CI nearby: ${attributed.length} attributed to this ${p.unit}.`}
       />
@@ -242,6 +244,7 @@ export default function ReleaseDetail() {
             ]}
             rows={deployments}
             rowKey={(d) => d.id}
+            rowProps={(d) => ({ id: deploymentRowId(d.id), tabIndex: -1 })}
             phone={['deployment', 'status', 'finished']}
           />
         </section>

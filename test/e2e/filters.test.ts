@@ -333,6 +333,16 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction((i) => location.hash === `#${encodeURIComponent(`incident-${i}`)}`, id);
     expect(await page.locator('tr:target').getAttribute('id')).toBe(`incident-${id}`);
+    // and a deployment's bar to its row in the deployments table
+    const bars = await page.$$eval('figure a[aria-label]', (links) =>
+      links.map((l) => l.getAttribute('aria-label') ?? '').filter((l) => / · (production|staging) · /.test(l)),
+    );
+    expect(bars.length).toBeGreaterThan(0);
+    const deployment = bars[0]?.split(' · ')[0] ?? '';
+    await page.locator(`figure a[aria-label="${bars[0]}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((i) => location.hash === `#${encodeURIComponent(`deployment-${i}`)}`, deployment);
+    expect(await page.locator('tr:target').getAttribute('id')).toBe(`deployment-${deployment}`);
     await page.close();
   });
 

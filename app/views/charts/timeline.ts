@@ -35,11 +35,18 @@ const d = (s: string | null) => (s ? new Date(s) : null);
  * marked), the post-release window up to its boundary, and nearby incidents
  * coloured by how they were attributed. With `incidentHref`, each incident's
  * dot links to its record (the release page's row for it), named by its id,
- * priority and attribution.
+ * priority and attribution; with `deploymentHref`, each deployment's bar to
+ * its row, named by its title (id, environment, how it ended).
  */
 export function releaseTimeline(
   data: TimelineData,
-  options: { windowHours: number; width?: number; document?: Document; incidentHref?: (id: string) => string },
+  options: {
+    windowHours: number;
+    width?: number;
+    document?: Document;
+    incidentHref?: (id: string) => string;
+    deploymentHref?: (id: string) => string;
+  },
 ) {
   const rows = ['Planned', 'Actual', 'Deployments', 'Incidents'];
   const bars = [
@@ -92,6 +99,7 @@ export function releaseTimeline(
         insetBottom: 10,
         title: (x: { id: string; environment: string | null; kind: string }) =>
           `${x.id} · ${x.environment ?? ''} · ${x.kind}`,
+        ...(options.deploymentHref ? { href: (x: { id: string }) => options.deploymentHref?.(x.id) ?? null } : {}),
       }),
       Plot.dot(deployments, { x: 'x1', y: 'row', symbol: 'environment', r: 4, fill: 'white', stroke: '#1f2933' }),
       Plot.dot(incidents, {
