@@ -296,7 +296,14 @@ describe.skipIf(!haveBrowser)('filters that stay true', () => {
       .map((l) => ({ label: l, count: Number(/^(\d+)/.exec(l)?.[1]) }))
       .sort((a, b) => b.count - a.count)[0];
     expect(counted?.count).toBeGreaterThan(0);
+    // reached by keyboard, a chart's link shows where the focus is
     await page.locator(`figure a[aria-label="${counted?.label}"]`).focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(counted?.label);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).not.toBe(
+      'none',
+    );
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/releases\?.*backlog_at=/);
     await page.waitForSelector('[data-backlog]');
