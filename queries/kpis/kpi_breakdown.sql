@@ -3,16 +3,9 @@
 -- in the period.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to,
 --        $services, $teams, $types.
--- Reads: fct_period_units, passes_policy, review_on_time, unit_outcome_counts, policy_check_counts.
-with completed as (
-  select *, review_on_time(review_applicable, review_completed_at, end_at, $tz) as chk_review_on_time
-  from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
-),
-checked as (
-  select *,
-    passes_policy(chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified,
-      chk_outside_freeze, chk_review_on_time) as compliant
-  from completed
+-- Reads: fct_checked_units, unit_outcome_counts, policy_check_counts.
+with checked as (
+  select * from fct_checked_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 grouped as (
   select

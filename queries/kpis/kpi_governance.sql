@@ -5,17 +5,10 @@
 -- rounding are applied by kpis.ts.
 -- Binds: $unit, $window_hours, $failure_max_priority, $tz, $from, $to, $as_of,
 --        $services, $teams, $types.
--- Reads: fct_period_units, fct_units, fct_unit_surveys, stg_surveys, in_filter, review_on_time, passes_policy,
---        policy_check_counts, in_backlog, seconds_between.
-with completed as (
-  select *, review_on_time(review_applicable, review_completed_at, end_at, $tz) as chk_review_on_time
-  from fct_period_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
-),
-checked as (
-  select *,
-    passes_policy(chk_authorised_before_start, chk_rollback_tested, chk_service_desk_notified,
-      chk_outside_freeze, chk_review_on_time) as compliant
-  from completed
+-- Reads: fct_checked_units, fct_units, fct_unit_surveys, stg_surveys, in_filter, policy_check_counts,
+--        in_backlog, seconds_between.
+with checked as (
+  select * from fct_checked_units($unit, $window_hours, $failure_max_priority, $services, $teams, $types, $tz, $from, $to)
 ),
 checks as (
   select
@@ -26,7 +19,7 @@ checks as (
 responses as (
   -- per completed unit of the period, its responses within 14 days after go-live (units without any have no row)
   select r.responses, r.satisfied, r.score_sum
-  from completed c
+  from checked c
   join fct_unit_surveys r on r.unit_kind = $unit and r.unit_id = c.unit_id
 ),
 satisfaction as (
